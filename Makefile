@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# wqmon build.  `make` builds everything into $(OUTPUT); `make V=1` shows commands.
+#   make run      build, then run the main job (wqctl show on the live kernel)
+#   make test     install deps, build, run every test; ends in "N passed, N failed"
+#   make bench    probe cost benchmark (docs/BENCHMARKS.md)
+#   make install  PREFIX=/usr/local DESTDIR=
+VERSION := 0.1.0
+OUTPUT ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+BPF_CFLAGS ?= -O2 -g
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+WARN := -Wall -Wextra -Werror
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) -Ilib -Ibpf
+LIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LIBS_JSON := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+CFLAGS_JSON := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
+ALL_CFLAGS += $(CFLAGS_JSON)
+
+.DELETE_ON_ERROR:
+.PHONY: all run test bench install clean deps
+
+all:
+
+# ---- kernel side ----
+BPF_OBJ := $(OUTPUT)/wqmon.bpf.o
+BPF_SKEL := $(OUTPUT)/wqmon.skel.h
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(BPF_OBJ): bpf/wqmon.bpf.c bpf/wqmon.h bpf/wqmon_core.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
+		-I/usr/include/$(MULTIARCH) -Ibpf -Wall -Werror -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@
+
+# ---- lib/: collector, model, formats ----
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
+LIB := $(OUTPUT)/libwqmon.a
+
+$(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/wqmon.h $(BPF_SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---- programs ----
+WQCTL := $(OUTPUT)/wqctl
+PROGRAMS := $(WQCTL)
+
+$(OUTPUT)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard lib/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(WQCTL): $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(wildcard cli/*.c)) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_BPF) $(LIBS_JSON) -lm
+
+all: $(PROGRAMS)
+
+-include refwq/refwq.mk
+include tests/tests.mk
+
+deps:
+	$(Q)./scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(WQCTL) check && $(WQCTL) show -i 2
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all test-build
+	$(Q)./tests/run.sh $(OUTPUT)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all test-build
+	$(Q)./tests/bench/probe_cost.sh $(OUTPUT)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT))
+	$(Q)rm -rf $(OUTPUT)

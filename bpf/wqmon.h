@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Types shared by the kernel-side programs (wqmon.bpf.c) and user space.
+ * Only __u32/__u64-style types: this header is included by both sides.
+ *
+ * Design, driven by cost per work item (see docs/DESIGN.md):
+ *  - Every table is a BPF array, never a BPF hash map.  Array lookups are
+ *    inlined by the verifier; hash map updates/deletes take a bucket lock and
+ *    cost ~100 ns each.  Each table is open-addressed by our own hash with a
+ *    short bounded probe, slots claimed with compare-and-swap.
+ *  - Counters and histograms live in a per-CPU array indexed by series slot:
+ *    no atomics and no shared cache lines on the hot path.
+ *  - A kworker keeps its slot in the worker table for its whole life, so
+ *    execute_start/end and sched_switch find it with one probe and no CAS.
+ */
+#ifndef __WQMON_H
+#define __WQMON_H
+
+/* log2 histogram of nanoseconds: slot i counts values in [2^i, 2^(i+1)),
+ * slot 0 also counts 0; the last slot counts everything >= 2^(SLOTS-1). */
+#define WQMON_HIST_SLOTS	36
+
+/* Table sizes: powers of two.  User space may raise them before load. */
+#define WQMON_MAX_SERIES	4096
+#define WQMON_MAX_PENDING	16384
+#define WQMON_MAX_WORKERS	4096
+#define WQMON_MAX_POOLS		1024
+#define WQMON_PROBES		8	/* probe length of every table */
+
+/* Series slot 0 is reserved: events whose series could not get a slot are
+ * counted there, so totals stay exact when attribution is lost. */
+#define WQMON_SERIES_OVERFLOW	0
+
+enum wqmon_hist_kind {
+	WQMON_H_Q2A,	/* queue_work -> activate_work */
+	WQMON_H_A2S,	/* activate_work -> execute_start */
+	WQMON_H_Q2S,	/* queue_work -> execute_start: the latency */
+	WQMON_H_RUN,	/* execute_start -> execute_end, wall clock */
+	WQMON_H_CPU,	/* on-CPU time of the worker during one execution */
+	WQMON_H_NR,
+};
+
+/* Series key table entry (shared, not per-CPU).  state: 0 free, 1 being
+ * claimed, 2 published.  A reader that finds state != 2 probes on, so two
+ * CPUs racing on a new key may create two slots for it; user space merges
+ * slots with equal keys. */
+struct wqmon_series_key {
+	__u64 func;	/* work function address */
+	__u64 wq;	/* struct workqueue_struct address: identity only */
+	__s32 pool_id;
+	__u32 state;
+	char wq_name[32];	/* copied once, when the slot is claimed */
+};
+
+/* Per-CPU counters of one series.  Histogram buckets are __u32 to keep the
+ * per-CPU footprint small; user space accumulates their deltas modulo 2^32
+ * into 64-bit totals every interval (a bucket wraps after 2^32 events on one
+ * CPU, hours at the fastest rates seen). */
+struct wqmon_series_stats {
+	__u64 queued;
+	__u64 activated;
+	__u64 started;
+	__u64 completed;
+	__u64 cancelled;	/* pending items that vanished without running */
+	__u64 started_unseen;	/* started with no queue record: latency unknown */
+	__u64 sum_ns[WQMON_H_NR];
+	__u64 max_ns[WQMON_H_NR];
+	__u32 hist[WQMON_H_NR][WQMON_HIST_SLOTS];
+};
+
+/* One pending work item, keyed by the struct work_struct address. */
+struct wqmon_pending {
+	__u64 work;	/* 0 = free slot */
+	__u64 t_queue;
+	__u64 t_activate;	/* 0 until activated */
+	__s32 pool_id;
+	__u32 series;	/* series slot chosen at queue time */
+	__u32 flags;	/* WQMON_PF_* */
+	__u32 pad;
+};
+
+#define WQMON_PF_SUSPECT	1u	/* sweep saw PENDING clear once */
+
+/* One kworker, keyed by its tid.  The slot stays the worker's for its life;
+ * the sweep frees slots of workers idle for WQMON_WORKER_REAP_NS. */
+struct wqmon_worker {
+	__u32 tid;	/* 0 = free slot */
+	__s32 pool_id;
+	__u64 work;	/* item being run, 0 when idle */
+	__u64 func;
+	__u32 series;
+	__u32 pad;
+	__u64 t_start;
+	__u64 t_in;	/* last switch-in while running an item */
+	__u64 cpu_acc;	/* on-CPU ns of the current item before t_in */
+	__u64 t_last;	/* last event: for reaping dead workers */
+};
+
+#define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)
+
+/* Attributes of a pool as seen through the kernel's struct worker_pool. */
+struct wqmon_pool {
+	__s32 id;	/* -1: slot unused */
+	__s32 cpu;	/* -1: unbound */
+	__s32 nice;
+	__u32 flags;	/* WQMON_POOL_* */
+	__s32 node;
+	__s32 nr_workers;	/* kernel's view, refreshed on each new series */
+	__s32 nr_idle;
+	__u32 seen;	/* 1 once written */
+};
+
+#define WQMON_POOL_UNBOUND	1u
+#define WQMON_POOL_BH		2u
+
+/* Per-pool pending summary computed by the sweep program. */
+struct wqmon_pool_pending {
+	__u64 pending;
+	__u64 oldest_t_queue;	/* 0 when nothing is pending */
+};
+
+/* Global counters, one per CPU: never silent about what was not tracked. */
+enum wqmon_counter {
+	WQMON_C_PENDING_DROPPED,	/* pending table full: latency not measured */
+	WQMON_C_WORKER_DROPPED,		/* worker table full: run time not measured */
+	WQMON_C_SERIES_DROPPED,		/* series table full: counted in slot 0 */
+	WQMON_C_PENDING_CANCELLED,	/* swept: left the queue without running */
+	WQMON_C_PENDING_EXPIRED,	/* swept: older than the age cap */
+	WQMON_C_WORKER_REAPED,		/* swept: worker gone */
+	WQMON_C_SWEEPS,
+	WQMON_C_NR,
+};
+
+/* Who queued (optional, off by default): per series and queuing comm. */
+struct wqmon_queuer_key {
+	__u32 series;
+	__u32 pad;
+	char comm[16];
+};
+
+#endif /* __WQMON_H */

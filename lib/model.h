@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The snapshot model every wqmon component shares (docs/FORMAT.md).
+ *
+ * A snapshot is one consistent view at one time: cumulative counters and
+ * histograms per series (source, pool, workqueue, function) and the state of
+ * each pool.  An interval view is the difference of two snapshots
+ * (wq_snapshot__delta): the same type, with interval_ns set, so every
+ * renderer and parser handles both.
+ */
+#ifndef WQMON_MODEL_H
+#define WQMON_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WQ_HIST_SLOTS	36	/* slot i: [2^i, 2^(i+1)) ns; see bpf/wqmon.h */
+#define WQ_SOURCE_LEN	48
+#define WQ_NAME_LEN	32	/* kernel workqueue names are at most 31 */
+#define WQ_FUNC_LEN	64
+
+enum wq_hkind {
+	WQ_H_Q2A,	/* queued -> activated */
+	WQ_H_A2S,	/* activated -> started */
+	WQ_H_LAT,	/* queued -> started: "latency" */
+	WQ_H_RUN,	/* started -> completed, wall clock: "run time" */
+	WQ_H_CPU,	/* on-CPU time of the worker per execution */
+	WQ_H_NR,
+};
+
+struct wq_hist {
+	uint64_t slot[WQ_HIST_SLOTS];
+};
+
+/* Pool flags. */
+#define WQ_POOL_UNBOUND	(1u << 0)
+#define WQ_POOL_BH	(1u << 1)	/* softirq (BH) pool, 6.9+ */
+#define WQ_POOL_HIGHPRI	(1u << 2)	/* nice < 0 */
+
+struct wq_pool {
+	int32_t id;
+	int32_t cpu;		/* -1: unbound */
+	int32_t nice;
+	uint32_t flags;		/* WQ_POOL_* */
+	int32_t workers;	/* kworker threads of this pool */
+	int32_t idle;		/* of which idle (waiting for work) */
+	int32_t running;	/* of which running a work item now */
+	uint64_t pending;	/* items queued and not yet started */
+	uint64_t oldest_pending_ns;	/* age of the oldest pending item */
+	uint64_t cpu_ns;	/* cumulative on-CPU time of its workers */
+};
+
+struct wq_series {
+	int32_t pool_id;
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];	/* symbol, or 0x... when unknown */
+	uint64_t func_addr;		/* 0 when not known (parsed text) */
+	uint64_t queued;
+	uint64_t activated;
+	uint64_t started;
+	uint64_t completed;
+	uint64_t cancelled;
+	uint64_t sum_ns[WQ_H_NR];
+	uint64_t max_ns[WQ_H_NR];	/* over the snapshot's span */
+	struct wq_hist hist[WQ_H_NR];
+};
+
+/* Source-wide counters: what could not be tracked, never silently. */
+enum wq_counter {
+	WQ_C_PENDING_DROPPED,
+	WQ_C_WORKER_DROPPED,
+	WQ_C_SERIES_DROPPED,
+	WQ_C_PENDING_CANCELLED,
+	WQ_C_PENDING_EXPIRED,
+	WQ_C_WORKER_REAPED,
+	WQ_C_NR,
+};
+
+struct wq_snapshot {
+	char source[WQ_SOURCE_LEN];	/* "kernel", "refwq:<name>", "kmod" */
+	char kernel[64];		/* uname -r of the source's kernel */
+	uint64_t mono_ns;		/* CLOCK_MONOTONIC when taken */
+	uint64_t real_ns;		/* CLOCK_REALTIME when taken */
+	uint64_t interval_ns;		/* 0: cumulative; else a delta */
+	uint64_t counters[WQ_C_NR];
+	struct wq_pool *pools;
+	size_t nr_pools, cap_pools;
+	struct wq_series *series;
+	size_t nr_series, cap_series;
+};
+
+struct wq_snapshot *wq_snapshot__new(const char *source);
+void wq_snapshot__free(struct wq_snapshot *s);
+void wq_snapshot__reset(struct wq_snapshot *s);
+
+/* Append a zeroed row; NULL when out of memory. */
+struct wq_pool *wq_snapshot__add_pool(struct wq_snapshot *s);
+struct wq_series *wq_snapshot__add_series(struct wq_snapshot *s);
+
+struct wq_pool *wq_snapshot__find_pool(const struct wq_snapshot *s,
+				       int32_t id);
+struct wq_series *wq_snapshot__find_series(const struct wq_snapshot *s,
+					   int32_t pool_id, const char *wq,
+					   const char *function);
+
+/* Fold @src into @dst (counts and histograms added, maxima max'ed). */
+void wq_series__add(struct wq_series *dst, const struct wq_series *src);
+
+/*
+ * @out = @cur - @prev: counters and histograms of the interval, pools as in
+ * @cur (their cpu_ns becomes the interval's), maxima as in @cur (a maximum
+ * cannot be subtracted).  Series absent from @prev count from zero.
+ * Return: 0, or -ENOMEM.
+ */
+int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
+		       const struct wq_snapshot *prev);
+
+/* Sort rows into a stable canonical order: pools by id, series by
+ * (workqueue, function, pool). */
+void wq_snapshot__sort(struct wq_snapshot *s);
+
+#endif /* WQMON_MODEL_H */
