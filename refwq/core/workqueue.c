@@ -203,7 +203,7 @@ static void mgr_kick(bool fast)
 	refwq_port_lock(&refwq.mgr_lock);
 	refwq.mgr_kick = true;
 	if (fast)
-		refwq.mgr_fast = true;
+		WRITE_ONCE(refwq.mgr_fast, true);
 	refwq_port_cond_signal(&refwq.mgr_cond);
 	refwq_port_unlock(&refwq.mgr_lock);
 }
@@ -236,6 +236,15 @@ static bool kick_pool(struct refwq_pool *pool)
 	w = list_first_entry(&pool->idle_list, struct refwq_worker, idle_node);
 	refwq_port_cond_signal(&w->wake);
 	return true;
+}
+
+/* Work waits behind a running item: the manager watches for a CPU hog
+ * meanwhile, as the kernel's scheduler tick does. */
+static void watch_for_hog(struct refwq_pool *pool)
+{
+	if (pool->cm && pool->nr_running && !list_empty(&pool->worklist) &&
+	    !READ_ONCE(refwq.mgr_fast))
+		mgr_kick(true);
 }
 
 static void worker_enter_idle(struct refwq_worker *w)
@@ -397,11 +406,8 @@ static void insert_work(struct refwq_pwq *pwq, struct refwq_work *work)
 	if (pwq->nr_active < pwq->max_active) {
 		data_store(work, data);
 		activate_work(pwq, work, now);
-		/* Waiting behind a running item: the manager watches for a
-		 * CPU hog meanwhile. */
-		if (!kick_pool(pool) && pool->cm && pool->nr_running &&
-		    !READ_ONCE(refwq.mgr_fast))
-			mgr_kick(true);
+		if (!kick_pool(pool))
+			watch_for_hog(pool);
 	} else {
 		data_store(work, data | WORK_INACTIVE);
 		list_add_tail(&work->entry, &pwq->inactive);
@@ -1193,6 +1199,8 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	worker_recount(w);
 	if (need_more_worker(pool))
 		kick_pool(pool);
+	else
+		watch_for_hog(pool);
 	/* From here @work may be queued again, behind this run. */
 	data_store(work, offq_data(pool->id, 0));
 	refwq_port_unlock(&pool->lock);
@@ -1522,7 +1530,7 @@ static void manager_thread(void *unused)
 	refwq_port_lock(&refwq.mgr_lock);
 	while (!refwq.mgr_stop) {
 		refwq.mgr_kick = false;
-		refwq.mgr_fast = false;
+		WRITE_ONCE(refwq.mgr_fast, false);
 		refwq.mgr_busy = true;
 		refwq_port_unlock(&refwq.mgr_lock);
 
@@ -1540,7 +1548,7 @@ static void manager_thread(void *unused)
 		refwq_port_lock(&refwq.mgr_lock);
 		refwq.mgr_busy = false;
 		if (fast)
-			refwq.mgr_fast = true;
+			WRITE_ONCE(refwq.mgr_fast, true);
 		refwq_port_cond_broadcast(&refwq.mgr_idle_cond);
 		if (refwq.mgr_kick || refwq.mgr_stop)
 			continue;
@@ -2040,7 +2048,7 @@ int refwq_init(const struct refwq_config *cfg)
 	refwq.nr_graveyard = 0;
 	refwq.mgr_stop = false;
 	refwq.mgr_kick = false;
-	refwq.mgr_fast = false;
+	WRITE_ONCE(refwq.mgr_fast, false);
 	refwq.mgr_busy = false;
 	refwq.fail_create = false;
 	ret = refwq_sync_init();

@@ -9,7 +9,7 @@ struct blocker {
 	struct completion started;
 	struct completion release;
 	int runs;
-	int requeue_ret;	/* -1: not tried */
+	int requeue_ret; /* -1: not tried */
 };
 
 static void blocker_fn(struct work_struct *work)
@@ -94,7 +94,7 @@ static void *cancel_thread(void *arg)
 
 static void t_cancel_sync_running(void)
 {
-	struct canceller c = { .done = 0 };
+	struct canceller c = {.done = 0};
 	struct blocker b;
 
 	blocker_init(&b);
@@ -263,13 +263,15 @@ static void t_disable_nest(void)
 
 int main(void)
 {
-	struct refwq_config two = { .name = "test", .nr_cpus = 2 };
+	struct refwq_config two = {.name = "test", .nr_cpus = 2};
 
-	tap_run("17 cancel of a pending item: never runs, true; of an idle one false",
+	tap_run("17 cancel of a pending item: never runs, true; of an idle one "
+		"false",
 		t_cancel_pending, NULL, 0);
-	tap_run("18 sync cancel of a running item waits; queueing meanwhile fails",
+	tap_run("18 sync cancel of a running item waits; queueing meanwhile "
+		"fails",
 		t_cancel_sync_running, &two, 0);
-	tap_run("19 sync cancel stops a self-re-queueing item", 
+	tap_run("19 sync cancel stops a self-re-queueing item",
 		t_cancel_sync_periodic, NULL, 0);
 	tap_run("20 sync cancel of a delayed item stops its timer",
 		t_cancel_sync_delayed, NULL, 0);

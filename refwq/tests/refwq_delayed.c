@@ -72,7 +72,7 @@ static void t_delay_zero(void)
 /* 9 */
 static void t_never_early(void)
 {
-	static const unsigned int delays_ms[] = { 1, 5, 20, 50 };
+	static const unsigned int delays_ms[] = {1, 5, 20, 50};
 	uint64_t worst = 0;
 	size_t i;
 
@@ -221,7 +221,8 @@ int main(void)
 		0);
 	tap_run("9 delayed item never early, within delay + one tick",
 		t_never_early, NULL, 0);
-	tap_run("10 scheduling an armed item does nothing; mod re-arms, reports pending",
+	tap_run("10 scheduling an armed item does nothing; mod re-arms, "
+		"reports pending",
 		t_mod_delayed, NULL, 0);
 	tap_run("11 flush_delayed_work fires now and waits", t_flush_delayed,
 		NULL, 0);

@@ -58,8 +58,8 @@ static void *flusher_thread(void *arg)
 static void t_flush_work(void)
 {
 	struct workqueue_struct *wq = alloc_ordered_workqueue("t13", 0);
-	struct flusher f = { .done = 0 }, g = { .done = 0 };
-	struct counted x = { .runs = 0 };
+	struct flusher f = {.done = 0}, g = {.done = 0};
+	struct counted x = {.runs = 0};
 	struct blocker b;
 
 	blocker_init(&b);
@@ -110,7 +110,7 @@ static void forever_fn(struct work_struct *work)
 static void t_flush_wq_bounded(void)
 {
 	struct workqueue_struct *wq = alloc_workqueue("t14", 0, 0);
-	struct counted before = { .runs = 0 };
+	struct counted before = {.runs = 0};
 
 	memset(&forever, 0, sizeof(forever));
 	INIT_WORK(&forever.work, forever_fn);
@@ -161,7 +161,7 @@ static void *drainer(void *arg)
 
 static void t_drain(void)
 {
-	struct counted probe = { .runs = 0 };
+	struct counted probe = {.runs = 0};
 	uint64_t warn, t0;
 	pthread_t th;
 	int accepted = 0;
@@ -215,7 +215,7 @@ static void t_destroy(void)
 {
 	struct workqueue_struct *wq = alloc_workqueue("t16", WQ_UNBOUND, 1);
 	struct work_struct w[5];
-	struct counted late = { .runs = 0 };
+	struct counted late = {.runs = 0};
 	uint64_t warn;
 	int i;
 
@@ -237,13 +237,16 @@ static void t_destroy(void)
 
 int main(void)
 {
-	tap_run("13 flush idle false at once; queued/running waits true; again false",
+	tap_run("13 flush idle false at once; queued/running waits true; again "
+		"false",
 		t_flush_work, NULL, 0);
 	tap_run("14 flush_workqueue waits only for items queued before it",
 		t_flush_wq_bounded, NULL, 0);
-	tap_run("15 drain accepts only chained work, reports others; empty at once",
+	tap_run("15 drain accepts only chained work, reports others; empty at "
+		"once",
 		t_drain, NULL, 0);
-	tap_run("16 destroy drains first; queueing afterwards refused; second destroy harmless",
+	tap_run("16 destroy drains first; queueing afterwards refused; second "
+		"destroy harmless",
 		t_destroy, NULL, 0);
 	return tap_done();
 }
