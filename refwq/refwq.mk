@@ -84,3 +84,26 @@ $(OUTPUT)/tests/bin/refwq_%: refwq/tests/refwq_%.sh $(REFWQ_LIB_A) $(REFWQ_LIB_S
 
 refwq-test: $(REFWQ_TEST_BINS) $(REFWQ_TEST_SCRIPTS)
 	$(Q)for t in $^; do echo "# $$t"; WQMON_BUILD=$(abspath $(OUTPUT)) $$t || exit 1; done
+
+# The same tests under ThreadSanitizer and AddressSanitizer+UBSan, the core
+# compiled into each binary with the sanitizer.
+REFWQ_SAN_SRCS := $(REFWQ_CORE_SRCS) $(REFWQ_PORT_SRCS)
+REFWQ_SAN_NAMES := $(patsubst refwq/tests/refwq_%.c,%,$(REFWQ_TEST_SRCS))
+REFWQ_TSAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_tsan_%,$(REFWQ_SAN_NAMES))
+REFWQ_ASAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_asan_%,$(REFWQ_SAN_NAMES))
+TEST_BINS += $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
+
+$(OUTPUT)/tests/bin/refwq_tsan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,TSAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=thread $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		$(REFWQ_INC) -Irefwq/tests -o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
+
+$(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(WARN) -std=gnu11 -D_GNU_SOURCE $(REFWQ_INC) -Irefwq/tests \
+		-o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
+
+refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)

@@ -126,7 +126,7 @@ struct refwq_pwq {
 	bool on_mayday; /* MD */
 	uint64_t saturated; /* L: items made inactive */
 	struct wq_series series[PWQ_NR_SERIES]; /* L */
-} __attribute__((aligned(PWQ_ALIGN)));
+}; /* allocated PWQ_ALIGN-aligned: its address goes into work->data */
 
 struct refwq_pool {
 	struct refwq_port_lock lock;

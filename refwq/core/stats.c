@@ -20,8 +20,7 @@ static uint64_t oldest_queued(struct refwq_pool *pool)
 					entry);
 		oldest = work->queued_ns;
 	}
-	list_for_each_entry(pwq, &pool->pwqs, pool_node)
-	{
+	list_for_each_entry (pwq, &pool->pwqs, pool_node) {
 		if (list_empty(&pwq->inactive))
 			continue;
 		work = list_first_entry(&pwq->inactive, struct refwq_work,
@@ -29,8 +28,7 @@ static uint64_t oldest_queued(struct refwq_pool *pool)
 		if (work->queued_ns < oldest)
 			oldest = work->queued_ns;
 	}
-	list_for_each_entry(w, &pool->busy, busy_node)
-	{
+	list_for_each_entry (w, &pool->busy, busy_node) {
 		if (list_empty(&w->scheduled))
 			continue;
 		work = list_first_entry(&w->scheduled, struct refwq_work,
@@ -59,9 +57,9 @@ static void pool_info(struct refwq_pool *pool, struct refwq_pool_info *pi)
 	oldest = oldest_queued(pool);
 	pi->oldest_pending_ns = oldest <= now ? now - oldest : 0;
 	pi->cpu_ns = pool->dead_cpu_ns;
-	list_for_each_entry(w, &pool->workers,
-			    node) if (w->thread_ok && !w->dead) pi->cpu_ns +=
-		refwq_port_thread_cpu_ns(&w->thread);
+	list_for_each_entry (w, &pool->workers, node)
+		if (w->thread_ok && !w->dead)
+			pi->cpu_ns += refwq_port_thread_cpu_ns(&w->thread);
 	pi->cm_wakeups = pool->cm_wakeups;
 	pi->cpu_intensive = pool->cpu_intensive;
 	pi->workers_created = pool->workers_created;
@@ -114,8 +112,7 @@ int refwq_for_each_workqueue(int (*fn)(const struct refwq_wq_info *, void *),
 	int ret = 0;
 
 	refwq_port_lock(&refwq.wq_mutex);
-	list_for_each_entry(wq, &refwq.wqs, node)
-	{
+	list_for_each_entry (wq, &refwq.wqs, node) {
 		for (i = 0; i < REFWQ_NAME_LEN; i++)
 			wi.name[i] = wq->name[i];
 		wi.flags = READ_ONCE(wq->flags) & 0xffffffu;
@@ -123,8 +120,7 @@ int refwq_for_each_workqueue(int (*fn)(const struct refwq_wq_info *, void *),
 		wi.refused = READ_ONCE(wq->refused);
 		wi.deadlocks = READ_ONCE(wq->deadlocks);
 		wi.saturated = 0;
-		list_for_each_entry(pwq, &wq->pwqs, wq_node)
-		{
+		list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 			refwq_port_lock(&pwq->pool->lock);
 			wi.saturated += pwq->saturated;
 			refwq_port_unlock(&pwq->pool->lock);
@@ -178,10 +174,8 @@ int refwq_for_each_series(int (*fn)(const struct refwq_series_info *, void *),
 	bool used;
 
 	refwq_port_lock(&refwq.wq_mutex);
-	list_for_each_entry(wq, &refwq.wqs, node)
-	{
-		list_for_each_entry(pwq, &wq->pwqs, wq_node)
-		{
+	list_for_each_entry (wq, &refwq.wqs, node) {
+		list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 			for (i = 0; i < PWQ_NR_SERIES; i++) {
 				refwq_port_lock(&pwq->pool->lock);
 				used = pwq->series[i].func ||

@@ -87,8 +87,7 @@ void refwq_timer_exit(void)
 	refwq_port_cond_broadcast(&tsvc.cond);
 	refwq_port_unlock(&tsvc.lock);
 	refwq_port_thread_join(&tsvc.thread);
-	list_for_each_entry_safe(t, n, &tsvc.armed, entry)
-	{
+	list_for_each_entry_safe (t, n, &tsvc.armed, entry) {
 		list_del_init(&t->entry);
 		WRITE_ONCE(t->state, TIMER_IDLE);
 	}

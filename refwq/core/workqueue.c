@@ -321,10 +321,9 @@ static struct refwq_worker *find_worker_executing_work(struct refwq_pool *pool,
 	struct refwq_worker *w;
 
 	wq_assert_held(&pool->lock);
-	list_for_each_entry(w, &pool->busy,
-			    busy_node) if (w->current_work == work &&
-					   w->current_fn ==
-						   work_fn(work)) return w;
+	list_for_each_entry (w, &pool->busy, busy_node)
+		if (w->current_work == work && w->current_fn == work_fn(work))
+			return w;
 	return NULL;
 }
 
@@ -796,9 +795,9 @@ static bool instance_alive(struct refwq_pool *pool, struct refwq_work *work,
 
 	if (pwq && pwq->pool == pool && work->seq == seq)
 		return true;
-	list_for_each_entry(w, &pool->busy,
-			    busy_node) if (w->current_work == work &&
-					   w->current_seq == seq) return true;
+	list_for_each_entry (w, &pool->busy, busy_node)
+		if (w->current_work == work && w->current_seq == seq)
+			return true;
 	return false;
 }
 
@@ -920,8 +919,7 @@ int refwq_flush_workqueue(struct refwq_wq *wq)
 	color = wq->work_color;
 	wq->flush_done = &done;
 	__atomic_store_n(&wq->nr_pwqs_to_flush, 1, __ATOMIC_RELAXED);
-	list_for_each_entry(pwq, &wq->pwqs, wq_node)
-	{
+	list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 		refwq_port_lock(&pwq->pool->lock);
 		WARN_ON_ONCE(pwq->flush_color != -1);
 		if (pwq->nr_in_flight[color]) {
@@ -946,8 +944,7 @@ static bool wq_busy(struct refwq_wq *wq)
 	struct refwq_pwq *pwq;
 	bool busy = false;
 
-	list_for_each_entry(pwq, &wq->pwqs, wq_node)
-	{
+	list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 		refwq_port_lock(&pwq->pool->lock);
 		if (pwq->nr_in_flight[0] || pwq->nr_in_flight[1])
 			busy = true;
@@ -1342,8 +1339,7 @@ static void send_mayday(struct refwq_pool *pool)
 	struct refwq_pwq *pwq;
 
 	wq_assert_held(&pool->lock);
-	list_for_each_entry(pwq, &pool->pwqs, pool_node)
-	{
+	list_for_each_entry (pwq, &pool->pwqs, pool_node) {
 		struct refwq_wq *wq = pwq->wq;
 
 		if (!wq->rescuer || !pwq->nr_pending_active)
@@ -1366,10 +1362,9 @@ static void rescue_pwq(struct refwq_worker *r, struct refwq_pwq *pwq)
 
 	refwq_port_lock(&pool->lock);
 	r->pool = pool;
-	list_for_each_entry_safe(work, n, &pool->worklist,
-				 entry) if (work_data_pwq(data_load(work)) ==
-					    pwq)
-		list_move_tail(&work->entry, &r->scheduled);
+	list_for_each_entry_safe (work, n, &pool->worklist, entry)
+		if (work_data_pwq(data_load(work)) == pwq)
+			list_move_tail(&work->entry, &r->scheduled);
 	process_scheduled(r);
 	r->pool = NULL;
 	refwq_port_unlock(&pool->lock);
@@ -1424,8 +1419,7 @@ static bool check_hogs(struct refwq_pool *pool, uint64_t now)
 
 	if (!pool->cm || list_empty(&pool->worklist) || !pool->nr_running)
 		return false;
-	list_for_each_entry(w, &pool->busy, busy_node)
-	{
+	list_for_each_entry (w, &pool->busy, busy_node) {
 		if (!w->counted || !w->thread_ok ||
 		    worker_cpu_since_mark(w, now) < thresh)
 			continue;
@@ -1613,6 +1607,10 @@ static struct refwq_pwq *alloc_pwq(struct refwq_wq *wq, struct refwq_pool *pool)
 
 	if (!pwq)
 		return NULL;
+	if (WARN_ON_ONCE((uintptr_t)pwq & WORK_FLAG_MASK)) {
+		refwq_port_free(pwq);
+		return NULL;
+	}
 	pwq->pool = pool;
 	pwq->wq = wq;
 	pwq->flush_color = -1;
@@ -1630,8 +1628,7 @@ static void free_pwqs(struct refwq_wq *wq)
 {
 	struct refwq_pwq *pwq, *n;
 
-	list_for_each_entry_safe(pwq, n, &wq->pwqs, wq_node)
-	{
+	list_for_each_entry_safe (pwq, n, &wq->pwqs, wq_node) {
 		refwq_port_lock(&pwq->pool->lock);
 		WARN_ON_ONCE(pwq->nr_in_flight[0] || pwq->nr_in_flight[1]);
 		list_del_init(&pwq->pool_node);
@@ -1693,8 +1690,7 @@ static void stop_rescuer(struct refwq_wq *wq)
 	refwq_port_unlock(&refwq.mayday_lock);
 	refwq_port_thread_join(&r->thread);
 	refwq_port_lock(&refwq.mayday_lock);
-	list_for_each_entry_safe(pwq, n, &wq->maydays, mayday_node)
-	{
+	list_for_each_entry_safe (pwq, n, &wq->maydays, mayday_node) {
 		list_del_init(&pwq->mayday_node);
 		pwq->on_mayday = false;
 	}
@@ -1785,7 +1781,9 @@ static bool wq_listed(struct refwq_list *head, struct refwq_wq *wq)
 {
 	struct refwq_wq *pos;
 
-	list_for_each_entry(pos, head, node) if (pos == wq) return true;
+	list_for_each_entry (pos, head, node)
+		if (pos == wq)
+			return true;
 	return false;
 }
 
@@ -1862,8 +1860,7 @@ int refwq_set_max_active(struct refwq_wq *wq, int max_active)
 	max_active = clamp_max_active(max_active, wq->name);
 	lock_sleepable(&wq->mutex);
 	wq->max_active = max_active;
-	list_for_each_entry(pwq, &wq->pwqs, wq_node)
-	{
+	list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 		refwq_port_lock(&pwq->pool->lock);
 		pwq->max_active = max_active;
 		pwq_activate_inactive(pwq);
@@ -1930,8 +1927,7 @@ static void free_pool(struct refwq_pool *pool)
 	struct refwq_worker *w;
 
 	refwq_port_lock(&pool->lock);
-	list_for_each_entry(w, &pool->workers, node)
-	{
+	list_for_each_entry (w, &pool->workers, node) {
 		w->die = true;
 		refwq_port_cond_signal(&w->wake);
 	}
