@@ -58,27 +58,19 @@ void wq_hist__sub(struct wq_hist *out, const struct wq_hist *a,
 			a->slot[i] > b->slot[i] ? a->slot[i] - b->slot[i] : 0;
 }
 
-uint64_t wq_hist__percentile(const struct wq_hist *h, double q, uint64_t max_ns)
+uint64_t wq_hist__quantile(const struct wq_hist *h, uint64_t num, uint64_t den,
+			   uint64_t max_ns)
 {
 	uint64_t count = wq_hist__count(h), target, before = 0, lo, hi, v;
 	unsigned int i;
-	double x;
 
-	if (!count)
+	if (!count || !den)
 		return 0;
-	/* NaN fails both comparisons and ends up as the minimum. */
-	if (!(q > 0))
-		q = 0;
-	if (q > 1)
-		q = 1;
-	x = q * (double)count;
-	/* q * count is often a whole number plus rounding noise (0.07 * 100 is
-	 * 7.000000000000001): do not let the noise skip a rank. */
-	target = (uint64_t)ceil(x - x * 1e-12);
+	if (num > den)
+		num = den;
+	target = (uint64_t)(((unsigned __int128)count * num + den - 1) / den);
 	if (target < 1)
 		target = 1;
-	if (target > count)
-		target = count;
 
 	for (i = 0; i < WQ_HIST_SLOTS - 1; i++) {
 		if (h->slot[i] >= target - before)
@@ -95,4 +87,17 @@ uint64_t wq_hist__percentile(const struct wq_hist *h, double q, uint64_t max_ns)
 	if (max_ns && v > max_ns)
 		v = max_ns;
 	return v;
+}
+
+uint64_t wq_hist__percentile(const struct wq_hist *h, double q, uint64_t max_ns)
+{
+	/* NaN fails both comparisons and ends up as the minimum. */
+	if (!(q > 0))
+		q = 0;
+	if (q > 1)
+		q = 1;
+	/* In millionths: exact ranks (0.07 * 100 is 7.000000000000001 in
+	 * binary) and the same integer math as wq_hist__quantile. */
+	return wq_hist__quantile(h, (uint64_t)llround(q * 1e6), 1000000,
+				 max_ns);
 }

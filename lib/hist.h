@@ -32,12 +32,19 @@ void wq_hist__sub(struct wq_hist *out, const struct wq_hist *a,
 		  const struct wq_hist *b);
 
 /*
- * Estimate the @q quantile (0 <= q <= 1) in ns: find the slot holding the
- * ceil(q * count)-th value and interpolate linearly inside it, as if its
- * values were spread evenly.  The last slot is taken to end at @max_ns (or
- * 2^SLOTS when @max_ns is 0), and the result never exceeds a non-zero
- * @max_ns.
- * Return: the estimate, 0 for an empty histogram.
+ * Estimate the @num/@den quantile in ns with integer math only (what a
+ * kernel-side emitter of the text format would use): find the slot holding
+ * the ceil(count * num / den)-th value and interpolate linearly inside it,
+ * as if its values were spread evenly.  The last slot is taken to end at
+ * @max_ns (or 2^SLOTS when @max_ns is 0), and the result never exceeds a
+ * non-zero @max_ns.
+ * Return: the estimate, 0 for an empty histogram or a zero @den.
+ */
+uint64_t wq_hist__quantile(const struct wq_hist *h, uint64_t num, uint64_t den,
+			   uint64_t max_ns);
+
+/*
+ * The same for @q (0 <= q <= 1, clamped), rounded to millionths.
  */
 uint64_t wq_hist__percentile(const struct wq_hist *h, double q,
 			     uint64_t max_ns);

@@ -159,6 +159,30 @@ static void test_percentile_hand(void **state)
 	assert_int_equal(wq_hist__percentile(&h, 1.0, 1), 1);
 }
 
+/* The integer form agrees with the double one and has exact ranks at any
+ * count. */
+static void test_quantile_integer(void **state)
+{
+	struct wq_hist h = {0};
+
+	(void)state;
+	h.slot[3] = 90;
+	h.slot[20] = 10;
+	assert_int_equal(wq_hist__quantile(&h, 99, 100, 0),
+			 wq_hist__percentile(&h, 0.99, 0));
+	assert_int_equal(wq_hist__quantile(&h, 1, 2, 0), 12);
+	assert_int_equal(wq_hist__quantile(&h, 1, 0, 0), 0);
+	assert_int_equal(wq_hist__quantile(&h, 5, 4, 0), 1ULL << 21);
+
+	/* 2^62 values in slot 4 and 2^62 in slot 5: the median is the last
+	 * of slot 4, one past it is the first of slot 5. */
+	memset(&h, 0, sizeof(h));
+	h.slot[4] = 1ULL << 62;
+	h.slot[5] = 1ULL << 62;
+	assert_int_equal(wq_hist__quantile(&h, 1, 2, 0), 32);
+	assert_int_equal(wq_hist__quantile(&h, 3, 4, 0), 48);
+}
+
 static void test_percentile_last_slot(void **state)
 {
 	struct wq_hist h = {0};
@@ -205,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_count_saturates),
 		cmocka_unit_test(test_percentile_empty),
 		cmocka_unit_test(test_percentile_hand),
+		cmocka_unit_test(test_quantile_integer),
 		cmocka_unit_test(test_percentile_last_slot),
 		cmocka_unit_test(test_percentile_error_bound),
 	};
