@@ -257,6 +257,41 @@ err_nomem:
 	return -ENOMEM;
 }
 
+int wq_snapshot__workqueues(const struct wq_snapshot *s, struct wq_series **out,
+			    size_t *nr)
+{
+	const struct wq_series **idx;
+	struct wq_series *agg;
+	size_t i, n = 0;
+
+	*out = NULL;
+	*nr = 0;
+	idx = malloc((s->nr_series + 1) * sizeof(*idx));
+	agg = calloc(s->nr_series + 1, sizeof(*agg));
+	if (!idx || !agg) {
+		free(idx);
+		free(agg);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->nr_series; i++)
+		idx[i] = &s->series[i];
+	qsort(idx, s->nr_series, sizeof(*idx), cmp_series_ptr);
+	for (i = 0; i < s->nr_series; i++) {
+		if (!n || strncmp(agg[n - 1].workqueue, idx[i]->workqueue,
+				  WQ_NAME_LEN)) {
+			memcpy(agg[n].workqueue, idx[i]->workqueue,
+			       WQ_NAME_LEN);
+			agg[n].pool_id = -1;
+			n++;
+		}
+		wq_series__add(&agg[n - 1], idx[i]);
+	}
+	free(idx);
+	*out = agg;
+	*nr = n;
+	return 0;
+}
+
 static int cmp_pool(const void *a, const void *b)
 {
 	const struct wq_pool *x = a, *y = b;

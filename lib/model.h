@@ -116,6 +116,14 @@ void wq_series__add(struct wq_series *dst, const struct wq_series *src);
 int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 		       const struct wq_snapshot *prev);
 
+/*
+ * One row per workqueue name, sorted by name: the sum of its series
+ * (wq_series__add), with pool_id -1 and an empty function.
+ * Return: 0 with *@out (free() it) and *@nr set, or -ENOMEM.
+ */
+int wq_snapshot__workqueues(const struct wq_snapshot *s,
+			    struct wq_series **out, size_t *nr);
+
 /* Sort rows into a stable canonical order: pools by id, series by
  * (workqueue, function, pool). */
 void wq_snapshot__sort(struct wq_snapshot *s);

@@ -412,33 +412,24 @@ static void render_stats(FILE *f, const struct wq_series *r,
 	"rate/s", "lat_p50_us", "lat_p99_us", "lat_max_us", "run_p50_us",      \
 		"run_p99_us", "run_max_us", "cpu_us"
 
-/* @idx: the series in canonical order, so one workqueue's are adjacent. */
 static int render_workqueues(const struct wq_snapshot *s, FILE *f,
-			     const struct wq_text_opts *o,
-			     const struct wq_series **idx)
+			     const struct wq_text_opts *o)
 {
 	struct wq_series *agg;
 	struct row *rows;
-	size_t i, n = 0;
+	size_t i, n;
 	char name[ESC_SIZE(WQ_NAME_LEN)];
+	int err = wq_snapshot__workqueues(s, &agg, &n);
 
-	agg = calloc(s->nr_series + 1, sizeof(*agg));
-	rows = calloc(s->nr_series + 1, sizeof(*rows));
-	if (!agg || !rows) {
+	if (err)
+		return err;
+	rows = calloc(n + 1, sizeof(*rows));
+	if (!rows) {
 		free(agg);
-		free(rows);
 		return -ENOMEM;
 	}
-	for (i = 0; i < s->nr_series; i++) {
-		if (!n || strncmp(agg[n - 1].workqueue, idx[i]->workqueue,
-				  WQ_NAME_LEN)) {
-			memcpy(agg[n].workqueue, idx[i]->workqueue,
-			       WQ_NAME_LEN);
-			rows[n].r = &agg[n];
-			n++;
-		}
-		wq_series__add(&agg[n - 1], idx[i]);
-	}
+	for (i = 0; i < n; i++)
+		rows[i].r = &agg[i];
 	sort_rows(rows, n, o, s->interval_ns, false);
 
 	fprintf(f, "\nworkqueues %zu\n", n);
@@ -560,8 +551,7 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
 		if (err)
 			return err;
 	}
-	if (sections &
-	    (WQ_TEXT_WORKQUEUES | WQ_TEXT_FUNCTIONS | WQ_TEXT_HISTOGRAMS)) {
+	if (sections & WQ_TEXT_HISTOGRAMS) {
 		idx = malloc((s->nr_series + 1) * sizeof(*idx));
 		if (!idx)
 			return -ENOMEM;
@@ -570,7 +560,7 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
 		qsort(idx, s->nr_series, sizeof(*idx), cmp_canon_ptr);
 	}
 	if (sections & WQ_TEXT_WORKQUEUES)
-		err = render_workqueues(s, f, o, idx);
+		err = render_workqueues(s, f, o);
 	if (!err && (sections & WQ_TEXT_FUNCTIONS))
 		err = render_functions(s, f, o);
 	if (!err && (sections & WQ_TEXT_HISTOGRAMS))

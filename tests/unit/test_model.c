@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "hist.h"
@@ -301,6 +302,42 @@ static void test_sort(void **state)
 	wq_snapshot__free(s);
 }
 
+static void test_workqueues(void **state)
+{
+	struct wq_snapshot *s = wq_snapshot__new("k");
+	struct wq_series *agg, *r;
+	size_t n;
+
+	(void)state;
+	r = add(s, 1, "kblockd", "blk_fn");
+	r->queued = 5;
+	r = add(s, 1, "events", "a");
+	r->queued = 1;
+	r->max_ns[WQ_H_RUN] = 10;
+	r->hist[WQ_H_RUN].slot[3] = 1;
+	r = add(s, 2, "events", "b");
+	r->queued = 2;
+	r->max_ns[WQ_H_RUN] = 30;
+	r->hist[WQ_H_RUN].slot[4] = 2;
+	assert_int_equal(wq_snapshot__workqueues(s, &agg, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(agg[0].workqueue, "events");
+	assert_string_equal(agg[0].function, "");
+	assert_int_equal(agg[0].pool_id, -1);
+	assert_int_equal(agg[0].queued, 3);
+	assert_int_equal(agg[0].max_ns[WQ_H_RUN], 30);
+	assert_int_equal(wq_hist__count(&agg[0].hist[WQ_H_RUN]), 3);
+	assert_string_equal(agg[1].workqueue, "kblockd");
+	assert_int_equal(agg[1].queued, 5);
+	free(agg);
+
+	wq_snapshot__reset(s);
+	assert_int_equal(wq_snapshot__workqueues(s, &agg, &n), 0);
+	assert_int_equal(n, 0);
+	free(agg);
+	wq_snapshot__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_delta_random),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_workqueues),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
