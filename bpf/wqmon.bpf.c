@@ -53,6 +53,44 @@ struct {
 	__type(value, __u64);
 } queuers SEC(".maps");
 
+/*
+ * The verifier forbids arithmetic on BTF-typed pointers, but hashing needs
+ * the addresses of work items, functions and workqueues as numbers.  Storing
+ * a pointer into map memory and loading it back yields a scalar (allowed with
+ * CAP_PERFMON: we need it anyway).  A tracing program never nests with itself
+ * on one CPU (the kernel skips and counts a recursive run), so one per-CPU
+ * scratch row per program can't be clobbered between the store and the load.
+ * Cheaper than a bpf_probe_read_kernel() call per value.
+ */
+enum launder_prog { L_QUEUE, L_ACTIVATE, L_START, L_END, L_NR };
+
+struct launder_row {
+	__u64 v[3];
+	__u64 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct launder_row[L_NR]);
+} scratch SEC(".maps");
+
+static __always_inline struct launder_row *launder_row(enum launder_prog p)
+{
+	__u32 zero = 0;
+	struct launder_row *rows = bpf_map_lookup_elem(&scratch, &zero);
+
+	return rows ? &rows[p] : NULL;
+}
+
+static __always_inline __u64 launder(struct launder_row *r, int i,
+				     const void *ptr)
+{
+	*(const void *volatile *)&r->v[i] = ptr;
+	return *(volatile __u64 *)&r->v[i];
+}
+
 #define GOLDEN64 0x9E3779B97F4A7C15ULL
 
 static __always_inline __u32 hash_slot(__u64 x, __u32 size)
@@ -297,51 +335,82 @@ static __always_inline void on_activate(__u64 work)
 	hist_add(st, WQMON_H_Q2A, now - p->t_queue);
 }
 
-/* @worker_pool_id, @wq, @func come from the worker that runs the item: they
- * name the series when the item was queued before we attached. */
-static __always_inline void on_start(__u64 work, __u32 tid,
-				     __s32 worker_pool_id, __u64 wq,
-				     __u64 func, struct worker_pool *pool,
-				     struct workqueue_struct *wqp)
+static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
+					 __u64 work, __u32 series, __u64 now)
 {
-	struct wqmon_pending *p = pending_find(work);
-	struct wqmon_series_stats *st;
-	struct wqmon_worker *w;
-	__u64 now = bpf_ktime_get_ns();
-	__u32 s;
+	struct wqmon_worker *w = worker_claim(tid);
 
-	if (p) {
-		s = p->series;
-		st = stats_of(s);
-		if (!st)
-			return;
-		if (p->t_activate) {
-			hist_add(st, WQMON_H_A2S, now - p->t_activate);
-		}
-		hist_add(st, WQMON_H_Q2S, now - p->t_queue);
-		p->work = 0;	/* free the slot last: fields are ours till then */
-	} else {
-		s = series_slot(worker_pool_id, wq, func, pool, wqp);
-		st = stats_of(s);
-		if (!st)
-			return;
-		st->started_unseen++;
-	}
-	st->started++;
-
-	w = worker_claim(tid);
 	if (!w) {
 		count(WQMON_C_WORKER_DROPPED);
 		return;
 	}
-	w->pool_id = worker_pool_id;
+	w->pool_id = pool_id;
 	w->work = work;
-	w->func = func;
-	w->series = s;
+	w->series = series;
 	w->t_start = now;
 	w->t_in = now;
 	w->cpu_acc = 0;
 	w->t_last = now;
+}
+
+/* The common case: the item was queued while we watched.  Its pending
+ * entry names the series and pool; the worker need not be read. */
+static __always_inline bool on_start_known(__u64 work, __u32 tid)
+{
+	struct wqmon_pending *p = pending_find(work);
+	struct wqmon_series_stats *st;
+	__u64 now;
+	__u32 s;
+
+	if (!p)
+		return false;
+	now = bpf_ktime_get_ns();
+	s = p->series;
+	st = stats_of(s);
+	if (st) {
+		if (p->t_activate)
+			hist_add(st, WQMON_H_A2S, now - p->t_activate);
+		hist_add(st, WQMON_H_Q2S, now - p->t_queue);
+		st->started++;
+	}
+	worker_begin(tid, p->pool_id, work, s, now);
+	p->work = 0;	/* free the slot last: its fields are ours till then */
+	return true;
+}
+
+/* Queued before we attached (or the pending table was full): name the
+ * series from the worker running it.  Rare, so probe reads are fine:
+ * task->worker_private is a void * the verifier won't let us follow. */
+static __noinline void on_start_unknown(__u64 work, __u64 func)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct workqueue_struct *wq = NULL;
+	struct worker_pool *pool = NULL;
+	struct wqmon_series_stats *st;
+	struct worker *wk = NULL;
+	struct kthread *kt;
+	__s32 pool_id = -1;
+	__u32 s;
+
+	if (BPF_CORE_READ(t, flags) & PF_WQ_WORKER) {
+		kt = BPF_CORE_READ(t, worker_private);
+		if (kt)
+			wk = BPF_CORE_READ(kt, data);
+	}
+	if (wk) {
+		pool = BPF_CORE_READ(wk, pool);
+		wq = BPF_CORE_READ(wk, current_pwq, wq);
+		if (pool)
+			pool_id = BPF_CORE_READ(pool, id);
+	}
+	s = series_slot(pool_id, (__u64)wq, func, pool, wq);
+	st = stats_of(s);
+	if (st) {
+		st->started++;
+		st->started_unseen++;
+	}
+	worker_begin((__u32)bpf_get_current_pid_tgid(), pool_id, work, s,
+		     bpf_ktime_get_ns());
 }
 
 static __always_inline void on_end(__u64 work, __u32 tid)
@@ -393,62 +462,53 @@ static __always_inline void on_switch(bool prev_is_worker, __u32 prev_tid,
 
 /* ---- tp_btf programs: BTF-typed arguments, direct loads ---- */
 
-static __always_inline struct worker *current_worker_btf(void)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct kthread *kt;
-
-	if (!(t->flags & PF_WQ_WORKER))
-		return NULL;
-	kt = t->worker_private;
-	if (!kt)
-		return NULL;
-	return kt->data;
-}
-
 SEC("tp_btf/workqueue_queue_work")
 int BPF_PROG(queue_work_btf, int req_cpu, struct pool_workqueue *pwq,
 	     struct work_struct *work)
 {
+	struct launder_row *r = launder_row(L_QUEUE);
 	struct worker_pool *pool = pwq->pool;
 	struct workqueue_struct *wq = pwq->wq;
 
-	on_queue((__u64)work, (__u64)work->func, pool->id, (__u64)wq, pool, wq);
+	if (!r)
+		return 0;
+	on_queue(launder(r, 0, work), launder(r, 1, work->func), pool->id,
+		 launder(r, 2, wq), pool, wq);
 	return 0;
 }
 
 SEC("tp_btf/workqueue_activate_work")
 int BPF_PROG(activate_work_btf, struct work_struct *work)
 {
-	on_activate((__u64)work);
+	struct launder_row *r = launder_row(L_ACTIVATE);
+
+	if (r)
+		on_activate(launder(r, 0, work));
 	return 0;
 }
 
 SEC("tp_btf/workqueue_execute_start")
 int BPF_PROG(execute_start_btf, struct work_struct *work)
 {
-	struct worker *wk = current_worker_btf();
-	struct worker_pool *pool = NULL;
-	struct workqueue_struct *wq = NULL;
-	__s32 pool_id = -1;
+	struct launder_row *r = launder_row(L_START);
+	__u64 w;
 
-	if (wk) {
-		pool = wk->pool;
-		if (pool)
-			pool_id = pool->id;
-		if (wk->current_pwq)
-			wq = wk->current_pwq->wq;
-	}
-	on_start((__u64)work, (__u32)bpf_get_current_pid_tgid(), pool_id,
-		 (__u64)wq, (__u64)work->func, pool, wq);
+	if (!r)
+		return 0;
+	w = launder(r, 0, work);
+	if (!on_start_known(w, (__u32)bpf_get_current_pid_tgid()))
+		on_start_unknown(w, launder(r, 1, work->func));
 	return 0;
 }
 
 SEC("tp_btf/workqueue_execute_end")
 int BPF_PROG(execute_end_btf, struct work_struct *work)
 {
+	struct launder_row *r = launder_row(L_END);
+
 	/* Never dereference @work here: the item may have freed it. */
-	on_end((__u64)work, (__u32)bpf_get_current_pid_tgid());
+	if (r)
+		on_end(launder(r, 0, work), (__u32)bpf_get_current_pid_tgid());
 	return 0;
 }
 
@@ -462,19 +522,6 @@ int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 }
 
 /* ---- raw_tp fallback: same logic, arguments read with probe reads ---- */
-
-static __always_inline struct worker *current_worker_raw(void)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	struct kthread *kt;
-
-	if (!(BPF_CORE_READ(t, flags) & PF_WQ_WORKER))
-		return NULL;
-	kt = BPF_CORE_READ(t, worker_private);
-	if (!kt)
-		return NULL;
-	return BPF_CORE_READ(kt, data);
-}
 
 SEC("raw_tp/workqueue_queue_work")
 int BPF_PROG(queue_work_raw, int req_cpu, struct pool_workqueue *pwq,
@@ -498,19 +545,8 @@ int BPF_PROG(activate_work_raw, struct work_struct *work)
 SEC("raw_tp/workqueue_execute_start")
 int BPF_PROG(execute_start_raw, struct work_struct *work)
 {
-	struct worker *wk = current_worker_raw();
-	struct worker_pool *pool = NULL;
-	struct workqueue_struct *wq = NULL;
-	__s32 pool_id = -1;
-
-	if (wk) {
-		pool = BPF_CORE_READ(wk, pool);
-		if (pool)
-			pool_id = BPF_CORE_READ(pool, id);
-		wq = BPF_CORE_READ(wk, current_pwq, wq);
-	}
-	on_start((__u64)work, (__u32)bpf_get_current_pid_tgid(), pool_id,
-		 (__u64)wq, (__u64)BPF_CORE_READ(work, func), pool, wq);
+	if (!on_start_known((__u64)work, (__u32)bpf_get_current_pid_tgid()))
+		on_start_unknown((__u64)work, (__u64)BPF_CORE_READ(work, func));
 	return 0;
 }
 
@@ -553,7 +589,7 @@ static long sweep_pending_one(__u32 i, struct sweep_ctx *c)
 	 * PENDING then.  Seen clear twice in a row (once could be the window
 	 * between clear and execute_start) means it left without running. */
 	work = (struct work_struct *)w;
-	if (bpf_probe_read_kernel(&data, sizeof(data), &work->data) == 0 &&
+	if (bpf_probe_read_kernel(&data, sizeof(data), &work->data.counter) == 0 &&
 	    !(data & WORK_STRUCT_PENDING)) {
 		if (!(p->flags & WQMON_PF_SUSPECT)) {
 			p->flags |= WQMON_PF_SUSPECT;

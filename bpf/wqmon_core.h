@@ -32,8 +32,12 @@ typedef _Bool bool;
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
 
+typedef struct {
+	long counter;
+} atomic_long_t;
+
 struct work_struct {
-	long data;	/* atomic_long_t in the kernel: same layout */
+	atomic_long_t data;
 	work_func_t func;
 };
 

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * JSON view of a snapshot (schema in docs/FORMAT.md), for the web page,
+ * scripts, and the daemon's socket API.  Integers are exact 64-bit values;
+ * the *_seconds and *_per_second numbers are derived, for convenience, and
+ * ignored by the parser.
+ */
+#ifndef WQMON_JSON_H
+#define WQMON_JSON_H
+
+#include <stddef.h>
+#include "model.h"
+
+#define WQ_JSON_FORMAT "wqmon-json"
+#define WQ_JSON_VERSION 1
+
+/* Flags of wq_json__render. */
+#define WQ_JSON_PRETTY (1 << 0) /* indented, for people */
+#define WQ_JSON_NO_SLOTS (1 << 1) /* leave out histogram slots */
+
+/* Return: a NUL-terminated string to free(), or NULL (errno ENOMEM). */
+char *wq_json__render(const struct wq_snapshot *s, int flags);
+
+/*
+ * Replace the contents of @s with the snapshot in @json: every field of
+ * every pool and series (histograms only if rendered with their slots).
+ * Unknown members are ignored, so newer writers stay readable.
+ * Return: 0, -EINVAL for malformed input (@s then empty), or -ENOMEM.
+ */
+int wq_json__parse(struct wq_snapshot *s, const char *json);
+/* The same, saying what is wrong in @err (as "series[3].queued: ..."). */
+int wq_json__parse_msg(struct wq_snapshot *s, const char *json, char *err,
+		       size_t errlen);
+
+#endif /* WQMON_JSON_H */

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include "json.h"
+#include "snapgen.h"
+
+static struct wq_snapshot *basic(void)
+{
+	struct wq_snapshot *s = wq_snapshot__new("kernel");
+	struct wq_series *r;
+	struct wq_pool *p;
+
+	strcpy(s->kernel, "6.18.0-1-amd64");
+	s->real_ns = 1763922970123456789ULL;
+	s->mono_ns = 12345678901234ULL;
+	s->interval_ns = 3000000000ULL;
+	s->counters[WQ_C_SERIES_DROPPED] = 4;
+	p = wq_snapshot__add_pool(s);
+	p->id = 16;
+	p->cpu = -1;
+	p->nice = -20;
+	p->flags = WQ_POOL_UNBOUND | WQ_POOL_HIGHPRI;
+	p->workers = 5;
+	p->oldest_pending_ns = 1500000;
+	r = wq_snapshot__add_series(s);
+	r->pool_id = 16;
+	strcpy(r->workqueue, "events");
+	strcpy(r->function, "vmstat_update");
+	r->func_addr = 0xffffffff81234560ULL;
+	r->queued = 10;
+	r->completed = 9;
+	r->hist[WQ_H_LAT].slot[12] = 30;
+	r->hist[WQ_H_LAT].slot[14] = 10;
+	r->max_ns[WQ_H_LAT] = 25000;
+	r->sum_ns[WQ_H_LAT] = 300000;
+	r = wq_snapshot__add_series(s);
+	r->pool_id = 0;
+	strcpy(r->workqueue, "events");
+	strcpy(r->function, "other \"fn\"");
+	r->queued = 5;
+	return s;
+}
+
+static struct json_object *path(struct json_object *o, const char *p)
+{
+	char key[64];
+
+	while (o && *p) {
+		size_t n = strcspn(p, ".");
+
+		snprintf(key, sizeof(key), "%.*s", (int)n, p);
+		if (json_object_is_type(o, json_type_array))
+			o = json_object_array_get_idx(o, atoi(key));
+		else if (!json_object_object_get_ex(o, key, &o))
+			o = NULL;
+		p += n + (p[n] == '.');
+	}
+	if (!o)
+		fail_msg("no member %s", p);
+	return o;
+}
+
+/* Values a consumer reads, against hand-computed numbers. */
+static void test_render_values(void **state)
+{
+	struct wq_snapshot *s = basic();
+	char *text = wq_json__render(s, 0);
+	struct json_object *root = json_tokener_parse(text);
+
+	(void)state;
+	assert_non_null(root);
+	assert_string_equal(json_object_get_string(path(root, "format")),
+			    "wqmon-json");
+	assert_int_equal(json_object_get_int(path(root, "version")), 1);
+	assert_string_equal(json_object_get_string(path(root, "time")),
+			    "2025-11-23T18:36:10.123456789Z");
+	assert_int_equal(
+		json_object_get_int(path(root, "counters.series_dropped")), 4);
+	assert_int_equal(json_object_get_int(path(root, "pools.0.cpu")), -1);
+	assert_string_equal(
+		json_object_get_string(path(root, "pools.0.flag_names.1")),
+		"highpri");
+	assert_string_equal(json_object_to_json_string(path(
+				    root, "pools.0.oldest_pending_seconds")),
+			    "0.0015");
+	assert_string_equal(
+		json_object_get_string(path(root, "series.0.func_addr")),
+		"0xffffffff81234560");
+	/* 30 values in [4096, 8192), 10 in [16384, 32768): p50 is rank 20,
+	 * 4096 + 4096 * 20 / 30; p90 rank 36 would be 16384 + 16384 * 6 /
+	 * 10 = 26214, above the max: clamped, as p99. */
+	assert_int_equal(
+		json_object_get_int(path(root, "series.0.hist.lat.p50_ns")),
+		6826);
+	assert_int_equal(
+		json_object_get_int(path(root, "series.0.hist.lat.p90_ns")),
+		25000);
+	assert_int_equal(
+		json_object_get_int(path(root, "series.0.hist.lat.p99_ns")),
+		25000);
+	assert_string_equal(json_object_to_json_string(path(
+				    root, "series.0.hist.lat.p50_seconds")),
+			    "0.000006826");
+	assert_int_equal(
+		json_object_get_int(path(root, "series.0.hist.lat.count")), 40);
+	assert_int_equal(
+		json_object_array_length(path(root, "series.0.hist.lat.slots")),
+		WQ_HIST_SLOTS);
+	assert_int_equal(
+		json_object_get_int(path(root, "series.0.hist.lat.slots.14")),
+		10);
+	/* 10 in 3 s */
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "series.0.queued_per_second")),
+			    "3.333");
+	assert_string_equal(
+		json_object_get_string(path(root, "series.1.function")),
+		"other \"fn\"");
+	/* The workqueue view adds both series up, without slots. */
+	assert_int_equal(json_object_array_length(path(root, "workqueues")), 1);
+	assert_int_equal(json_object_get_int(path(root, "workqueues.0.queued")),
+			 15);
+	assert_string_equal(json_object_to_json_string(path(
+				    root, "workqueues.0.queued_per_second")),
+			    "5.0");
+	assert_false(json_object_object_get_ex(
+		path(root, "workqueues.0.hist.lat"), "slots", NULL));
+	json_object_put(root);
+	free(text);
+	wq_snapshot__free(s);
+}
+
+static void roundtrip(const struct wq_snapshot *s, int flags)
+{
+	struct wq_snapshot *back = wq_snapshot__new("x");
+	char *text = wq_json__render(s, flags), err[256];
+	int ret;
+
+	assert_non_null(text);
+	ret = wq_json__parse_msg(back, text, err, sizeof(err));
+	if (ret)
+		fail_msg("parse: %d: %s", ret, err);
+	/* JSON keeps func_addr and the row order. */
+	if (snap_cmp(s, back, 1))
+		fail_msg("parsed snapshot differs");
+	free(text);
+	wq_snapshot__free(back);
+}
+
+static void test_roundtrip(void **state)
+{
+	int seed;
+
+	(void)state;
+	for (seed = 1; seed <= 40; seed++) {
+		struct wq_snapshot *s = wq_snapshot__new("k");
+
+		gen_seed((uint64_t)seed * 31337);
+		assert_int_equal(gen_snapshot(s, (size_t)seed % 9,
+					      (size_t)seed * 5, seed & 1),
+				 0);
+		roundtrip(s, seed % 3 ? 0 : WQ_JSON_PRETTY);
+		wq_snapshot__free(s);
+	}
+}
+
+static void test_no_slots(void **state)
+{
+	struct wq_snapshot *s = basic(), *back = wq_snapshot__new("x");
+	char *text = wq_json__render(s, WQ_JSON_NO_SLOTS);
+
+	(void)state;
+	assert_null(strstr(text, "slots"));
+	assert_int_equal(wq_json__parse(back, text), 0);
+	assert_int_equal(back->series[0].sum_ns[WQ_H_LAT], 300000);
+	assert_int_equal(back->series[0].max_ns[WQ_H_LAT], 25000);
+	assert_int_equal(back->series[0].hist[WQ_H_LAT].slot[12], 0);
+	free(text);
+	wq_snapshot__free(back);
+	wq_snapshot__free(s);
+}
+
+static void test_malformed(void **state)
+{
+	static const struct {
+		const char *json, *msg;
+	} cases[] = {
+		{"", "unexpected end of input"},
+		{"{\"format\":\"wqmon-json\",", "unexpected end of input"},
+		{"nonsense", "offset 1: null expected"},
+		{"[1,2]", "expected a JSON object"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\"} x",
+		 "offset 49: data after the document"},
+		{"{}", "format: expected \"wqmon-json\""},
+		{"{\"format\":\"other\",\"version\":1}", "format: expected"},
+		{"{\"format\":\"wqmon-json\",\"version\":2,\"source\":\"k\"}",
+		 "version: unsupported (this parser reads 1)"},
+		{"{\"format\":\"wqmon-json\",\"version\":\"1\",\"source\":"
+		 "\"k\"}",
+		 "version: unsupported"},
+		{"{\"format\":\"wqmon-json\",\"version\":1}",
+		 "source: missing"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":7}",
+		 "source: expected a string"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":"
+		 "\"0123456789012345678901234567890123456789012345678\"}",
+		 "source: string too long (at most 47 bytes)"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":"
+		 "\"a\\u0000b\"}",
+		 "source: string too long (at most 47 bytes) or holds NUL"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"mono_ns\":-1}",
+		 "mono_ns: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"mono_ns\":1.5}",
+		 "mono_ns: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"counters\":[]}",
+		 "counters: expected an object"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"pools\":{}}",
+		 "pools: expected an array"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"pools\":[{},7]}",
+		 "pools[1]: expected an object"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"pools\":[{\"cpu\":2147483648}]}",
+		 "pools[0].cpu: expected a 32-bit integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"pools\":[{\"flags\":4294967296}]}",
+		 "pools[0].flags: expected a 32-bit value"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{},{\"queued\":\"5\"}]}",
+		 "series[1].queued: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"func_addr\":\"ffff\"}]}",
+		 "series[0].func_addr: expected \"0x<hex>\""},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"func_addr\":\"0x-1\"}]}",
+		 "series[0].func_addr: expected"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"func_addr\":\"0x1ffffffffffffffff\"}]}",
+		 "series[0].func_addr: expected"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"hist\":{\"lat\":{\"slots\":[1,2]}}}]}",
+		 "series[0].lat.slots: expected 36 counts"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"hist\":{\"run\":{\"slots\":[0,0,0,0,0,0,0,0,0,"
+		 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,-1]}}}]}",
+		 "series[0].run.slots: item 35: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"series\":[{\"hist\":{\"cpu\":3}}]}",
+		 "series[0].cpu: expected an object"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wq_snapshot *s = wq_snapshot__new("x");
+		char err[200];
+		int ret =
+			wq_json__parse_msg(s, cases[i].json, err, sizeof(err));
+
+		if (ret != -EINVAL || !strstr(err, cases[i].msg))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, ret,
+				 err, cases[i].msg);
+		assert_int_equal(s->nr_pools + s->nr_series, 0);
+		assert_int_equal(wq_json__parse(s, cases[i].json), -EINVAL);
+		wq_snapshot__free(s);
+	}
+}
+
+/* Unknown members are skipped (forward compatibility); absent ones are 0. */
+static void test_lenient(void **state)
+{
+	struct wq_snapshot *s = wq_snapshot__new("x");
+	static const char doc[] =
+		"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"refwq:"
+		"a\","
+		"\"new_field\":[1,{\"x\":null}],\"series\":[{\"workqueue\":"
+		"\"w\","
+		"\"queued\":18446744073709551615,\"future\":true}]}";
+
+	(void)state;
+	assert_int_equal(wq_json__parse(s, doc), 0);
+	assert_string_equal(s->source, "refwq:a");
+	assert_int_equal(s->nr_series, 1);
+	assert_true(s->series[0].queued == UINT64_MAX);
+	assert_int_equal(s->series[0].started, 0);
+	assert_int_equal(s->series[0].func_addr, 0);
+	wq_snapshot__free(s);
+}
+
+static void test_truncated_prefixes(void **state)
+{
+	struct wq_snapshot *s = basic(), *back = wq_snapshot__new("x");
+	char *text = wq_json__render(s, 0);
+	size_t len = strlen(text), cut;
+
+	(void)state;
+	for (cut = 0; cut < len; cut++) {
+		char saved = text[cut];
+
+		text[cut] = '\0';
+		if (wq_json__parse(back, text) != -EINVAL)
+			fail_msg("prefix of %zu bytes parsed", cut);
+		text[cut] = saved;
+	}
+	assert_int_equal(wq_json__parse(back, text), 0);
+	free(text);
+	wq_snapshot__free(back);
+	wq_snapshot__free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_values),
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_no_slots),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_lenient),
+		cmocka_unit_test(test_truncated_prefixes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
