@@ -107,3 +107,22 @@ $(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFW
 		-o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
 
 refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
+
+# ---- export bridge (libc + lib/model): refwq -> struct wq_snapshot ----
+REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o
+
+$(REFWQ_EXPORT_OBJ): refwq/export/refwq_export.c refwq/export/refwq_export.h \
+		$(wildcard lib/*.h) $(REFWQ_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -c $< -o $@
+
+$(OUTPUT)/tests/bin/refwq_export: refwq/tests/export_test.c refwq/tests/tap.h \
+		$(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -rdynamic -Irefwq/include -Irefwq/export \
+		-Irefwq/tests -o $@ $< $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB) \
+		$(LIBS_JSON) -lm $(REFWQ_LIBS) -ldl
+TEST_BINS += $(OUTPUT)/tests/bin/refwq_export
+refwq-test: $(OUTPUT)/tests/bin/refwq_export

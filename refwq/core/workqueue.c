@@ -2138,9 +2138,11 @@ void refwq_exit(void)
 	refwq_port_lock_destroy(&refwq.mgr_lock);
 	refwq_port_lock_destroy(&refwq.wq_mutex);
 	refwq_port_exit();
+	refwq.nr_cpus = 0;
 	WRITE_ONCE(refwq.up, false);
 }
 
+/* Return: the number of virtual CPUs, 0 when refwq is not running. */
 int refwq_nr_cpus(void)
 {
 	return refwq.nr_cpus;
