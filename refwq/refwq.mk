@@ -59,7 +59,8 @@ $(REFWQ_PC): refwq/refwq.pc.in
 $(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_LIB_A)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Irefwq/include \
-		-DWQMON_VERSION='"$(VERSION)"' -o $@ $< $(REFWQ_LIB_A) $(REFWQ_LIBS)
+		-DWQMON_VERSION='"$(VERSION)"' -rdynamic -o $@ $< $(REFWQ_LIB_A) \
+		$(REFWQ_LIBS)
 
 .PHONY: refwq-all refwq-test
 refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO)
