@@ -1855,7 +1855,7 @@ int refwq_set_max_active(struct refwq_wq *wq, int max_active)
 {
 	struct refwq_pwq *pwq;
 
-	if (WARN_ON_ONCE(!wq) || WARN_ON_ONCE(wq->flags & REFWQ_ORDERED))
+	if (WARN_ON_ONCE(!wq) || WARN_ON_ONCE(READ_ONCE(wq->flags) & REFWQ_ORDERED))
 		return -REFWQ_EINVAL;
 	max_active = clamp_max_active(max_active, wq->name);
 	lock_sleepable(&wq->mutex);
