@@ -26,6 +26,7 @@ REFWQ_LIB_SO := $(OUTPUT)/librefwq.so
 REFWQ_PC := $(OUTPUT)/refwq.pc
 REFWQ_DEMO := $(OUTPUT)/refwq-demo
 REFWQ_LIBS := -lpthread
+REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o $(REFWQ_OUT)/export/refwq_shm.o
 
 $(REFWQ_OUT)/core/%.o: refwq/core/%.c $(REFWQ_HDRS)
 	$(call msg,CC,$@)
@@ -56,11 +57,12 @@ $(REFWQ_PC): refwq/refwq.pc.in
 		-e 's|@INCLUDEDIR@|$(abspath refwq/include)|' \
 		-e 's|@VERSION@|$(REFWQ_VERSION)|' $< > $@
 
-$(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_LIB_A)
+# The demo publishes its statistics for wqmond (export/), so it links lib/.
+$(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Irefwq/include \
-		-DWQMON_VERSION='"$(VERSION)"' -rdynamic -o $@ $< $(REFWQ_LIB_A) \
-		$(REFWQ_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -rdynamic \
+		-o $@ $< $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB) $(LIBS_JSON) \
+		-lm $(REFWQ_LIBS) -ldl
 
 .PHONY: refwq-all refwq-test
 refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO)
@@ -110,9 +112,8 @@ $(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFW
 refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
 
 # ---- export bridge (libc + lib/model): refwq -> struct wq_snapshot ----
-REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o
 
-$(REFWQ_EXPORT_OBJ): refwq/export/refwq_export.c refwq/export/refwq_export.h \
+$(REFWQ_OUT)/export/%.o: refwq/export/%.c $(wildcard refwq/export/*.h) \
 		$(wildcard lib/*.h) $(REFWQ_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -25,6 +25,7 @@
 #define WATCHDOG_MIN_PERIOD_NS (10 * NSEC_PER_MSEC)
 #define GRAVEYARD_MAX 64
 #define IDLE_KEEP 2 /* idle workers never reaped */
+#define CPU_MARK_NONE (~0ull)
 
 struct refwq_global refwq;
 
@@ -1193,6 +1194,8 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	if (w->rescue_wq)
 		pool->rescued++;
 	w->cpu_item = READ_ONCE(pwq->wq->flags) & REFWQ_CPU_INTENSIVE;
+	/* No CPU mark until the run begins: the hog check skips us. */
+	WRITE_ONCE(w->cpu_mark_ns, CPU_MARK_NONE);
 	worker_recount(w);
 	if (need_more_worker(pool))
 		kick_pool(pool);
@@ -1405,9 +1408,14 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 
 static uint64_t worker_cpu_since_mark(struct refwq_worker *w, uint64_t now)
 {
+	uint64_t mark = READ_ONCE(w->cpu_mark_ns), cpu;
+
 	if (refwq.cfg.no_cpu_time)
 		return now - w->current_start_ns;
-	return refwq_port_thread_cpu_ns(&w->thread) - READ_ONCE(w->cpu_mark_ns);
+	if (mark == CPU_MARK_NONE)
+		return 0;
+	cpu = refwq_port_thread_cpu_ns(&w->thread);
+	return cpu > mark ? cpu - mark : 0;
 }
 
 /* Flag items that hog a concurrency-managed pool.  Return: still waiting. */

@@ -16,6 +16,9 @@
 #include <refwq/workqueue.h>
 #include <refwq/wqueue.h>
 
+#include "refwq_export.h"
+#include "refwq_shm.h"
+
 #ifndef WQMON_VERSION
 #define WQMON_VERSION "0"
 #endif
@@ -39,6 +42,8 @@ static struct opts {
 	unsigned int stats_every_ms; /* print a summary; 0: only at exit */
 	const char *name;
 	int quiet;
+	int no_export;
+	int text;
 } o = {
 	.seconds = 10,
 	.fast_rate = 2000,
@@ -180,6 +185,11 @@ static void usage(FILE *f)
 		"  -i, --stats=MS        print a summary every MS (default: at "
 		"exit)\n"
 		"  -q, --quiet           no summary\n"
+		"  -E, --no-export       don't publish statistics for wqmond\n"
+		"                        (/dev/shm/refwq.<pid>.<name>, every "
+		"second)\n"
+		"  -T, --text            print the /proc/workqueues text view "
+		"at exit\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         version\n\n"
 		"Examples:\n"
@@ -236,7 +246,7 @@ static void parse(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:f:b:s:p:w:c:n:i:qhV", lo,
+	while ((c = getopt_long(argc, argv, "t:f:b:s:p:w:c:n:i:qETVh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -283,6 +293,12 @@ static void parse(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = 1;
+			break;
+		case 'E':
+			o.no_export = 1;
+			break;
+		case 'T':
+			o.text = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -417,6 +433,11 @@ int main(int argc, char **argv)
 	INIT_WORK(&ordered_item, demo_ordered);
 	INIT_DELAYED_WORK(&periodic, demo_periodic);
 	init_completion(&never);
+	if (!o.no_export && refwq_shm_start(1000, 0))
+		fprintf(stderr, "refwq-demo: no live export (shared memory)\n");
+	else if (!o.no_export && !o.quiet)
+		printf("refwq-demo: publishing %s/%s\n", REFWQ_SHM_DIR,
+		       refwq_shm_name());
 	if (o.period_ms) {
 		queue_delayed_work(system_long_wq, &periodic, 0);
 		work_queue(LPWORK, &nx_periodic, demo_nx_periodic, NULL, 0);
@@ -468,6 +489,9 @@ int main(int argc, char **argv)
 	flush_workqueue(system_wq);
 	if (!o.quiet)
 		summary((double)(now_ns() - start) / 1e9);
+	if (o.text)
+		refwq_export_text(stdout);
+	refwq_shm_stop();
 	refwq_exit();
 	return 0;
 }
