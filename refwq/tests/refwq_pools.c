@@ -467,11 +467,46 @@ static void t_waiters(void)
 	CHECK(!refwq_work_running(&wk.work));
 }
 
+/* Not in the SPEC: idle workers beyond two are reaped after the timeout. */
+static void t_reap(void)
+{
+	struct refwq_pool_info pi;
+	struct nx_gate g;
+	struct work_s items[6];
+	uint64_t cpu_before;
+	int i;
+
+	memset(&g, 0, sizeof(g));
+	memset(items, 0, sizeof(items));
+	init_completion(&g.started);
+	init_completion(&g.release);
+	/* LPWORK here has 6 threads: 6 workers on the unbound pool. */
+	for (i = 0; i < 6; i++)
+		work_queue(LPWORK, &items[i], nx_gate_fn, &g, 0);
+	for (i = 0; i < 6; i++)
+		wait_for_completion(&g.started);
+	complete_all(&g.release);
+	for (i = 0; i < 6; i++)
+		work_cancel_sync(LPWORK, &items[i]);
+	pi = pool_info(4);
+	CHECK(pi.workers >= 6);
+	cpu_before = pi.cpu_ns;
+	CHECK(WAIT_UNTIL(pool_info(4).workers == 2, 3000));
+	pi = pool_info(4);
+	CHECK_EQ(pi.idle, 2);
+	CHECK(pi.cpu_ns >= cpu_before);
+}
+
 int main(void)
 {
 	struct refwq_config two = {
 		.name = "test", .nr_cpus = 2, .hp_nthreads = 3};
 	struct refwq_config one = {.name = "test", .nr_cpus = 1};
+	struct refwq_config reap = {.name = "test",
+				    .nr_cpus = 2,
+				    .lp_nthreads = 6,
+				    .idle_timeout_ms = 50,
+				    .watchdog_thresh_ms = 40};
 
 	tap_run("23 per-CPU normal/highpri and unbound pools, system queues, "
 		"HP/LP thread counts",
@@ -489,5 +524,7 @@ int main(void)
 		t_rescuer, &one, 0);
 	tap_run("28 every waiter is woken, whatever its thread id", t_waiters,
 		&two, 0);
+	tap_run("idle workers beyond two are reaped after the idle timeout",
+		t_reap, &reap, 0);
 	return tap_done();
 }
