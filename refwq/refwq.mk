@@ -128,3 +128,29 @@ $(OUTPUT)/tests/bin/refwq_export: refwq/tests/export_test.c refwq/tests/tap.h \
 		$(LIBS_JSON) -lm $(REFWQ_LIBS) -ldl
 TEST_BINS += $(OUTPUT)/tests/bin/refwq_export
 refwq-test: $(OUTPUT)/tests/bin/refwq_export
+
+# ---- benchmark: refwq vs GThreadPool vs a mutex+condvar pool ----
+REFWQ_GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 2>/dev/null)
+REFWQ_GLIB_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 2>/dev/null)
+ifneq ($(REFWQ_GLIB_LIBS),)
+REFWQ_GLIB_CFLAGS += -DHAVE_GLIB
+endif
+REFWQ_BENCH := $(OUTPUT)/refwq-bench $(OUTPUT)/refwq-bench-nostats
+
+$(OUTPUT)/refwq-bench: refwq/bench/refwq_bench.c $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE $(REFWQ_INC) \
+		$(REFWQ_GLIB_CFLAGS) -DWQMON_VERSION='"$(VERSION)"' -o $@ $< \
+		$(REFWQ_SAN_SRCS) $(REFWQ_GLIB_LIBS) $(REFWQ_LIBS)
+
+$(OUTPUT)/refwq-bench-nostats: refwq/bench/refwq_bench.c $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DREFWQ_NO_STATS \
+		$(REFWQ_INC) $(REFWQ_GLIB_CFLAGS) -DWQMON_VERSION='"$(VERSION)"' \
+		-o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_GLIB_LIBS) $(REFWQ_LIBS)
+
+.PHONY: refwq-bench
+refwq-bench: $(REFWQ_BENCH)
+	$(Q)echo "# instrumented"; $(OUTPUT)/refwq-bench
+	$(Q)echo "# instrumented, no per-item CPU clocks"; $(OUTPUT)/refwq-bench -C -o refwq-unbound; $(OUTPUT)/refwq-bench -C -o refwq-percpu
+	$(Q)echo "# instrumentation compiled out"; $(OUTPUT)/refwq-bench-nostats -o refwq-unbound; $(OUTPUT)/refwq-bench-nostats -o refwq-percpu

@@ -91,6 +91,20 @@ void refwq_warn(const char *file, int line, const char *what);
 #define WORK_OFFQ_POOL_SHIFT 24
 #define PWQ_ALIGN (1ul << WORK_FLAG_BITS)
 
+/* Build with -DREFWQ_NO_STATS to compile the instrumentation out (for
+ * measuring its cost): counters and histograms stay zero, CPU-hog detection
+ * falls back to wall time. */
+#ifdef REFWQ_NO_STATS
+#define REFWQ_STATS 0
+#else
+#define REFWQ_STATS 1
+#endif
+#define STAT_INC(x)                                                            \
+	do {                                                                   \
+		if (REFWQ_STATS)                                               \
+			(x)++;                                                 \
+	} while (0)
+
 #define NR_COLORS 2
 #define PWQ_NR_SERIES 16 /* per pwq; the last one is "other" */
 
@@ -144,7 +158,7 @@ struct refwq_pool {
 	int nr_idle; /* L */
 	int nr_busy; /* L */
 	int nr_running; /* L: busy, awake, not CPU-intensive */
-	uint64_t nr_pending; /* L: queued and not started */
+	uint64_t nr_pending; /* L, read with READ_ONCE: queued, not started */
 	int next_worker_id; /* L */
 	bool create_pending; /* L: the manager owes us a worker */
 	uint64_t create_after_ns; /* L: creation cooldown after failure */
@@ -181,6 +195,7 @@ struct refwq_worker {
 	bool thread_ok; /* L: thread handle valid */
 	bool working; /* L: in its work loop */
 	bool cpu_item; /* L: running a WQ_CPU_INTENSIVE item */
+	bool working_before_idle; /* L: may spin once before sleeping */
 	uint64_t last_active_ns; /* L: when it went idle */
 	struct refwq_work *current_work; /* L */
 	const void *current_fn; /* L: function of current_work */

@@ -136,6 +136,8 @@ unsigned int refwq_hist_slot(uint64_t ns)
 
 static void series_add(struct wq_series *s, enum refwq_hkind k, uint64_t ns)
 {
+	if (!REFWQ_STATS)
+		return;
 	s->hist[k][refwq_hist_slot(ns)]++;
 	s->sum_ns[k] += ns;
 	if (ns > s->max_ns[k])
@@ -147,6 +149,8 @@ static struct wq_series *pwq_series(struct refwq_pwq *pwq, const void *fn)
 	unsigned int n = PWQ_NR_SERIES - 1, i, start;
 	uintptr_t h = (uintptr_t)fn;
 
+	if (!REFWQ_STATS)
+		return &pwq->series[n];
 	start = (unsigned int)((h >> 4) ^ (h >> 12)) % n;
 	for (i = 0; i < n; i++) {
 		struct wq_series *s = &pwq->series[(start + i) % n];
@@ -161,9 +165,29 @@ static struct wq_series *pwq_series(struct refwq_pwq *pwq, const void *fn)
 	return &pwq->series[n];
 }
 
+/*
+ * Whether to read the thread CPU clock around a run of @s's function: two
+ * system calls, the largest cost of the instrumentation for tiny items.  A
+ * function is measured for its first CPU_PROBE_RUNS runs and then only if
+ * its runs average CPU_MEASURE_MIN_NS or more; shorter ones are charged
+ * their wall time, an upper bound that is exact unless they were preempted.
+ */
+#define CPU_PROBE_RUNS 8
+#define CPU_MEASURE_MIN_NS (20 * NSEC_PER_USEC)
+
+static bool measure_cpu(const struct wq_series *s)
+{
+	if (!REFWQ_STATS || refwq.cfg.no_cpu_time)
+		return false;
+	return s->completed < CPU_PROBE_RUNS ||
+	       s->sum_ns[REFWQ_H_RUN] >= s->completed * CPU_MEASURE_MIN_NS;
+}
+
 static uint64_t thread_cpu_now(void)
 {
-	return refwq.cfg.no_cpu_time ? 0 : refwq_port_thread_cpu_ns(NULL);
+	if (!REFWQ_STATS || refwq.cfg.no_cpu_time)
+		return 0;
+	return refwq_port_thread_cpu_ns(NULL);
 }
 
 /* ---- workers and concurrency management ---- */
@@ -340,7 +364,7 @@ static void activate_work(struct refwq_pwq *pwq, struct refwq_work *work,
 	pwq->nr_active++;
 	pwq->nr_pending_active++;
 	work->activated_ns = now;
-	s->activated++;
+	STAT_INC(s->activated);
 	series_add(s, REFWQ_H_Q2A, now - work->queued_ns);
 }
 
@@ -397,10 +421,10 @@ static void insert_work(struct refwq_pwq *pwq, struct refwq_work *work)
 	work->queued_ns = now;
 	s = pwq_series(pwq, work_fn(work));
 	work->series = s;
-	s->queued++;
+	STAT_INC(s->queued);
 	color = pwq->work_color;
 	pwq->nr_in_flight[color]++;
-	pool->nr_pending++;
+	WRITE_ONCE(pool->nr_pending, pool->nr_pending + 1);
 	data = (unsigned long)pwq | WORK_PENDING | WORK_PWQ |
 	       (color ? WORK_COLOR : 0);
 	if (pwq->nr_active < pwq->max_active) {
@@ -698,10 +722,10 @@ static int try_to_grab_pending(struct refwq_work *work, bool is_dwork)
 	color = (data & WORK_COLOR) ? 1 : 0;
 	was_active = !(data & WORK_INACTIVE);
 	list_del_init(&work->entry);
-	pool->nr_pending--;
+	WRITE_ONCE(pool->nr_pending, pool->nr_pending - 1);
 	if (was_active)
 		pwq->nr_pending_active--;
-	((struct wq_series *)work->series)->cancelled++;
+	STAT_INC(((struct wq_series *)work->series)->cancelled);
 	data_store(work, offq_data(pool->id, 0) | WORK_PENDING);
 	pwq_dec_nr_in_flight(pwq, color, was_active);
 	if (pool->nr_flush_waiters)
@@ -1157,6 +1181,7 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	struct refwq_worker *collision;
 	uint64_t now, cpu0 = 0, cpu1;
 	struct wq_series *s;
+	bool measure;
 
 	wq_assert_held(&pool->lock);
 	if (WARN_ON_ONCE(!pwq)) {
@@ -1170,7 +1195,7 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	}
 	now = refwq_port_now_ns();
 	list_del_init(&work->entry);
-	pool->nr_pending--;
+	WRITE_ONCE(pool->nr_pending, pool->nr_pending - 1);
 	pwq->nr_pending_active--;
 	pool->watchdog_ts = now;
 	pool->stalled = false;
@@ -1188,14 +1213,15 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	w->current_start_ns = now;
 	list_add_tail(&w->busy_node, &pool->busy);
 	pool->nr_busy++;
-	s->started++;
+	STAT_INC(s->started);
 	series_add(s, REFWQ_H_A2S, now - work->activated_ns);
 	series_add(s, REFWQ_H_LAT, now - work->queued_ns);
 	if (w->rescue_wq)
 		pool->rescued++;
 	w->cpu_item = READ_ONCE(pwq->wq->flags) & REFWQ_CPU_INTENSIVE;
-	/* No CPU mark until the run begins: the hog check skips us. */
+	/* No CPU mark until the run begins (or the manager takes one). */
 	WRITE_ONCE(w->cpu_mark_ns, CPU_MARK_NONE);
+	measure = measure_cpu(s);
 	worker_recount(w);
 	if (need_more_worker(pool))
 		kick_pool(pool);
@@ -1205,17 +1231,20 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	data_store(work, offq_data(pool->id, 0));
 	refwq_port_unlock(&pool->lock);
 
-	cpu0 = thread_cpu_now();
-	WRITE_ONCE(w->cpu_mark_ns, cpu0);
+	if (measure) {
+		cpu0 = thread_cpu_now();
+		WRITE_ONCE(w->cpu_mark_ns, cpu0);
+	}
 	call_work(w);
-	cpu1 = thread_cpu_now();
-	now = refwq_port_now_ns();
+	cpu1 = measure ? thread_cpu_now() : 0;
+	now = REFWQ_STATS ? refwq_port_now_ns() : 0;
 
 	refwq_port_lock(&pool->lock);
-	s->completed++;
+	STAT_INC(s->completed);
 	series_add(s, REFWQ_H_RUN, now - w->current_start_ns);
 	if (!refwq.cfg.no_cpu_time)
-		series_add(s, REFWQ_H_CPU, cpu1 - cpu0);
+		series_add(s, REFWQ_H_CPU,
+			   measure ? cpu1 - cpu0 : now - w->current_start_ns);
 	w->cpu_item = false;
 	w->hog = false;
 	worker_recount(w);
@@ -1237,6 +1266,33 @@ static void process_scheduled(struct refwq_worker *w)
 						     struct refwq_work, entry));
 }
 
+/*
+ * Before sleeping, a worker may spin for refwq_config.idle_spin_us watching
+ * for new items: when items arrive faster than a wake-up takes, this saves
+ * a sleep and a wake-up per item, at the price of CPU time.  Called and
+ * returns with L held.  Return: true when something was queued meanwhile.
+ */
+static bool idle_spin(struct refwq_worker *w)
+{
+	struct refwq_pool *pool = w->pool;
+	uint64_t seen = pool->nr_pending, end;
+	unsigned int i;
+
+	if (!refwq.cfg.idle_spin_us || !w->working_before_idle)
+		return false;
+	w->working_before_idle = false;
+	refwq_port_unlock(&pool->lock);
+	end = refwq_port_now_ns() + refwq.cfg.idle_spin_us * NSEC_PER_USEC;
+	do {
+		for (i = 0; i < 64; i++)
+			if (READ_ONCE(pool->nr_pending) != seen)
+				goto out;
+	} while (refwq_port_now_ns() < end);
+out:
+	refwq_port_lock(&pool->lock);
+	return pool->nr_pending != seen;
+}
+
 static void worker_thread(void *arg)
 {
 	struct refwq_worker *w = arg;
@@ -1248,6 +1304,8 @@ static void worker_thread(void *arg)
 	refwq_port_lock(&pool->lock);
 	while (!w->die) {
 		if (!need_more_worker(pool)) {
+			if (idle_spin(w))
+				continue;
 			worker_enter_idle(w);
 			refwq_port_cond_wait(&w->wake, &pool->lock);
 			continue;
@@ -1265,6 +1323,7 @@ static void worker_thread(void *arg)
 			process_scheduled(w);
 		} while (keep_working(pool));
 		w->working = false;
+		w->working_before_idle = true;
 		worker_recount(w);
 	}
 	worker_leave_idle(w);
@@ -1410,11 +1469,14 @@ static uint64_t worker_cpu_since_mark(struct refwq_worker *w, uint64_t now)
 {
 	uint64_t mark = READ_ONCE(w->cpu_mark_ns), cpu;
 
-	if (refwq.cfg.no_cpu_time)
+	if (!REFWQ_STATS || refwq.cfg.no_cpu_time)
 		return now - w->current_start_ns;
-	if (mark == CPU_MARK_NONE)
-		return 0;
 	cpu = refwq_port_thread_cpu_ns(&w->thread);
+	if (mark == CPU_MARK_NONE) {
+		/* An item not measured by its worker: mark it now. */
+		WRITE_ONCE(w->cpu_mark_ns, cpu);
+		return 0;
+	}
 	return cpu > mark ? cpu - mark : 0;
 }
 
@@ -1532,7 +1594,6 @@ static void manager_thread(void *unused)
 	refwq_port_lock(&refwq.mgr_lock);
 	while (!refwq.mgr_stop) {
 		refwq.mgr_kick = false;
-		WRITE_ONCE(refwq.mgr_fast, false);
 		refwq.mgr_busy = true;
 		refwq_port_unlock(&refwq.mgr_lock);
 
@@ -1549,8 +1610,10 @@ static void manager_thread(void *unused)
 
 		refwq_port_lock(&refwq.mgr_lock);
 		refwq.mgr_busy = false;
-		if (fast)
-			WRITE_ONCE(refwq.mgr_fast, true);
+		/* While fast, congestion needs no kick to be watched; a kick
+		 * during the pass means another pass anyway. */
+		if (!refwq.mgr_kick)
+			WRITE_ONCE(refwq.mgr_fast, fast);
 		refwq_port_cond_broadcast(&refwq.mgr_idle_cond);
 		if (refwq.mgr_kick || refwq.mgr_stop)
 			continue;
@@ -1863,7 +1926,8 @@ int refwq_set_max_active(struct refwq_wq *wq, int max_active)
 {
 	struct refwq_pwq *pwq;
 
-	if (WARN_ON_ONCE(!wq) || WARN_ON_ONCE(READ_ONCE(wq->flags) & REFWQ_ORDERED))
+	if (WARN_ON_ONCE(!wq) ||
+	    WARN_ON_ONCE(READ_ONCE(wq->flags) & REFWQ_ORDERED))
 		return -REFWQ_EINVAL;
 	max_active = clamp_max_active(max_active, wq->name);
 	lock_sleepable(&wq->mutex);

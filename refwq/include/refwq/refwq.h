@@ -109,6 +109,8 @@ struct refwq_config {
 	unsigned int cpu_intensive_thresh_us; /* 0: 10000 */
 	unsigned int idle_timeout_ms; /* reap extra idle workers; 0: 5000 */
 	bool no_cpu_time; /* skip per-item thread CPU clocks */
+	unsigned int
+		idle_spin_us; /* spin before sleeping when idle; 0: never */
 	void (*stall_fn)(const struct refwq_stall_info *info);
 	/* NuttX front end: HPWORK/LPWORK concurrency and priorities. */
 	int hp_nthreads; /* 0: 1 */

@@ -51,7 +51,14 @@ void refwq_port_free(void *p)
 
 void refwq_port_lock_init(struct refwq_port_lock *l)
 {
-	pthread_mutex_init(&l->mutex, NULL);
+	pthread_mutexattr_t attr;
+
+	/* Critical sections are short: spin a little before sleeping, as a
+	 * kernel spinlock would, instead of a context switch each time. */
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&l->mutex, &attr);
+	pthread_mutexattr_destroy(&attr);
 	l->held = 0;
 }
 
