@@ -34,6 +34,14 @@ static struct {
 	const char *only;
 } o = {.items = 200000, .threads = 2, .runs = 3, .samples = 2000};
 
+static uint64_t process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -295,7 +303,8 @@ static int cmp_u64(const void *a, const void *b)
 
 static void run(const struct impl *im)
 {
-	double rates[16], rate;
+	double rates[16], rate, cpu_per_item;
+	uint64_t cpu0;
 	unsigned int r, i;
 	struct timespec gap = {0, 100000};
 	uint64_t t0;
@@ -304,6 +313,7 @@ static void run(const struct impl *im)
 		fprintf(stderr, "refwq-bench: %s: start failed\n", im->name);
 		exit(2);
 	}
+	cpu0 = process_cpu_ns();
 	for (r = 0; r < o.runs && r < 16; r++) {
 		fin_reset(o.items);
 		t0 = now_ns();
@@ -312,6 +322,8 @@ static void run(const struct impl *im)
 		fin_wait();
 		rates[r] = o.items / ((now_ns() - t0) / 1e9);
 	}
+	cpu_per_item = (double)(process_cpu_ns() - cpu0) /
+		       ((double)o.items * (o.runs < 16 ? o.runs : 16));
 	for (r = 1; r < o.runs && r < 16; r++)
 		for (i = r; i > 0 && rates[i] < rates[i - 1]; i--) {
 			rate = rates[i];
@@ -329,8 +341,9 @@ static void run(const struct impl *im)
 		fin_wait();
 	}
 	qsort(lat, o.samples, sizeof(*lat), cmp_u64);
-	printf("%-14s %7u %13.0f %12.1f %12.1f\n", im->name, o.threads, rate,
-	       lat[o.samples / 2] / 1e3, lat[o.samples * 99 / 100] / 1e3);
+	printf("%-14s %7u %13.0f %13.0f %12.1f %12.1f\n", im->name, o.threads,
+	       rate, cpu_per_item, lat[o.samples / 2] / 1e3,
+	       lat[o.samples * 99 / 100] / 1e3);
 	fflush(stdout);
 	free(lat);
 	im->stop();
@@ -414,8 +427,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	printf("%-14s %7s %13s %12s %12s\n", "impl", "threads", "items/s",
-	       "lat_p50_us", "lat_p99_us");
+	printf("%-14s %7s %13s %13s %12s %12s\n", "impl", "threads", "items/s",
+	       "cpu_ns/item", "lat_p50_us", "lat_p99_us");
 	for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)
 		if (!o.only || !strcmp(o.only, impls[i].name))
 			run(&impls[i]);

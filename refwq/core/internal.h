@@ -57,10 +57,16 @@
 #define NSEC_PER_MSEC 1000000ull
 #define NSEC_PER_SEC 1000000000ull
 
+/* Kernel-style helpers; a port whose build force-includes its own (a kernel
+ * build does) keeps them. */
+#ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+#ifndef READ_ONCE
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#endif
 
 void refwq_warn(const char *file, int line, const char *what);
 
