@@ -1304,7 +1304,7 @@ static void worker_thread(void *arg)
 	refwq_port_lock(&pool->lock);
 	while (!w->die) {
 		if (!need_more_worker(pool)) {
-			if (idle_spin(w))
+			if (idle_spin(w) || w->die)
 				continue;
 			worker_enter_idle(w);
 			refwq_port_cond_wait(&w->wake, &pool->lock);
