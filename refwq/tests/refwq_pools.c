@@ -197,7 +197,7 @@ static void t_concurrency(void)
 /* 25 */
 #define RACE_ITEMS 8
 #define RACE_THREADS 4
-#define RACE_ITERS 3000
+#define RACE_ITERS 10000
 
 static struct {
 	struct workqueue_struct *wq[2];
@@ -502,6 +502,9 @@ int main(void)
 	struct refwq_config two = {
 		.name = "test", .nr_cpus = 2, .hp_nthreads = 3};
 	struct refwq_config one = {.name = "test", .nr_cpus = 1};
+	/* Fan-out also runs with idle spinning on, to cover that path. */
+	struct refwq_config spin = {
+		.name = "test", .nr_cpus = 2, .idle_spin_us = 50};
 	struct refwq_config reap = {.name = "test",
 				    .nr_cpus = 2,
 				    .lp_nthreads = 6,
@@ -519,7 +522,7 @@ int main(void)
 		t_race, &two, 30);
 	tap_run("26 recursive fan-out (3 children, depth 3) runs exactly 40 "
 		"items",
-		t_fanout, &two, 0);
+		t_fanout, &spin, 0);
 	tap_run("27 mem-reclaim queue progresses without new workers (rescuer)",
 		t_rescuer, &one, 0);
 	tap_run("28 every waiter is woken, whatever its thread id", t_waiters,
