@@ -48,13 +48,14 @@ $(REFWQ_LIB_SO): $(REFWQ_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -shared -Wl,-soname,librefwq.so -o $@ $^ $(REFWQ_LIBS)
 
-# pkg-config file for the build tree; `make install` users get prefix paths
-# from refwq.pc.in the same way (see docs/REFWQ.md).
+# pkg-config file for the build tree (with an rpath, so programs run from
+# it); `make install` writes one with the installed paths.
 $(REFWQ_PC): refwq/refwq.pc.in
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@LIBDIR@|$(abspath $(OUTPUT))|' \
 		-e 's|@INCLUDEDIR@|$(abspath refwq/include)|' \
+		-e 's|@RPATH@|-Wl,-rpath,$${libdir} |' \
 		-e 's|@VERSION@|$(REFWQ_VERSION)|' $< > $@
 
 # The demo publishes its statistics for wqmond (export/), so it links lib/.
@@ -154,3 +155,17 @@ refwq-bench: $(REFWQ_BENCH)
 	$(Q)echo "# instrumented"; $(OUTPUT)/refwq-bench
 	$(Q)echo "# instrumented, no per-item CPU clocks"; $(OUTPUT)/refwq-bench -C -o refwq-unbound; $(OUTPUT)/refwq-bench -C -o refwq-percpu
 	$(Q)echo "# instrumentation compiled out"; $(OUTPUT)/refwq-bench-nostats -o refwq-unbound; $(OUTPUT)/refwq-bench-nostats -o refwq-percpu
+
+# ---- install: libraries, headers, refwq.pc, the demo ----
+.PHONY: refwq-install
+install: refwq-install
+refwq-install: refwq-all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/refwq \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 0644 $(REFWQ_LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(REFWQ_LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(wildcard refwq/include/refwq/*.h) $(DESTDIR)$(PREFIX)/include/refwq/
+	sed -e 's|@LIBDIR@|$(PREFIX)/lib|' -e 's|@INCLUDEDIR@|$(PREFIX)/include|' \
+		-e 's|@RPATH@||' -e 's|@VERSION@|$(REFWQ_VERSION)|' refwq/refwq.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/refwq.pc
+	install -m 0755 $(REFWQ_DEMO) $(DESTDIR)$(PREFIX)/bin/
