@@ -157,15 +157,30 @@ refwq-bench: $(REFWQ_BENCH)
 	$(Q)echo "# instrumentation compiled out"; $(OUTPUT)/refwq-bench-nostats -o refwq-unbound; $(OUTPUT)/refwq-bench-nostats -o refwq-percpu
 
 # ---- install: libraries, headers, refwq.pc, the demo ----
+# refwq_install_lib(destdir, prefix): the library part, also used to stage an
+# installed-style tree for the refwq_build test.
+define refwq_install_lib
+	$(Q)install -d $(1)$(2)/lib/pkgconfig $(1)$(2)/include/refwq
+	$(Q)install -m 0644 $(REFWQ_LIB_A) $(1)$(2)/lib/
+	$(Q)install -m 0755 $(REFWQ_LIB_SO) $(1)$(2)/lib/
+	$(Q)install -m 0644 $(wildcard refwq/include/refwq/*.h) $(1)$(2)/include/refwq/
+	$(Q)sed -e 's|@LIBDIR@|$(2)/lib|' -e 's|@INCLUDEDIR@|$(2)/include|' \
+		-e 's|@RPATH@||' -e 's|@VERSION@|$(REFWQ_VERSION)|' refwq/refwq.pc.in \
+		> $(1)$(2)/lib/pkgconfig/refwq.pc
+endef
+
 .PHONY: refwq-install
 install: refwq-install
 refwq-install: refwq-all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/refwq \
-		$(DESTDIR)$(PREFIX)/bin
-	install -m 0644 $(REFWQ_LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0755 $(REFWQ_LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 $(wildcard refwq/include/refwq/*.h) $(DESTDIR)$(PREFIX)/include/refwq/
-	sed -e 's|@LIBDIR@|$(PREFIX)/lib|' -e 's|@INCLUDEDIR@|$(PREFIX)/include|' \
-		-e 's|@RPATH@||' -e 's|@VERSION@|$(REFWQ_VERSION)|' refwq/refwq.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/refwq.pc
+	$(call refwq_install_lib,$(DESTDIR),$(PREFIX))
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(REFWQ_DEMO) $(DESTDIR)$(PREFIX)/bin/
+
+REFWQ_STAGE := $(REFWQ_OUT)/stage
+$(REFWQ_STAGE)/.done: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) refwq/refwq.pc.in \
+		$(wildcard refwq/include/refwq/*.h)
+	$(call msg,STAGE,$(REFWQ_STAGE))
+	$(Q)rm -rf $(REFWQ_STAGE)
+	$(call refwq_install_lib,$(abspath $(REFWQ_STAGE)),/usr)
+	$(Q)touch $@
+$(OUTPUT)/tests/bin/refwq_build: $(REFWQ_STAGE)/.done

@@ -53,6 +53,25 @@ t $? "and links statically against librefwq.a"
 "$tmp/ts" >/dev/null
 t $? "the static program runs"
 
+# The installed layout (staged by the build under DESTDIR-style sysroot).
+stage="$B/refwq/stage"
+if [ -f "$stage/.done" ]; then
+	iflags=$(PKG_CONFIG_SYSROOT_DIR="$stage" \
+		PKG_CONFIG_LIBDIR="$stage/usr/lib/pkgconfig" pkg-config \
+		--cflags --libs refwq 2>&1)
+	t $? "installed refwq.pc: $iflags"
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror -o "$tmp/ti" "$tmp/t.c" $iflags
+	t $? "a program builds against the installed headers and library"
+	LD_LIBRARY_PATH="$stage/usr/lib" "$tmp/ti" >/dev/null
+	t $? "and runs"
+	grep -q rpath "$stage/usr/lib/pkgconfig/refwq.pc"
+	[ $? -ne 0 ]
+	t $? "the installed refwq.pc has no build-tree rpath"
+else
+	t 1 "staged install missing: $stage"
+fi
+
 bad=$(for o in "$B"/refwq/core/*.o; do nm -u "$o" | awk '{print $2}'; done |
 	sort -u | grep -v -e '^refwq' -e '^_GLOBAL_OFFSET_TABLE_$' | tr '\n' ' ')
 [ -z "$bad" ]
