@@ -180,6 +180,35 @@ find_sorted(const struct wq_series **idx, size_t n, const struct wq_series *key)
 	return NULL;
 }
 
+/*
+ * A maximum cannot be subtracted.  If it grew, the new value is this
+ * interval's.  If not, this interval's maximum is no larger than the old
+ * one and lies in the interval's highest non-empty slot: take that slot's
+ * largest value (within a factor of 2, like any histogram value), capped by
+ * the old maximum.  An interval with no values has no maximum.
+ */
+static uint64_t interval_max(uint64_t cur_max, uint64_t prev_max,
+			     const struct wq_hist *interval)
+{
+	int top = WQ_HIST_SLOTS - 1;
+
+	if (cur_max > prev_max)
+		return cur_max;
+	while (top >= 0 && !interval->slot[top])
+		top--;
+	if (top < 0)
+		return 0;
+	/* Slot bounds are [lower, upper): the largest value is upper - 1. */
+	return wq_hist__upper(top) - 1 < cur_max ? wq_hist__upper(top) - 1 :
+						  cur_max;
+}
+
+static bool series_idle(const struct wq_series *s)
+{
+	return !s->queued && !s->activated && !s->started && !s->completed &&
+	       !s->cancelled;
+}
+
 static void series_sub(struct wq_series *out, const struct wq_series *prev)
 {
 	int k;
@@ -192,6 +221,8 @@ static void series_sub(struct wq_series *out, const struct wq_series *prev)
 	for (k = 0; k < WQ_H_NR; k++) {
 		out->sum_ns[k] = sub_sat(out->sum_ns[k], prev->sum_ns[k]);
 		wq_hist__sub(&out->hist[k], &out->hist[k], &prev->hist[k]);
+		out->max_ns[k] = interval_max(out->max_ns[k], prev->max_ns[k],
+					      &out->hist[k]);
 	}
 }
 
@@ -248,6 +279,9 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 		ps = find_sorted(idx, prev->nr_series, r);
 		if (ps)
 			series_sub(r, ps);
+		/* An interval view shows what happened in the interval. */
+		if (series_idle(r))
+			out->nr_series--;
 	}
 	free(idx);
 	return 0;
@@ -302,6 +336,36 @@ static int cmp_pool(const void *a, const void *b)
 static int cmp_series(const void *a, const void *b)
 {
 	return cmp_series_key(a, b);
+}
+
+int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src)
+{
+	size_t i;
+
+	if (dst == src)
+		return 0;
+	wq_snapshot__reset(dst);
+	copy_str(dst->source, sizeof(dst->source), src->source);
+	copy_str(dst->kernel, sizeof(dst->kernel), src->kernel);
+	dst->mono_ns = src->mono_ns;
+	dst->real_ns = src->real_ns;
+	dst->interval_ns = src->interval_ns;
+	memcpy(dst->counters, src->counters, sizeof(dst->counters));
+	for (i = 0; i < src->nr_pools; i++) {
+		struct wq_pool *p = wq_snapshot__add_pool(dst);
+
+		if (!p)
+			return -ENOMEM;
+		*p = src->pools[i];
+	}
+	for (i = 0; i < src->nr_series; i++) {
+		struct wq_series *r = wq_snapshot__add_series(dst);
+
+		if (!r)
+			return -ENOMEM;
+		*r = src->series[i];
+	}
+	return 0;
 }
 
 void wq_snapshot__sort(struct wq_snapshot *s)

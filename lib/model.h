@@ -109,8 +109,10 @@ void wq_series__add(struct wq_series *dst, const struct wq_series *src);
 
 /*
  * @out = @cur - @prev: counters and histograms of the interval, pools as in
- * @cur (their cpu_ns becomes the interval's), maxima as in @cur (a maximum
- * cannot be subtracted).  Series absent from @prev count from zero.
+ * @cur (their cpu_ns becomes the interval's).  Maxima: exact when they grew
+ * in the interval, else bounded by the interval's histogram (see model.c).
+ * Series absent from @prev count from zero; series with no activity in the
+ * interval are left out.
  * Return: 0, or -ENOMEM.
  */
 int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
@@ -123,6 +125,9 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
  */
 int wq_snapshot__workqueues(const struct wq_snapshot *s,
 			    struct wq_series **out, size_t *nr);
+
+/* @dst = @src, rows and all.  Return: 0, or -ENOMEM. */
+int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src);
 
 /* Sort rows into a stable canonical order: pools by id, series by
  * (workqueue, function, pool). */

@@ -20,3 +20,26 @@ $(OUTPUT)/tests/gen/%: tests/gen/%.c
 
 .PHONY: test-build
 test-build: $(TEST_BINS) $(GEN_BINS)
+
+# Helpers of the integration scripts (tests/integration/*.sh): real kernel.
+ITEST_BINS := $(patsubst tests/itest/%.c,$(OUTPUT)/tests/itest/%,$(wildcard tests/itest/*.c))
+
+$(OUTPUT)/tests/itest/%: tests/itest/%.c $(LIB)
+	$(call msg,ITEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS_BPF) $(LIBS_JSON) -lm
+
+test-build: $(ITEST_BINS)
+
+# The probe-cost benchmark's floor: a count-only BPF program and its loader.
+$(OUTPUT)/countonly.bpf.o: tests/bench/countonly.bpf.c bpf/wqmon_core.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
+		-I/usr/include/$(MULTIARCH) -Ibpf -Wall -Werror -c $< -o $@
+
+$(OUTPUT)/tests/bench/countonly: tests/bench/countonly.c $(OUTPUT)/countonly.skel.h
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS_BPF)
+
+test-build: $(OUTPUT)/tests/bench/countonly

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqctl: one-shot workqueue commands.
+ *
+ *   wqctl show   what the kernel's workqueues did, every interval
+ *   wqctl check  can the probes run here, and what to do if not
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "envcheck.h"
+#include "json.h"
+#include "log.h"
+#include "model.h"
+#include "text.h"
+
+/* Exit codes: 0 ok, 1 runtime failure, 2 usage error (as grep/diff). */
+#define EXIT_USAGE 2
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: wqctl [-v] COMMAND [OPTIONS]\n"
+"\n"
+"Observe the kernel's workqueues: per pool, workqueue and work function,\n"
+"how many items were queued, started and completed, how long they waited\n"
+"and ran, and how much CPU the kworkers spent on them.\n"
+"\n"
+"Commands:\n"
+"  show     print the workqueue view every interval (needs root)\n"
+"  check    report whether the probes can run here, and what to fix\n"
+"  cat      read a saved text view (FILE, or - for stdin) and print it\n"
+"           again, canonically or as JSON (-j)\n"
+"\n"
+"Options of show:\n"
+"  -i, --interval SECONDS  seconds between views (default 1; decimals ok)\n"
+"  -n, --count COUNT       stop after COUNT views (default: until Ctrl-C)\n"
+"  -s, --sort COLUMN       sort functions by COLUMN (queued, started,\n"
+"                          completed, rate, lat_p50, lat_p99, lat_max,\n"
+"                          run_p99, cpu; default completed)\n"
+"  -r, --reverse           ascending instead of descending\n"
+"  -t, --top N             show at most N function rows (default all)\n"
+"  -c, --cumulative        totals since start instead of per interval\n"
+"  -j, --json              JSON instead of the text view, one per line\n"
+"  -q, --queuers           also track which tasks queue the work\n"
+"      --raw-tp            use raw tracepoints even where tp_btf works\n"
+"      --no-cpu            do not hook sched_switch (no on-CPU time)\n"
+"\n"
+"Global options:\n"
+"  -v, --verbose           debug messages, including libbpf's\n"
+"  -h, --help              this help\n"
+"  -V, --version           version\n"
+"\n"
+"Examples:\n"
+"  sudo wqctl check\n"
+"  sudo wqctl show                      # every second, until Ctrl-C\n"
+"  sudo wqctl show -i 5 -n 3 -s lat_p99 -t 10\n"
+"  sudo wqctl show -n 1 -i 10 --json | jq '.series[0]'\n"
+"  sudo wqctl show -n 1 > view.txt; wqctl cat -j view.txt\n"
+"\n"
+"The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0.01 || v > 86400)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_count(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+struct show_opts {
+	double interval;
+	long count;
+	bool json;
+	bool cumulative;
+	struct wq_text_opts text;
+	struct wq_collector_opts coll;
+};
+
+static int sleep_interval(double seconds)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)seconds,
+		.tv_nsec = (long)((seconds - (time_t)seconds) * 1e9),
+	};
+
+	/* Interrupted by SIGINT: the loop checks `stop`. */
+	return nanosleep(&ts, NULL) ? -errno : 0;
+}
+
+static int emit(const struct show_opts *o, const struct wq_snapshot *s)
+{
+	if (o->json) {
+		char *j = wq_json__render(s, 0);
+
+		if (!j)
+			return -ENOMEM;
+		puts(j);
+		free(j);
+	} else {
+		int err = wq_text__render(s, stdout, &o->text);
+
+		if (err)
+			return err;
+		putchar('\n');
+	}
+	return fflush(stdout) ? -errno : 0;
+}
+
+static int cmp_queuer(const void *a, const void *b)
+{
+	const struct wq_queuer *x = a, *y = b;
+
+	return x->queued < y->queued ? 1 : x->queued > y->queued ? -1 : 0;
+}
+
+/* "Which process makes my kworkers busy": cumulative, top rows. */
+static void print_queuers(struct wq_collector *c)
+{
+	enum { MAX_QUEUERS = 8192, SHOWN = 15 };
+	struct wq_queuer *q = calloc(MAX_QUEUERS, sizeof(*q));
+	int n = q ? wq_collector__queuers(c, q, MAX_QUEUERS) : 0;
+
+	if (n <= 0) {
+		free(q);
+		return;
+	}
+	qsort(q, n, sizeof(*q), cmp_queuer);
+	printf("queuers (since start):\n%-16s %12s %5s  %-24s %s\n", "COMM",
+	       "QUEUED", "POOL", "WORKQUEUE", "FUNCTION");
+	for (int i = 0; i < n && i < SHOWN; i++)
+		printf("%-16s %12llu %5d  %-24s %s\n", q[i].comm,
+		       (unsigned long long)q[i].queued, q[i].pool_id,
+		       q[i].workqueue, q[i].function);
+	putchar('\n');
+	free(q);
+}
+
+static int cmd_show(const struct show_opts *o)
+{
+	struct wq_snapshot *prev = wq_snapshot__new("kernel");
+	struct wq_snapshot *cur = wq_snapshot__new("kernel");
+	struct wq_snapshot *view = wq_snapshot__new("kernel");
+	struct wq_collector *c = NULL;
+	struct wq_snapshot *tmp;
+	long shown = 0;
+	int err;
+
+	if (!prev || !cur || !view) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = wq_collector__open(&c, &o->coll);
+	if (err)
+		goto out;
+	err = wq_collector__snapshot(c, prev);
+	while (!err && !stop && (o->count == 0 || shown < o->count)) {
+		sleep_interval(o->interval);
+		if (stop)
+			break;
+		err = wq_collector__snapshot(c, cur);
+		if (err)
+			break;
+		if (o->cumulative)
+			err = emit(o, cur);
+		else
+			err = wq_snapshot__delta(view, cur, prev) ?:
+			      emit(o, view);
+		if (!err && o->coll.track_queuers && !o->json)
+			print_queuers(c);
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+		shown++;
+	}
+	if (err == -EPIPE)
+		err = 0;	/* `wqctl show | head` is not a failure */
+	else if (err && err != -EPERM && err != -ENOENT && err != -ENOTSUP)
+		pr_err("show: %s\n", strerror(-err));
+out:
+	wq_collector__close(c);
+	wq_snapshot__free(prev);
+	wq_snapshot__free(cur);
+	wq_snapshot__free(view);
+	return err ? 1 : 0;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+	/* Same order as show: the busiest first. */
+	struct show_opts o = { .text = { .sort = WQ_SORT_COMPLETED } };
+	struct wq_snapshot *s = NULL;
+	const char *path = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *f;
+	int rc = 1, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			o.json = true;
+		else if (!path && (argv[i][0] != '-' || !strcmp(argv[i], "-")))
+			path = argv[i];
+		else {
+			pr_err("cat: unexpected argument '%s'; usage: wqctl cat "
+			       "[-j] FILE\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		pr_err("cat: which file? usage: wqctl cat [-j] FILE (- for "
+		       "stdin)\n");
+		return EXIT_USAGE;
+	}
+	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		pr_err("cat: cannot open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	buf = read_all(f, &len);
+	if (f != stdin)
+		fclose(f);
+	s = wq_snapshot__new("");
+	if (!buf || !s) {
+		pr_err("cat: cannot read %s: %s\n", path,
+		       buf ? "out of memory" : strerror(errno));
+		goto out;
+	}
+	if (wq_text__parse(s, buf, len, err, sizeof(err))) {
+		pr_err("cat: %s: %s (not a wqmon text view? see "
+		       "docs/FORMAT.md)\n", path, err);
+		goto out;
+	}
+	rc = emit(&o, s) ? 1 : 0;
+out:
+	free(buf);
+	wq_snapshot__free(s);
+	return rc;
+}
+
+static int parse_show(int argc, char **argv, struct show_opts *o)
+{
+	enum { OPT_RAW_TP = 256, OPT_NO_CPU };
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "top", required_argument, NULL, 't' },
+		{ "cumulative", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "queuers", no_argument, NULL, 'q' },
+		{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
+		{ "no-cpu", no_argument, NULL, OPT_NO_CPU },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	long top;
+	int ch, key;
+
+	while ((ch = getopt_long(argc, argv, "i:n:s:rt:cjqvh", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			if (parse_seconds(optarg, &o->interval)) {
+				pr_err("bad --interval '%s': give seconds "
+				       "between 0.01 and 86400, e.g. -i 2\n",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'n':
+			if (parse_count(optarg, &o->count)) {
+				pr_err("bad --count '%s': give a whole number "
+				       ">= 0 (0 = until Ctrl-C)\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 's':
+			key = wq_text__sort_key_from_name(optarg);
+			if (key < 0) {
+				pr_err("unknown sort column '%s': see "
+				       "wqctl --help for the list\n", optarg);
+				return -EINVAL;
+			}
+			o->text.sort = key;
+			break;
+		case 'r':
+			o->text.reverse = true;
+			break;
+		case 't':
+			if (parse_count(optarg, &top) || top > 1000000) {
+				pr_err("bad --top '%s': give a whole number, "
+				       "e.g. -t 20\n", optarg);
+				return -EINVAL;
+			}
+			o->text.top = (size_t)top;
+			break;
+		case 'c':
+			o->cumulative = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'q':
+			o->coll.track_queuers = true;
+			break;
+		case OPT_RAW_TP:
+			o->coll.mode = WQ_ATTACH_RAW_TP;
+			break;
+		case OPT_NO_CPU:
+			o->coll.no_cpu_time = true;
+			break;
+		case 'v':
+			wq_log__set_level(WQ_LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'wqctl --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s'; try 'wqctl --help'\n",
+		       argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct show_opts o = {
+		.interval = 1.0,
+		.text = { .sort = WQ_SORT_COMPLETED },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *cmd;
+	int i;
+
+	wq_log__set_prog("wqctl");
+	/* Global options come before the command. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			printf("wqctl %s\n", WQMON_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-v") ||
+			   !strcmp(argv[i], "--verbose")) {
+			wq_log__set_level(WQ_LOG_DEBUG);
+		} else {
+			pr_err("unknown option '%s'; try 'wqctl --help'\n",
+			       argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[i];
+	argc -= i;
+	argv += i;
+
+	if (!strcmp(cmd, "check")) {
+		if (argc > 1) {
+			pr_err("check takes no arguments\n");
+			return EXIT_USAGE;
+		}
+		return wq_env__report(stdout, isatty(STDOUT_FILENO));
+	}
+	if (!strcmp(cmd, "cat"))
+		return cmd_cat(argc, argv);
+	if (!strcmp(cmd, "show")) {
+		if (parse_show(argc, argv, &o))
+			return EXIT_USAGE;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		return cmd_show(&o);
+	}
+	pr_err("unknown command '%s'; commands are show, check and cat "
+	       "(try 'wqctl --help')\n", cmd);
+	return EXIT_USAGE;
+}

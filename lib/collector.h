@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel source: loads the probes, and turns their tables into
+ * snapshots (lib/model.h) on demand.
+ */
+#ifndef WQMON_COLLECTOR_H
+#define WQMON_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "model.h"
+
+enum wq_attach_mode {
+	WQ_ATTACH_AUTO,		/* tp_btf where the kernel has it, else raw_tp */
+	WQ_ATTACH_TP_BTF,
+	WQ_ATTACH_RAW_TP,
+};
+
+struct wq_collector_opts {
+	enum wq_attach_mode mode;
+	bool track_queuers;	/* who queued: comm of the queuing task */
+	bool no_cpu_time;	/* skip the sched_switch hook */
+	uint64_t pending_max_age_ns;	/* 0: default (1 h) */
+	const char *proc_root;	/* default "/proc" */
+	const char *kallsyms;	/* default "/proc/kallsyms" */
+};
+
+struct wq_queuer {
+	int32_t pool_id;
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];
+	char comm[16];
+	uint64_t queued;
+};
+
+struct wq_collector;
+
+/*
+ * Load and attach the probes.  On failure prints one actionable error line
+ * (not root, no BTF, ...) and returns -errno.
+ */
+int wq_collector__open(struct wq_collector **out,
+		       const struct wq_collector_opts *opts);
+void wq_collector__close(struct wq_collector *c);
+
+/* Fill @s with the cumulative state since the probes were attached. */
+int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s);
+
+/* Attach mode in use: "tp_btf" or "raw_tp". */
+const char *wq_collector__mode(const struct wq_collector *c);
+
+/* Top queuers (needs opts.track_queuers); returns the count filled. */
+int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
+			  int max);
+
+#endif /* WQMON_COLLECTOR_H */

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the integration scripts: TAP output and the real environment.
+# A component that is missing is a failure, never a skip.
+B=${WQMON_BUILD:?run through tests/run.sh or set WQMON_BUILD}
+TAP_N=0
+TAP_FAILED=0
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAILED=1
+	fi
+}
+
+# is ACTUAL EXPECTED DESCRIPTION
+is() {
+	[ "$1" = "$2" ]
+	ok $? "$3 (got '$1', want '$2')"
+}
+
+# near A B TOLERANCE_PERCENT SLACK DESCRIPTION: |A-B| <= B*TOL/100 + SLACK
+near() {
+	awk -v a="$1" -v b="$2" -v t="$3" -v s="$4" 'BEGIN {
+		d = a - b; if (d < 0) d = -d; exit !(d <= b * t / 100 + s) }'
+	ok $? "$5 (wqmon $1, reference $2, tolerance $3% + $4)"
+}
+
+bail() {
+	echo "not ok $((TAP_N + 1)) - $*"
+	exit 1
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || bail "needs root for the real kernel probes (run make test as root)"
+}
+
+ensure_tracefs() {
+	if [ ! -e /sys/kernel/tracing/events/workqueue ]; then
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
+			bail "cannot mount tracefs at /sys/kernel/tracing"
+	fi
+}
+
+ksym() {	# address of a kernel text symbol, 0x-prefixed
+	awk -v n="$1" '$3 == n && ($2 == "t" || $2 == "T") { print "0x" $1; exit }' /proc/kallsyms
+}
+
+finish() {
+	echo "1..$TAP_N"
+	exit $TAP_FAILED
+}
