@@ -1205,6 +1205,10 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 		for (i = 0; i < NR_SECTIONS; i++)
 			if (tok_is(&p->t[0], section_names[i]))
 				break;
+		if (i == NR_SECTIONS && (seen & WQ_TEXT_HISTOGRAMS) &&
+		    tok_is(&p->t[0], "series"))
+			return perr(p, "histograms: more series than the "
+				       "section line says");
 		if (i == NR_SECTIONS)
 			return perr(p, "unknown section '%s'",
 				    quote(q, sizeof(q), &p->t[0]));
