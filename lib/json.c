@@ -38,10 +38,15 @@ static struct json_object *chk(struct out *o, struct json_object *j)
 	return j;
 }
 
+/* @key must be a string constant: json-c then keeps the pointer instead of
+ * a copy, which it leaks when adding fails. */
 static void put(struct out *o, struct json_object *obj, const char *key,
 		struct json_object *val)
 {
-	if (!obj || !val || json_object_object_add(obj, key, val)) {
+	if (!obj || !val ||
+	    json_object_object_add_ex(obj, key, val,
+				      JSON_C_OBJECT_ADD_KEY_IS_NEW |
+					      JSON_C_OBJECT_KEY_IS_CONSTANT)) {
 		json_object_put(val);
 		o->oom = true;
 	}
@@ -107,13 +112,13 @@ static void put_seconds(struct out *o, struct json_object *obj, const char *key,
 }
 
 static const struct {
-	const char *name;
+	const char *ns, *seconds;
 	uint64_t num, den;
 } quantiles[] = {
-	{"p50", 50, 100},
-	{"p90", 90, 100},
-	{"p99", 99, 100},
-	{"p999", 999, 1000},
+	{"p50_ns", "p50_seconds", 50, 100},
+	{"p90_ns", "p90_seconds", 90, 100},
+	{"p99_ns", "p99_seconds", 99, 100},
+	{"p999_ns", "p999_seconds", 999, 1000},
 };
 
 #define NR_QUANTILES (sizeof(quantiles) / sizeof(quantiles[0]))
@@ -122,27 +127,22 @@ static struct json_object *hist_obj(struct out *o, const struct wq_series *r,
 				    int k, int flags)
 {
 	struct json_object *h = chk(o, json_object_new_object());
-	char key[32];
 	size_t q;
 	int i;
 
 	put_u64(o, h, "count", wq_hist__count(&r->hist[k]));
 	put_u64(o, h, "sum_ns", r->sum_ns[k]);
 	put_u64(o, h, "max_ns", r->max_ns[k]);
-	for (q = 0; q < NR_QUANTILES; q++) {
-		snprintf(key, sizeof(key), "%s_ns", quantiles[q].name);
-		put_u64(o, h, key,
+	for (q = 0; q < NR_QUANTILES; q++)
+		put_u64(o, h, quantiles[q].ns,
 			wq_hist__quantile(&r->hist[k], quantiles[q].num,
 					  quantiles[q].den, r->max_ns[k]));
-	}
 	put_seconds(o, h, "sum_seconds", r->sum_ns[k]);
 	put_seconds(o, h, "max_seconds", r->max_ns[k]);
-	for (q = 0; q < NR_QUANTILES; q++) {
-		snprintf(key, sizeof(key), "%s_seconds", quantiles[q].name);
-		put_seconds(o, h, key,
+	for (q = 0; q < NR_QUANTILES; q++)
+		put_seconds(o, h, quantiles[q].seconds,
 			    wq_hist__quantile(&r->hist[k], quantiles[q].num,
 					      quantiles[q].den, r->max_ns[k]));
-	}
 	if (!(flags & WQ_JSON_NO_SLOTS)) {
 		struct json_object *a =
 			chk(o, json_object_new_array_ext(WQ_HIST_SLOTS));

@@ -199,8 +199,8 @@ static uint64_t interval_max(uint64_t cur_max, uint64_t prev_max,
 	if (top < 0)
 		return 0;
 	/* Slot bounds are [lower, upper): the largest value is upper - 1. */
-	return wq_hist__upper(top) - 1 < cur_max ? wq_hist__upper(top) - 1 :
-						  cur_max;
+	return wq_hist__upper(top) - 1 < cur_max ? wq_hist__upper(top) - 1
+						 : cur_max;
 }
 
 static bool series_idle(const struct wq_series *s)
