@@ -32,8 +32,10 @@ oldest=$(awk '/^pools / { on = 1; next } /^$/ { on = 0 }
 	END { printf "%d", m }' "$tmp/views")
 [ "$oldest" -ge 200000 ]
 ok $? "a view showed CPU 1's pool with a pending item aged ${oldest} us (>= 200 ms)"
-[ "$oldest" -le $(( (pending_ms + 300) * 1000 )) ]
-ok $? "that age is not more than the generator's wait (${pending_ms} ms + one interval)"
+# The oldest item may be any kernel item the hog starved (vmstat_update...),
+# not only the generator's; none can have waited longer than the stall.
+[ "$oldest" -le $(( (2500 + 300) * 1000 )) ]
+ok $? "that age is within the stall (2500 ms + one interval)"
 
 # functions: function workqueue pool queued started completed cancelled rate
 #            lat_p50 lat_p99 lat_max ...
