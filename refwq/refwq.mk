@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0
+# refwq: the reference workqueue (core + POSIX port + Linux/NuttX APIs),
+# its export bridge, tests and demo.  Included by the top-level Makefile.
+#   make refwq-all     librefwq.a, librefwq.so, refwq.pc, refwq-demo
+#   make refwq-test    build and run refwq's tests only
+REFWQ_PORT ?= posix
+REFWQ_VERSION := $(VERSION)
+REFWQ_OUT := $(OUTPUT)/refwq
+REFWQ_INC := -Irefwq/include -Irefwq/port/$(REFWQ_PORT)
+# The core is freestanding C: no libc, every platform call goes via port.h.
+REFWQ_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -fPIC \
+	$(REFWQ_INC)
+REFWQ_CORE_CFLAGS := $(REFWQ_CFLAGS) -ffreestanding
+REFWQ_PORT_CFLAGS := $(REFWQ_CFLAGS) -D_GNU_SOURCE
+
+REFWQ_CORE_SRCS := $(wildcard refwq/core/*.c)
+REFWQ_PORT_SRCS := $(wildcard refwq/port/$(REFWQ_PORT)/*.c)
+REFWQ_HDRS := $(wildcard refwq/include/refwq/*.h) $(wildcard refwq/core/*.h) \
+	refwq/port/port.h $(wildcard refwq/port/$(REFWQ_PORT)/*.h)
+REFWQ_CORE_OBJS := $(patsubst refwq/core/%.c,$(REFWQ_OUT)/core/%.o,$(REFWQ_CORE_SRCS))
+REFWQ_PORT_OBJS := $(patsubst refwq/port/$(REFWQ_PORT)/%.c,$(REFWQ_OUT)/port/%.o,$(REFWQ_PORT_SRCS))
+REFWQ_OBJS := $(REFWQ_CORE_OBJS) $(REFWQ_PORT_OBJS)
+
+REFWQ_LIB_A := $(OUTPUT)/librefwq.a
+REFWQ_LIB_SO := $(OUTPUT)/librefwq.so
+REFWQ_PC := $(OUTPUT)/refwq.pc
+REFWQ_DEMO := $(OUTPUT)/refwq-demo
+REFWQ_LIBS := -lpthread
+
+$(REFWQ_OUT)/core/%.o: refwq/core/%.c $(REFWQ_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(REFWQ_CORE_CFLAGS) -c $< -o $@
+
+$(REFWQ_OUT)/port/%.o: refwq/port/$(REFWQ_PORT)/%.c $(REFWQ_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(REFWQ_PORT_CFLAGS) -c $< -o $@
+
+$(REFWQ_LIB_A): $(REFWQ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(REFWQ_LIB_SO): $(REFWQ_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -shared -Wl,-soname,librefwq.so -o $@ $^ $(REFWQ_LIBS)
+
+# pkg-config file for the build tree; `make install` users get prefix paths
+# from refwq.pc.in the same way (see docs/REFWQ.md).
+$(REFWQ_PC): refwq/refwq.pc.in
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's|@LIBDIR@|$(abspath $(OUTPUT))|' \
+		-e 's|@INCLUDEDIR@|$(abspath refwq/include)|' \
+		-e 's|@VERSION@|$(REFWQ_VERSION)|' $< > $@
+
+$(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_LIB_A)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Irefwq/include \
+		-DWQMON_VERSION='"$(VERSION)"' -rdynamic -o $@ $< $(REFWQ_LIB_A) \
+		$(REFWQ_LIBS)
+
+.PHONY: refwq-all refwq-test
+refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO)
+all: refwq-all
+
+# ---- tests ----
+REFWQ_TEST_SRCS := $(wildcard refwq/tests/refwq_*.c)
+REFWQ_TEST_BINS := $(patsubst refwq/tests/%.c,$(OUTPUT)/tests/bin/%,$(REFWQ_TEST_SRCS))
+REFWQ_TEST_SCRIPTS := $(patsubst refwq/tests/%.sh,$(OUTPUT)/tests/bin/%,$(wildcard refwq/tests/refwq_*.sh))
+TEST_BINS += $(REFWQ_TEST_BINS) $(REFWQ_TEST_SCRIPTS)
+
+$(OUTPUT)/tests/bin/refwq_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_LIB_A)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Irefwq/include \
+		-Irefwq/tests -o $@ $< $(REFWQ_LIB_A) $(REFWQ_LIBS)
+
+$(OUTPUT)/tests/bin/refwq_%: refwq/tests/refwq_%.sh $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@
+
+refwq-test: $(REFWQ_TEST_BINS) $(REFWQ_TEST_SCRIPTS)
+	$(Q)for t in $^; do echo "# $$t"; WQMON_BUILD=$(abspath $(OUTPUT)) $$t || exit 1; done
+
+# The same tests under ThreadSanitizer and AddressSanitizer+UBSan, the core
+# compiled into each binary with the sanitizer.
+REFWQ_SAN_SRCS := $(REFWQ_CORE_SRCS) $(REFWQ_PORT_SRCS)
+REFWQ_SAN_NAMES := $(patsubst refwq/tests/refwq_%.c,%,$(REFWQ_TEST_SRCS))
+REFWQ_TSAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_tsan_%,$(REFWQ_SAN_NAMES))
+REFWQ_ASAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_asan_%,$(REFWQ_SAN_NAMES))
+TEST_BINS += $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
+
+$(OUTPUT)/tests/bin/refwq_tsan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,TSAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=thread $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		$(REFWQ_INC) -Irefwq/tests -o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
+
+$(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+	$(call msg,ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(WARN) -std=gnu11 -D_GNU_SOURCE $(REFWQ_INC) -Irefwq/tests \
+		-o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
+
+refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
+
+# ---- export bridge (libc + lib/model): refwq -> struct wq_snapshot ----
+REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o
+
+$(REFWQ_EXPORT_OBJ): refwq/export/refwq_export.c refwq/export/refwq_export.h \
+		$(wildcard lib/*.h) $(REFWQ_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -c $< -o $@
+
+$(OUTPUT)/tests/bin/refwq_export: refwq/tests/export_test.c refwq/tests/tap.h \
+		$(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -rdynamic -Irefwq/include -Irefwq/export \
+		-Irefwq/tests -o $@ $< $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB) \
+		$(LIBS_JSON) -lm $(REFWQ_LIBS) -ldl
+TEST_BINS += $(OUTPUT)/tests/bin/refwq_export
+refwq-test: $(OUTPUT)/tests/bin/refwq_export
