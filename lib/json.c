@@ -9,19 +9,6 @@
 #include "hist.h"
 #include "json.h"
 
-static const char *const counter_names[WQ_C_NR] = {
-	[WQ_C_PENDING_DROPPED] = "pending_dropped",
-	[WQ_C_WORKER_DROPPED] = "worker_dropped",
-	[WQ_C_SERIES_DROPPED] = "series_dropped",
-	[WQ_C_PENDING_CANCELLED] = "pending_cancelled",
-	[WQ_C_PENDING_EXPIRED] = "pending_expired",
-	[WQ_C_WORKER_REAPED] = "worker_reaped",
-};
-
-static const char *const hkind_names[WQ_H_NR] = {
-	[WQ_H_Q2A] = "q2a", [WQ_H_A2S] = "a2s", [WQ_H_LAT] = "lat",
-	[WQ_H_RUN] = "run", [WQ_H_CPU] = "cpu",
-};
 
 /* ---- rendering ---- */
 
@@ -178,7 +165,7 @@ static void put_stats(struct out *o, struct json_object *obj,
 	}
 	hs = chk(o, json_object_new_object());
 	for (k = 0; k < WQ_H_NR; k++)
-		put(o, hs, hkind_names[k], hist_obj(o, r, k, flags));
+		put(o, hs, wq_hkind__name(k), hist_obj(o, r, k, flags));
 	put(o, obj, "hist", hs);
 }
 
@@ -267,7 +254,7 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 
 	c = chk(&o, json_object_new_object());
 	for (k = 0; k < WQ_C_NR; k++)
-		put_u64(&o, c, counter_names[k], s->counters[k]);
+		put_u64(&o, c, wq_counter__name(k), s->counters[k]);
 	put(&o, root, "counters", c);
 
 	arr = chk(&o, json_object_new_array_ext((int)s->nr_pools));
@@ -455,9 +442,9 @@ static int parse_hist(struct in *in, struct json_object *h, struct wq_series *r,
 	int err, i;
 
 	if (!json_object_is_type(h, json_type_object))
-		return bad(in, hkind_names[k], "expected an object");
+		return bad(in, wq_hkind__name(k), "expected an object");
 	snprintf(in->path + plen, sizeof(in->path) - plen, ".%s",
-		 hkind_names[k]);
+		 wq_hkind__name(k));
 	err = get_u64(in, h, "sum_ns", &r->sum_ns[k]);
 	err = err ?: get_u64(in, h, "max_ns", &r->max_ns[k]);
 	err = err ?: get_array(in, h, "slots", &slots);
@@ -519,7 +506,7 @@ static int parse_series(struct in *in, struct json_object *j,
 	err = err ?: get_u64(in, j, "cancelled", &r->cancelled);
 	err = err ?: get_object(in, j, "hist", &hs);
 	for (k = 0; !err && hs && k < WQ_H_NR; k++) {
-		struct json_object *h = member(hs, hkind_names[k]);
+		struct json_object *h = member(hs, wq_hkind__name(k));
 
 		if (h)
 			err = parse_hist(in, h, r, k);
@@ -554,7 +541,7 @@ static int parse_root(struct in *in, struct json_object *root,
 	err = err ?: get_u64(in, root, "interval_ns", &s->interval_ns);
 	err = err ?: get_object(in, root, "counters", &c);
 	for (k = 0; !err && c && k < WQ_C_NR; k++)
-		err = get_u64(in, c, counter_names[k], &s->counters[k]);
+		err = get_u64(in, c, wq_counter__name(k), &s->counters[k]);
 	err = err ?: get_array(in, root, "pools", &arr);
 	if (err)
 		return err;
