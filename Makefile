@@ -35,6 +35,9 @@ CFLAGS_JSON := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 ALL_CFLAGS += $(CFLAGS_JSON)
 
 .DELETE_ON_ERROR:
+# Skeletons are intermediate files of a chain rule: keep them, or every
+# make rebuilds them and everything that includes them.
+.SECONDARY:
 .PHONY: all run test bench install clean deps
 
 all:
@@ -86,6 +89,7 @@ all: $(PROGRAMS)
 
 -include refwq/refwq.mk
 include tests/tests.mk
+-include tests/fuzz/fuzz.mk
 
 deps:
 	$(Q)./scripts/deps.sh

@@ -246,14 +246,8 @@ static int run_sweep(struct wq_collector *c)
 static void symbolize(struct wq_collector *c, uint64_t addr, char *buf,
 		      size_t len)
 {
-	uint64_t off = 0;
-	const char *name = c->ksyms ? wq_ksyms__name(c->ksyms, addr, &off) :
-				      NULL;
-
-	if (name && off == 0)
-		snprintf(buf, len, "%s", name);
-	else if (name)
-		snprintf(buf, len, "%s+0x%llx", name, (unsigned long long)off);
+	if (c->ksyms)
+		wq_ksyms__snprint(c->ksyms, addr, buf, len);
 	else
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 }
@@ -364,16 +358,14 @@ static struct wq_pool *pool_row(struct wq_snapshot *s, int32_t id)
 
 /* Per-CPU pools carry no id in the kworker's name: find the pool the
  * probes saw with that CPU and priority. */
-static int32_t percpu_pool_id(const struct wq_snapshot *s, int cpu,
-			      bool highpri)
+static int32_t pool_of_kworker(const struct wq_snapshot *s,
+			       const struct wq_kworker *w)
 {
-	for (size_t i = 0; i < s->nr_pools; i++) {
-		const struct wq_pool *p = &s->pools[i];
-
-		if (p->cpu == cpu && !(p->flags & WQ_POOL_BH) &&
-		    (p->nice < 0) == highpri)
-			return p->id;
-	}
+	if (w->name.kind == WQ_KW_UNBOUND)
+		return w->name.pool_id;
+	for (size_t i = 0; i < s->nr_pools; i++)
+		if (wq_kworker__in_pool(w, &s->pools[i]))
+			return s->pools[i].id;
 	return -1;
 }
 
@@ -430,12 +422,11 @@ static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s)
 		if (kind != WQ_KW_PERCPU && kind != WQ_KW_HIGHPRI &&
 		    kind != WQ_KW_UNBOUND)
 			continue;
+		/* The probes know each worker's pool for sure once it ran
+		 * an item; its name says it for the others. */
 		id = worker_pool_from_probes(c, w->tid);
-		if (id < 0 && kind == WQ_KW_UNBOUND)
-			id = w->name.pool_id;
-		else if (id < 0)
-			id = percpu_pool_id(s, w->name.cpu,
-					    kind == WQ_KW_HIGHPRI);
+		if (id < 0)
+			id = pool_of_kworker(s, w);
 		if (id < 0 || id >= WQMON_MAX_POOLS)
 			continue;	/* a pool no probe has seen yet */
 		p = pool_row(s, id);

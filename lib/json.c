@@ -9,19 +9,6 @@
 #include "hist.h"
 #include "json.h"
 
-static const char *const counter_names[WQ_C_NR] = {
-	[WQ_C_PENDING_DROPPED] = "pending_dropped",
-	[WQ_C_WORKER_DROPPED] = "worker_dropped",
-	[WQ_C_SERIES_DROPPED] = "series_dropped",
-	[WQ_C_PENDING_CANCELLED] = "pending_cancelled",
-	[WQ_C_PENDING_EXPIRED] = "pending_expired",
-	[WQ_C_WORKER_REAPED] = "worker_reaped",
-};
-
-static const char *const hkind_names[WQ_H_NR] = {
-	[WQ_H_Q2A] = "q2a", [WQ_H_A2S] = "a2s", [WQ_H_LAT] = "lat",
-	[WQ_H_RUN] = "run", [WQ_H_CPU] = "cpu",
-};
 
 /* ---- rendering ---- */
 
@@ -38,10 +25,15 @@ static struct json_object *chk(struct out *o, struct json_object *j)
 	return j;
 }
 
+/* @key must be a string constant: json-c then keeps the pointer instead of
+ * a copy, which it leaks when adding fails. */
 static void put(struct out *o, struct json_object *obj, const char *key,
 		struct json_object *val)
 {
-	if (!obj || !val || json_object_object_add(obj, key, val)) {
+	if (!obj || !val ||
+	    json_object_object_add_ex(obj, key, val,
+				      JSON_C_OBJECT_ADD_KEY_IS_NEW |
+					      JSON_C_OBJECT_KEY_IS_CONSTANT)) {
 		json_object_put(val);
 		o->oom = true;
 	}
@@ -107,13 +99,13 @@ static void put_seconds(struct out *o, struct json_object *obj, const char *key,
 }
 
 static const struct {
-	const char *name;
+	const char *ns, *seconds;
 	uint64_t num, den;
 } quantiles[] = {
-	{"p50", 50, 100},
-	{"p90", 90, 100},
-	{"p99", 99, 100},
-	{"p999", 999, 1000},
+	{"p50_ns", "p50_seconds", 50, 100},
+	{"p90_ns", "p90_seconds", 90, 100},
+	{"p99_ns", "p99_seconds", 99, 100},
+	{"p999_ns", "p999_seconds", 999, 1000},
 };
 
 #define NR_QUANTILES (sizeof(quantiles) / sizeof(quantiles[0]))
@@ -122,27 +114,22 @@ static struct json_object *hist_obj(struct out *o, const struct wq_series *r,
 				    int k, int flags)
 {
 	struct json_object *h = chk(o, json_object_new_object());
-	char key[32];
 	size_t q;
 	int i;
 
 	put_u64(o, h, "count", wq_hist__count(&r->hist[k]));
 	put_u64(o, h, "sum_ns", r->sum_ns[k]);
 	put_u64(o, h, "max_ns", r->max_ns[k]);
-	for (q = 0; q < NR_QUANTILES; q++) {
-		snprintf(key, sizeof(key), "%s_ns", quantiles[q].name);
-		put_u64(o, h, key,
+	for (q = 0; q < NR_QUANTILES; q++)
+		put_u64(o, h, quantiles[q].ns,
 			wq_hist__quantile(&r->hist[k], quantiles[q].num,
 					  quantiles[q].den, r->max_ns[k]));
-	}
 	put_seconds(o, h, "sum_seconds", r->sum_ns[k]);
 	put_seconds(o, h, "max_seconds", r->max_ns[k]);
-	for (q = 0; q < NR_QUANTILES; q++) {
-		snprintf(key, sizeof(key), "%s_seconds", quantiles[q].name);
-		put_seconds(o, h, key,
+	for (q = 0; q < NR_QUANTILES; q++)
+		put_seconds(o, h, quantiles[q].seconds,
 			    wq_hist__quantile(&r->hist[k], quantiles[q].num,
 					      quantiles[q].den, r->max_ns[k]));
-	}
 	if (!(flags & WQ_JSON_NO_SLOTS)) {
 		struct json_object *a =
 			chk(o, json_object_new_array_ext(WQ_HIST_SLOTS));
@@ -178,7 +165,7 @@ static void put_stats(struct out *o, struct json_object *obj,
 	}
 	hs = chk(o, json_object_new_object());
 	for (k = 0; k < WQ_H_NR; k++)
-		put(o, hs, hkind_names[k], hist_obj(o, r, k, flags));
+		put(o, hs, wq_hkind__name(k), hist_obj(o, r, k, flags));
 	put(o, obj, "hist", hs);
 }
 
@@ -267,7 +254,7 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 
 	c = chk(&o, json_object_new_object());
 	for (k = 0; k < WQ_C_NR; k++)
-		put_u64(&o, c, counter_names[k], s->counters[k]);
+		put_u64(&o, c, wq_counter__name(k), s->counters[k]);
 	put(&o, root, "counters", c);
 
 	arr = chk(&o, json_object_new_array_ext((int)s->nr_pools));
@@ -455,9 +442,9 @@ static int parse_hist(struct in *in, struct json_object *h, struct wq_series *r,
 	int err, i;
 
 	if (!json_object_is_type(h, json_type_object))
-		return bad(in, hkind_names[k], "expected an object");
+		return bad(in, wq_hkind__name(k), "expected an object");
 	snprintf(in->path + plen, sizeof(in->path) - plen, ".%s",
-		 hkind_names[k]);
+		 wq_hkind__name(k));
 	err = get_u64(in, h, "sum_ns", &r->sum_ns[k]);
 	err = err ?: get_u64(in, h, "max_ns", &r->max_ns[k]);
 	err = err ?: get_array(in, h, "slots", &slots);
@@ -519,7 +506,7 @@ static int parse_series(struct in *in, struct json_object *j,
 	err = err ?: get_u64(in, j, "cancelled", &r->cancelled);
 	err = err ?: get_object(in, j, "hist", &hs);
 	for (k = 0; !err && hs && k < WQ_H_NR; k++) {
-		struct json_object *h = member(hs, hkind_names[k]);
+		struct json_object *h = member(hs, wq_hkind__name(k));
 
 		if (h)
 			err = parse_hist(in, h, r, k);
@@ -554,7 +541,7 @@ static int parse_root(struct in *in, struct json_object *root,
 	err = err ?: get_u64(in, root, "interval_ns", &s->interval_ns);
 	err = err ?: get_object(in, root, "counters", &c);
 	for (k = 0; !err && c && k < WQ_C_NR; k++)
-		err = get_u64(in, c, counter_names[k], &s->counters[k]);
+		err = get_u64(in, c, wq_counter__name(k), &s->counters[k]);
 	err = err ?: get_array(in, root, "pools", &arr);
 	if (err)
 		return err;

@@ -265,24 +265,3 @@ bool wq_kworker__in_pool(const struct wq_kworker *w, const struct wq_pool *p)
 		return false;
 	}
 }
-
-void wq_kworkers__fill_pools(struct wq_snapshot *s, const struct wq_kworker *w,
-			     size_t nr)
-{
-	size_t i, j;
-
-	for (i = 0; i < s->nr_pools; i++) {
-		struct wq_pool *p = &s->pools[i];
-
-		p->workers = p->idle = p->running = 0;
-		p->cpu_ns = 0;
-		for (j = 0; j < nr; j++) {
-			if (!wq_kworker__in_pool(&w[j], p))
-				continue;
-			p->workers++;
-			p->idle += w[j].idle;
-			p->running += w[j].name.running;
-			p->cpu_ns += w[j].cpu_ns;
-		}
-	}
-}

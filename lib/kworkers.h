@@ -67,12 +67,4 @@ int wq_kworkers__scan(const char *proc_root, struct wq_kworker **out,
 /* Does @w belong to @p?  Rescuers and dying workers belong to none. */
 bool wq_kworker__in_pool(const struct wq_kworker *w, const struct wq_pool *p);
 
-/*
- * Set workers, idle, running and cpu_ns of every pool of @s from the
- * kworkers that belong to it.  cpu_ns sums the workers alive now: time of
- * workers that exited is lost, so it can go down.
- */
-void wq_kworkers__fill_pools(struct wq_snapshot *s, const struct wq_kworker *w,
-			     size_t nr);
-
 #endif /* WQMON_KWORKERS_H */

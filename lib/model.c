@@ -13,6 +13,31 @@ static void copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/* The names every format (text, JSON, metrics) uses for these. */
+static const char *const counter_names[WQ_C_NR] = {
+	[WQ_C_PENDING_DROPPED] = "pending_dropped",
+	[WQ_C_WORKER_DROPPED] = "worker_dropped",
+	[WQ_C_SERIES_DROPPED] = "series_dropped",
+	[WQ_C_PENDING_CANCELLED] = "pending_cancelled",
+	[WQ_C_PENDING_EXPIRED] = "pending_expired",
+	[WQ_C_WORKER_REAPED] = "worker_reaped",
+};
+
+static const char *const hkind_names[WQ_H_NR] = {
+	[WQ_H_Q2A] = "q2a", [WQ_H_A2S] = "a2s", [WQ_H_LAT] = "lat",
+	[WQ_H_RUN] = "run", [WQ_H_CPU] = "cpu",
+};
+
+const char *wq_counter__name(enum wq_counter c)
+{
+	return (unsigned int)c < WQ_C_NR ? counter_names[c] : NULL;
+}
+
+const char *wq_hkind__name(enum wq_hkind k)
+{
+	return (unsigned int)k < WQ_H_NR ? hkind_names[k] : NULL;
+}
+
 struct wq_snapshot *wq_snapshot__new(const char *source)
 {
 	struct wq_snapshot *s = calloc(1, sizeof(*s));
@@ -199,8 +224,8 @@ static uint64_t interval_max(uint64_t cur_max, uint64_t prev_max,
 	if (top < 0)
 		return 0;
 	/* Slot bounds are [lower, upper): the largest value is upper - 1. */
-	return wq_hist__upper(top) - 1 < cur_max ? wq_hist__upper(top) - 1 :
-						  cur_max;
+	return wq_hist__upper(top) - 1 < cur_max ? wq_hist__upper(top) - 1
+						 : cur_max;
 }
 
 static bool series_idle(const struct wq_series *s)

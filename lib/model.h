@@ -90,6 +90,11 @@ struct wq_snapshot {
 	size_t nr_series, cap_series;
 };
 
+/* "pending_dropped", "lat", ...: the names in every format; NULL if out of
+ * range. */
+const char *wq_counter__name(enum wq_counter c);
+const char *wq_hkind__name(enum wq_hkind k);
+
 struct wq_snapshot *wq_snapshot__new(const char *source);
 void wq_snapshot__free(struct wq_snapshot *s);
 void wq_snapshot__reset(struct wq_snapshot *s);

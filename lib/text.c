@@ -14,19 +14,6 @@
 #include "hist.h"
 #include "text.h"
 
-static const char *const counter_names[WQ_C_NR] = {
-	[WQ_C_PENDING_DROPPED] = "pending_dropped",
-	[WQ_C_WORKER_DROPPED] = "worker_dropped",
-	[WQ_C_SERIES_DROPPED] = "series_dropped",
-	[WQ_C_PENDING_CANCELLED] = "pending_cancelled",
-	[WQ_C_PENDING_EXPIRED] = "pending_expired",
-	[WQ_C_WORKER_REAPED] = "worker_reaped",
-};
-
-static const char *const hkind_names[WQ_H_NR] = {
-	[WQ_H_Q2A] = "q2a", [WQ_H_A2S] = "a2s", [WQ_H_LAT] = "lat",
-	[WQ_H_RUN] = "run", [WQ_H_CPU] = "cpu",
-};
 
 static const char *const sort_names[WQ_SORT_NR] = {
 	[WQ_SORT_NAME] = "name",
@@ -214,7 +201,7 @@ static void render_counters(const struct wq_snapshot *s, FILE *f)
 
 	fprintf(f, "\ncounters %d\n", WQ_C_NR);
 	for (c = 0; c < WQ_C_NR; c++)
-		fprintf(f, "%-18s %llu\n", counter_names[c],
+		fprintf(f, "%-18s %llu\n", wq_counter__name(c),
 			(unsigned long long)s->counters[c]);
 }
 
@@ -515,7 +502,7 @@ static void render_histograms(const struct wq_snapshot *s, FILE *f,
 			(unsigned long long)r->completed,
 			(unsigned long long)r->cancelled);
 		for (k = 0; k < WQ_H_NR; k++) {
-			fprintf(f, "  %s sum_us=%s max_us=%s", hkind_names[k],
+			fprintf(f, "  %s sum_us=%s max_us=%s", wq_hkind__name(k),
 				fmt_us(sum, r->sum_ns[k]),
 				fmt_us(max, r->max_ns[k]));
 			for (j = 0; j < WQ_HIST_SLOTS; j++)
@@ -919,7 +906,7 @@ static int parse_counters(struct parser *p, struct wq_snapshot *s, size_t n)
 		if (ret)
 			return ret;
 		for (c = 0; c < WQ_C_NR; c++)
-			if (tok_is(&p->t[0], counter_names[c]))
+			if (tok_is(&p->t[0], wq_counter__name(c)))
 				break;
 		if (c == WQ_C_NR)
 			return bad_field(p, 0, "counter name");
@@ -1102,9 +1089,9 @@ static int parse_hist(struct parser *p, struct wq_series *r, int k)
 	int i, last = -1;
 	struct tok v;
 
-	if (p->nt < 3 || !tok_is(&p->t[0], hkind_names[k]))
+	if (p->nt < 3 || !tok_is(&p->t[0], wq_hkind__name(k)))
 		return perr(p, "histograms: expected a '%s' line",
-			    hkind_names[k]);
+			    wq_hkind__name(k));
 	if (!get_kv(p, 1, "sum_us", &v) || !get_us(&v, &r->sum_ns[k]))
 		return bad_field(p, 1, "sum_us=");
 	if (!get_kv(p, 2, "max_us", &v) || !get_us(&v, &r->max_ns[k]))
@@ -1205,6 +1192,10 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 		for (i = 0; i < NR_SECTIONS; i++)
 			if (tok_is(&p->t[0], section_names[i]))
 				break;
+		if (i == NR_SECTIONS && (seen & WQ_TEXT_HISTOGRAMS) &&
+		    tok_is(&p->t[0], "series"))
+			return perr(p, "histograms: more series than the "
+				       "section line says");
 		if (i == NR_SECTIONS)
 			return perr(p, "unknown section '%s'",
 				    quote(q, sizeof(q), &p->t[0]));

@@ -216,6 +216,11 @@ static void test_roundtrip_options(void **state)
 		o.reverse = key % 3 == 0;
 		o.top = key % 4 ? 0 : 7;
 		roundtrip(s, &o);
+		/* Without the derived views the snapshot still comes back. */
+		o.sections =
+			WQ_TEXT_HISTOGRAMS | WQ_TEXT_POOLS | WQ_TEXT_COUNTERS;
+		roundtrip(s, &o);
+		o.sections = 0;
 		wq_snapshot__free(s);
 	}
 }
@@ -380,6 +385,9 @@ static void test_malformed(void **state)
 		 "line 3: counters: field 2: bad number"},
 		{"counters 1\nbogus 1\nend\n", "bad counter name 'bogus'"},
 		{"frobs 1\n", "line 2: unknown section 'frobs'"},
+		{"histograms 0\nseries 3 events fn queued=1 activated=2 "
+		 "started=3 completed=4 cancelled=5\n",
+		 "line 3: histograms: more series than the section line says"},
 		{"pools\n",
 		 "line 2: pools: section line must be 'pools COUNT'"},
 		{"pools 0\npools 0\nend\n",

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# libFuzzer harnesses, built only by `make fuzz` (clang, ASan + UBSan):
+#   make fuzz
+#   build/fuzz/fuzz_text_parse -max_total_time=60 -dict=tests/fuzz/text.dict \
+#       build/fuzz/corpus-text tests/fuzz/corpus/text
+#   build/fuzz/fuzz_json_parse -max_total_time=60 build/fuzz/corpus-json \
+#       tests/fuzz/corpus/json
+# The library sources are compiled into each harness with the sanitizers
+# (libwqmon.a is built without them); only the pure modules are needed.
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib $(CFLAGS_JSON)
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-$(patsubst fuzz_%_parse,%,$*)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS_JSON) -lm
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS)

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A real per-CPU pool stall on this kernel (tests/gen/stallgen.c: an RT hog
+# starves CPU 1's kworkers for 2.5 s while items wait there).  wqmon must
+# show the pool's pending item and its age while it waits, and the longest
+# latency once it ran, in agreement with the generator's own clock.  The
+# hog ends by itself; the machine is left as it was.
+set -u
+. "$(dirname "$0")/tap.bash"
+need_root
+W="$B/wqctl"
+tmp=$(mktemp -d)
+wpid=
+trap '[ -n "$wpid" ] && kill $wpid 2>/dev/null; rm -rf "$tmp"' EXIT
+[ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs: the hog takes CPU 1"
+
+"$W" show -i 0.25 -n 20 -s completed >"$tmp/views" 2>"$tmp/err" &
+wpid=$!
+sleep 1
+"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
+ok $? "stallgen ran ($(cat "$tmp/gen"))"
+wait $wpid
+ok $? "wqctl show ran through the stall ($(head -c 200 "$tmp/err"))"
+wpid=
+pending_ms=$(sed -n "s/.*pending_ms=//p" "$tmp/gen")
+[ -n "$pending_ms" ] && [ "$pending_ms" -ge 200 ]
+ok $? "an item really waited (longest ${pending_ms:-?} ms by the generator's clock)"
+
+# pools: id cpu nice flags workers idle running pending oldest_us cpu_us
+oldest=$(awk '/^pools / { on = 1; next } /^$/ { on = 0 }
+	on && $2 == "1" && $3 == "0" && $4 !~ /B/ && $8 >= 1 && $9 > m { m = $9 }
+	END { printf "%d", m }' "$tmp/views")
+[ "$oldest" -ge 200000 ]
+ok $? "a view showed CPU 1's pool with a pending item aged ${oldest} us (>= 200 ms)"
+# The oldest item may be any kernel item the hog starved (vmstat_update...),
+# not only the generator's; none can have waited longer than the stall.
+[ "$oldest" -le $(( (2500 + 300) * 1000 )) ]
+ok $? "that age is within the stall (2500 ms + one interval)"
+
+# functions: function workqueue pool queued started completed cancelled rate
+#            lat_p50 lat_p99 lat_max ...
+lat_max=$(awk '/^functions / { on = 1; next } /^$/ { on = 0 }
+	on && $1 == "aio_fsync_work" && $11 > m { m = $11 } END { printf "%d", m }' "$tmp/views")
+[ "$lat_max" -ge $(( pending_ms * 1000 * 8 / 10 )) ] && [ "$lat_max" -le $(( (pending_ms + 5) * 1000 )) ]
+ok $? "the longest latency ${lat_max} us matches the generator's ${pending_ms} ms (80%..100% + 5 ms)"
+finish
