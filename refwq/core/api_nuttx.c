@@ -44,6 +44,18 @@ static bool nx_delay_ok(clock_t delay)
 	return delay >= 0 && delay <= WQUEUE_MAX_DELAY;
 }
 
+/**
+ * work_queue() - queue @worker(@arg) on queue @qid after @delay ticks
+ * @qid: HPWORK, LPWORK or USRWORK
+ * @work: the item (zeroed before first use); a pending one is replaced
+ * @worker: the function
+ * @arg: its argument
+ * @delay: ticks of USEC_PER_TICK; 0 queues at once
+ *
+ * Return: 0, or -EINVAL for a bad @qid, NULL arguments, or a delay below 0
+ * or above WQUEUE_MAX_DELAY.
+ * Context: any thread, including work items.
+ */
 int work_queue(int qid, struct work_s *work, worker_t worker, void *arg,
 	       clock_t delay)
 {
@@ -77,6 +89,15 @@ int work_cancel(int qid, struct work_s *work)
 	return refwq_cancel_delayed_work(&work->dw) ? 0 : -REFWQ_ENOENT;
 }
 
+/**
+ * work_cancel_sync() - cancel @work and wait for a running instance
+ * @qid: the queue it was queued on
+ * @work: the item
+ *
+ * Return: 0 when a pending item was cancelled, 1 when it was running and
+ * has finished, -ENOENT when it was neither, -EINVAL for a bad @qid.
+ * Context: may sleep.
+ */
 int work_cancel_sync(int qid, struct work_s *work)
 {
 	bool running;

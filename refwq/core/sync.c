@@ -51,6 +51,12 @@ void refwq_sync_exit(void)
 	}
 }
 
+/**
+ * refwq_init_completion() - set @c to "not completed"
+ * @c: the completion; nobody may wait on it
+ *
+ * Context: any thread.
+ */
 void refwq_init_completion(struct refwq_completion *c)
 {
 	c->done = 0;
@@ -94,6 +100,13 @@ void refwq_complete_all(struct refwq_completion *c)
 	refwq_port_unlock(&b->lock);
 }
 
+/**
+ * refwq_completion_done() - would a wait on @c return at once?
+ * @c: the completion
+ *
+ * Return: true when it has been completed and not yet consumed.
+ * Context: any thread.
+ */
 bool refwq_completion_done(struct refwq_completion *c)
 {
 	return READ_ONCE(c->done) != 0;
@@ -183,6 +196,12 @@ void refwq_block_begin(void)
 	refwq_worker_sleeping();
 }
 
+/**
+ * refwq_block_end() - the blocking call announced by refwq_block_begin()
+ * returned
+ *
+ * Context: the thread that called refwq_block_begin().
+ */
 void refwq_block_end(void)
 {
 	refwq_worker_running();

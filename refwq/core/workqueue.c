@@ -36,6 +36,14 @@ struct refwq_wq *refwq_system_unbound_wq;
 struct refwq_wq *refwq_hpwork_wq;
 struct refwq_wq *refwq_lpwork_wq;
 
+/**
+ * refwq_warn() - report a caller's mistake (the body of WARN_ON_ONCE)
+ * @file: source file
+ * @line: source line
+ * @what: the condition that held
+ *
+ * Context: any thread.
+ */
 void refwq_warn(const char *file, int line, const char *what)
 {
 	__atomic_add_fetch(&refwq.warnings, 1, __ATOMIC_RELAXED);
@@ -43,6 +51,12 @@ void refwq_warn(const char *file, int line, const char *what)
 		       what);
 }
 
+/**
+ * refwq_warnings() - how many warnings and reports the core has printed
+ *
+ * Return: the count since the process started (tests compare deltas).
+ * Context: any thread.
+ */
 uint64_t refwq_warnings(void)
 {
 	return __atomic_load_n(&refwq.warnings, __ATOMIC_RELAXED);
@@ -528,6 +542,13 @@ static bool clear_pending_if_disabled(struct refwq_work *work)
 	return true;
 }
 
+/**
+ * refwq_init_work() - prepare @work to run @func(@work)
+ * @work: the item, idle (never initialise a queued or running item)
+ * @func: its function
+ *
+ * Context: any thread.
+ */
 void refwq_init_work(struct refwq_work *work, refwq_work_func_t func)
 {
 	work->data = offq_data(-1, 0);
@@ -541,6 +562,14 @@ void refwq_init_work(struct refwq_work *work, refwq_work_func_t func)
 	work->series = NULL;
 }
 
+/**
+ * refwq_init_work_arg() - prepare @work to run @afunc(@arg)
+ * @work: the item, idle
+ * @afunc: its function
+ * @arg: the argument; the value at queueing time is the one passed
+ *
+ * Context: any thread.
+ */
 void refwq_init_work_arg(struct refwq_work *work, refwq_arg_func_t afunc,
 			 void *arg)
 {
@@ -558,6 +587,13 @@ static void delayed_work_timer_fn(struct refwq_timer *t)
 	__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 }
 
+/**
+ * refwq_init_delayed_work() - prepare @dwork to run @func after a delay
+ * @dwork: the item, idle
+ * @func: its function, called with &@dwork->work
+ *
+ * Context: any thread.
+ */
 void refwq_init_delayed_work(struct refwq_delayed_work *dwork,
 			     refwq_work_func_t func)
 {
@@ -567,6 +603,14 @@ void refwq_init_delayed_work(struct refwq_delayed_work *dwork,
 	dwork->cpu = REFWQ_CPU_ANY;
 }
 
+/**
+ * refwq_init_delayed_work_arg() - prepare @dwork to run @afunc(@arg)
+ * @dwork: the item, idle
+ * @afunc: its function
+ * @arg: the argument
+ *
+ * Context: any thread.
+ */
 void refwq_init_delayed_work_arg(struct refwq_delayed_work *dwork,
 				 refwq_arg_func_t afunc, void *arg)
 {
@@ -576,6 +620,13 @@ void refwq_init_delayed_work_arg(struct refwq_delayed_work *dwork,
 	dwork->work.kind = REFWQ_WORK_ARG;
 }
 
+/**
+ * refwq_work_pending() - is @work queued, armed, or being queued?
+ * @work: the item
+ *
+ * Return: the PENDING bit: a snapshot, which may change at once.
+ * Context: any thread.
+ */
 bool refwq_work_pending(const struct refwq_work *work)
 {
 	return data_load(work) & WORK_PENDING;
@@ -586,6 +637,12 @@ bool refwq_delayed_work_pending(const struct refwq_delayed_work *dwork)
 	return refwq_work_pending(&dwork->work);
 }
 
+/**
+ * refwq_current_work() - the item the calling worker is running
+ *
+ * Return: the item, or NULL outside a work item.
+ * Context: any thread.
+ */
 struct refwq_work *refwq_current_work(void)
 {
 	struct refwq_worker *w = refwq_current_worker();
@@ -593,6 +650,13 @@ struct refwq_work *refwq_current_work(void)
 	return w ? w->current_work : NULL;
 }
 
+/**
+ * refwq_work_disabled() - is @work disabled (also during a sync cancel)?
+ * @work: the item
+ *
+ * Return: true while queueing @work fails because of a disable count.
+ * Context: any thread.
+ */
 bool refwq_work_disabled(const struct refwq_work *work)
 {
 	unsigned long data = data_load(work);
@@ -600,6 +664,13 @@ bool refwq_work_disabled(const struct refwq_work *work)
 	return !(data & WORK_PWQ) && offq_disable(data);
 }
 
+/**
+ * refwq_work_running() - is an instance of @work running now?
+ * @work: the item
+ *
+ * Return: a snapshot, which may change at once.
+ * Context: any thread; takes the pool lock of @work's last pool.
+ */
 bool refwq_work_running(struct refwq_work *work)
 {
 	struct refwq_pool *pool = get_work_pool(work);
@@ -1100,6 +1171,13 @@ bool refwq_cancel_work_sync(struct refwq_work *work)
 	return __cancel_work_sync(work, false, false);
 }
 
+/**
+ * refwq_cancel_delayed_work() - disarm or dequeue @dwork if pending
+ * @dwork: the item
+ *
+ * Return: true when it was pending and now does not run for that queueing.
+ * Context: any thread.
+ */
 bool refwq_cancel_delayed_work(struct refwq_delayed_work *dwork)
 {
 	if (WARN_ON_ONCE(!dwork))
@@ -1107,6 +1185,14 @@ bool refwq_cancel_delayed_work(struct refwq_delayed_work *dwork)
 	return __cancel_work(&dwork->work, true, false);
 }
 
+/**
+ * refwq_cancel_delayed_work_sync() - cancel @dwork and wait for its run
+ * @dwork: the item
+ *
+ * As refwq_cancel_work_sync(); the timer is stopped too.
+ * Return: true when it was pending.
+ * Context: may sleep.
+ */
 bool refwq_cancel_delayed_work_sync(struct refwq_delayed_work *dwork)
 {
 	if (WARN_ON_ONCE(!dwork))
@@ -1129,6 +1215,13 @@ bool refwq_disable_work(struct refwq_work *work)
 	return __cancel_work(work, false, true);
 }
 
+/**
+ * refwq_disable_work_sync() - disable @work and wait for a running instance
+ * @work: the item
+ *
+ * Return: true when it was pending.
+ * Context: may sleep.
+ */
 bool refwq_disable_work_sync(struct refwq_work *work)
 {
 	if (WARN_ON_ONCE(!work))
@@ -1623,6 +1716,12 @@ static void manager_thread(void *unused)
 	refwq_port_unlock(&refwq.mgr_lock);
 }
 
+/**
+ * refwq_debug_fail_worker_create() - make worker creation fail, or not
+ * @fail: true to simulate a system that cannot create threads
+ *
+ * Context: tests.
+ */
 void refwq_debug_fail_worker_create(bool fail)
 {
 	WRITE_ONCE(refwq.fail_create, fail);
