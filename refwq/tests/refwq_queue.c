@@ -367,6 +367,13 @@ static void t_nuttx_replace(void)
 	CHECK_EQ(get(&nx_b_runs), 2);
 	CHECK(work_available(&w));
 
+	/* NuttX cancel: 0 for a pending item, -ENOENT for an idle one. */
+	CHECK_EQ(work_cancel(LPWORK, &w), -2);
+	CHECK_EQ(work_queue(LPWORK, &w, nx_a, NULL, MSEC2TICK(1000)), 0);
+	CHECK_EQ(work_cancel(LPWORK, &w), 0);
+	CHECK_EQ(work_cancel_sync(LPWORK, &w), -2);
+	CHECK_EQ(work_cancel(9, &w), -22);
+
 	CHECK_EQ(work_queue(HPWORK, &w, nx_a, NULL, WQUEUE_MAX_DELAY + 1), -22);
 	CHECK_EQ(work_queue(HPWORK, &w, nx_a, NULL, -1), -22);
 	CHECK_EQ(work_queue(7, &w, nx_a, NULL, 0), -22);
