@@ -27,6 +27,10 @@ REFWQ_PC := $(OUTPUT)/refwq.pc
 REFWQ_DEMO := $(OUTPUT)/refwq-demo
 REFWQ_LIBS := -lpthread
 REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o $(REFWQ_OUT)/export/refwq_shm.o
+# The export bridge needs only lib/'s pure model and text modules: built here
+# so that refwq does not wait for the BPF toolchain that libwqmon.a needs.
+REFWQ_MODEL_OBJS := $(patsubst %,$(REFWQ_OUT)/lib/%.o,model text hist)
+REFWQ_EXPORT_LIBS := $(REFWQ_EXPORT_OBJ) $(REFWQ_MODEL_OBJS)
 
 $(REFWQ_OUT)/core/%.o: refwq/core/%.c $(REFWQ_HDRS)
 	$(call msg,CC,$@)
@@ -59,11 +63,16 @@ $(REFWQ_PC): refwq/refwq.pc.in
 		-e 's|@VERSION@|$(REFWQ_VERSION)|' $< > $@
 
 # The demo publishes its statistics for wqmond (export/), so it links lib/.
-$(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB)
+$(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -rdynamic \
-		-o $@ $< $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB) $(LIBS_JSON) \
-		-lm $(REFWQ_LIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+		-Irefwq/export -DWQMON_VERSION='"$(VERSION)"' -rdynamic -o $@ $< \
+		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
+
+$(REFWQ_OUT)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -c $< -o $@
 
 .PHONY: refwq-all refwq-test
 refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO)
@@ -118,15 +127,16 @@ $(REFWQ_OUT)/export/%.o: refwq/export/%.c $(wildcard refwq/export/*.h) \
 		$(wildcard lib/*.h) $(REFWQ_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+		-Irefwq/export -c $< -o $@
 
 $(OUTPUT)/tests/bin/refwq_export: refwq/tests/export_test.c refwq/tests/tap.h \
-		$(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB)
+		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -rdynamic -Irefwq/include -Irefwq/export \
-		-Irefwq/tests -o $@ $< $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A) $(LIB) \
-		$(LIBS_JSON) -lm $(REFWQ_LIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -rdynamic -Ilib \
+		-Irefwq/include -Irefwq/export -Irefwq/tests -o $@ $< \
+		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
 TEST_BINS += $(OUTPUT)/tests/bin/refwq_export
 refwq-test: $(OUTPUT)/tests/bin/refwq_export
 
