@@ -183,8 +183,9 @@ endef
 install: refwq-install
 refwq-install: refwq-all
 	$(call refwq_install_lib,$(DESTDIR),$(PREFIX))
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(REFWQ_DEMO) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 refwq/demo/refwq-demo.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 REFWQ_STAGE := $(REFWQ_OUT)/stage
 $(REFWQ_STAGE)/.done: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) refwq/refwq.pc.in \
