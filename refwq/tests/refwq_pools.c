@@ -116,7 +116,8 @@ static void t_pools(void)
 		       refwq_work_running(&hp[i].dw.work))
 			sleep_ms(1);
 	CHECK_EQ(get(&g.max_running), 3);
-	/* LPWORK: 1 thread, USRWORK is the same queue. */
+	/* LPWORK: 1 thread, USRWORK is the same queue (flat build). */
+	CHECK_EQ(USRWORK, LPWORK);
 	CHECK_EQ(lpwork_priority(), 100);
 	lpwork_boostpriority(180);
 	CHECK_EQ(lpwork_priority(), 180);
