@@ -109,14 +109,14 @@ TEST_BINS += $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
 $(OUTPUT)/tests/bin/refwq_tsan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
 	$(call msg,TSAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -g -O1 -fsanitize=thread $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	$(Q)$(CC) -g -O1 -fsanitize=thread $(WARN) -std=gnu11 -D_GNU_SOURCE -DREFWQ_DEBUG \
 		$(REFWQ_INC) -Irefwq/tests -o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
 
 $(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-		$(WARN) -std=gnu11 -D_GNU_SOURCE $(REFWQ_INC) -Irefwq/tests \
+		$(WARN) -std=gnu11 -D_GNU_SOURCE -DREFWQ_DEBUG $(REFWQ_INC) -Irefwq/tests \
 		-o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
 
 refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)

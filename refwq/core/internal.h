@@ -81,7 +81,14 @@ void refwq_warn(const char *file, int line, const char *what);
 		__c;                                                           \
 	})
 
+/* Lock assertions (the kernel's lockdep_assert_held()) cost a few ns each
+ * on the hot paths: on in debug builds (-DREFWQ_DEBUG: the sanitizer test
+ * builds), off otherwise. */
+#ifdef REFWQ_DEBUG
 #define wq_assert_held(l) WARN_ON_ONCE(!refwq_port_lock_held(l))
+#else
+#define wq_assert_held(l) ((void)(l))
+#endif
 
 /* work->data layout */
 #define WORK_PENDING (1ul << 0)
