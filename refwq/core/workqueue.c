@@ -382,14 +382,16 @@ static void activate_work(struct refwq_pwq *pwq, struct refwq_work *work,
 	series_add(s, REFWQ_H_Q2A, now - work->queued_ns);
 }
 
-static void pwq_activate_inactive(struct refwq_pwq *pwq)
+/* Activate inactive items while max_active allows; @now: the current time,
+ * or 0 to read the clock if needed. */
+static void pwq_activate_inactive(struct refwq_pwq *pwq, uint64_t now)
 {
 	struct refwq_work *work;
-	uint64_t now;
 
 	if (list_empty(&pwq->inactive) || pwq->nr_active >= pwq->max_active)
 		return;
-	now = refwq_port_now_ns();
+	if (!now)
+		now = refwq_port_now_ns();
 	while (!list_empty(&pwq->inactive) &&
 	       pwq->nr_active < pwq->max_active) {
 		work = list_first_entry(&pwq->inactive, struct refwq_work,
@@ -404,14 +406,14 @@ static void pwq_activate_inactive(struct refwq_pwq *pwq)
 
 /* An item of @pwq in colour @color left the queue or finished. */
 static void pwq_dec_nr_in_flight(struct refwq_pwq *pwq, int color,
-				 bool was_active)
+				 bool was_active, uint64_t now)
 {
 	struct refwq_wq *wq = pwq->wq;
 
 	wq_assert_held(&pwq->pool->lock);
 	if (was_active) {
 		pwq->nr_active--;
-		pwq_activate_inactive(pwq);
+		pwq_activate_inactive(pwq, now);
 	}
 	pwq->nr_in_flight[color]--;
 	if (pwq->flush_color == color && !pwq->nr_in_flight[color]) {
@@ -798,7 +800,7 @@ static int try_to_grab_pending(struct refwq_work *work, bool is_dwork)
 		pwq->nr_pending_active--;
 	STAT_INC(((struct wq_series *)work->series)->cancelled);
 	data_store(work, offq_data(pool->id, 0) | WORK_PENDING);
-	pwq_dec_nr_in_flight(pwq, color, was_active);
+	pwq_dec_nr_in_flight(pwq, color, was_active, 0);
 	if (pool->nr_flush_waiters)
 		refwq_port_cond_broadcast(&pool->done_cond);
 	refwq_port_unlock(&pool->lock);
@@ -1347,7 +1349,7 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	w->current_fn = NULL;
 	w->current_pwq = NULL;
 	w->current_series = NULL;
-	pwq_dec_nr_in_flight(pwq, w->current_color, true);
+	pwq_dec_nr_in_flight(pwq, w->current_color, true, now);
 	if (pool->nr_flush_waiters)
 		refwq_port_cond_broadcast(&pool->done_cond);
 }
@@ -2034,7 +2036,7 @@ int refwq_set_max_active(struct refwq_wq *wq, int max_active)
 	list_for_each_entry (pwq, &wq->pwqs, wq_node) {
 		refwq_port_lock(&pwq->pool->lock);
 		pwq->max_active = max_active;
-		pwq_activate_inactive(pwq);
+		pwq_activate_inactive(pwq, 0);
 		refwq_port_unlock(&pwq->pool->lock);
 	}
 	refwq_port_unlock(&wq->mutex);
