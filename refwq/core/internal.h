@@ -218,6 +218,7 @@ struct refwq_worker {
 	unsigned int current_seq; /* L */
 	int current_color; /* L */
 	uint64_t current_start_ns; /* L */
+	uint64_t last_end_ns; /* L: end of the run just finished, or 0 */
 	uint64_t cpu_mark_ns; /* A: thread CPU at start or wake-up */
 	int sleep_depth; /* X: nesting of blocking calls */
 };

@@ -1288,7 +1288,11 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 		list_move_tail(&work->entry, &collision->scheduled);
 		return;
 	}
-	now = refwq_port_now_ns();
+	/* Straight after another run, its end is our start: one clock read
+	 * fewer per item in a burst, for an error of the bookkeeping in
+	 * between (~0.1 us) in the two histograms. */
+	now = w->last_end_ns ? w->last_end_ns : refwq_port_now_ns();
+	w->last_end_ns = 0;
 	list_del_init(&work->entry);
 	WRITE_ONCE(pool->nr_pending, pool->nr_pending - 1);
 	pwq->nr_pending_active--;
@@ -1350,6 +1354,7 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	w->current_pwq = NULL;
 	w->current_series = NULL;
 	pwq_dec_nr_in_flight(pwq, w->current_color, true, now);
+	w->last_end_ns = now;
 	if (pool->nr_flush_waiters)
 		refwq_port_cond_broadcast(&pool->done_cond);
 }
@@ -1417,6 +1422,7 @@ static void worker_thread(void *arg)
 							     entry));
 			process_scheduled(w);
 		} while (keep_working(pool));
+		w->last_end_ns = 0;
 		w->working = false;
 		w->working_before_idle = true;
 		worker_recount(w);
@@ -1523,6 +1529,7 @@ static void rescue_pwq(struct refwq_worker *r, struct refwq_pwq *pwq)
 		if (work_data_pwq(data_load(work)) == pwq)
 			list_move_tail(&work->entry, &r->scheduled);
 	process_scheduled(r);
+	r->last_end_ns = 0;
 	r->pool = NULL;
 	refwq_port_unlock(&pool->lock);
 }
