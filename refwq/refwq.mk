@@ -74,8 +74,15 @@ $(REFWQ_OUT)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -c $< -o $@
 
+REFWQ_CAT := $(OUTPUT)/refwq-cat
+$(REFWQ_CAT): refwq/export/refwq-cat.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+		-Irefwq/export -DWQMON_VERSION='"$(VERSION)"' -o $@ $< \
+		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
+
 .PHONY: refwq-all refwq-test
-refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO)
+refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO) $(REFWQ_CAT)
 all: refwq-all
 
 # ---- tests ----
@@ -184,7 +191,7 @@ install: refwq-install
 refwq-install: refwq-all
 	$(call refwq_install_lib,$(DESTDIR),$(PREFIX))
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(REFWQ_DEMO) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(REFWQ_DEMO) $(REFWQ_CAT) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 refwq/demo/refwq-demo.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 REFWQ_STAGE := $(REFWQ_OUT)/stage

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -345,11 +346,17 @@ static int read_consistent(const struct refwq_shm_header *h, size_t size,
 
 static int to_snapshot(struct refwq_shm_header *h, struct wq_snapshot *s)
 {
+	struct utsname u;
 	uint32_t i;
 	int k;
 
 	wq_snapshot__reset(s);
 	snprintf(s->source, sizeof(s->source), "refwq:%.32s", h->name);
+	/* Same machine, same kernel. */
+	if (!uname(&u)) {
+		strncpy(s->kernel, u.release, sizeof(s->kernel) - 1);
+		s->kernel[sizeof(s->kernel) - 1] = '\0';
+	}
 	s->mono_ns = h->mono_ns;
 	s->real_ns = h->real_ns;
 	s->counters[WQ_C_SERIES_DROPPED] = h->series_dropped;
