@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The export bridge: a refwq instance as a wqmon snapshot and text view. */
 #include <errno.h>
+#include <sys/wait.h>
 
 #include <refwq/workqueue.h>
 
@@ -144,8 +145,107 @@ static void t_shm(void)
 	destroy_workqueue(wq);
 }
 
+/*
+ * Across processes, as the daemon sees it: a child runs a known workload
+ * and publishes; this process reads the segment and checks every counter.
+ */
+static struct completion e2e_gate;
+
+static void e2e_gate_fn(struct work_struct *work)
+{
+	(void)work;
+	wait_for_completion(&e2e_gate);
+}
+
+static int child_main(int ready_fd, int done_fd)
+{
+	struct refwq_config cfg = {.name = "e2e", .nr_cpus = 2};
+	struct workqueue_struct *wq;
+	struct work_struct w[10], gate;
+	char c = 'r';
+	int i;
+
+	if (refwq_init(&cfg))
+		return 1;
+	wq = alloc_workqueue("e2e", 0, 1);
+	init_completion(&e2e_gate);
+	INIT_WORK(&gate, e2e_gate_fn);
+	for (i = 0; i < 10; i++)
+		INIT_WORK(&w[i], export_test_fn);
+	/* The gate holds the only active slot: the ten wait inactive. */
+	queue_work_on(1, wq, &gate);
+	for (i = 0; i < 10; i++)
+		queue_work_on(1, wq, &w[i]);
+	if (!cancel_work(&w[9]) || !cancel_work(&w[8]))
+		return 1;
+	complete(&e2e_gate);
+	flush_workqueue(wq);
+	refwq_debug_settle();
+	if (refwq_shm_start(60000, 0) || refwq_shm_publish())
+		return 1;
+	if (write(ready_fd, &c, 1) != 1 || read(done_fd, &c, 1) != 1)
+		return 1;
+	refwq_shm_stop();
+	destroy_workqueue(wq);
+	refwq_exit();
+	return 0;
+}
+
+static void t_cross_process(void)
+{
+	int ready[2], done[2], status = 0;
+	struct wq_snapshot *s = wq_snapshot__new("x");
+	struct wq_series *ws;
+	struct wq_pool *wp;
+	char name[64], c;
+	pid_t pid;
+
+	tap_n++;
+	tap_case_failed = 0;
+	if (pipe(ready) || pipe(done)) {
+		CHECK(0);
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		_exit(child_main(ready[1], done[0]));
+	CHECK(read(ready[0], &c, 1) == 1);
+	snprintf(name, sizeof(name), "refwq.%d.e2e", (int)pid);
+	CHECK_EQ(refwq_shm_read(name, s), 0);
+	CHECK(!strcmp(s->source, "refwq:e2e"));
+	ws = wq_snapshot__find_series(s, 2, "e2e", "export_test_fn");
+	CHECK(ws != NULL);
+	if (ws) {
+		CHECK_EQ(ws->queued, 10);
+		CHECK_EQ(ws->activated, 8);
+		CHECK_EQ(ws->started, 8);
+		CHECK_EQ(ws->completed, 8);
+		CHECK_EQ(ws->cancelled, 2);
+		CHECK_EQ(wq_hist__count(&ws->hist[WQ_H_LAT]), 8);
+		CHECK_EQ(wq_hist__count(&ws->hist[WQ_H_RUN]), 8);
+		/* Each run sleeps 1 ms. */
+		CHECK(ws->sum_ns[WQ_H_RUN] >= 8000000ull);
+	}
+	CHECK(!wq_snapshot__find_series(s, 0, "e2e", "export_test_fn"));
+	wp = wq_snapshot__find_pool(s, 2);
+	CHECK(wp && wp->cpu == 1 && wp->pending == 0 && wp->running == 0 &&
+	      wp->workers >= 1 && wp->workers == wp->idle);
+	CHECK(write(done[1], "d", 1) == 1);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(refwq_shm_read(name, s), -ENOENT);
+	wq_snapshot__free(s);
+	if (tap_case_failed)
+		tap_failed_cases++;
+	printf("%sok %d - shm export read by another process: every counter "
+	       "exact\n",
+	       tap_case_failed ? "not " : "", tap_n);
+}
+
 int main(void)
 {
+	t_cross_process();
 	struct refwq_config two = {.name = "test", .nr_cpus = 2};
 
 	tap_run("export: snapshot equals the core's counters; text view "
