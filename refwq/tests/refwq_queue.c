@@ -270,6 +270,29 @@ static void t_max_active(void)
 	CHECK(fifo);
 	CHECK(wq_info("t5").saturated == MA_ITEMS - 2);
 	destroy_workqueue(wq);
+
+	/* Per pool: a per-CPU queue with max_active 1 runs one item on each
+	 * CPU's pool at once, the third waits. */
+	wq = alloc_workqueue("t5pcpu", 0, 1);
+	memset(&ma, 0, sizeof(ma));
+	for (i = 0; i < 3; i++) {
+		blocker_init(&ma.b[i]);
+		INIT_WORK(&ma.b[i].work, ma_fn);
+	}
+	queue_work_on(0, wq, &ma.b[0].work);
+	queue_work_on(1, wq, &ma.b[1].work);
+	queue_work_on(0, wq, &ma.b[2].work);
+	wait_for_completion(&ma.b[0].started);
+	wait_for_completion(&ma.b[1].started);
+	CHECK(workqueue_congested(0, wq));
+	CHECK(!workqueue_congested(1, wq));
+	CHECK_EQ(get(&ma.max_running), 2);
+	for (i = 0; i < 3; i++)
+		complete(&ma.b[i].release);
+	flush_workqueue(wq);
+	CHECK_EQ(get(&ma.nr_started), 3);
+	CHECK_EQ(get(&ma.max_running), 2);
+	destroy_workqueue(wq);
 }
 
 /* 6 */
@@ -394,7 +417,7 @@ int main(void)
 		t_ordered_multi, NULL, 0);
 	tap_run("5 max_active: N run, rest inactive FIFO, congested iff "
 		"inactive",
-		t_max_active, NULL, 0);
+		t_max_active, &two, 0);
 	tap_run("6 ordered: one at a time, max_active change refused",
 		t_ordered_one, NULL, 0);
 	tap_run("7 NuttX work_queue replaces a pending item; delay > max is "
