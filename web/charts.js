@@ -240,7 +240,9 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 	}
 	g.fillStyle = axis;
 	g.textAlign = 'left';
-	g.fillText(String(maxc >= 1e4 ? `${Math.round(maxc / 1e3)}k` : maxc), lx - 4, M.t - 1 + 10 > h ? h : M.t + 4, 40);
+	g.textBaseline = 'top';
+	g.fillText(maxc >= 1e4 ? `${Math.round(maxc / 1e3)}k` : String(maxc), lx + 14, M.t);
+	g.textBaseline = 'bottom';
 	g.fillText('1', lx + 14, M.t + ph);
 	el.dataset.cells = String(cells);
 	el.title = `latency (queued → started), log2 buckets; colour: items per ${interval / 1000}s, log scale, max ${maxc}`;

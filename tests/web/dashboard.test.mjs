@@ -152,14 +152,18 @@ test('the filter box narrows the rows', async () => {
 });
 
 test('charts and the heatmap are drawn', async () => {
-	await page.waitForFunction(() => +document.querySelector('#heatmap').dataset.cells > 0, null, { timeout: 10000 });
-	for (const id of ['chart-rate', 'chart-lat', 'chart-run', 'chart-cpu']) {
-		const info = await page.$eval(`#${id}`, (el) => ({
-			paths: [...el.querySelectorAll('svg path')].filter((p) => (p.getAttribute('d') || '').length > 20).length,
-			points: +el.dataset.points,
-		}));
-		assert.ok(info.paths > 0 && info.points > 0, `${id}: ${JSON.stringify(info)}`);
+	// a daemon that just started has few views: wait for lines, not dots
+	const drawn = () => ['chart-rate', 'chart-lat', 'chart-run', 'chart-cpu'].map((id) => {
+		const el = document.getElementById(id);
+		const paths = [...el.querySelectorAll('svg path')].filter((p) => (p.getAttribute('d') || '').length > 20);
+		return { id, paths: paths.length, points: +el.dataset.points };
+	}).concat([{ id: 'heatmap', paths: 1, points: +document.getElementById('heatmap').dataset.cells }]);
+	let list = [];
+	for (const end = Date.now() + 15000; Date.now() < end; await page.waitForTimeout(300)) {
+		list = await page.evaluate(drawn);
+		if (list.every((c) => c.paths > 0 && c.points > 0)) break;
 	}
+	for (const c of list) assert.ok(c.paths > 0 && c.points > 0, `not drawn: ${JSON.stringify(c)}`);
 	const heat = await page.$eval('#heatmap canvas', (c) => {
 		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
 		let painted = 0;
