@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Serve the wqmon web dashboard with a fake wqmond API, for development
+and for tests/web/dashboard.test.mjs.
+
+The API answers are built from real wqmon-json documents recorded with
+`wqctl show -j` while tests/gen/aiogen ran (tests/web/fixtures/): the
+recorded interval views are replayed in a loop, one per second, with their
+clocks moved to now, so the dashboard sees a live daemon.  The cumulative
+snapshot is the recorded one plus every view replayed so far.
+
+Scenario, so that every panel has something to show: pool 3 (cpu 0,
+highpri) has a pending item that does not start for 40 s out of every 60 s,
+and the view at start-up lies 5 s into such a stall.
+
+Paths follow docs/API.md: `/` (web/index.html), `/static/FILE` (web/FILE),
+`/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`.
+`/api/v1/stalls` answers 404, as the daemon does until issue 7, unless
+--stalls is given.  Test hooks (not part of the daemon's API):
+`/_fixture/fail?seconds=N` makes the API answer 503 for N seconds;
+`/_fixture/restart` simulates a daemon restart (empty history ring).
+
+Python standard library only.  Prints `listening on URL` once ready.
+"""
+
+import argparse
+import copy
+import json
+import os
+import posixpath
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NSEC = 1_000_000_000
+STALL_POOL = 3
+STALL_PERIOD = 60
+STALL_LEN = 40
+STALL_OFFSET = 55  # tick 0 lies 5 ticks into a stall
+COUNTS = ("queued", "activated", "started", "completed", "cancelled")
+MIME = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".mjs": "application/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+}
+
+
+def iso(real_ns):
+    s, ns = divmod(real_ns, NSEC)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s)) + ".%09dZ" % ns
+
+
+def series_key(s):
+    return (s["pool_id"], s["workqueue"], s["function"])
+
+
+def quantile(slots, count, q, max_ns):
+    """wq_hist__quantile: the rank ceil(count*q), interpolated in its slot."""
+    if count == 0:
+        return 0
+    rank = -(-count * int(q * 1000) // 1000)
+    seen = 0
+    for i, c in enumerate(slots):
+        if c and seen + c >= rank:
+            lo = 0 if i == 0 else 1 << i
+            hi = 2 if i == 0 else (max_ns if i == 35 else 1 << (i + 1))
+            hi = min(hi, max_ns) if max_ns else hi
+            hi = max(hi, lo)
+            return min(lo + (hi - lo) * (rank - seen) // c, max_ns or hi)
+        seen += c
+    return max_ns
+
+
+def set_percentiles(h):
+    for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99),
+                    ("p999", 0.999)):
+        v = quantile(h["slots"], sum(h["slots"]), q, h["max_ns"])
+        h[name + "_ns"] = v
+        h[name + "_seconds"] = v / NSEC
+    h["sum_seconds"] = h["sum_ns"] / NSEC
+    h["max_seconds"] = h["max_ns"] / NSEC
+
+
+class Sim:
+    """The fake daemon's state: the clock, the replayed ring, the totals."""
+
+    def __init__(self, fixtures, backfill, serve_stalls):
+        with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
+            self.base_cum = json.load(f)
+        with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
+            self.base_views = [json.loads(line) for line in f if line.strip()]
+        self.backfill = backfill
+        self.serve_stalls = serve_stalls
+        self.lock = threading.Lock()
+        self.fail_until = 0.0
+        self.restart()
+
+    def restart(self):
+        with self.lock:
+            self.mono0 = time.monotonic_ns()
+            self.real0 = time.time_ns()
+            self.first_tick = -self.backfill
+            self.started_real_ns = self.real0 - self.backfill * NSEC
+            self.cum = copy.deepcopy(self.base_cum)
+            self.cum_tick = self.first_tick - 1
+            self.cache = {}
+
+    def restart_empty(self):
+        """A daemon restart: new start time, history only from now on."""
+        self.restart()
+        with self.lock:
+            now = self.tick_now()
+            self.first_tick = now
+            self.started_real_ns = self.real0 + now * NSEC
+
+    def tick_now(self):
+        return (time.monotonic_ns() - self.mono0) // NSEC
+
+    @staticmethod
+    def stall_age(k):
+        phase = (k - STALL_OFFSET) % STALL_PERIOD
+        return phase if phase < STALL_LEN else None
+
+    def view(self, k):
+        v = self.cache.get(k)
+        if v is not None:
+            return v
+        v = copy.deepcopy(self.base_views[k % len(self.base_views)])
+        v["mono_ns"] = self.mono0 + k * NSEC
+        v["real_ns"] = self.real0 + k * NSEC
+        v["time"] = iso(v["real_ns"])
+        age = self.stall_age(k)
+        for p in v["pools"]:
+            if p["id"] != STALL_POOL or age is None:
+                continue
+            ns = age * NSEC + 350_000_000
+            p.update(pending=2, running=1, idle=p["workers"] - 1,
+                     oldest_pending_ns=ns, oldest_pending_seconds=ns / NSEC)
+        self.cache[k] = v
+        if len(self.cache) > 4000:
+            for old in sorted(self.cache)[:1000]:
+                del self.cache[old]
+        return v
+
+    def advance_cum(self, upto):
+        """Add the views after cum_tick up to tick upto to the totals."""
+        cum = self.cum
+        index = {series_key(s): s for s in cum["series"]}
+        pools = {p["id"]: p for p in cum["pools"]}
+        for k in range(self.cum_tick + 1, upto + 1):
+            v = self.view(k)
+            for s in v["series"]:
+                c = index.get(series_key(s))
+                if c is None:
+                    c = copy.deepcopy(s)
+                    for h in c["hist"].values():
+                        h.setdefault("slots", [0] * 36)
+                    cum["series"].append(c)
+                    index[series_key(s)] = c
+                    continue
+                for f in COUNTS:
+                    c[f] += s[f]
+                for kind, h in s["hist"].items():
+                    ch = c["hist"][kind]
+                    ch["count"] += h["count"]
+                    ch["sum_ns"] += h["sum_ns"]
+                    ch["max_ns"] = max(ch["max_ns"], h["max_ns"])
+                    if "slots" in h:
+                        ch["slots"] = [a + b for a, b in
+                                       zip(ch["slots"], h["slots"])]
+            for p in v["pools"]:
+                c = pools.get(p["id"])
+                if c is None:
+                    c = copy.deepcopy(p)
+                    cum["pools"].append(c)
+                    pools[p["id"]] = c
+                else:
+                    cpu = c["cpu_ns"] + p["cpu_ns"]
+                    c.update(p)
+                    c["cpu_ns"] = cpu
+                c["cpu_seconds"] = c["cpu_ns"] / NSEC
+            if self.stall_age(k) == 0:
+                cum["counters"]["pending_dropped"] += 3
+        self.cum_tick = max(self.cum_tick, upto)
+
+    def snapshot(self):
+        with self.lock:
+            k = self.tick_now()
+            self.advance_cum(k)
+            doc = copy.deepcopy(self.cum)
+        for s in doc["series"]:
+            set_percentiles(s["hist"]["lat"])
+        doc["series"].sort(key=lambda s: (s["workqueue"], s["function"],
+                                          s["pool_id"]))
+        doc["pools"].sort(key=lambda p: p["id"])
+        doc["workqueues"] = derive_workqueues(doc["series"])
+        doc["mono_ns"] = time.monotonic_ns()
+        doc["real_ns"] = time.time_ns()
+        doc["time"] = iso(doc["real_ns"])
+        return {
+            "format": "wqmon-snapshot", "version": 1,
+            "daemon": {"version": "0.1.0-fixture",
+                       "started_real_ns": self.started_real_ns,
+                       "interval_ns": NSEC},
+            "snapshots": [doc],
+        }
+
+    def history(self, since):
+        with self.lock:
+            k = self.tick_now()
+            views = [self.view(i) for i in range(self.first_tick, k + 1)]
+        return {
+            "format": "wqmon-history", "version": 1, "interval_ns": NSEC,
+            "views": [v for v in views if since is None or v["mono_ns"] > since],
+        }
+
+    def sources(self):
+        return {
+            "format": "wqmon-sources", "version": 1,
+            "sources": [{"name": "kernel", "state": "up", "last_error": "",
+                         "last_scrape_ns": 184_223,
+                         "last_scrape_seconds": 0.000184223}],
+        }
+
+    def stalls(self):
+        with self.lock:
+            k = self.tick_now()
+            v = self.view(k)
+        out = []
+        for p in v["pools"]:
+            if p["oldest_pending_ns"] >= NSEC:
+                out.append({"source": v["source"], "kind": "pool",
+                            "pool_id": p["id"],
+                            "since_real_ns": v["real_ns"] - p["oldest_pending_ns"],
+                            "age_ns": p["oldest_pending_ns"],
+                            "evidence": "%d pending, oldest not started"
+                                        % p["pending"]})
+        return {"format": "wqmon-stalls", "version": 1, "stalls": out}
+
+
+def derive_workqueues(series):
+    """The workqueues member of a cumulative document: series added up."""
+    by = {}
+    for s in series:
+        w = by.setdefault(s["workqueue"], {"name": s["workqueue"],
+                                           **{f: 0 for f in COUNTS},
+                                           "hist": {}})
+        for f in COUNTS:
+            w[f] += s[f]
+        for kind, h in s["hist"].items():
+            wh = w["hist"].setdefault(kind, {"count": 0, "sum_ns": 0,
+                                             "max_ns": 0, "slots": [0] * 36})
+            wh["count"] += h["count"]
+            wh["sum_ns"] += h["sum_ns"]
+            wh["max_ns"] = max(wh["max_ns"], h["max_ns"])
+            if "slots" in h:
+                wh["slots"] = [a + b for a, b in zip(wh["slots"], h["slots"])]
+            else:
+                wh["_p"] = max(wh.get("_p", 0), h.get("p99_ns", 0))
+    out = []
+    for name in sorted(by):
+        w = by[name]
+        for h in w["hist"].values():
+            set_percentiles(h)
+            del h["slots"]
+            h.pop("_p", None)
+        out.append(w)
+    return out
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "wqmond-fixture/0.1"
+    sim = None
+    web = None
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("FIXTURE_VERBOSE"):
+            sys.stderr.write("fixture: " + fmt % args + "\n")
+
+    def send(self, code, body, ctype, extra=None):
+        data = body if isinstance(body, bytes) else body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def json(self, code, obj):
+        self.send(code, json.dumps(obj, separators=(",", ":")),
+                  "application/json")
+
+    def error(self, code, what, hint):
+        self.json(code, {"error": what, "hint": hint})
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_POST(self):
+        self.send(405, '{"error": "method not allowed", "hint": "GET or HEAD"}',
+                  "application/json", {"Allow": "GET, HEAD"})
+
+    do_PUT = do_DELETE = do_PATCH = do_POST
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        path = url.path
+        sim = self.sim
+        if path.startswith("/_fixture/"):
+            return self.control(path, query)
+        if path.startswith("/api/") and time.monotonic() < sim.fail_until:
+            return self.error(503, "fixture: failing on purpose",
+                              "wait for /_fixture/fail to expire")
+        if path == "/api/v1/snapshot":
+            return self.json(200, sim.snapshot())
+        if path == "/api/v1/history":
+            since = None
+            if "since" in query:
+                try:
+                    since = int(query["since"][0])
+                    if since < 0:
+                        raise ValueError
+                except ValueError:
+                    return self.error(400, "bad since",
+                                      "since is a CLOCK_MONOTONIC time in ns")
+            return self.json(200, sim.history(since))
+        if path == "/api/v1/sources":
+            return self.json(200, sim.sources())
+        if path == "/api/v1/stalls" and sim.serve_stalls:
+            return self.json(200, sim.stalls())
+        if path == "/":
+            return self.static("index.html")
+        if path.startswith("/static/"):
+            return self.static(path[len("/static/"):])
+        return self.error(404, "no such path: " + path,
+                          "see docs/API.md for the paths wqmond serves")
+
+    def static(self, rel):
+        rel = posixpath.normpath(urllib.parse.unquote(rel))
+        if rel.startswith("..") or rel.startswith("/"):
+            return self.error(404, "no such file", "")
+        full = os.path.join(self.web, rel)
+        ext = os.path.splitext(rel)[1]
+        if not os.path.isfile(full) or ext not in MIME:
+            return self.error(404, "no such file: " + rel, "")
+        with open(full, "rb") as f:
+            self.send(200, f.read(), MIME[ext])
+
+    def control(self, path, query):
+        if path == "/_fixture/fail":
+            secs = float(query.get("seconds", ["3"])[0])
+            self.sim.fail_until = time.monotonic() + secs
+            return self.json(200, {"failing_for_seconds": secs})
+        if path == "/_fixture/restart":
+            self.sim.restart_empty()
+            return self.json(200, {"restarted": True})
+        return self.error(404, "no such fixture hook", "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=8464,
+                    help="TCP port; 0 picks a free one (default 8464)")
+    ap.add_argument("--web", default=os.path.join(HERE, "..", "..", "web"))
+    ap.add_argument("--fixtures", default=os.path.join(HERE, "fixtures"))
+    ap.add_argument("--backfill", type=int, default=180,
+                    help="seconds of history already in the ring at start")
+    ap.add_argument("--stalls", action="store_true",
+                    help="serve /api/v1/stalls (default: 404, as before issue 7)")
+    args = ap.parse_args()
+
+    Handler.sim = Sim(args.fixtures, args.backfill, args.stalls)
+    Handler.web = os.path.abspath(args.web)
+    httpd = ThreadingHTTPServer((args.host, args.port), Handler)
+    httpd.daemon_threads = True
+    host, port = httpd.server_address[:2]
+    print("listening on http://%s:%d/" % (host, port), flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+// wqmon dashboard: polls wqmond's JSON API (docs/API.md) once per second
+// and draws the panels.  No framework, no build step: the daemon serves
+// these files as they are.
+
+import { fmtDur, fmtDurShort, fmtRate, fmtCount, fmtPct, fmtClock, fmtAge, escapeHtml } from './format.js';
+import { compactView, binOf, binStats, stallEpisodes, seriesKey, poolKey, wqKey, keyParts, poolLabel, severity } from './model.js';
+import { lineChart, heatmap, PALETTE } from './charts.js';
+import { LiveTable } from './table.js';
+
+const params = new URLSearchParams(location.search);
+const num = (k, d) => (params.has(k) && Number.isFinite(+params.get(k)) ? +params.get(k) : d);
+
+// Thresholds (docs/DASHBOARD.md); the URL can override them: ?stall_ms=2000
+export const T = {
+	stallNs: num('stall_ms', 1000) * 1e6,
+	pendWarnNs: num('pending_warn_ms', 100) * 1e6,
+	latWarnNs: num('lat_warn_ms', 1) * 1e6,
+	latCritNs: num('lat_crit_ms', 10) * 1e6,
+	runWarnNs: num('run_warn_ms', 10) * 1e6,
+	runCritNs: num('run_crit_ms', 100) * 1e6,
+	cpuWarn: num('cpu_warn_pct', 50),
+	cpuCrit: num('cpu_crit_pct', 90),
+};
+const WINDOW_NS = num('window_s', 600) * 1e9;
+const POLL_MS = num('poll_ms', 1000);
+const SOURCES_EVERY_MS = 5000;
+const STALLS_RETRY_MS = 60000;
+const FETCH_TIMEOUT_MS = 4000;
+
+const $ = (s) => document.querySelector(s);
+
+const state = {
+	live: true,
+	timer: null,
+	bins: new Map(),        // bin index -> {bin, t (real ms), views: [compact]}
+	interval: 1e9,
+	lastMono: null,         // `since` for the next history poll
+	snapshot: null,         // last /api/v1/snapshot
+	latest: new Map(),      // source -> latest raw interval view
+	sources: null,          // last /api/v1/sources, or null
+	sourcesAt: 0,
+	stallsApi: 'unknown',   // 'unknown' | 'present' | 'absent'
+	stallsAt: 0,
+	stalls: null,
+	startedReal: null,
+	failures: 0,
+	lastOk: 0,
+	focus: null,
+	focusLabel: '',
+	mode: 'interval',
+	polls: 0,
+};
+
+class HttpError extends Error {
+	constructor(status, url, body) {
+		super(`${url}: HTTP ${status}${body && body.error ? ` — ${body.error}` : ''}`);
+		this.status = status;
+	}
+}
+
+async function getJSON(url) {
+	const ctl = new AbortController();
+	const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
+	try {
+		const r = await fetch(url, { cache: 'no-store', signal: ctl.signal });
+		let body = null;
+		try { body = await r.json(); } catch { body = null; }
+		if (!r.ok) throw new HttpError(r.status, url, body);
+		if (body == null) throw new Error(`${url}: not JSON`);
+		return body;
+	} catch (e) {
+		if (e.name === 'AbortError') throw new Error(`${url}: no answer in ${FETCH_TIMEOUT_MS / 1000} s`);
+		throw e;
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/* ---------- polling ---------- */
+
+async function poll() {
+	state.timer = null;
+	const now = Date.now();
+	try {
+		const snap = await getJSON('api/v1/snapshot');
+		const newest = Math.max(0, ...(snap.snapshots || []).map((d) => d.mono_ns || 0));
+		if (state.lastMono != null && newest && newest + 5e9 < state.lastMono) resetWindow('clock went backwards: another machine or a reboot');
+		// First poll: only the window we keep, not the whole ring.
+		const since = state.lastMono ?? Math.max(0, newest - WINDOW_NS);
+		const hist = await getJSON(`api/v1/history?since=${since}`);
+		ingestSnapshot(snap);
+		ingestHistory(hist);
+		if (now - state.sourcesAt > SOURCES_EVERY_MS) {
+			state.sourcesAt = now;
+			getJSON('api/v1/sources').then((s) => { state.sources = s; renderHeader(); }).catch(() => { state.sources = null; });
+		}
+		await pollStalls(now);
+		state.failures = 0;
+		state.lastOk = now;
+		state.polls++;
+		hideBanner('error');
+		render();
+	} catch (e) {
+		state.failures++;
+		const wait = backoffMs();
+		showBanner('error', `Cannot read wqmond: ${e.message}. Retrying in ${Math.round(wait / 1000)} s` +
+			(state.lastOk ? ` · last good data ${fmtAge((Date.now() - state.lastOk) * 1e6)} ago` : ''));
+		document.body.classList.add('stale');
+	}
+	schedule();
+}
+
+function backoffMs() {
+	return state.failures ? Math.min(10000, POLL_MS * 2 ** (state.failures - 1)) : POLL_MS;
+}
+
+function schedule() {
+	if (state.timer || !state.live) return;
+	state.timer = setTimeout(poll, backoffMs());
+}
+
+// /api/v1/stalls arrives with issue 7: until then it 404s, and the panel
+// derives stalls from the pools' oldest pending age.  Probe it once a minute.
+async function pollStalls(now) {
+	if (state.stallsApi === 'absent' && now - state.stallsAt < STALLS_RETRY_MS) return;
+	state.stallsAt = now;
+	try {
+		state.stalls = await getJSON('api/v1/stalls');
+		state.stallsApi = 'present';
+	} catch (e) {
+		state.stallsApi = 'absent';
+		state.stalls = null;
+		if (!(e instanceof HttpError)) throw e;
+	}
+}
+
+function resetWindow(why) {
+	state.bins.clear();
+	state.latest.clear();
+	state.lastMono = null;
+	showBanner('info', `History cleared: ${why}.`, 8000);
+}
+
+function ingestSnapshot(snap) {
+	const started = snap.daemon?.started_real_ns;
+	if (state.startedReal != null && started && started !== state.startedReal)
+		showBanner('info', `wqmond restarted at ${fmtClock(started / 1e6)}; history before that is kept in this page only.`, 10000);
+	state.startedReal = started ?? state.startedReal;
+	state.snapshot = snap;
+}
+
+function ingestHistory(hist) {
+	state.interval = hist.interval_ns || state.interval;
+	for (const v of hist.views || []) {
+		if (state.lastMono != null && v.mono_ns <= state.lastMono - WINDOW_NS) continue;
+		const c = compactView(v);
+		const b = binOf(v.mono_ns, state.interval);
+		let bin = state.bins.get(b);
+		if (!bin) {
+			bin = { bin: b, t: v.real_ns / 1e6, views: [] };
+			state.bins.set(b, bin);
+		}
+		bin.views = bin.views.filter((x) => x.src !== c.src || x.mono !== c.mono);
+		bin.views.push(c);
+		state.latest.set(v.source, v);
+		if (state.lastMono == null || v.mono_ns > state.lastMono) state.lastMono = v.mono_ns;
+	}
+	if (state.lastMono != null) {
+		const oldest = binOf(state.lastMono - WINDOW_NS, state.interval);
+		for (const k of state.bins.keys()) if (k <= oldest) state.bins.delete(k);
+	}
+}
+
+/* ---------- banner ---------- */
+
+let bannerTimer = null;
+function showBanner(kind, text, ttlMs) {
+	const b = $('#banner');
+	if (b.dataset.kind === 'error' && kind === 'info' && !b.hidden) return;
+	b.dataset.kind = kind;
+	b.textContent = text;
+	b.hidden = false;
+	clearTimeout(bannerTimer);
+	if (ttlMs) bannerTimer = setTimeout(() => hideBanner(kind), ttlMs);
+}
+function hideBanner(kind) {
+	const b = $('#banner');
+	if (b.hidden || b.dataset.kind !== kind) return;
+	b.hidden = true;
+	document.body.classList.remove('stale');
+	if (kind === 'error' && state.polls) showBanner('info', 'Reconnected to wqmond.', 3000);
+}
+
+/* ---------- rendering ---------- */
+
+function sortedBins() {
+	return [...state.bins.values()].sort((a, b) => a.bin - b.bin);
+}
+
+function timeDomain(bins) {
+	if (!bins.length) return { t0: Date.now() - 60000, t1: Date.now() };
+	const t1 = bins[bins.length - 1].t;
+	const t0 = Math.min(bins[0].t, t1 - 60000);
+	return { t0: Math.max(t0, t1 - WINDOW_NS / 1e6), t1 };
+}
+
+function render() {
+	const bins = sortedBins();
+	const snaps = state.snapshot?.snapshots || [];
+	document.body.dataset.lastMono = String(state.lastMono ?? '');
+	document.body.dataset.polls = String(state.polls);
+	const multi = snaps.length > 1;
+	renderHeader();
+	const episodes = stallEpisodes(bins, T.stallNs);
+	renderKpis(bins, snaps);
+	renderCharts(bins);
+	renderStalls(episodes, snaps);
+	renderTables(snaps, multi);
+}
+
+function renderHeader() {
+	const snaps = state.snapshot?.snapshots || [];
+	const info = new Map();
+	const list = state.sources?.sources || (Array.isArray(state.sources) ? state.sources : null);
+	for (const s of list || []) info.set(s.name, s);
+	const names = list ? list.map((s) => s.name) : snaps.map((d) => d.source);
+	$('#sources').innerHTML = names.map((name) => {
+		const doc = snaps.find((d) => d.source === name);
+		const s = info.get(name) || {};
+		const st = s.state || (doc ? 'up' : 'down');
+		const err = s.last_error || s.error || '';
+		const dur = s.last_scrape_seconds ?? (s.last_scrape_ns != null ? s.last_scrape_ns / 1e9 : s.last_scrape_duration_seconds);
+		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`].filter(Boolean).join('\n');
+		return `<span class="src ${escapeHtml(st)}" title="${escapeHtml(title)}"><span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}</span>`;
+	}).join('') || '<span class="src down"><span class="dot"></span>no sources</span>';
+	const started = state.snapshot?.daemon?.started_real_ns;
+	$('#uptime').textContent = started ? `up ${fmtAge(Date.now() * 1e6 - started)}` : '';
+	const last = [...state.latest.values()].reduce((m, v) => Math.max(m, v.real_ns), 0);
+	$('#updated').textContent = last ? `data ${fmtClock(last / 1e6)}` : '';
+	const live = $('#live');
+	live.setAttribute('aria-pressed', String(state.live));
+	live.classList.toggle('paused', !state.live);
+	live.classList.toggle('error', state.failures > 0);
+	live.querySelector('.label').textContent = !state.live ? 'paused' : state.failures ? 'retrying' : 'live';
+}
+
+function setKpi(id, value, sub, sev) {
+	const el = $(id);
+	el.querySelector('.k-value').textContent = value;
+	if (sub != null) el.querySelector('.k-sub').textContent = sub;
+	el.classList.remove('warn', 'crit');
+	if (sev) el.classList.add(sev);
+}
+
+function renderKpis(bins, snaps) {
+	const last = bins[bins.length - 1];
+	const st = last ? binStats(last, null) : null;
+	setKpi('#kpi-rate', st ? fmtRate(st.rate) : '–', st ? `queued · ${fmtRate(st.done)}/s completed` : null);
+	setKpi('#kpi-lat', st ? fmtDur(st.p99) : '–', st ? `p50 ${fmtDur(st.p50)} · max ${fmtDur(st.max)}` : null,
+		st && severity(st.p99, T.latWarnNs, T.latCritNs));
+	const cpu = last ? last.views.reduce((n, v) => n + v.pools.reduce((m, p) => m + p.cpuPct, 0), 0) : null;
+	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit));
+	let pending = 0, oldest = 0, stalled = 0;
+	const dropped = [];
+	for (const d of snaps) {
+		for (const p of d.pools || []) {
+			pending += p.pending;
+			oldest = Math.max(oldest, p.oldest_pending_ns);
+			if (p.oldest_pending_ns >= T.stallNs) stalled++;
+		}
+		for (const [k, v] of Object.entries(d.counters || {})) {
+			if (k.endsWith('_dropped') && v > 0) dropped.push(`${multiSrc(snaps, d)}${k.replace('_dropped', '')} ${fmtCount(v)}`);
+		}
+	}
+	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.stallNs));
+	setKpi('#kpi-stalls', snaps.length ? String(stalled) : '–', `oldest pending ≥ ${fmtDur(T.stallNs)}`, stalled ? 'crit' : '');
+	const dk = $('#kpi-dropped');
+	dk.hidden = !dropped.length;
+	if (dropped.length) {
+		const total = snaps.reduce((n, d) => n + Object.entries(d.counters || {}).filter(([k]) => k.endsWith('_dropped')).reduce((m, [, v]) => m + v, 0), 0);
+		setKpi('#kpi-dropped', fmtCount(total), dropped.join(' · '), 'warn');
+		dk.title = 'events the source could not track (its tables were full): the numbers above undercount';
+	}
+}
+
+const multiSrc = (snaps, d) => (snaps.length > 1 ? `${d.source}: ` : '');
+
+function renderCharts(bins) {
+	const { t0, t1 } = timeDomain(bins);
+	const f = state.focus;
+	const stats = bins.map((b) => [b.t, binStats(b, f)]);
+	const name = f ? state.focusLabel : 'all work';
+	lineChart($('#chart-rate'), {
+		label: 'work items per second', t0, t1, yFmt: fmtRate,
+		series: [
+			{ name: `queued/s · ${name}`, color: PALETTE[0], fill: true, points: stats.map(([t, s]) => [t, s.rate]) },
+			{ name: `completed/s · ${name}`, color: PALETTE[2], dash: true, points: stats.map(([t, s]) => [t, s.done]) },
+		],
+	});
+	lineChart($('#chart-lat'), {
+		label: 'latency percentiles', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur,
+		empty: 'no items started',
+		series: [
+			{ name: 'p50', color: PALETTE[0], points: stats.map(([t, s]) => [t, s.p50]) },
+			{ name: 'p99', color: PALETTE[1], points: stats.map(([t, s]) => [t, s.p99]) },
+			{ name: 'max', color: PALETTE[3], dash: true, width: 1, points: stats.map(([t, s]) => [t, s.max || null]) },
+		],
+	});
+	let runSeries;
+	if (f) {
+		$('#run-title').innerHTML = `Run time <small>${escapeHtml(state.focusLabel)}</small>`;
+		runSeries = [
+			{ name: 'p50', color: PALETTE[0], points: stats.map(([t, s]) => [t, s.run50 || null]) },
+			{ name: 'p99', color: PALETTE[1], points: stats.map(([t, s]) => [t, s.run99 || null]) },
+		];
+	} else {
+		$('#run-title').innerHTML = 'Run time p99 <small>by workqueue, busiest 6</small>';
+		const totals = new Map();
+		for (const b of bins) for (const v of b.views) for (const w of v.wqs) totals.set(w.key, (totals.get(w.key) || 0) + w.count);
+		const top = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k]) => k);
+		runSeries = top.map((k, i) => ({
+			name: keyParts(k).slice(state.latest.size > 1 ? 0 : 1).join(': '), color: PALETTE[i % PALETTE.length],
+			points: bins.map((b) => {
+				let v = null;
+				for (const x of b.views) for (const w of x.wqs) if (w.key === k && w.count) v = w.run99;
+				return [b.t, v];
+			}),
+		}));
+	}
+	lineChart($('#chart-run'), { label: 'run time p99', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur, series: runSeries, empty: 'no items completed' });
+	renderLegend($('#chart-run'), runSeries);
+	renderLegend($('#chart-lat'), [{ name: 'p50', color: PALETTE[0] }, { name: 'p99', color: PALETTE[1] }, { name: 'max', color: PALETTE[3] }]);
+	renderLegend($('#chart-rate'), [{ name: 'queued', color: PALETTE[0] }, { name: 'completed', color: PALETTE[2] }]);
+
+	// kworker CPU per pool, stacked; the focused series' pool stands out.
+	const poolNames = new Map();
+	const poolTotal = new Map();
+	for (const b of bins) for (const v of b.views) for (const p of v.pools) {
+		poolNames.set(p.key, (state.latest.size > 1 ? `${p.src}: ` : '') + p.label);
+		poolTotal.set(p.key, (poolTotal.get(p.key) || 0) + p.cpuPct);
+	}
+	const focusPool = f ? poolKey(...keyParts(f).slice(0, 2)) : null;
+	const pools = [...poolTotal.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([k]) => k);
+	const cpuSeries = pools.map((k, i) => ({
+		name: poolNames.get(k), color: PALETTE[i % PALETTE.length], dim: focusPool && k !== focusPool,
+		points: bins.map((b) => {
+			let v = 0;
+			for (const x of b.views) for (const p of x.pools) if (p.key === k) v += p.cpuPct;
+			return [b.t, v];
+		}),
+	}));
+	lineChart($('#chart-cpu'), { label: 'kworker CPU per pool', t0, t1, stacked: true, yFmt: (v) => `${+v.toFixed(1)}%`, series: cpuSeries, empty: 'no kworker CPU time' });
+	renderLegend($('#chart-cpu'), cpuSeries);
+
+	heatmap($('#heatmap'), { t0, t1, interval: state.interval / 1e6, columns: stats.map(([t, s]) => ({ t, slots: s.slots })) });
+}
+
+function renderLegend(chartEl, series) {
+	let lg = chartEl.parentElement.querySelector('.legend');
+	if (!lg) {
+		lg = document.createElement('div');
+		lg.className = 'legend';
+		chartEl.parentElement.querySelector('h2').after(lg);
+	}
+	lg.innerHTML = series.map((s) => `<span class="${s.dim ? 'dim' : ''}"><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
+}
+
+function renderStalls(episodes, snaps) {
+	const ul = $('#stalls');
+	const items = [];
+	if (state.stallsApi === 'present') {
+		for (const s of state.stalls?.stalls || []) {
+			const what = s.function || (s.pool_id != null ? `pool ${s.pool_id}` : s.workqueue || '');
+			const age = s.age_ns ?? s.duration_ns;
+			items.push(`<li class="stall active"><span class="badge">${escapeHtml(s.kind || 'stall')}</span><b>${escapeHtml(what)}</b> <span class="age">${fmtDur(age)}</span>` +
+				`<div class="ev">${escapeHtml([s.source, s.evidence || s.reason].filter(Boolean).join(' · '))}${s.since_real_ns ? ` · since ${fmtClock(s.since_real_ns / 1e6)}` : ''}</div></li>`);
+		}
+	}
+	const apiPools = new Set((state.stalls?.stalls || []).filter((s) => s.pool_id != null).map((s) => poolKey(s.source, s.pool_id)));
+	for (const e of episodes) {
+		if (e.active && apiPools.has(e.key)) continue;
+		items.push(`<li class="stall ${e.active ? 'active' : 'ended'}" data-pool="${escapeHtml(e.key)}"><span class="badge">${e.active ? 'stalled' : 'ended'}</span>` +
+			`<b>${escapeHtml((snaps.length > 1 ? `${e.src}: ` : '') + e.label)}</b> <span class="age">${e.active ? 'oldest pending' : 'peak'} ${fmtDur(e.peak)}</span>` +
+			`<div class="ev">${e.pending} pending · since ${fmtClock(e.startReal / 1e6)}${e.active ? '' : ` · cleared ${fmtClock(e.last / 1e6)}`}</div></li>`);
+	}
+	if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}: every pool started its oldest item within ${fmtDur(T.stallNs)}.</li>`);
+	ul.innerHTML = items.join('');
+	$('#stalls-src').textContent = state.stallsApi === 'present' ?
+		'from /api/v1/stalls and pool history' :
+		`derived: oldest pending ≥ ${fmtDur(T.stallNs)}`;
+	$('#stalls-panel').dataset.api = state.stallsApi;
+}
+
+/* ---------- tables ---------- */
+
+const sevLat = (v) => severity(v, T.latWarnNs, T.latCritNs);
+const sevRun = (v) => severity(v, T.runWarnNs, T.runCritNs);
+const pct = (h, k) => (h && h.count ? h[k] : null);
+
+let tables = null;
+function makeTables() {
+	const dur = { num: true, fmt: fmtDur };
+	const latCols = [
+		{ key: 'rate', label: 'rate/s', num: true, fmt: fmtRate, title: 'items queued per second, last interval' },
+		{ key: 'lat50', label: 'lat p50', ...dur, title: 'latency: queued → started' },
+		{ key: 'lat99', label: 'lat p99', ...dur, sev: (r) => sevLat(r.lat99) },
+		{ key: 'latmax', label: 'lat max', ...dur, sev: (r) => sevLat(r.latmax) },
+		{ key: 'run99', label: 'run p99', ...dur, sev: (r) => sevRun(r.run99), title: 'run time: started → completed (wall clock)' },
+		{ key: 'cpu', label: 'CPU', num: true, fmt: fmtPct, title: 'on-CPU time of the executions, % of one CPU, last interval' },
+	];
+	return {
+		pools: new LiveTable($('#pools'), {
+			sort: 'oldest', desc: true, rowKey: (r) => r.key, empty: 'no pools seen yet',
+			filterText: (r) => `${r.src} ${r.label} ${r.flags}`,
+			rowClass: (r) => (r.oldest >= T.stallNs ? 'stalled' : ''),
+			cols: [
+				{ key: 'src', label: 'source' },
+				{ key: 'id', label: 'pool', num: true },
+				{ key: 'cpu', label: 'cpu', num: true, fmt: (v) => (v < 0 ? 'unbound' : v) },
+				{ key: 'nice', label: 'nice', num: true },
+				{ key: 'flags', label: 'flags' },
+				{ key: 'workers', label: 'workers', num: true },
+				{ key: 'idle', label: 'idle', num: true },
+				{ key: 'running', label: 'running', num: true },
+				{ key: 'pending', label: 'pending', num: true, sev: (r) => (r.pending ? severity(r.oldest, T.pendWarnNs, T.stallNs) : '') },
+				{ key: 'oldest', label: 'oldest pending', num: true, fmt: (v) => (v ? fmtDur(v) : '–'), sev: (r) => severity(r.oldest, T.pendWarnNs, T.stallNs) },
+				{ key: 'cpuPct', label: 'CPU', num: true, fmt: fmtPct, sev: (r) => severity(r.cpuPct, T.cpuWarn, T.cpuCrit), title: 'on-CPU time of the pool’s kworkers, % of one CPU, last interval' },
+			],
+		}),
+		wqs: new LiveTable($('#wqs'), {
+			sort: 'rate', desc: true, rowKey: (r) => r.key, empty: 'no workqueues seen yet',
+			filterText: (r) => `${r.src} ${r.name}`,
+			cols: [
+				{ key: 'src', label: 'source' },
+				{ key: 'name', label: 'workqueue', cls: 'name' },
+				{ key: 'queued', label: 'queued', num: true, fmt: fmtCount, title: 'items queued since the source started' },
+				...latCols,
+			],
+		}),
+		fns: new LiveTable($('#fns'), {
+			sort: 'rate', desc: true, rowKey: (r) => r.key, empty: 'no work functions seen yet',
+			filterText: (r) => `${r.src} ${r.fn} ${r.wq}`,
+			onRowClick: (key) => setFocus(state.focus === key ? null : key),
+			cols: [
+				{ key: 'src', label: 'source' },
+				{ key: 'fn', label: 'function', cls: 'name' },
+				{ key: 'wq', label: 'workqueue' },
+				{ key: 'pool', label: 'pool', num: true },
+				{ key: 'queued', label: 'queued', num: true, fmt: fmtCount },
+				...latCols,
+			],
+		}),
+	};
+}
+
+function histRow(h, cpuNs, iv) {
+	return {
+		lat50: pct(h.lat, 'p50_ns'), lat99: pct(h.lat, 'p99_ns'), latmax: pct(h.lat, 'max_ns'),
+		run99: pct(h.run, 'p99_ns'),
+		cpu: iv ? (cpuNs * 100) / iv : null,
+	};
+}
+
+function renderTables(snaps, multi) {
+	if (!tables) tables = makeTables();
+	const hideSrc = multi ? [] : ['src'];
+	for (const t of Object.values(tables)) t.setHidden(hideSrc);
+	const pools = [], wqs = [], fns = [];
+	for (const d of snaps) {
+		const src = d.source;
+		const view = state.latest.get(src);
+		const iv = view?.interval_ns || 0;
+		const vPools = new Map((view?.pools || []).map((p) => [p.id, p]));
+		for (const p of d.pools || []) {
+			const vp = vPools.get(p.id);
+			pools.push({
+				key: poolKey(src, p.id), src, id: p.id, cpu: p.cpu, nice: p.nice, label: poolLabel(p),
+				flags: (p.flag_names || []).join(' ') || '–', workers: p.workers, idle: p.idle,
+				running: p.running, pending: p.pending, oldest: p.oldest_pending_ns,
+				cpuPct: vp && iv ? (vp.cpu_ns * 100) / iv : null,
+			});
+		}
+		const vW = new Map((view?.workqueues || []).map((w) => [w.name, w]));
+		for (const w of d.workqueues || []) {
+			const vw = vW.get(w.name);
+			const h = (state.mode === 'interval' ? vw?.hist : w.hist) || {};
+			wqs.push({
+				key: wqKey(src, w.name), src, name: w.name, queued: w.queued,
+				rate: vw ? (vw.queued_per_second ?? (vw.queued * 1e9) / iv) : 0,
+				...histRow(h, vw?.hist?.cpu?.sum_ns || 0, iv),
+			});
+		}
+		const vS = new Map((view?.series || []).map((s) => [seriesKey(src, s), s]));
+		for (const s of d.series || []) {
+			const key = seriesKey(src, s);
+			const vs = vS.get(key);
+			const h = (state.mode === 'interval' ? vs?.hist : s.hist) || {};
+			fns.push({
+				key, src, fn: s.function, wq: s.workqueue, pool: s.pool_id, queued: s.queued,
+				rate: vs ? (vs.queued_per_second ?? (vs.queued * 1e9) / iv) : 0,
+				...histRow(h, vs?.hist?.cpu?.sum_ns || 0, iv),
+			});
+		}
+	}
+	tables.pools.update(pools);
+	tables.wqs.update(wqs);
+	tables.fns.update(fns, state.focus);
+}
+
+/* ---------- interaction ---------- */
+
+function setFocus(key) {
+	state.focus = key;
+	if (key) {
+		const [src, pool, wq, fn] = keyParts(key);
+		state.focusLabel = `${fn} · ${wq} · pool ${pool}${state.latest.size > 1 ? ` · ${src}` : ''}`;
+	}
+	$('#focus').textContent = key ? state.focusLabel : 'all work';
+	$('#focus').classList.toggle('on', !!key);
+	$('#focus-clear').hidden = !key;
+	render();
+}
+
+function setLive(on) {
+	state.live = on;
+	if (!on && state.timer) {
+		clearTimeout(state.timer);
+		state.timer = null;
+	}
+	renderHeader();
+	if (on) poll();
+}
+
+function init() {
+	$('#live').addEventListener('click', () => setLive(!state.live));
+	$('#focus-clear').addEventListener('click', () => setFocus(null));
+	document.addEventListener('keydown', (ev) => {
+		if (ev.target.closest('input')) return;
+		if (ev.key === 'Escape' && state.focus) setFocus(null);
+		if (ev.key === 'p') setLive(!state.live);
+	});
+	for (const b of document.querySelectorAll('.seg button')) {
+		b.addEventListener('click', () => {
+			state.mode = b.dataset.mode;
+			for (const o of document.querySelectorAll('.seg button')) o.setAttribute('aria-pressed', String(o === b));
+			render();
+		});
+	}
+	let resize = null;
+	window.addEventListener('resize', () => {
+		clearTimeout(resize);
+		resize = setTimeout(() => state.snapshot && render(), 150);
+	});
+	tables = makeTables();
+	poll();
+}
+
+init();
