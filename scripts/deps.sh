@@ -7,7 +7,7 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
-linux-perf bpftrace"
+linux-perf bpftrace prometheus"
 
 missing=""
 for p in $PKGS; do
