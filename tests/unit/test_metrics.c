@@ -355,6 +355,29 @@ static void test_escape_collision(void **state)
 	wq_snapshot__free(s);
 }
 
+/* A function named "other" is in the fold, never a second "other". */
+static void test_function_named_other(void **state)
+{
+	struct wq_snapshot *s = wq_snapshot__new("x");
+	struct wq_metrics_source src = {"k", true, 0, s};
+	struct wq_metrics_opts o = {.top_functions = 1};
+	char *out;
+
+	(void)state;
+	add(s, 0, "wq", "other", 100);
+	add(s, 1, "wq", "other", 100);
+	add(s, 0, "wq", "f", 5);
+	add(s, 0, "wq", "g", 3);
+	out = render(&src, 1, &o);
+	assert_true(has_line(out, "wqmon_work_queued_total{source=\"k\","
+				  "workqueue=\"wq\",function=\"f\"} 5"));
+	assert_true(has_line(out, "wqmon_work_queued_total{source=\"k\","
+				  "workqueue=\"wq\",function=\"other\"} 203"));
+	assert_int_equal(count_lines(out, "wqmon_work_queued_total{"), 2);
+	free(out);
+	wq_snapshot__free(s);
+}
+
 /* _sum and every duration: exact decimal seconds from nanoseconds. */
 static void test_seconds(void **state)
 {
@@ -942,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_golden_openmetrics),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_collision),
+		cmocka_unit_test(test_function_named_other),
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_topn_exact),
