@@ -22,15 +22,33 @@ struct wq_metrics_source {
 	const struct wq_snapshot *snap;	/* cumulative; NULL when down */
 };
 
+/*
+ * Which (workqueue, function) pairs of each source have series of their
+ * own, and the counts each had when it got them.  Kept from render to
+ * render so that every counter stays monotonic when the top-N ranking
+ * changes (docs/METRICS.md, "Top-N functions").  One per daemon, shared by
+ * every scraper; renders that share it are serialized by its own lock.
+ */
+struct wq_metrics_state;
+
+/* Return: a new, empty state, or NULL when out of memory. */
+struct wq_metrics_state *wq_metrics_state__new(void);
+void wq_metrics_state__free(struct wq_metrics_state *st);
+
 struct wq_metrics_opts {
 	bool openmetrics;	/* OpenMetrics 1.0 text instead of 0.0.4 */
 	size_t top_functions;	/* per source; the rest is "other"; 0: 50 */
 	const char *version;	/* for wqmon_build_info */
+	/* NULL: stateless, top N by cumulative activity at each render;
+	 * "other" can then go down when the ranking changes. */
+	struct wq_metrics_state *state;
 };
 
 /*
- * Write every metric of @n sources to @f.
- * Return: 0, or -EIO when @f reports an error.
+ * Write every metric of @n sources to @f.  Nothing is written when the
+ * arguments are wrong or memory runs out.
+ * Return: 0, -EINVAL (NULL @f or @o, or two sources with one name),
+ * -ENOMEM, or -EIO when @f reports an error.
  */
 int wq_metrics__render(FILE *f, const struct wq_metrics_source *src, size_t n,
 		       const struct wq_metrics_opts *o);

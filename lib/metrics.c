@@ -1,0 +1,1048 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prometheus text 0.0.4 and OpenMetrics 1.0 exposition (docs/METRICS.md).
+ *
+ * Everything is computed before the first byte is written, so a failure
+ * (-EINVAL, -ENOMEM) leaves @f untouched.  Families are written one after
+ * another, each with all sources' samples, because the text formats want a
+ * family's samples together.
+ *
+ * Series are summed over pools and labelled (source, workqueue, function).
+ * Per source, the top N (workqueue, function) pairs by cumulative activity
+ * (queued + completed) get series of their own; the rest of each workqueue
+ * is one row with function="other", so sums over functions are exact.
+ * With a wq_metrics_state, a pair keeps its series once it has one, and
+ * starts it from zero: its earlier counts stay in "other" (as a baseline),
+ * so neither it nor "other" ever goes down.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hist.h"
+#include "metrics.h"
+
+#define DEFAULT_TOP 50
+/* A byte becomes at most 3 in a label value (U+FFFD for invalid UTF-8). */
+#define ESC_WQ (3 * (WQ_NAME_LEN - 1) + 1)
+#define ESC_FN (3 * (WQ_FUNC_LEN - 1) + 1)
+#define OTHER "other"
+#define NSEC ((uint64_t)1000000000)
+
+/* ---- label values ---- */
+
+/* Length of the valid UTF-8 sequence at @s (@n bytes left), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+/*
+ * @src (@n bytes) as a label value: `\`, `"` and newline escaped as the
+ * formats want.  Prometheus rejects a scrape holding invalid UTF-8, so each
+ * invalid byte becomes U+FFFD; names that differ only there then share a
+ * label value, and are summed as one (grouping is by the escaped name).
+ * @dst may be NULL to measure.  Return: the length, without the NUL.
+ */
+static size_t esc(char *dst, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0, l;
+
+#define PUT(c)                                                                 \
+	do {                                                                   \
+		if (dst)                                                       \
+			dst[o] = (c);                                          \
+		o++;                                                           \
+	} while (0)
+	while (i < n) {
+		if (s[i] == '\\' || s[i] == '"' || s[i] == '\n') {
+			PUT('\\');
+			PUT(s[i] == '\n' ? 'n' : (char)s[i]);
+			i++;
+			continue;
+		}
+		l = utf8_len(s + i, n - i);
+		if (!l) {
+			PUT('\xef');
+			PUT('\xbf');
+			PUT('\xbd');
+			i++;
+			continue;
+		}
+		for (; l; l--, i++)
+			PUT((char)s[i]);
+	}
+	if (dst)
+		dst[o] = '\0';
+	return o;
+#undef PUT
+}
+
+static void esc_field(char *dst, const char *field, size_t size)
+{
+	esc(dst, field, strnlen(field, size));
+}
+
+static char *esc_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = malloc(esc(NULL, s, n) + 1);
+
+	if (d)
+		esc(d, s, n);
+	return d;
+}
+
+/* ---- series arithmetic: saturating, a sum never wraps to small ---- */
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static void series_add(struct wq_series *d, const struct wq_series *s)
+{
+	int k, i;
+
+	d->queued = add_sat(d->queued, s->queued);
+	d->activated = add_sat(d->activated, s->activated);
+	d->started = add_sat(d->started, s->started);
+	d->completed = add_sat(d->completed, s->completed);
+	d->cancelled = add_sat(d->cancelled, s->cancelled);
+	for (k = 0; k < WQ_H_NR; k++) {
+		d->sum_ns[k] = add_sat(d->sum_ns[k], s->sum_ns[k]);
+		for (i = 0; i < WQ_HIST_SLOTS; i++)
+			d->hist[k].slot[i] =
+				add_sat(d->hist[k].slot[i], s->hist[k].slot[i]);
+	}
+}
+
+/* Every count of @a at least that of @b: nothing was reset in between. */
+static bool series_ge(const struct wq_series *a, const struct wq_series *b)
+{
+	int k, i;
+
+	if (a->queued < b->queued || a->activated < b->activated ||
+	    a->started < b->started || a->completed < b->completed ||
+	    a->cancelled < b->cancelled)
+		return false;
+	for (k = 0; k < WQ_H_NR; k++) {
+		if (a->sum_ns[k] < b->sum_ns[k])
+			return false;
+		for (i = 0; i < WQ_HIST_SLOTS; i++)
+			if (a->hist[k].slot[i] < b->hist[k].slot[i])
+				return false;
+	}
+	return true;
+}
+
+/* @d -= @s; the caller checked series_ge(@d, @s). */
+static void series_sub(struct wq_series *d, const struct wq_series *s)
+{
+	int k, i;
+
+	d->queued -= s->queued;
+	d->activated -= s->activated;
+	d->started -= s->started;
+	d->completed -= s->completed;
+	d->cancelled -= s->cancelled;
+	for (k = 0; k < WQ_H_NR; k++) {
+		d->sum_ns[k] -= s->sum_ns[k];
+		for (i = 0; i < WQ_HIST_SLOTS; i++)
+			d->hist[k].slot[i] -= s->hist[k].slot[i];
+	}
+}
+
+static bool series_zero(const struct wq_series *s)
+{
+	static const struct wq_series zero;
+
+	return series_ge(&zero, s);
+}
+
+/* ---- state: members (pairs with series of their own) per source ---- */
+
+struct member {
+	char wq[ESC_WQ], fn[ESC_FN];
+	struct wq_series base; /* counts that stay in "other" */
+};
+
+struct src_state {
+	char *name; /* escaped */
+	bool seeded; /* first render done: later members start at 0 */
+	struct member *m; /* sorted by (wq, fn) */
+	size_t nr, cap;
+};
+
+struct wq_metrics_state {
+	pthread_mutex_t lock;
+	struct src_state *src;
+	size_t nr, cap;
+};
+
+struct wq_metrics_state *wq_metrics_state__new(void)
+{
+	struct wq_metrics_state *st = calloc(1, sizeof(*st));
+
+	if (st && pthread_mutex_init(&st->lock, NULL)) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void wq_metrics_state__free(struct wq_metrics_state *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->nr; i++) {
+		free(st->src[i].name);
+		free(st->src[i].m);
+	}
+	free(st->src);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+static struct src_state *state_source(struct wq_metrics_state *st,
+				      const char *name)
+{
+	struct src_state *s;
+	size_t i;
+
+	for (i = 0; i < st->nr; i++)
+		if (!strcmp(st->src[i].name, name))
+			return &st->src[i];
+	if (st->nr == st->cap) {
+		size_t ncap = st->cap ? 2 * st->cap : 4;
+
+		s = realloc(st->src, ncap * sizeof(*s));
+		if (!s)
+			return NULL;
+		st->src = s;
+		st->cap = ncap;
+	}
+	s = &st->src[st->nr];
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(name);
+	if (!s->name)
+		return NULL;
+	st->nr++;
+	return s;
+}
+
+static int cmp_key(const char *wa, const char *fa, const char *wb,
+		   const char *fb)
+{
+	int c = strcmp(wa, wb);
+
+	return c ? c : strcmp(fa, fb);
+}
+
+/* Index of (@wq, @fn) in @s's members, or where it would go. */
+static size_t member_pos(const struct src_state *s, const char *wq,
+			 const char *fn, bool *found)
+{
+	size_t lo = 0, hi = s->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_key(s->m[mid].wq, s->m[mid].fn, wq, fn);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* ---- one source's rows ---- */
+
+/* One series of the snapshot with its escaped names. */
+struct key {
+	const struct wq_series *s;
+	const char *wq, *fn;
+};
+
+/* One (workqueue, function): keys[first .. first + n). */
+struct pair {
+	const char *wq, *fn;
+	size_t first, n;
+	uint64_t act;
+	bool top, shown;
+	const struct wq_series *base; /* NULL: none */
+};
+
+/* One output row: a pair's series, or a workqueue's "other". */
+struct row {
+	char wq[ESC_WQ], fn[ESC_FN];
+	struct wq_series v;
+};
+
+struct view {
+	const struct wq_metrics_source *src;
+	char *name; /* escaped */
+	const struct wq_pool **pools; /* by id, each id once */
+	size_t nr_pools;
+	struct row *rows;
+	size_t nr_rows;
+};
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	return cmp_key(x->wq, x->fn, y->wq, y->fn);
+}
+
+/* By activity, most first; ties in name order (pairs are in name order). */
+static int cmp_act(const void *a, const void *b)
+{
+	const struct pair *x = *(const struct pair *const *)a;
+	const struct pair *y = *(const struct pair *const *)b;
+
+	if (x->act != y->act)
+		return x->act < y->act ? 1 : -1;
+	return (x > y) - (x < y);
+}
+
+static int cmp_pool(const void *a, const void *b)
+{
+	const struct wq_pool *x = *(const struct wq_pool *const *)a;
+	const struct wq_pool *y = *(const struct wq_pool *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void pair_sum(struct wq_series *out, const struct key *keys,
+		     const struct pair *p)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->n; i++)
+		series_add(out, keys[p->first + i].s);
+}
+
+static struct pair *find_pair(struct pair *pairs, size_t n, const char *wq,
+			      const char *fn)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_key(pairs[mid].wq, pairs[mid].fn, wq, fn);
+
+		if (!c)
+			return &pairs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Bring @ss's members up to date with this snapshot's @pairs and mark the
+ * pairs shown.  A member whose counts went down means the source restarted
+ * (its counters start again from zero): the membership starts again too.
+ * A new member's baseline is its counts now, except on the first render,
+ * where the whole history is the series' own.  The membership grows up to
+ * 2 * @top, never shrinks: a member leaving would move its counts into
+ * "other" in one jump.
+ */
+static int reconcile(struct src_state *ss, struct pair *pairs, size_t nr,
+		     struct pair **order, size_t nr_order, size_t top,
+		     const struct key *keys)
+{
+	struct wq_series cum;
+	size_t i, cap = 2 * top;
+
+	for (i = 0; i < ss->nr; i++) {
+		struct member *m = &ss->m[i];
+		struct pair *p = find_pair(pairs, nr, m->wq, m->fn);
+
+		memset(&cum, 0, sizeof(cum));
+		if (p)
+			pair_sum(&cum, keys, p);
+		if (!series_ge(&cum, &m->base)) {
+			ss->nr = 0;
+			ss->seeded = false;
+			break;
+		}
+	}
+	for (i = 0; i < nr_order && order[i]->top; i++) {
+		struct pair *p = order[i];
+		struct member *m;
+		bool found;
+		size_t pos = member_pos(ss, p->wq, p->fn, &found);
+
+		if (found || ss->nr >= cap)
+			continue;
+		if (ss->nr == ss->cap) {
+			size_t ncap = ss->cap ? 2 * ss->cap : 16;
+
+			m = realloc(ss->m, ncap * sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			ss->m = m;
+			ss->cap = ncap;
+		}
+		memmove(&ss->m[pos + 1], &ss->m[pos],
+			(ss->nr - pos) * sizeof(*m));
+		ss->nr++;
+		m = &ss->m[pos];
+		memset(m, 0, sizeof(*m));
+		strcpy(m->wq, p->wq);
+		strcpy(m->fn, p->fn);
+		if (ss->seeded)
+			pair_sum(&m->base, keys, p);
+	}
+	ss->seeded = true;
+	for (i = 0; i < ss->nr; i++) {
+		struct pair *p = find_pair(pairs, nr, ss->m[i].wq, ss->m[i].fn);
+
+		if (p) {
+			p->shown = true;
+			p->base = &ss->m[i].base;
+		}
+	}
+	return 0;
+}
+
+static int build_rows(struct view *v, struct wq_metrics_state *st, size_t top)
+{
+	const struct wq_snapshot *snap = v->src->snap;
+	size_t n = snap->nr_series, nr_pairs = 0, i, j, arena_len = 0;
+	struct pair *pairs = NULL, **order = NULL;
+	struct key *keys = NULL;
+	char *arena = NULL, *a;
+	struct wq_series cum;
+	int err = -ENOMEM;
+
+	v->pools = malloc((snap->nr_pools + 1) * sizeof(*v->pools));
+	if (!v->pools)
+		return -ENOMEM;
+	for (i = 0; i < snap->nr_pools; i++)
+		v->pools[i] = &snap->pools[i];
+	qsort(v->pools, snap->nr_pools, sizeof(*v->pools), cmp_pool);
+	/* Two rows with one id would be one series twice: keep the first. */
+	for (i = 0; i < snap->nr_pools; i++)
+		if (!v->nr_pools ||
+		    v->pools[v->nr_pools - 1]->id != v->pools[i]->id)
+			v->pools[v->nr_pools++] = v->pools[i];
+
+	for (i = 0; i < n; i++) {
+		const struct wq_series *s = &snap->series[i];
+
+		arena_len += esc(NULL, s->workqueue,
+				 strnlen(s->workqueue, WQ_NAME_LEN)) +
+			     esc(NULL, s->function,
+				 strnlen(s->function, WQ_FUNC_LEN)) +
+			     2;
+	}
+	keys = malloc((n + 1) * sizeof(*keys));
+	pairs = malloc((n + 1) * sizeof(*pairs));
+	order = malloc((n + 1) * sizeof(*order));
+	arena = malloc(arena_len + 1);
+	/* At most one row per pair plus an "other" per workqueue. */
+	v->rows = malloc((2 * n + 1) * sizeof(*v->rows));
+	if (!keys || !pairs || !order || !arena || !v->rows)
+		goto out;
+
+	for (i = 0, a = arena; i < n; i++) {
+		const struct wq_series *s = &snap->series[i];
+
+		keys[i].s = s;
+		keys[i].wq = a;
+		esc_field(a, s->workqueue, WQ_NAME_LEN);
+		a += strlen(a) + 1;
+		keys[i].fn = a;
+		esc_field(a, s->function, WQ_FUNC_LEN);
+		a += strlen(a) + 1;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_keys);
+
+	for (i = 0; i < n; i++) {
+		struct pair *p = &pairs[nr_pairs];
+
+		if (nr_pairs &&
+		    !cmp_key(p[-1].wq, p[-1].fn, keys[i].wq, keys[i].fn)) {
+			p = &p[-1];
+		} else {
+			memset(p, 0, sizeof(*p));
+			p->wq = keys[i].wq;
+			p->fn = keys[i].fn;
+			p->first = i;
+			nr_pairs++;
+		}
+		p->n++;
+		p->act = add_sat(p->act, add_sat(keys[i].s->queued,
+						 keys[i].s->completed));
+	}
+
+	/* A function really named "other" joins the fold: a series of its
+	 * own would carry the fold's labels. */
+	for (i = 0, j = 0; i < nr_pairs; i++)
+		if (strcmp(pairs[i].fn, OTHER))
+			order[j++] = &pairs[i];
+	qsort(order, j, sizeof(*order), cmp_act);
+	for (i = 0; i < j && i < top; i++)
+		order[i]->top = true;
+
+	if (st) {
+		struct src_state *ss = state_source(st, v->name);
+
+		if (!ss)
+			goto out;
+		err = reconcile(ss, pairs, nr_pairs, order, j, top, keys);
+		if (err)
+			goto out;
+	} else {
+		for (i = 0; i < j && order[i]->top; i++)
+			order[i]->shown = true;
+	}
+
+	for (i = 0; i < nr_pairs; i = j) {
+		struct wq_series other;
+		bool folded = false;
+		struct row *r;
+
+		memset(&other, 0, sizeof(other));
+		for (j = i; j < nr_pairs && !strcmp(pairs[j].wq, pairs[i].wq);
+		     j++) {
+			pair_sum(&cum, keys, &pairs[j]);
+			if (!pairs[j].shown) {
+				series_add(&other, &cum);
+				folded = true;
+				continue;
+			}
+			if (pairs[j].base) {
+				series_add(&other, pairs[j].base);
+				series_sub(&cum, pairs[j].base);
+			}
+			r = &v->rows[v->nr_rows++];
+			strcpy(r->wq, pairs[j].wq);
+			strcpy(r->fn, pairs[j].fn);
+			r->v = cum;
+		}
+		if (folded || !series_zero(&other)) {
+			r = &v->rows[v->nr_rows++];
+			strcpy(r->wq, pairs[i].wq);
+			strcpy(r->fn, OTHER);
+			r->v = other;
+		}
+	}
+	err = 0;
+out:
+	free(keys);
+	free(pairs);
+	free(order);
+	free(arena);
+	return err;
+}
+
+/* ---- writing ---- */
+
+enum ftype { T_COUNTER, T_GAUGE, T_HIST, T_INFO };
+
+struct family {
+	const char *name; /* the family's: no _total, no _info */
+	enum ftype type;
+	bool seconds; /* its unit */
+	const char *help;
+};
+
+struct out {
+	FILE *f;
+	bool om;
+};
+
+/* What a sample's name adds to its family's. */
+static const char *suffix(const struct family *m)
+{
+	if (m->type == T_COUNTER)
+		return "_total";
+	if (m->type == T_INFO)
+		return "_info";
+	return "";
+}
+
+static void head(struct out *o, const struct family *m)
+{
+	static const char *const types[] = {[T_COUNTER] = "counter",
+					    [T_GAUGE] = "gauge",
+					    [T_HIST] = "histogram",
+					    [T_INFO] = "info"};
+
+	if (o->om) {
+		fprintf(o->f, "# TYPE %s %s\n", m->name, types[m->type]);
+		if (m->seconds)
+			fprintf(o->f, "# UNIT %s seconds\n", m->name);
+		fprintf(o->f, "# HELP %s %s\n", m->name, m->help);
+		return;
+	}
+	/* 0.0.4 names a family after its samples and knows no info type. */
+	fprintf(o->f, "# HELP %s%s %s\n", m->name, suffix(m), m->help);
+	fprintf(o->f, "# TYPE %s%s %s\n", m->name, suffix(m),
+		m->type == T_INFO ? "gauge" : types[m->type]);
+}
+
+/* `name{source="..."`: the caller adds its labels and ends the sample. */
+static void start(struct out *o, const struct family *m, const char *sub,
+		  const char *source)
+{
+	fprintf(o->f, "%s%s%s{source=\"%s\"", m->name, suffix(m), sub, source);
+}
+
+/* Nanoseconds as exact decimal seconds: 1500000000 -> "1.5". */
+static void put_secs(FILE *f, uint64_t ns)
+{
+	uint64_t frac = ns % NSEC;
+	int digits = 9;
+
+	if (!frac) {
+		fprintf(f, "%" PRIu64, ns / NSEC);
+		return;
+	}
+	while (!(frac % 10)) {
+		frac /= 10;
+		digits--;
+	}
+	fprintf(f, "%" PRIu64 ".%0*" PRIu64, ns / NSEC, digits, frac);
+}
+
+static void end_u64(struct out *o, uint64_t v)
+{
+	fprintf(o->f, "} %" PRIu64 "\n", v);
+}
+
+static void end_secs(struct out *o, uint64_t ns)
+{
+	fputs("} ", o->f);
+	put_secs(o->f, ns);
+	fputc('\n', o->f);
+}
+
+/* ---- per source ---- */
+
+static const struct family fam_up = {
+	"wqmon_source_up", T_GAUGE, false,
+	"1 when the last scrape of the source succeeded, else 0."};
+static const struct family fam_scrape = {
+	"wqmon_source_scrape_duration_seconds", T_GAUGE, true,
+	"How long the last scrape of the source took."};
+static const struct family fam_dropped = {
+	"wqmon_events_dropped", T_COUNTER, false,
+	"Events not fully tracked because a table was full: pending (latency "
+	"not measured), worker (run time not measured), series (counted in "
+	"the overflow series)."};
+static const struct family fam_swept = {
+	"wqmon_entries_swept", T_COUNTER, false,
+	"Tracking entries removed by the sweeper: pending items that left the "
+	"queue without running (cancelled) or grew older than the age cap "
+	"(expired), workers that exited (reaped)."};
+
+/* The source-wide counters as (family, labels). */
+static const struct {
+	enum wq_counter c;
+	const struct family *fam;
+	const char *labels;
+} counters[] = {
+	{WQ_C_PENDING_DROPPED, &fam_dropped, ",table=\"pending\""},
+	{WQ_C_WORKER_DROPPED, &fam_dropped, ",table=\"worker\""},
+	{WQ_C_SERIES_DROPPED, &fam_dropped, ",table=\"series\""},
+	{WQ_C_PENDING_CANCELLED, &fam_swept,
+	 ",table=\"pending\",reason=\"cancelled\""},
+	{WQ_C_PENDING_EXPIRED, &fam_swept,
+	 ",table=\"pending\",reason=\"expired\""},
+	{WQ_C_WORKER_REAPED, &fam_swept, ",table=\"worker\",reason=\"reaped\""},
+};
+
+static void write_counters(struct out *o, const struct view *v, size_t n,
+			   const struct family *fam)
+{
+	size_t i, c;
+
+	head(o, fam);
+	for (i = 0; i < n; i++) {
+		if (!v[i].src->snap)
+			continue;
+		for (c = 0; c < sizeof(counters) / sizeof(counters[0]); c++) {
+			if (counters[c].fam != fam)
+				continue;
+			start(o, fam, "", v[i].name);
+			fputs(counters[c].labels, o->f);
+			end_u64(o, v[i].src->snap->counters[counters[c].c]);
+		}
+	}
+}
+
+/* ---- per pool ---- */
+
+enum pool_field {
+	P_WORKERS,
+	P_IDLE,
+	P_RUNNING,
+	P_PENDING,
+	P_OLDEST,
+	P_CPU,
+};
+
+static const struct {
+	struct family fam;
+	enum pool_field field;
+} pool_fams[] = {
+	{{"wqmon_pool_workers", T_GAUGE, false,
+	  "Worker threads (kworkers) of the pool."},
+	 P_WORKERS},
+	{{"wqmon_pool_idle_workers", T_GAUGE, false,
+	  "Workers of the pool waiting for work."},
+	 P_IDLE},
+	{{"wqmon_pool_running_workers", T_GAUGE, false,
+	  "Workers of the pool running a work item now."},
+	 P_RUNNING},
+	{{"wqmon_pool_pending", T_GAUGE, false,
+	  "Work items queued on the pool and not started yet."},
+	 P_PENDING},
+	{{"wqmon_pool_oldest_pending_seconds", T_GAUGE, true,
+	  "Age of the oldest work item waiting on the pool; 0 when none "
+	  "waits."},
+	 P_OLDEST},
+	{{"wqmon_pool_cpu_seconds", T_COUNTER, true,
+	  "On-CPU time of the pool's workers."},
+	 P_CPU},
+};
+
+static void pool_labels(struct out *o, const struct wq_pool *p)
+{
+	fprintf(o->f, ",pool=\"%" PRId32 "\"", p->id);
+	if (p->cpu == -1)
+		fputs(",cpu=\"unbound\"", o->f);
+	else
+		fprintf(o->f, ",cpu=\"%" PRId32 "\"", p->cpu);
+	fprintf(o->f, ",nice=\"%" PRId32 "\"", p->nice);
+}
+
+static void write_pools(struct out *o, const struct view *v, size_t n)
+{
+	size_t f, i, j;
+
+	for (f = 0; f < sizeof(pool_fams) / sizeof(pool_fams[0]); f++) {
+		const struct family *fam = &pool_fams[f].fam;
+
+		head(o, fam);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < v[i].nr_pools; j++) {
+				const struct wq_pool *p = v[i].pools[j];
+
+				start(o, fam, "", v[i].name);
+				pool_labels(o, p);
+				switch (pool_fams[f].field) {
+				case P_WORKERS:
+					fprintf(o->f, "} %" PRId32 "\n",
+						p->workers);
+					break;
+				case P_IDLE:
+					fprintf(o->f, "} %" PRId32 "\n",
+						p->idle);
+					break;
+				case P_RUNNING:
+					fprintf(o->f, "} %" PRId32 "\n",
+						p->running);
+					break;
+				case P_PENDING:
+					end_u64(o, p->pending);
+					break;
+				case P_OLDEST:
+					end_secs(o, p->oldest_pending_ns);
+					break;
+				case P_CPU:
+					end_secs(o, p->cpu_ns);
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* ---- per (workqueue, function) ---- */
+
+/*
+ * Bucket bounds: every other log2 slot edge from 2^9 ns (0.5 us) to 2^35 ns
+ * (34 s), a factor of 4 apart, 14 buckets and +Inf.  An edge is where a
+ * slot ends, so each bucket is a whole number of slots and its count is
+ * exact.  The slots are [2^i, 2^(i+1)) ns; Prometheus' le is "<=": the
+ * bucket le=2^k ns counts values below 2^k ns, a value of exactly 2^k ns
+ * being in the next one (1 ns of difference at these bounds).
+ */
+static const unsigned int edges[] = {9,	 11, 13, 15, 17, 19, 21,
+				     23, 25, 27, 29, 31, 33, 35};
+
+enum row_field {
+	R_QUEUED,
+	R_ACTIVATED,
+	R_STARTED,
+	R_COMPLETED,
+	R_CANCELLED,
+	R_CPU,
+	R_HIST,
+};
+
+static const struct {
+	struct family fam;
+	enum row_field field;
+	enum wq_hkind hk;
+} row_fams[] = {
+	{{"wqmon_work_queued", T_COUNTER, false, "Work items queued."},
+	 R_QUEUED,
+	 0},
+	{{"wqmon_work_activated", T_COUNTER, false,
+	  "Work items made runnable (max_active let them through)."},
+	 R_ACTIVATED,
+	 0},
+	{{"wqmon_work_started", T_COUNTER, false,
+	  "Work items a worker started to run."},
+	 R_STARTED,
+	 0},
+	{{"wqmon_work_completed", T_COUNTER, false,
+	  "Work items that finished running."},
+	 R_COMPLETED,
+	 0},
+	{{"wqmon_work_cancelled", T_COUNTER, false,
+	  "Work items cancelled before they ran."},
+	 R_CANCELLED,
+	 0},
+	{{"wqmon_work_cpu_seconds", T_COUNTER, true,
+	  "On-CPU time of workers while running these work items."},
+	 R_CPU,
+	 0},
+	{{"wqmon_work_latency_seconds", T_HIST, true,
+	  "Time from queueing a work item to its start."},
+	 R_HIST,
+	 WQ_H_LAT},
+	{{"wqmon_work_runtime_seconds", T_HIST, true,
+	  "Wall-clock run time of a work item, start to end."},
+	 R_HIST,
+	 WQ_H_RUN},
+	{{"wqmon_work_run_cpu_seconds", T_HIST, true,
+	  "On-CPU time of the worker during one run of a work item."},
+	 R_HIST,
+	 WQ_H_CPU},
+};
+
+static void row_labels(struct out *o, const struct row *r)
+{
+	fprintf(o->f, ",workqueue=\"%s\",function=\"%s\"", r->wq, r->fn);
+}
+
+/* Seconds of the edge 2^@k ns, exactly: 2^k / 10^9 has 9 decimals. */
+static void put_le(FILE *f, unsigned int k)
+{
+	fputs(",le=\"", f);
+	put_secs(f, 1ULL << k);
+	fputc('"', f);
+}
+
+static void write_hist(struct out *o, const struct family *fam,
+		       const char *source, const struct row *r,
+		       enum wq_hkind hk)
+{
+	const struct wq_hist *h = &r->v.hist[hk];
+	uint64_t cum = 0;
+	unsigned int slot = 0;
+	size_t e;
+
+	for (e = 0; e < sizeof(edges) / sizeof(edges[0]); e++) {
+		/* Slots 0 .. k-1 hold the values below 2^k ns. */
+		for (; slot < edges[e]; slot++)
+			cum = add_sat(cum, h->slot[slot]);
+		start(o, fam, "_bucket", source);
+		row_labels(o, r);
+		put_le(o->f, edges[e]);
+		end_u64(o, cum);
+	}
+	cum = wq_hist__count(h);
+	start(o, fam, "_bucket", source);
+	row_labels(o, r);
+	fputs(",le=\"+Inf\"", o->f);
+	end_u64(o, cum);
+	start(o, fam, "_sum", source);
+	row_labels(o, r);
+	end_secs(o, r->v.sum_ns[hk]);
+	start(o, fam, "_count", source);
+	row_labels(o, r);
+	end_u64(o, cum);
+}
+
+static void write_rows(struct out *o, const struct view *v, size_t n)
+{
+	size_t f, i, j;
+
+	for (f = 0; f < sizeof(row_fams) / sizeof(row_fams[0]); f++) {
+		const struct family *fam = &row_fams[f].fam;
+
+		head(o, fam);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < v[i].nr_rows; j++) {
+				const struct row *r = &v[i].rows[j];
+
+				if (row_fams[f].field == R_HIST) {
+					write_hist(o, fam, v[i].name, r,
+						   row_fams[f].hk);
+					continue;
+				}
+				start(o, fam, "", v[i].name);
+				row_labels(o, r);
+				switch (row_fams[f].field) {
+				case R_QUEUED:
+					end_u64(o, r->v.queued);
+					break;
+				case R_ACTIVATED:
+					end_u64(o, r->v.activated);
+					break;
+				case R_STARTED:
+					end_u64(o, r->v.started);
+					break;
+				case R_COMPLETED:
+					end_u64(o, r->v.completed);
+					break;
+				case R_CANCELLED:
+					end_u64(o, r->v.cancelled);
+					break;
+				case R_CPU:
+					end_secs(o, r->v.sum_ns[WQ_H_CPU]);
+					break;
+				case R_HIST:
+					break;
+				}
+			}
+		}
+	}
+}
+
+static const struct family fam_build = {"wqmon_build", T_INFO, false,
+					"The running wqmon: its version."};
+
+static void write_all(struct out *o, const struct view *v, size_t n,
+		      const char *version)
+{
+	size_t i;
+
+	head(o, &fam_build);
+	fprintf(o->f, "wqmon_build_info{version=\"%s\"} 1\n", version);
+	head(o, &fam_up);
+	for (i = 0; i < n; i++) {
+		start(o, &fam_up, "", v[i].name);
+		fprintf(o->f, "} %d\n", v[i].src->up ? 1 : 0);
+	}
+	head(o, &fam_scrape);
+	for (i = 0; i < n; i++) {
+		start(o, &fam_scrape, "", v[i].name);
+		end_secs(o, v[i].src->scrape_ns);
+	}
+	write_counters(o, v, n, &fam_dropped);
+	write_counters(o, v, n, &fam_swept);
+	write_pools(o, v, n);
+	write_rows(o, v, n);
+	if (o->om)
+		fputs("# EOF\n", o->f);
+}
+
+static void free_views(struct view *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].pools);
+		free(v[i].rows);
+	}
+	free(v);
+}
+
+int wq_metrics__render(FILE *f, const struct wq_metrics_source *src, size_t n,
+		       const struct wq_metrics_opts *o)
+{
+	size_t top = o && o->top_functions ? o->top_functions : DEFAULT_TOP;
+	struct out out = {.f = f, .om = o && o->openmetrics};
+	struct view *v;
+	char *version;
+	size_t i, j;
+	int err = 0;
+
+	if (!f || !o || (n && !src))
+		return -EINVAL;
+	v = calloc(n + 1, sizeof(*v));
+	version = esc_dup(o->version ? o->version : "");
+	if (!v || !version) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].src = &src[i];
+		v[i].name = esc_dup(src[i].name ? src[i].name : "");
+		if (!v[i].name) {
+			err = -ENOMEM;
+			goto out;
+		}
+		/* One name twice would be every series twice. */
+		for (j = 0; j < i; j++)
+			if (!strcmp(v[i].name, v[j].name)) {
+				err = -EINVAL;
+				goto out;
+			}
+	}
+	if (o->state)
+		pthread_mutex_lock(&o->state->lock);
+	for (i = 0; i < n && !err; i++)
+		if (src[i].snap)
+			err = build_rows(&v[i], o->state, top);
+	if (o->state)
+		pthread_mutex_unlock(&o->state->lock);
+	if (err)
+		goto out;
+
+	write_all(&out, v, n, version);
+	if (fflush(f) || ferror(f))
+		err = -EIO;
+out:
+	if (v)
+		free_views(v, n);
+	free(version);
+	return err;
+}
