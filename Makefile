@@ -31,6 +31,8 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) -Ilib -Ibpf
 LIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LIBS_JSON := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+LIBS_DAEMON := $(shell $(PKG_CONFIG) --libs libmicrohttpd inih libsystemd 2>/dev/null || \
+	echo -lmicrohttpd -linih -lsystemd) -lpthread
 CFLAGS_JSON := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 ALL_CFLAGS += $(CFLAGS_JSON)
 
@@ -84,6 +86,31 @@ $(OUTPUT)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard lib/*.h)
 $(WQCTL): $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(wildcard cli/*.c)) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_BPF) $(LIBS_JSON) -lm
+
+# ---- wqmond: the daemon, with the web dashboard built in ----
+WQMOND := $(OUTPUT)/wqmond
+PROGRAMS += $(WQMOND)
+WEB_FILES := $(shell find web -type f ! -name '.*' 2>/dev/null)
+DAEMON_OBJS := $(patsubst daemon/%.c,$(OUTPUT)/daemon/%.o,$(wildcard daemon/*.c)) \
+	$(OUTPUT)/daemon/web_assets.o
+
+$(OUTPUT)/daemon/web_assets.c: scripts/embed-assets.sh $(WEB_FILES) | $(OUTPUT)
+	$(call msg,EMBED,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)./scripts/embed-assets.sh web > $@
+
+$(OUTPUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) $(wildcard lib/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -c $< -o $@
+
+$(OUTPUT)/daemon/web_assets.o: $(OUTPUT)/daemon/web_assets.c daemon/assets.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -c $< -o $@
+
+$(WQMOND): $(DAEMON_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_BPF) $(LIBS_JSON) $(LIBS_DAEMON) -lm
 
 all: $(PROGRAMS)
 

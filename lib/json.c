@@ -130,7 +130,8 @@ static struct json_object *hist_obj(struct out *o, const struct wq_series *r,
 		put_seconds(o, h, quantiles[q].seconds,
 			    wq_hist__quantile(&r->hist[k], quantiles[q].num,
 					      quantiles[q].den, r->max_ns[k]));
-	if (!(flags & WQ_JSON_NO_SLOTS)) {
+	if (!(flags & WQ_JSON_NO_SLOTS) &&
+	    (!(flags & WQ_JSON_LAT_SLOTS) || k == WQ_H_LAT)) {
 		struct json_object *a =
 			chk(o, json_object_new_array_ext(WQ_HIST_SLOTS));
 

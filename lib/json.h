@@ -17,6 +17,9 @@
 /* Flags of wq_json__render. */
 #define WQ_JSON_PRETTY (1 << 0) /* indented, for people */
 #define WQ_JSON_NO_SLOTS (1 << 1) /* leave out histogram slots */
+/* Slots of the latency histogram only (history views: heatmaps need them,
+ * the other four would triple the daemon's history ring). */
+#define WQ_JSON_LAT_SLOTS (1 << 2)
 
 /* Return: a NUL-terminated string to free(), or NULL (errno ENOMEM). */
 char *wq_json__render(const struct wq_snapshot *s, int flags);

@@ -12,7 +12,8 @@
  * (queued + completed) get series of their own; the rest of each workqueue
  * is one row with function="other", so sums over functions are exact.
  * With a wq_metrics_state, a pair keeps its series once it has one, and
- * starts it from zero: its earlier counts stay in "other" (as a baseline),
+ * starts it from what "other" held for it at the previous render, which
+ * stays in "other" (as a baseline; nothing for a pair new since then),
  * so neither it nor "other" ever goes down.
  */
 #include <errno.h>
@@ -194,9 +195,13 @@ struct member {
 
 struct src_state {
 	char *name; /* escaped */
-	bool seeded; /* first render done: later members start at 0 */
+	bool seeded; /* first render done */
 	struct member *m; /* sorted by (wq, fn) */
 	size_t nr, cap;
+	/* Every pair's counts at the previous render, sorted: what "other"
+	 * held for a pair that is promoted now. */
+	struct member *prev;
+	size_t nr_prev, cap_prev;
 };
 
 struct wq_metrics_state {
@@ -225,6 +230,7 @@ void wq_metrics_state__free(struct wq_metrics_state *st)
 	for (i = 0; i < st->nr; i++) {
 		free(st->src[i].name);
 		free(st->src[i].m);
+		free(st->src[i].prev);
 	}
 	free(st->src);
 	pthread_mutex_destroy(&st->lock);
@@ -287,6 +293,18 @@ static size_t member_pos(const struct src_state *s, const char *wq,
 	}
 	*found = false;
 	return lo;
+}
+
+/* The counts of (@wq, @fn) at the previous render, or NULL if it had none
+ * (it is new since: "other" never held any of it). */
+static const struct wq_series *prev_counts(const struct src_state *s,
+					   const char *wq, const char *fn)
+{
+	struct src_state view = { .m = s->prev, .nr = s->nr_prev };
+	bool found;
+	size_t pos = member_pos(&view, wq, fn, &found);
+
+	return found ? &s->prev[pos].base : NULL;
 }
 
 /* ---- one source's rows ---- */
@@ -380,8 +398,9 @@ static struct pair *find_pair(struct pair *pairs, size_t n, const char *wq,
  * Bring @ss's members up to date with this snapshot's @pairs and mark the
  * pairs shown.  A member whose counts went down means the source restarted
  * (its counters start again from zero): the membership starts again too.
- * A new member's baseline is its counts now, except on the first render,
- * where the whole history is the series' own.  The membership grows up to
+ * A new member's baseline is what "other" held for it at the previous
+ * render (nothing if it did not exist then, or on the first render): "other"
+ * keeps exactly that, the series shows the rest.  The membership grows up to
  * 2 * @top, never shrinks: a member leaving would move its counts into
  * "other" in one jump.
  */
@@ -429,10 +448,31 @@ static int reconcile(struct src_state *ss, struct pair *pairs, size_t nr,
 		memset(m, 0, sizeof(*m));
 		strcpy(m->wq, p->wq);
 		strcpy(m->fn, p->fn);
-		if (ss->seeded)
-			pair_sum(&m->base, keys, p);
+		if (ss->seeded) {
+			const struct wq_series *was =
+				prev_counts(ss, p->wq, p->fn);
+
+			if (was)
+				m->base = *was;
+		}
 	}
 	ss->seeded = true;
+	/* Remember every pair's counts for the next render.  @pairs is
+	 * sorted by (wq, fn), like the members. */
+	if (nr > ss->cap_prev) {
+		struct member *np = realloc(ss->prev, nr * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		ss->prev = np;
+		ss->cap_prev = nr;
+	}
+	for (i = 0; i < nr; i++) {
+		strcpy(ss->prev[i].wq, pairs[i].wq);
+		strcpy(ss->prev[i].fn, pairs[i].fn);
+		pair_sum(&ss->prev[i].base, keys, &pairs[i]);
+	}
+	ss->nr_prev = nr;
 	for (i = 0; i < ss->nr; i++) {
 		struct pair *p = find_pair(pairs, nr, ss->m[i].wq, ss->m[i].fn);
 

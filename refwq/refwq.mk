@@ -29,7 +29,7 @@ REFWQ_LIBS := -lpthread
 REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o $(REFWQ_OUT)/export/refwq_shm.o
 # The export bridge needs only lib/'s pure model and text modules: built here
 # so that refwq does not wait for the BPF toolchain that libwqmon.a needs.
-REFWQ_MODEL_OBJS := $(patsubst %,$(REFWQ_OUT)/lib/%.o,model text hist)
+REFWQ_MODEL_OBJS := $(patsubst %,$(REFWQ_OUT)/lib/%.o,model text hist refwq_reader)
 REFWQ_EXPORT_LIBS := $(REFWQ_EXPORT_OBJ) $(REFWQ_MODEL_OBJS)
 
 $(REFWQ_OUT)/core/%.o: refwq/core/%.c $(REFWQ_HDRS)

@@ -7,8 +7,11 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
-linux-perf bpftrace"
-PKGS="$PKGS chromium"; command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm" # tests/web
+libsystemd-dev libglib2.0-dev linux-perf bpftrace curl python3 prometheus"
+# The dashboard's browser test: Debian's chromium, and node/npm unless the
+# machine has its own (NodeSource's node conflicts with Debian's npm).
+PKGS="$PKGS chromium"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
 missing=""
 for p in $PKGS; do

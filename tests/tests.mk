@@ -43,3 +43,12 @@ $(OUTPUT)/tests/bench/countonly: tests/bench/countonly.c $(OUTPUT)/countonly.ske
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS_BPF)
 
 test-build: $(OUTPUT)/tests/bench/countonly
+
+# Unit tests of the daemon's pure modules (config, history, HTTP helpers).
+DAEMON_UNIT_OBJS := $(OUTPUT)/daemon/config.o $(OUTPUT)/daemon/history.o
+
+$(OUTPUT)/tests/bin/unit_wqmond_%: tests/unit/test_wqmond_%.c $(DAEMON_UNIT_OBJS) $(LIB)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -Itests/unit -o $@ $< $(DAEMON_UNIT_OBJS) $(LIB) \
+		$(LIBS_CMOCKA) $(LIBS_BPF) $(LIBS_JSON) $(LIBS_DAEMON) -lm

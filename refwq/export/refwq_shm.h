@@ -1,92 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Live export of a refwq instance to wqmond through shared memory.
- *
- * The instance publishes into a POSIX shared memory segment named
- * "/refwq.<pid>.<name>" (a file under /dev/shm), which the daemon finds by
- * name (refwq_shm_discover()) and reads without any cooperation from the
- * process: a seqlock guards each publication, so readers retry rather than
- * block the writer, and the instrumented process pays only for one walk of
- * its statistics per period, off its work paths.
- *
- * Segment layout (version 1, native byte order and alignment):
- *   struct refwq_shm_header      at 0
- *   struct refwq_shm_pool[]      at header_size, max_pools records of pool_size
- *   struct refwq_shm_series[]    next, max_series records of series_size
- * Record sizes are in the header so readers can skip fields added later.
+ * Live export of a refwq instance to wqmond through shared memory: the
+ * publisher.  The segment layout and the reader are in lib/refwq_reader.h.
  */
 #ifndef REFWQ_SHM_H
 #define REFWQ_SHM_H
 
-#include <stdint.h>
-
-#include "model.h"
-
-#define REFWQ_SHM_MAGIC "REFWQSHM"
-#define REFWQ_SHM_VERSION 1
-#define REFWQ_SHM_PREFIX "refwq."
-#define REFWQ_SHM_DIR "/dev/shm"
-
-struct refwq_shm_header {
-	char magic[8];
-	uint32_t version;
-	uint32_t header_size;
-	uint32_t pool_size;
-	uint32_t series_size;
-	uint32_t max_pools;
-	uint32_t max_series;
-	uint64_t seq; /* seqlock: odd while the writer is inside */
-	/* Everything below, and the records, are read under seq. */
-	int32_t pid;
-	uint32_t period_ms;
-	char name[32];
-	uint64_t mono_ns; /* CLOCK_MONOTONIC of this publication */
-	uint64_t real_ns;
-	uint64_t publications;
-	uint32_t nr_pools;
-	uint32_t nr_series;
-	uint64_t series_dropped; /* series that did not fit */
-	uint64_t reserved[4];
-};
-
-struct refwq_shm_pool {
-	int32_t id;
-	int32_t cpu;
-	int32_t nice;
-	uint32_t flags; /* WQ_POOL_* of lib/model.h */
-	int32_t workers;
-	int32_t idle;
-	int32_t running;
-	int32_t nr_running;
-	uint64_t pending;
-	uint64_t oldest_pending_ns;
-	uint64_t cpu_ns;
-	uint64_t cm_wakeups;
-	uint64_t cpu_intensive;
-	uint64_t workers_created;
-	uint64_t create_failed;
-	uint64_t maydays;
-	uint64_t rescued;
-	uint64_t stalls;
-	uint32_t stalled;
-	uint32_t pad;
-};
-
-struct refwq_shm_series {
-	int32_t pool_id;
-	uint32_t pad;
-	char workqueue[32];
-	char function[64];
-	uint64_t func_addr;
-	uint64_t queued;
-	uint64_t activated;
-	uint64_t started;
-	uint64_t completed;
-	uint64_t cancelled;
-	uint64_t sum_ns[WQ_H_NR];
-	uint64_t max_ns[WQ_H_NR];
-	uint64_t hist[WQ_H_NR][WQ_HIST_SLOTS];
-};
+#include "refwq_reader.h"
 
 /*
  * Start publishing every @period_ms (0: 1000) with room for @max_series
@@ -101,16 +21,4 @@ void refwq_shm_stop(void);
 /* The segment's name under REFWQ_SHM_DIR, "" when not publishing. */
 const char *refwq_shm_name(void);
 
-/*
- * Reader side (the daemon).  Read segment @name (a file name under
- * REFWQ_SHM_DIR, or an absolute path) into @s: source "refwq:<name>".
- * Return: 0, -ESRCH when its process is gone (the segment is stale),
- * -EPROTO for a bad or incompatible segment, -EAGAIN when no consistent copy
- * could be taken, or -errno.
- */
-int refwq_shm_read(const char *name, struct wq_snapshot *s);
-/* Call @fn for each segment name found under REFWQ_SHM_DIR; a non-zero
- * return stops the walk.  Return: the number found, or -errno. */
-int refwq_shm_discover(int (*fn)(const char *name, void *ctx), void *ctx);
-
-#endif /* REFWQ_SHM_H */
+#endif

@@ -52,3 +52,19 @@ finish() {
 	echo "1..$TAP_N"
 	exit $TAP_FAILED
 }
+
+free_port() {	# a free TCP port on loopback
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL [SECONDS]: until it answers 200
+wait_http() {
+	local i
+	for i in $(seq $((${2:-10} * 10))); do
+		curl -sf -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }

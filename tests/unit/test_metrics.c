@@ -691,17 +691,47 @@ static void test_monotonic(void **state)
 	src.snap = s2;
 	o2 = render(&src, 1, &o);
 	check_exact(o2, s2, 10);
-	/* func_39 has its series now, counting from when it got it. */
-	assert_int_equal(value_of(o2, hot), 0);
+	/* func_39 has its series now: what "other" held for it at the last
+	 * render stays there, the series shows the work since. */
+	{
+		uint64_t want = 0;
+
+		for (i = 0; i < s2->nr_series; i++)
+			if (!strcmp(s2->series[i].workqueue, "wq4") &&
+			    !strcmp(s2->series[i].function, "func_39"))
+				want += 100000;
+		assert_true(want > 0);
+		assert_int_equal(value_of(o2, hot), want);
+	}
 	check_monotonic(o1, o2);
 	/* The same snapshot again: the same text. */
 	o2b = render(&src, 1, &o);
 	assert_string_equal(o2, o2b);
+	/* A function new since the last render was never in "other": its
+	 * series shows all of its counts at once. */
+	{
+		struct wq_series *r = wq_snapshot__add_series(s2);
+		const char *fresh = "wqmon_work_queued_total{source=\"kernel\","
+				    "workqueue=\"wq4\",function=\"brand_new\"} ";
+		char *o2c;
+
+		assert_non_null(r);
+		r->pool_id = s2->series[0].pool_id;
+		strcpy(r->workqueue, "wq4");
+		strcpy(r->function, "brand_new");
+		r->queued = r->completed = 500000;
+		wq_snapshot__sort(s2);
+		o2c = render(&src, 1, &o);
+		check_exact(o2c, s2, 10);
+		assert_int_equal(value_of(o2c, fresh), 500000);
+		check_monotonic(o2, o2c);
+		free(o2c);
+	}
 	/* A restart: counts start again, so does the membership. */
 	src.snap = s3;
 	o3 = render(&src, 1, &o);
 	check_exact(o3, s3, 10);
-	assert_int_equal(shown(o2), 6);
+	assert_int_equal(shown(o2), 6);	/* before brand_new */
 	assert_int_equal(shown(o3), 5);
 	free(o1);
 	free(o2);

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wqmond configuration: an INI file (libinih) with flags that override it.
+ * Every key is documented in wqmond.conf(5) and in the embedded default,
+ * which `wqmond --print-config` shows.
+ */
+#ifndef WQMOND_CONFIG_H
+#define WQMOND_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct wqd_config {
+	/* [daemon] */
+	uint64_t interval_ns;		/* snapshot period */
+	char listen[128];		/* "127.0.0.1:9464", "[::1]:9464", "none" */
+	char socket_path[108];		/* local API socket; "" or "none": off */
+	size_t history_bytes;		/* budget of the history ring */
+	size_t top_functions;		/* per source in /metrics */
+	size_t max_connections;
+	char web_root[256];		/* "" : the dashboard built into the binary */
+	int log_level;			/* enum wq_log_level */
+	/* [kernel] */
+	bool kernel;
+	bool kernel_queuers;
+	bool kernel_raw_tp;
+	bool kernel_cpu_time;
+	/* [refwq] */
+	bool refwq;			/* discover refwq instances */
+};
+
+/* The configuration `wqmond` runs with when no file is given. */
+extern const char wqd_config_default_text[];
+
+void wqd_config__defaults(struct wqd_config *c);
+
+/*
+ * Apply one setting.  @where prefixes messages ("wqmond.conf:12").
+ * Return: 0, or -EINVAL with a one-line reason in @err.
+ */
+int wqd_config__set(struct wqd_config *c, const char *section,
+		    const char *key, const char *value, char *err,
+		    size_t errlen);
+
+/* Parse INI text / a file over @c.  Return: 0, or -EINVAL/-errno with
+ * "FILE:LINE: reason" in @err. */
+int wqd_config__load_string(struct wqd_config *c, const char *text,
+			    const char *name, char *err, size_t errlen);
+int wqd_config__load_file(struct wqd_config *c, const char *path, char *err,
+			  size_t errlen);
+
+/* Split "host:port" / "[v6]:port" / ":port".  Return: 0 or -EINVAL. */
+int wqd_config__split_listen(const char *listen, char *host, size_t hostlen,
+			     char *port, size_t portlen);
+
+#endif

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqmond's HTTP API (docs/API.md), served by libmicrohttpd on a TCP address
+ * and on the local socket.  We create the listening sockets ourselves so
+ * that IPv4, IPv6 and AF_UNIX go through one path.
+ *
+ * GET and HEAD only; everything else is 405.  libmicrohttpd bounds what a
+ * client can make us hold: header size (connection memory limit, answered
+ * with 431), connections (limit, further ones refused) and idle time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "assets.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "metrics.h"
+#include "text.h"
+
+/* libmicrohttpd changed the handler's return type in 0.9.71. */
+#if MHD_VERSION >= 0x00097002
+#define MHD_RESULT enum MHD_Result
+#else
+#define MHD_RESULT int
+#endif
+
+#define CONN_MEMORY_LIMIT (32 * 1024)	/* request line + headers */
+#define CONN_TIMEOUT_S 30
+
+struct wqd_http {
+	struct MHD_Daemon *tcp, *unix_sock;
+	char socket_path[108];
+};
+
+struct reply {
+	unsigned int status;
+	const char *type;
+	char *body;		/* malloc'd, or NULL with static_body */
+	const char *static_body;
+	size_t len;
+	const char *allow;	/* for 405 */
+	bool asset;		/* a dashboard file: cacheable, with a CSP */
+};
+
+const char *wqd_http__mime(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "application/javascript; charset=utf-8" },
+		{ ".mjs", "application/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+		{ ".txt", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcasecmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+int wqd_http__wants_openmetrics(const char *accept)
+{
+	return accept && strstr(accept, "application/openmetrics-text") != NULL;
+}
+
+static void error_reply(struct reply *r, unsigned int status,
+			const char *what, const char *hint)
+{
+	struct json_object *o = json_object_new_object();
+	const char *s;
+
+	r->status = status;
+	r->type = "application/json";
+	if (o) {
+		json_object_object_add(o, "error", json_object_new_string(what));
+		json_object_object_add(o, "hint", json_object_new_string(hint));
+		s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+		r->body = s ? strdup(s) : NULL;
+		json_object_put(o);
+	}
+	if (!r->body) {
+		r->static_body = "{\"error\":\"out of memory\"}";
+		r->status = 500;
+	}
+	r->len = r->body ? strlen(r->body) : strlen(r->static_body);
+}
+
+/* Bodies are written into a memstream; a failed one becomes a 500. */
+struct body {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int body_open(struct body *b)
+{
+	b->buf = NULL;
+	b->len = 0;
+	b->f = open_memstream(&b->buf, &b->len);
+	return b->f ? 0 : -ENOMEM;
+}
+
+static void body_close(struct body *b, struct reply *r, unsigned int status,
+		       const char *type, int err)
+{
+	if (b->f && fclose(b->f))
+		err = err ?: -ENOMEM;
+	if (err) {
+		free(b->buf);
+		error_reply(r, 500, "cannot render the reply",
+			    "the daemon is short of memory; see its log");
+		return;
+	}
+	r->status = status;
+	r->type = type;
+	r->body = b->buf;
+	r->len = b->len;
+}
+
+static void put_json_snapshot(FILE *f, const struct wq_snapshot *s, int flags,
+			      int *err)
+{
+	char *j = wq_json__render(s, flags);
+
+	if (!j) {
+		*err = -ENOMEM;
+		return;
+	}
+	fputs(j, f);
+	free(j);
+}
+
+static void do_snapshot(struct wqd_state *st, struct reply *r)
+{
+	struct body b;
+	int err = body_open(&b), n = 0;
+
+	if (err)
+		return error_reply(r, 500, "out of memory", "see the log");
+	fprintf(b.f,
+		"{\"format\":\"wqmon-snapshot\",\"version\":1,\"daemon\":{"
+		"\"version\":\"%s\",\"started_real_ns\":%llu,"
+		"\"interval_ns\":%llu},\"snapshots\":[",
+		WQMON_VERSION, (unsigned long long)st->started_real_ns,
+		(unsigned long long)st->cfg.interval_ns);
+	for (size_t i = 0; i < st->nr_src && !err; i++) {
+		if (st->src[i].state != WQD_SRC_UP || !st->src[i].cur->mono_ns)
+			continue;
+		if (n++)
+			fputc(',', b.f);
+		put_json_snapshot(b.f, st->src[i].cur, 0, &err);
+	}
+	fputs("]}", b.f);
+	body_close(&b, r, 200, "application/json", err);
+}
+
+static void do_history(struct wqd_state *st, struct MHD_Connection *c,
+		       struct reply *r)
+{
+	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+							"since");
+	unsigned long long since_ns = 0;
+	struct body b;
+	char *end;
+
+	if (since) {
+		errno = 0;
+		since_ns = strtoull(since, &end, 10);
+		if (errno || end == since || *end || since[0] == '-')
+			return error_reply(r, 400, "bad 'since'",
+					   "give the mono_ns of the last view "
+					   "you have, e.g. ?since=0");
+	}
+	if (body_open(&b))
+		return error_reply(r, 500, "out of memory", "see the log");
+	fprintf(b.f,
+		"{\"format\":\"wqmon-history\",\"version\":1,"
+		"\"interval_ns\":%llu,\"views\":[",
+		(unsigned long long)st->cfg.interval_ns);
+	wqd_history__write(st->history, since_ns, b.f);
+	fputs("]}", b.f);
+	body_close(&b, r, 200, "application/json", 0);
+}
+
+static void do_sources(struct wqd_state *st, struct reply *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	const char *s;
+
+	for (size_t i = 0; o && a && i < st->nr_src; i++) {
+		const struct wqd_source *x = &st->src[i];
+		struct json_object *e = json_object_new_object();
+
+		if (!e)
+			break;
+		json_object_object_add(e, "name", json_object_new_string(x->name));
+		json_object_object_add(e, "kind",
+				       json_object_new_string(x->ops->kind));
+		json_object_object_add(
+			e, "state",
+			json_object_new_string(wqd_source__state_name(x->state)));
+		json_object_object_add(e, "last_error",
+				       json_object_new_string(x->error));
+		json_object_object_add(e, "last_scrape_ns",
+				       json_object_new_uint64(x->scrape_ns));
+		json_object_object_add(e, "scrapes",
+				       json_object_new_uint64(x->scrapes));
+		json_object_object_add(e, "failures",
+				       json_object_new_uint64(x->failures));
+		json_object_array_add(a, e);
+	}
+	if (o && a) {
+		json_object_object_add(o, "format",
+				       json_object_new_string("wqmon-sources"));
+		json_object_object_add(o, "version", json_object_new_int(1));
+		json_object_object_add(o, "sources", a);
+		a = NULL;
+	}
+	s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
+		NULL;
+	r->body = s ? strdup(s) : NULL;
+	json_object_put(o);
+	json_object_put(a);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = "application/json";
+	r->len = strlen(r->body);
+}
+
+static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
+		       struct reply *r)
+{
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							 "Accept");
+	struct wq_metrics_source ms[WQD_MAX_SOURCES];
+	struct wq_metrics_opts o = {
+		.openmetrics = wqd_http__wants_openmetrics(accept),
+		.top_functions = st->cfg.top_functions,
+		.version = WQMON_VERSION,
+		.state = st->metrics,
+	};
+	struct body b;
+	int err;
+
+	for (size_t i = 0; i < st->nr_src; i++) {
+		const struct wqd_source *x = &st->src[i];
+
+		ms[i] = (struct wq_metrics_source){
+			.name = x->name,
+			.up = x->state == WQD_SRC_UP,
+			.scrape_ns = x->scrape_ns,
+			.snap = x->state == WQD_SRC_UP && x->cur->mono_ns ?
+					x->cur : NULL,
+		};
+	}
+	if (body_open(&b))
+		return error_reply(r, 500, "out of memory", "see the log");
+	err = wq_metrics__render(b.f, ms, st->nr_src, &o);
+	body_close(&b, r, 200,
+		   o.openmetrics ?
+			   "application/openmetrics-text; version=1.0.0; charset=utf-8" :
+			   "text/plain; version=0.0.4; charset=utf-8",
+		   err);
+}
+
+static void do_workqueues(struct wqd_state *st, struct reply *r)
+{
+	struct wq_text_opts o = { .sort = WQ_SORT_COMPLETED };
+	struct body b;
+	int err = 0;
+
+	if (body_open(&b))
+		return error_reply(r, 500, "out of memory", "see the log");
+	for (size_t i = 0; i < st->nr_src && !err; i++) {
+		if (st->src[i].state != WQD_SRC_UP || !st->src[i].cur->mono_ns)
+			continue;
+		err = wq_text__render(st->src[i].cur, b.f, &o);
+		fputc('\n', b.f);
+	}
+	body_close(&b, r, 200, "text/plain; charset=utf-8", err);
+}
+
+static void do_healthz(struct wqd_state *st, struct reply *r)
+{
+	for (size_t i = 0; i < st->nr_src; i++) {
+		if (st->src[i].state == WQD_SRC_UP) {
+			r->status = 200;
+			r->type = "text/plain; charset=utf-8";
+			r->static_body = "ok\n";
+			r->len = 3;
+			return;
+		}
+	}
+	r->status = 503;
+	r->type = "text/plain; charset=utf-8";
+	r->static_body = "no source is up: see /api/v1/sources\n";
+	r->len = strlen(r->static_body);
+}
+
+/* The dashboard: built in, or from web_root (no path escapes it). */
+static void do_asset(struct wqd_state *st, const char *url, struct reply *r)
+{
+	const char *path = strcmp(url, "/") ? url : "/index.html";
+	char file[512];
+
+	/* The page refers to its files as static/NAME. */
+	if (!strncmp(path, "/static/", 8))
+		path += 7;
+	r->asset = true;
+	struct stat sb;
+	FILE *f;
+
+	if (strstr(path, "..") || strchr(path, '\\'))
+		return error_reply(r, 404, "no such page", "see docs/API.md");
+	if (!st->cfg.web_root[0]) {
+		for (const struct wqd_asset *a = wqd_assets; a->path; a++) {
+			if (strcmp(a->path, path))
+				continue;
+			r->status = 200;
+			r->type = wqd_http__mime(path);
+			r->static_body = (const char *)a->data;
+			r->len = a->len;
+			return;
+		}
+		return error_reply(r, 404, "no such page",
+				   "the API is under /api/v1/, metrics at "
+				   "/metrics, the text view at /workqueues");
+	}
+	snprintf(file, sizeof(file), "%s%s", st->cfg.web_root, path);
+	f = fopen(file, "rb");
+	if (!f || fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+		if (f)
+			fclose(f);
+		return error_reply(r, 404, "no such page", "see docs/API.md");
+	}
+	r->body = malloc(sb.st_size ? sb.st_size : 1);
+	r->len = r->body ? fread(r->body, 1, sb.st_size, f) : 0;
+	fclose(f);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = wqd_http__mime(path);
+}
+
+static void route(struct wqd_state *st, struct MHD_Connection *c,
+		  const char *url, struct reply *r)
+{
+	if (!strcmp(url, "/metrics"))
+		do_metrics(st, c, r);
+	else if (!strcmp(url, "/api/v1/snapshot"))
+		do_snapshot(st, r);
+	else if (!strcmp(url, "/api/v1/history"))
+		do_history(st, c, r);
+	else if (!strcmp(url, "/api/v1/sources"))
+		do_sources(st, r);
+	else if (!strcmp(url, "/workqueues"))
+		do_workqueues(st, r);
+	else if (!strcmp(url, "/healthz"))
+		do_healthz(st, r);
+	else if (!strncmp(url, "/api/", 5))
+		error_reply(r, 404, "no such endpoint",
+			    "endpoints: /api/v1/snapshot, /api/v1/history, "
+			    "/api/v1/sources (docs/API.md)");
+	else
+		do_asset(st, url, r);
+}
+
+static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
+			     const char *url, const char *method,
+			     const char *version, const char *upload_data,
+			     size_t *upload_data_size, void **con_cls)
+{
+	struct wqd_state *st = cls;
+	struct reply r = { 0 };
+	struct MHD_Response *resp;
+	MHD_RESULT ret;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)con_cls;
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		error_reply(&r, 405, "method not allowed",
+			    "this API is read-only: use GET or HEAD");
+		r.allow = "GET, HEAD";
+	} else {
+		pthread_mutex_lock(&st->lock);
+		route(st, c, url, &r);
+		pthread_mutex_unlock(&st->lock);
+	}
+	if (r.body)
+		resp = MHD_create_response_from_buffer(r.len, r.body,
+						       MHD_RESPMEM_MUST_FREE);
+	else
+		resp = MHD_create_response_from_buffer(
+			r.len, (void *)r.static_body, MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(r.body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", r.type);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r.asset && r.status == 200) {
+		/* Revalidate: a new daemon may serve a new dashboard. */
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		MHD_add_response_header(
+			resp, "Content-Security-Policy",
+			"default-src 'self'; img-src 'self' data:; "
+			"style-src 'self' 'unsafe-inline'");
+	} else {
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
+	if (r.allow)
+		MHD_add_response_header(resp, "Allow", r.allow);
+	ret = MHD_queue_response(c, r.status, resp);
+	MHD_destroy_response(resp);
+
+	pthread_mutex_lock(&st->lock);
+	st->http_requests++;
+	if (r.status >= 400)
+		st->http_errors++;
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+static int listen_tcp(const char *listen_addr)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *ai, *p;
+	char host[128], port[8];
+	int fd = -1, one = 1, err;
+
+	if (wqd_config__split_listen(listen_addr, host, sizeof(host), port,
+				     sizeof(port)))
+		return -EINVAL;
+	err = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (err) {
+		pr_err("listen %s: %s\n", listen_addr, gai_strerror(err));
+		return -EINVAL;
+	}
+	for (p = ai; p; p = p->ai_next) {
+		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 &&
+		    listen(fd, 64) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+		errno = err;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0) {
+		err = errno;
+		pr_err("cannot listen on %s: %s%s\n", listen_addr, strerror(err),
+		       err == EADDRINUSE ? " (another wqmond? pick another "
+					   "port with --listen)" : "");
+		return -err;
+	}
+	return fd;
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat sb;
+	char dir[sizeof(sa.sun_path)], *slash;
+	int fd, err;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);	/* /run/wqmon: fine if it exists */
+	}
+	/* A stale socket from a killed daemon; never remove anything else. */
+	if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 64)) {
+		err = errno;
+		close(fd);
+		pr_err("cannot listen on %s: %s (set socket = none, or another "
+		       "path)\n", path, strerror(err));
+		return -err;
+	}
+	/* Read-only observability data: wqtop and wqctl need no root. */
+	chmod(path, 0666);
+	return fd;
+}
+
+static struct MHD_Daemon *serve(struct wqd_state *st, int fd)
+{
+	return MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+		on_request, st, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)st->cfg.max_connections,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
+		MHD_OPTION_END);
+}
+
+int wqd_http__start(struct wqd_http **out, struct wqd_state *st)
+{
+	struct wqd_http *h = calloc(1, sizeof(*h));
+	int fd;
+
+	*out = NULL;
+	if (!h)
+		return -ENOMEM;
+	if (strcmp(st->cfg.listen, "none")) {
+		fd = listen_tcp(st->cfg.listen);
+		if (fd < 0)
+			goto err;
+		h->tcp = serve(st, fd);
+		if (!h->tcp) {
+			close(fd);
+			pr_err("cannot start the HTTP server on %s\n",
+			       st->cfg.listen);
+			fd = -EIO;
+			goto err;
+		}
+	}
+	if (st->cfg.socket_path[0]) {
+		fd = listen_unix(st->cfg.socket_path);
+		if (fd < 0)
+			goto err;
+		h->unix_sock = serve(st, fd);
+		if (!h->unix_sock) {
+			close(fd);
+			fd = -EIO;
+			goto err;
+		}
+		snprintf(h->socket_path, sizeof(h->socket_path), "%s",
+			 st->cfg.socket_path);
+	}
+	*out = h;
+	return 0;
+err:
+	wqd_http__stop(h);
+	return fd;
+}
+
+void wqd_http__stop(struct wqd_http *h)
+{
+	if (!h)
+		return;
+	if (h->tcp)
+		MHD_stop_daemon(h->tcp);
+	if (h->unix_sock) {
+		MHD_stop_daemon(h->unix_sock);
+		unlink(h->socket_path);
+	}
+	free(h);
+}

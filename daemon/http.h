@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* wqmond's HTTP API (docs/API.md) on TCP and on the local socket. */
+#ifndef WQMOND_HTTP_H
+#define WQMOND_HTTP_H
+
+#include "state.h"
+
+struct wqd_http;
+
+/* Listen on cfg.listen and cfg.socket_path.  Return: 0 or -errno, with a
+ * one-line reason logged. */
+int wqd_http__start(struct wqd_http **out, struct wqd_state *st);
+void wqd_http__stop(struct wqd_http *h);
+
+/* Pure helpers, visible for testing. */
+const char *wqd_http__mime(const char *path);
+/* Does an Accept header ask for OpenMetrics? */
+int wqd_http__wants_openmetrics(const char *accept);
+
+#endif

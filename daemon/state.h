@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the collection loop produces and the HTTP threads read, under one
+ * mutex.  The loop holds it only to swap in new snapshots and push views;
+ * requests hold it while they render (milliseconds).
+ */
+#ifndef WQMOND_STATE_H
+#define WQMOND_STATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "history.h"
+#include "metrics.h"
+#include "source.h"
+
+#define WQD_MAX_SOURCES 16
+
+struct wqd_state {
+	pthread_mutex_t lock;
+	struct wqd_config cfg;		/* lock: reloaded on SIGHUP */
+	struct wqd_source src[WQD_MAX_SOURCES];	/* lock */
+	size_t nr_src;
+	struct wqd_history *history;	/* lock */
+	/* Which functions have series of their own in /metrics, so that
+	 * counters stay monotonic when the top N changes: own lock. */
+	struct wq_metrics_state *metrics;
+	uint64_t started_real_ns;
+	uint64_t started_mono_ns;
+	uint64_t http_requests;		/* lock */
+	uint64_t http_errors;		/* lock: 4xx and 5xx answers */
+};
+
+#endif

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqmond: the wqmon daemon.  Snapshots every source each interval, keeps a
+ * bounded history of interval views, and serves everything over HTTP
+ * (docs/API.md): Prometheus /metrics, JSON, the text view, the dashboard.
+ *
+ * One collection loop (this thread) and libmicrohttpd's thread.  The loop
+ * snapshots and renders outside the state lock and takes it only to swap
+ * pointers and push the view, so a slow client never delays collection.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "model.h"
+#include "refwq_reader.h"
+#include "state.h"
+
+#define EXIT_USAGE 2
+#define RETRY_START_NS (30ULL * 1000000000ULL)
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: wqmond [OPTIONS]\n"
+"\n"
+"The wqmon daemon: watches the kernel's workqueues (eBPF probes) and serves\n"
+"Prometheus metrics, a JSON API, the /proc/workqueues-style text view and a\n"
+"web dashboard over HTTP.  Runs in the foreground; logs to stderr.\n"
+"\n"
+"Options (they override the configuration file):\n"
+"  -c, --config FILE      configuration file (default: the built-in one;\n"
+"                         see --print-config and wqmond.conf(5))\n"
+"  -l, --listen ADDR      HTTP address: host:port, [v6]:port, or none\n"
+"                         (default 127.0.0.1:9464)\n"
+"  -s, --socket PATH      local API socket, or none (default\n"
+"                         /run/wqmon/wqmond.sock)\n"
+"  -i, --interval SECS    seconds between snapshots (default 1)\n"
+"  -o, --set SECTION.KEY=VALUE\n"
+"                         any configuration key, e.g. -o kernel.queuers=yes\n"
+"      --check-config     check the configuration and exit (0: valid)\n"
+"      --print-config     print the built-in configuration and exit\n"
+"  -v, --verbose          debug messages\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Signals: SIGHUP reloads the configuration file, SIGTERM and SIGINT stop.\n"
+"\n"
+"Examples:\n"
+"  sudo wqmond                                  # dashboard on 127.0.0.1:9464\n"
+"  sudo wqmond -l '[::]:9464' -o daemon.history_bytes=64M\n"
+"  wqmond --check-config -c /etc/wqmon/wqmond.conf\n"
+"  curl -s localhost:9464/metrics | grep wqmon_work_latency\n");
+}
+
+struct cli {
+	const char *config_file;
+	/* Flags, replayed over the file at start and on every reload. */
+	char *sets[64][3];
+	int nr_sets;
+	bool check_only;
+	bool verbose;
+};
+
+static int add_set(struct cli *cli, const char *section, const char *key,
+		   const char *value)
+{
+	if (cli->nr_sets == 64) {
+		pr_err("too many options\n");
+		return -E2BIG;
+	}
+	cli->sets[cli->nr_sets][0] = strdup(section);
+	cli->sets[cli->nr_sets][1] = strdup(key);
+	cli->sets[cli->nr_sets][2] = strdup(value);
+	cli->nr_sets++;
+	return 0;
+}
+
+static int parse_set(struct cli *cli, const char *arg)
+{
+	char buf[512], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (!dot || !eq || dot > eq) {
+		pr_err("bad --set '%s': give SECTION.KEY=VALUE, e.g. "
+		       "-o daemon.interval=2\n", arg);
+		return -EINVAL;
+	}
+	*dot = *eq = '\0';
+	return add_set(cli, buf, dot + 1, eq + 1);
+}
+
+/* Defaults, then the file, then the flags. */
+static int load_config(const struct cli *cli, struct wqd_config *c)
+{
+	char err[512];
+
+	wqd_config__defaults(c);
+	if (cli->config_file &&
+	    wqd_config__load_file(c, cli->config_file, err, sizeof(err))) {
+		pr_err("%s\n", err);
+		return -EINVAL;
+	}
+	for (int i = 0; i < cli->nr_sets; i++) {
+		if (wqd_config__set(c, cli->sets[i][0], cli->sets[i][1],
+				    cli->sets[i][2], err, sizeof(err))) {
+			pr_err("option %s.%s: %s\n", cli->sets[i][0],
+			       cli->sets[i][1], err);
+			return -EINVAL;
+		}
+	}
+	if (cli->verbose)
+		c->log_level = WQ_LOG_DEBUG;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	enum { OPT_CHECK = 256, OPT_PRINT };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "set", required_argument, NULL, 'o' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "print-config", no_argument, NULL, OPT_PRINT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int ch, err = 0;
+
+	while (!err && (ch = getopt_long(argc, argv, "c:l:s:i:o:vhV", opts,
+					 NULL)) != -1) {
+		switch (ch) {
+		case 'c': cli->config_file = optarg; break;
+		case 'l': err = add_set(cli, "daemon", "listen", optarg); break;
+		case 's': err = add_set(cli, "daemon", "socket", optarg); break;
+		case 'i': err = add_set(cli, "daemon", "interval", optarg); break;
+		case 'o': err = parse_set(cli, optarg); break;
+		case OPT_CHECK: cli->check_only = true; break;
+		case OPT_PRINT:
+			fputs(wqd_config_default_text, stdout);
+			exit(0);
+		case 'v': cli->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("wqmond %s\n", WQMON_VERSION); exit(0);
+		default:
+			fprintf(stderr, "Try 'wqmond --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (!err && optind < argc) {
+		pr_err("unexpected argument '%s'; try 'wqmond --help'\n",
+		       argv[optind]);
+		return -EINVAL;
+	}
+	return err;
+}
+
+static int source_init(struct wqd_source *s, const char *name,
+		       const struct wqd_source_ops *ops)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->ops = ops;
+	s->cur = wq_snapshot__new(name);
+	s->prev = wq_snapshot__new(name);
+	s->view = wq_snapshot__new(name);
+	return s->cur && s->prev && s->view ? 0 : -ENOMEM;
+}
+
+static void source_try_start(struct wqd_state *st, struct wqd_source *s,
+			     uint64_t now)
+{
+	int err;
+
+	if (s->state == WQD_SRC_UP || now < s->next_start_ns)
+		return;
+	err = s->ops->start(s, &st->cfg);
+	pthread_mutex_lock(&st->lock);
+	if (err) {
+		if (s->state != WQD_SRC_FAILED)
+			pr_err("source %s: %s; retrying every %llu s\n", s->name,
+			       s->error,
+			       (unsigned long long)(RETRY_START_NS / 1000000000));
+		s->state = WQD_SRC_FAILED;
+		s->failures++;
+		s->next_start_ns = now + RETRY_START_NS;
+	} else {
+		pr_info("source %s: up\n", s->name);
+		s->state = WQD_SRC_UP;
+		s->error[0] = '\0';
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* One snapshot of one source: collect and render outside the lock (only
+ * this thread writes a source's snapshots), swap and push under it. */
+static void source_collect(struct wqd_state *st, struct wqd_source *s)
+{
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	struct wq_snapshot *fresh = s->prev;	/* becomes cur */
+	char *json = NULL;
+	int err;
+
+	err = s->ops->snapshot(s, fresh);
+	if (!err && s->cur->mono_ns) {
+		err = wq_snapshot__delta(s->view, fresh, s->cur);
+		json = err ? NULL : wq_json__render(s->view, WQ_JSON_LAT_SLOTS);
+		if (!err && !json)
+			err = -ENOMEM;
+	}
+	pthread_mutex_lock(&st->lock);
+	s->scrapes++;
+	s->scrape_ns = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (err) {
+		s->failures++;
+		pr_warn("source %s: %s\n", s->name,
+			s->error[0] ? s->error : strerror(-err));
+		/* An instance that is gone: discovery removes it. */
+		if (s->ops == &wqd_refwq_source)
+			s->state = WQD_SRC_DOWN;
+	} else {
+		s->prev = s->cur;
+		s->cur = fresh;
+		if (json) {
+			err = wqd_history__push(st->history, fresh->mono_ns,
+						json, strlen(json));
+			if (err == -E2BIG)
+				pr_warn("history_bytes is smaller than one "
+					"view: raise it\n");
+		}
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void source_free(struct wqd_source *s)
+{
+	if (s->state == WQD_SRC_UP || s->priv)
+		s->ops->stop(s);
+	wq_snapshot__free(s->cur);
+	wq_snapshot__free(s->prev);
+	wq_snapshot__free(s->view);
+}
+
+struct discovery {
+	struct wqd_state *st;
+	uint64_t now;
+};
+
+static bool have_segment(const struct wqd_state *st, const char *file)
+{
+	for (size_t i = 0; i < st->nr_src; i++)
+		if (st->src[i].ops == &wqd_refwq_source && st->src[i].priv &&
+		    !strcmp(st->src[i].priv, file))
+			return true;
+	return false;
+}
+
+/* "refwq.<pid>.<name>" -> source "refwq:<name>". */
+static int on_segment(const char *file, void *ctx)
+{
+	struct discovery *d = ctx;
+	struct wqd_state *st = d->st;
+	struct wqd_source s;
+	const char *name = strchr(file + strlen(REFWQ_SHM_PREFIX), '.');
+	char src_name[WQ_SOURCE_LEN];
+
+	if (!name || have_segment(st, file))
+		return 0;
+	if (st->nr_src == WQD_MAX_SOURCES) {
+		pr_warn("refwq instance %s ignored: %d sources at most\n", file,
+			WQD_MAX_SOURCES);
+		return 1;
+	}
+	snprintf(src_name, sizeof(src_name), "refwq:%.40s", name + 1);
+	if (source_init(&s, src_name, &wqd_refwq_source))
+		return 1;
+	s.priv = strdup(file);
+	pr_info("found refwq instance %s\n", file);
+	pthread_mutex_lock(&st->lock);
+	st->src[st->nr_src++] = s;
+	pthread_mutex_unlock(&st->lock);
+	source_try_start(st, &st->src[st->nr_src - 1], d->now);
+	return 0;
+}
+
+/* refwq instances come and go with their processes. */
+static void discover_refwq(struct wqd_state *st, uint64_t now)
+{
+	struct discovery d = { st, now };
+	size_t i = 0;
+
+	refwq_shm_discover(on_segment, &d);
+	pthread_mutex_lock(&st->lock);
+	while (i < st->nr_src) {
+		struct wqd_source *s = &st->src[i];
+
+		if (s->ops != &wqd_refwq_source || s->state == WQD_SRC_UP) {
+			i++;
+			continue;
+		}
+		pr_info("refwq instance %s gone: %s\n", s->name, s->error);
+		source_free(s);
+		memmove(s, s + 1, (st->nr_src - i - 1) * sizeof(*s));
+		st->nr_src--;
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void reload(const struct cli *cli, struct wqd_state *st)
+{
+	struct wqd_config c;
+
+	if (load_config(cli, &c)) {
+		pr_err("reload failed: keeping the running configuration\n");
+		return;
+	}
+	pthread_mutex_lock(&st->lock);
+	if (strcmp(c.listen, st->cfg.listen) ||
+	    strcmp(c.socket_path, st->cfg.socket_path))
+		pr_warn("listen and socket changes take effect on restart\n");
+	if (c.kernel != st->cfg.kernel ||
+	    c.kernel_queuers != st->cfg.kernel_queuers ||
+	    c.kernel_raw_tp != st->cfg.kernel_raw_tp ||
+	    c.kernel_cpu_time != st->cfg.kernel_cpu_time)
+		pr_warn("[kernel] changes take effect on restart\n");
+	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
+	snprintf(c.socket_path, sizeof(c.socket_path), "%s",
+		 st->cfg.socket_path);
+	st->cfg = c;
+	wqd_history__set_budget(st->history, c.history_bytes);
+	wq_log__set_level(c.log_level);
+	pthread_mutex_unlock(&st->lock);
+	pr_info("configuration reloaded\n");
+}
+
+static void sleep_until(uint64_t deadline)
+{
+	struct timespec ts = { .tv_sec = deadline / 1000000000ULL,
+			       .tv_nsec = deadline % 1000000000ULL };
+
+	/* EINTR on a signal: the loop looks at the flags. */
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static int run(const struct cli *cli, struct wqd_state *st)
+{
+	struct wqd_http *http = NULL;
+	uint64_t next;
+	int err;
+
+	if (st->cfg.kernel) {
+		err = source_init(&st->src[st->nr_src++], "kernel",
+				  &wqd_kernel_source);
+		if (err)
+			return err;
+	}
+	if (!st->nr_src && !st->cfg.refwq)
+		pr_warn("no source is enabled: serving an empty view\n");
+	st->history = wqd_history__new(st->cfg.history_bytes);
+	st->metrics = wq_metrics_state__new();
+	if (!st->history || !st->metrics)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->nr_src; i++)
+		source_try_start(st, &st->src[i], clock_ns(CLOCK_MONOTONIC));
+	err = wqd_http__start(&http, st);
+	if (err)
+		return err;
+	if (strcmp(st->cfg.listen, "none"))
+		pr_info("serving http://%s/ (metrics at /metrics)\n",
+			st->cfg.listen);
+	if (st->cfg.socket_path[0])
+		pr_info("local API on %s\n", st->cfg.socket_path);
+	sd_notify(0, "READY=1\nSTATUS=collecting");
+
+	next = clock_ns(CLOCK_MONOTONIC);
+	while (!got_term) {
+		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+		if (got_hup) {
+			got_hup = 0;
+			sd_notify(0, "RELOADING=1");
+			reload(cli, st);
+			sd_notify(0, "READY=1");
+		}
+		if (st->cfg.refwq)
+			discover_refwq(st, now);
+		for (size_t i = 0; i < st->nr_src; i++) {
+			struct wqd_source *s = &st->src[i];
+
+			source_try_start(st, s, now);
+			if (s->state == WQD_SRC_UP)
+				source_collect(st, s);
+		}
+		next += st->cfg.interval_ns;
+		if (next < now)	/* fell behind (suspend, overload): resync */
+			next = now + st->cfg.interval_ns;
+		sleep_until(next);
+	}
+	sd_notify(0, "STOPPING=1");
+	pr_info("stopping\n");
+	wqd_http__stop(http);
+	return 0;
+}
+
+static void teardown(struct wqd_state *st, struct cli *cli)
+{
+	for (size_t i = 0; i < st->nr_src; i++)
+		source_free(&st->src[i]);
+	wqd_history__free(st->history);
+	wq_metrics_state__free(st->metrics);
+	for (int i = 0; i < cli->nr_sets; i++)
+		for (int j = 0; j < 3; j++)
+			free(cli->sets[i][j]);
+}
+
+int main(int argc, char **argv)
+{
+	static struct wqd_state st = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct cli cli = { 0 };
+	int err;
+
+	wq_log__set_prog("wqmond");
+	if (parse_args(argc, argv, &cli) || load_config(&cli, &st.cfg)) {
+		teardown(&st, &cli);
+		return EXIT_USAGE;
+	}
+	if (cli.check_only) {
+		printf("configuration ok\n");
+		teardown(&st, &cli);
+		return 0;
+	}
+	wq_log__set_level(st.cfg.log_level);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	st.started_real_ns = clock_ns(CLOCK_REALTIME);
+	st.started_mono_ns = clock_ns(CLOCK_MONOTONIC);
+
+	err = run(&cli, &st);
+	teardown(&st, &cli);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# wqmond as a service: configuration checks, the API on a real kernel
+# workload, HTTP misuse, bounded memory, reload, the local socket without
+# root, refwq instances coming and going, and a clean stop.
+set -u
+. "$(dirname "$0")/tap.bash"
+need_root
+D="$B/wqmond"
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+dpid=
+cleanup() { [ -n "$dpid" ] && kill "$dpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# --- configuration: --check-config, one line per problem, exit 2 ---
+printf '[daemon]\ninterval = 2\nlisten = 127.0.0.1:1\n' >"$tmp/good.conf"
+"$D" --check-config -c "$tmp/good.conf" >"$tmp/out" 2>&1
+ok $? "--check-config accepts a valid file"
+bad_config() {	# bad_config PATTERN CONTENT
+	printf "$2" >"$tmp/bad.conf"
+	"$D" --check-config -c "$tmp/bad.conf" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "$1" "$tmp/err"
+	ok $? "bad config -> exit 2, one line: $(cat "$tmp/err")"
+}
+bad_config 'bad.conf:2: interval' '[daemon]\ninterval = fast\n'
+bad_config "bad.conf:3: unknown key 'colour'" '[daemon]\n\ncolour = 1\n'
+bad_config 'unknown section \[nope\]' '[nope]\nx = 1\n'
+bad_config 'bad.conf:2: syntax error' '[daemon]\nno equals sign\n'
+"$D" --check-config -c "$tmp/missing.conf" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'cannot open' "$tmp/err"
+ok $? "a missing config file is named: $(cat "$tmp/err")"
+"$D" --check-config -o daemon.interval=0 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'option daemon.interval' "$tmp/err"
+ok $? "flags are validated like the file: $(cat "$tmp/err")"
+"$D" --print-config | "$D" --check-config -c /dev/stdin >/dev/null 2>&1
+ok $? "the built-in configuration passes its own check"
+
+# --- start, on a real workload ---
+port=$(free_port)
+U="http://127.0.0.1:$port"
+sock="$tmp/wqmond.sock"
+printf '[daemon]\ninterval = 0.5\nhistory_bytes = 1M\n' >"$tmp/run.conf"
+"$D" -c "$tmp/run.conf" -l "127.0.0.1:$port" -s "$sock" >"$tmp/log" 2>&1 &
+dpid=$!
+wait_http "$U/healthz" 15
+ok $? "wqmond answers /healthz ($(tail -2 "$tmp/log" | tr '\n' ' '))"
+"$B/tests/gen/aiogen" -n 100000 >/dev/null
+sleep 1.2
+curl -sf "$U/api/v1/snapshot" >"$tmp/snap.json"
+ok $? "GET /api/v1/snapshot"
+python3 - "$tmp/snap.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "wqmon-snapshot", d["format"]
+k = [s for s in d["snapshots"] if s["source"] == "kernel"][0]
+done = sum(r["completed"] for r in k["series"] if r["function"] == "aio_fsync_work")
+assert done >= 100000, done
+PY
+ok $? "the kernel source holds the 100000 aio items"
+curl -sf "$U/api/v1/history" >"$tmp/hist.json"
+python3 - "$tmp/hist.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["views"]
+assert len(v) >= 2, len(v)
+assert all(x["interval_ns"] > 0 for x in v)
+assert [x["mono_ns"] for x in v] == sorted(x["mono_ns"] for x in v)
+PY
+ok $? "history holds interval views in time order"
+last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["views"][-1]["mono_ns"])' "$tmp/hist.json")
+n=$(curl -sf "$U/api/v1/history?since=$last" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["views"]))')
+[ "$n" -le 2 ]
+ok $? "?since= returns only newer views ($n)"
+curl -sf "$U/workqueues" | "$B/wqctl" cat - >/dev/null 2>"$tmp/err"
+ok $? "/workqueues is the text view wqctl reads ($(head -c 200 "$tmp/err"))"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/history?since=abc")
+is "$code" 400 "a bad ?since= is a 400"
+
+# --- HTTP misuse: the daemon answers and keeps serving ---
+hdr=$(curl -s -o /dev/null -D - -X POST "$U/metrics")
+echo "$hdr" | grep -q '^HTTP/1.1 405' && echo "$hdr" | grep -qi '^Allow: GET, HEAD'
+ok $? "POST is 405 with Allow: GET, HEAD"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$U/")
+is "$code" 405 "DELETE is 405"
+curl -s "$U/no/such/page" >"$tmp/404" ; code=$(curl -s -o /dev/null -w '%{http_code}' "$U/no/such/page")
+is "$code" 404 "an unknown path is 404"
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["error"] and d["hint"]' "$tmp/404"
+ok $? "404 body is JSON with error and hint"
+code=$(curl -s -o /dev/null -w '%{http_code}' -I "$U/metrics")
+is "$code" 200 "HEAD /metrics"
+big=$(head -c 100000 /dev/zero | tr '\0' a)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$U/metrics")
+[ "$code" = 431 ] || [ "$code" = 413 ] || [ "$code" = 000 ]
+ok $? "a 100 kB header is refused ($code)"
+rss0=$(rss_kb $dpid)
+seq 400 | xargs -P 40 -I{} curl -s -o /dev/null "$U/api/v1/snapshot"
+seq 200 | xargs -P 40 -I{} curl -s -o /dev/null -H "X-Big: $big" "$U/metrics"
+wait_http "$U/healthz" 5
+ok $? "still serving after 600 concurrent requests, 200 of them oversized"
+rss1=$(rss_kb $dpid)
+[ "$rss1" -lt $((rss0 + 20000)) ]
+ok $? "memory stays bounded under load (RSS $rss0 kB -> $rss1 kB)"
+
+# --- the local socket, without root ---
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	curl -sf --unix-socket "$sock" http://localhost/api/v1/sources >"$tmp/src.json"
+ok $? "an unprivileged user reads the API on the local socket"
+grep -q '"name":"kernel"' "$tmp/src.json"
+ok $? "the socket serves the same API"
+
+# --- refwq instances come and go ---
+"$B/refwq-demo" -t 3 -q -n itest &
+demo=$!
+sleep 2
+curl -sf "$U/api/v1/sources" | grep -q "\"name\":\"refwq:itest\",\"kind\":\"refwq\",\"state\":\"up\""
+ok $? "a running refwq instance is the source refwq:itest"
+curl -sf "$U/api/v1/snapshot" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = [s for s in d["snapshots"] if s["source"] == "refwq:itest"][0]
+assert sum(x["completed"] for x in r["series"]) > 100' 
+ok $? "its work is in the snapshot"
+wait $demo
+sleep 1.5
+curl -sf "$U/api/v1/sources" | grep -q 'refwq:itest'
+[ $? -ne 0 ]
+ok $? "an instance that exited is gone"
+
+# --- reload: a bad file keeps the running configuration ---
+printf '[daemon]\ninterval = oops\n' >"$tmp/run.conf"
+kill -HUP $dpid; sleep 0.5
+grep -q 'reload failed: keeping the running configuration' "$tmp/log"
+ok $? "a bad reload is refused and logged"
+wait_http "$U/healthz" 3
+ok $? "still serving after a bad reload"
+printf '[daemon]\ninterval = 1\nhistory_bytes = 2M\n' >"$tmp/run.conf"
+kill -HUP $dpid; sleep 0.5
+grep -q 'configuration reloaded' "$tmp/log"
+ok $? "SIGHUP reloads a good file"
+
+# --- stop ---
+kill -TERM $dpid
+for _ in $(seq 30); do kill -0 $dpid 2>/dev/null || break; sleep 0.1; done
+wait $dpid
+is "$?" 0 "SIGTERM: exit status 0"
+dpid=
+[ ! -e "$sock" ]
+ok $? "the local socket is removed"
+
+# --- a port in use: one line that says what to do ---
+port=$(free_port)
+python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",'$port')); s.listen(); time.sleep(3)' &
+sleep 0.3
+timeout 5 "$D" -l "127.0.0.1:$port" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Address already in use' "$tmp/err" && grep -q -- '--listen' "$tmp/err"
+ok $? "port in use -> exit 1 and what to do: $(cat "$tmp/err" | tail -1)"
+wait
+finish

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* wqmond's configuration: defaults, every key's validation and message,
+ * files with errors (line numbers), listen addresses. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "log.h"
+
+static void test_defaults(void **state)
+{
+	struct wqd_config c;
+
+	(void)state;
+	wqd_config__defaults(&c);
+	assert_int_equal(c.interval_ns, 1000000000ULL);
+	assert_string_equal(c.listen, "127.0.0.1:9464");
+	assert_string_equal(c.socket_path, "/run/wqmon/wqmond.sock");
+	assert_int_equal(c.history_bytes, 16 << 20);
+	assert_int_equal(c.top_functions, 50);
+	assert_int_equal(c.max_connections, 64);
+	assert_string_equal(c.web_root, "");
+	assert_int_equal(c.log_level, WQ_LOG_INFO);
+	assert_true(c.kernel);
+	assert_false(c.kernel_queuers);
+	assert_false(c.kernel_raw_tp);
+	assert_true(c.kernel_cpu_time);
+}
+
+static void test_set(void **state)
+{
+	static const struct {
+		const char *section, *key, *value, *msg; /* msg NULL: valid */
+	} cases[] = {
+		{ "daemon", "interval", "0.5", NULL },
+		{ "daemon", "interval", "0.01", "give seconds from 0.1 to 3600" },
+		{ "daemon", "interval", "abc", "give seconds" },
+		{ "daemon", "interval", "1e9", "give seconds" },
+		{ "daemon", "listen", "[::1]:9000", NULL },
+		{ "daemon", "listen", "0.0.0.0:80", NULL },
+		{ "daemon", "listen", ":9464", NULL },
+		{ "daemon", "listen", "none", NULL },
+		{ "daemon", "listen", "::1:9000", "[v6addr]:port" },
+		{ "daemon", "listen", "host:0", "host:port" },
+		{ "daemon", "listen", "host:70000", "host:port" },
+		{ "daemon", "listen", "host", "host:port" },
+		{ "daemon", "socket", "none", NULL },
+		{ "daemon", "history_bytes", "64M", NULL },
+		{ "daemon", "history_bytes", "1K", "from 64K to 16G" },
+		{ "daemon", "history_bytes", "-5M", "from 64K to 16G" },
+		{ "daemon", "history_bytes", "10X", "from 64K to 16G" },
+		{ "daemon", "top_functions", "0", "from 1 to 100000" },
+		{ "daemon", "max_connections", "20000", "from 1 to 10000" },
+		{ "daemon", "log_level", "debug", NULL },
+		{ "daemon", "log_level", "loud", "error, warning, info or debug" },
+		{ "daemon", "colour", "blue", "unknown key 'colour' in [daemon]" },
+		{ "kernel", "queuers", "yes", NULL },
+		{ "kernel", "raw_tp", "On", NULL },
+		{ "kernel", "cpu_time", "maybe", "give yes or no" },
+		{ "kernel", "bogus", "1", "unknown key 'bogus' in [kernel]" },
+		{ "network", "x", "1", "unknown section [network]" },
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wqd_config c;
+		int rc;
+
+		wqd_config__defaults(&c);
+		err[0] = '\0';
+		rc = wqd_config__set(&c, cases[i].section, cases[i].key,
+				     cases[i].value, err, sizeof(err));
+		if (!cases[i].msg) {
+			if (rc)
+				fail_msg("%s.%s=%s rejected: %s", cases[i].section,
+					 cases[i].key, cases[i].value, err);
+			continue;
+		}
+		assert_int_equal(rc, -EINVAL);
+		if (!strstr(err, cases[i].msg))
+			fail_msg("%s.%s=%s: '%s' lacks '%s'", cases[i].section,
+				 cases[i].key, cases[i].value, err,
+				 cases[i].msg);
+	}
+}
+
+static void test_values_applied(void **state)
+{
+	struct wqd_config c;
+	char err[256];
+
+	(void)state;
+	wqd_config__defaults(&c);
+	assert_int_equal(wqd_config__set(&c, "daemon", "interval", "0.25", err,
+					 sizeof(err)), 0);
+	assert_int_equal(c.interval_ns, 250000000ULL);
+	assert_int_equal(wqd_config__set(&c, "daemon", "history_bytes", "2G",
+					 err, sizeof(err)), 0);
+	assert_int_equal(c.history_bytes, 2ULL << 30);
+	assert_int_equal(wqd_config__set(&c, "daemon", "socket", "none", err,
+					 sizeof(err)), 0);
+	assert_string_equal(c.socket_path, "");
+	assert_int_equal(wqd_config__set(&c, "kernel", "enabled", "off", err,
+					 sizeof(err)), 0);
+	assert_false(c.kernel);
+}
+
+static void test_file(void **state)
+{
+	char path[] = "/tmp/wqmond-test-XXXXXX", err[512];
+	struct wqd_config c;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("# comment\n[daemon]\ninterval = 2\n\n[kernel]\nqueuers = yes\n"
+	      "cpu_time = nope\n", f);
+	fclose(f);
+	wqd_config__defaults(&c);
+	assert_int_equal(wqd_config__load_file(&c, path, err, sizeof(err)),
+			 -EINVAL);
+	/* The path and line of the bad value, and what is wrong with it. */
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, ":7: "));
+	assert_non_null(strstr(err, "give yes or no"));
+
+	f = fopen(path, "w");
+	fputs("[daemon]\ninterval = 2\nlisten = [::1]:9999\n", f);
+	fclose(f);
+	wqd_config__defaults(&c);
+	assert_int_equal(wqd_config__load_file(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.interval_ns, 2000000000ULL);
+	assert_string_equal(c.listen, "[::1]:9999");
+	unlink(path);
+
+	assert_true(wqd_config__load_file(&c, "/nonexistent/wqmond.conf", err,
+					  sizeof(err)) < 0);
+	assert_non_null(strstr(err, "cannot open"));
+	assert_int_equal(wqd_config__load_string(&c, "[daemon]\nnoequals\n",
+						 "t", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "t:2: syntax error"));
+	assert_int_equal(wqd_config__load_string(&c, "interval = 2\n", "t", err,
+						 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "t:1: 'interval' is outside a [section]"));
+}
+
+static void test_split_listen(void **state)
+{
+	char h[64], p[8];
+
+	(void)state;
+	assert_int_equal(wqd_config__split_listen("[::1]:80", h, sizeof(h), p,
+						  sizeof(p)), 0);
+	assert_string_equal(h, "::1");
+	assert_string_equal(p, "80");
+	assert_int_equal(wqd_config__split_listen(":9464", h, sizeof(h), p,
+						  sizeof(p)), 0);
+	assert_string_equal(h, "");
+	assert_int_equal(wqd_config__split_listen("[::1]80", h, sizeof(h), p,
+						  sizeof(p)), -EINVAL);
+	assert_int_equal(wqd_config__split_listen("a:b", h, sizeof(h), p,
+						  sizeof(p)), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_values_applied),
+		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_split_listen),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
