@@ -88,6 +88,7 @@ $(WQCTL): $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(wildcard cli/*.c)) $(LIB)
 all: $(PROGRAMS)
 
 -include refwq/refwq.mk
+include tui/tui.mk
 include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 
