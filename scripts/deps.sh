@@ -7,7 +7,7 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
-linux-perf bpftrace"
+linux-perf bpftrace tmux"
 PKGS="$PKGS chromium"; command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm" # tests/web
 
 missing=""

@@ -165,7 +165,7 @@ static void draw_colhdr(struct ui *ui)
 	int i, x = 0, w;
 	char buf[64];
 
-	ui->ncol = wqtop_table__layout(ui->view, COLS, ui->col,
+	ui->ncol = wqtop_table__layout(ui->view, COLS, &ui->rows, ui->col,
 				       ui->colx + 1, COL_NR);
 	fill_line(ui->hdr_y, crt__attr(CRT_COLHDR));
 	/* colx[i]: where column i starts; widths come in colx[i + 1]. */
@@ -197,7 +197,8 @@ static void draw_rows(struct ui *ui)
 	char cell[200];
 	size_t r;
 
-	n = wqtop_table__layout(ui->view, COLS, col, width, COL_NR);
+	n = wqtop_table__layout(ui->view, COLS, &ui->rows, col, width,
+				 COL_NR);
 	if (ui->sel >= ui->rows.nr)
 		ui->sel = ui->rows.nr ? ui->rows.nr - 1 : 0;
 	if (ui->sel < ui->top)

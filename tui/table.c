@@ -842,9 +842,13 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 	err = wqtop_views[view].build(d, out, tree);
 	if (err)
 		return err;
-	for (i = 0; i < out->nr; i++)
+	out->label_w = 0;
+	for (i = 0; i < out->nr; i++) {
 		src_label(d, out->row[i].src, out->row[i].label,
 			  sizeof(out->row[i].label));
+		if ((int)strlen(out->row[i].label) > out->label_w)
+			out->label_w = (int)strlen(out->row[i].label);
+	}
 	if (o->filter && o->filter[0]) {
 		for (i = k = 0; i < out->nr; i++)
 			if (row_matches(d, &out->row[i], o->filter) ||
@@ -873,7 +877,8 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 }
 
 int wqtop_table__layout(enum wqtop_view_id view, int cols,
-			enum wqtop_col *col, int *width, int max)
+			const struct wqtop_rows *rows, enum wqtop_col *col,
+			int *width, int max)
 {
 	const struct wqtop_view *v = &wqtop_views[view];
 	int i, n = 0, used = 0, flex = -1;
@@ -883,6 +888,9 @@ int wqtop_table__layout(enum wqtop_view_id view, int cols,
 			continue;
 		col[n] = v->cols[i].col;
 		width[n] = wqtop_columns[col[n]].width;
+		/* "demo:12": a pool id behind its source's label. */
+		if (col[n] == COL_POOL && rows && rows->label_w + 3 > width[n])
+			width[n] = rows->label_w + 3;
 		if (flex < 0 && col_text(col[n]) && width[n] >= 14)
 			flex = n;
 		used += width[n] + (n ? 1 : 0);
@@ -1250,7 +1258,7 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		(wqtop_col__ascending(o->sort) != o->reverse) ? "asc" : "desc",
 		o->filter && o->filter[0] ? "  filter: " : "",
 		o->filter && o->filter[0] ? o->filter : "", rows.nr);
-	n = wqtop_table__layout(view, cols, col, width, COL_NR);
+	n = wqtop_table__layout(view, cols, &rows, col, width, COL_NR);
 	wqtop_table__line(NULL, col, width, n, line, sizeof(line));
 	fprintf(f, "%s\n", line);
 	for (i = 0; i < rows.nr; i++) {

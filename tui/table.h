@@ -111,6 +111,7 @@ struct wqtop_row {
 struct wqtop_rows {
 	struct wqtop_row *row;
 	size_t nr, cap;
+	int label_w;		/* longest source label: widens POOL */
 };
 
 struct wqtop_view {
@@ -169,9 +170,11 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 void wqtop_rows__free(struct wqtop_rows *r);
 
 /* The columns of @view that fit in @cols, with the width of each
- * (the text column takes what is left).  Return: how many. */
+ * (the text column takes what is left), for @rows (NULL: any).
+ * Return: how many. */
 int wqtop_table__layout(enum wqtop_view_id view, int cols,
-			enum wqtop_col *col, int *width, int max);
+			const struct wqtop_rows *rows, enum wqtop_col *col,
+			int *width, int max);
 
 /* Cell text of @c in @r, at most @w wide (right-aligned numbers). */
 void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,

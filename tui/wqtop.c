@@ -370,6 +370,7 @@ static void sort_step(struct ui *ui, int dir)
 			break;
 	i = (i + dir + v->nr_cols) % v->nr_cols;
 	t->sort = v->cols[i].col;
+	t->reverse = false;	/* a new column starts in its natural order */
 }
 
 static void sort_by(struct ui *ui, enum wqtop_col c)
@@ -511,6 +512,8 @@ static bool on_key(struct ui *ui, int ch)
 		else if (ch == KEY_DOWN && ui->sort_sel < v->nr_cols - 1)
 			ui->sort_sel++;
 		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			if (t->sort != v->cols[ui->sort_sel].col)
+				t->reverse = false;
 			t->sort = v->cols[ui->sort_sel].col;
 			ui->mode = MODE_TABLE;
 		} else if (ch == KEY_ESC || ch == 'q' || ch == KEY_F(6))
