@@ -141,6 +141,12 @@ int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
 		return -ENOMEM;
 	}
 	s->seen = true;
+	/* A daemon polled faster than it samples serves the same snapshot
+	 * twice: no interval to show, keep the last one. */
+	if (s->cur && snap->mono_ns == s->cur->mono_ns) {
+		wq_snapshot__free(snap);
+		return 0;
+	}
 	wq_snapshot__free(s->prev);
 	s->prev = s->cur;
 	s->cur = snap;
@@ -155,6 +161,7 @@ int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
 	if (wq_snapshot__delta(s->ring[slot], s->cur, s->prev))
 		return -ENOMEM;
 	s->head = slot;
+	s->fresh = true;
 	if (s->nr_ring < WQTOP_RING)
 		s->nr_ring++;
 	return 0;
@@ -168,7 +175,8 @@ void wqtop_data__end_poll(struct wqtop_data *d)
 	while (i < d->nr_src) {
 		if (d->src[i].seen) {
 			d->src[i].seen = false;
-			any |= d->src[i].nr_ring > 0;
+			any |= d->src[i].fresh;
+			d->src[i].fresh = false;
 			i++;
 			continue;
 		}
@@ -451,6 +459,13 @@ static const struct wq_snapshot *src_view(const struct wqtop_data *d,
 	return v ? v : d->src[i].cur;
 }
 
+/* A pool new since the previous snapshot has no interval CPU time: its
+ * delta would be its whole life. */
+static bool pool_is_new(const struct wqtop_src *s, int32_t id)
+{
+	return s->prev && !wq_snapshot__find_pool(s->prev, id);
+}
+
 static void pool_row(const struct wqtop_data *d, struct wqtop_row *r,
 		     const struct wq_pool *p, const struct wq_snapshot *v,
 		     uint64_t interval)
@@ -504,6 +519,8 @@ static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
 			if (!r)
 				return -ENOMEM;
 			pool_row(d, r, &cur->pools[j], v, interval);
+			if (pool_is_new(&d->src[i], cur->pools[j].id))
+				r->v[COL_CPU_PCT] = NAN;
 		}
 	}
 	return 0;
@@ -621,6 +638,8 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 			if (!r)
 				return -ENOMEM;
 			pool_row(d, r, ip ? ip : p, v, interval);
+			if (pool_is_new(&d->src[i], p->id))
+				r->v[COL_CPU_PCT] = NAN;
 			r->v[COL_CPU_TIME] = p->cpu_ns;
 			strcpy(r->extra, p->running ? "R" : "I");
 			snprintf(r->text, sizeof(r->text),
@@ -1102,7 +1121,8 @@ void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 		m->items_per_s += done * 1e9 / v->interval_ns;
 		done = 0;
 		for (j = 0; j < v->nr_pools; j++)
-			cpu += v->pools[j].cpu_ns;
+			if (!pool_is_new(&d->src[i], v->pools[j].id))
+				cpu += v->pools[j].cpu_ns;
 		m->cpu_pct += cpu * 100.0 / v->interval_ns;
 		cpu = 0;
 	}

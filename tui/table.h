@@ -29,6 +29,7 @@ struct wqtop_src {
 	unsigned int nr_ring;	/* filled, newest at head */
 	unsigned int head;
 	bool seen;		/* present in the last poll */
+	bool fresh;		/* a new interval view in the last poll */
 };
 
 /* A kworker thread and its on-CPU share over the last interval. */
@@ -56,7 +57,7 @@ struct wqtop_data {
 	struct wq_queuer *queuers;
 	int nr_queuers;
 	struct wqtop_thresholds thr;
-	unsigned long refreshes;	/* interval views computed */
+	unsigned long refreshes;	/* polls that brought a new interval */
 	int ncpus;
 };
 

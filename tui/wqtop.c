@@ -279,7 +279,7 @@ static int run_batch(const struct opts *o, struct ui *ui,
 {
 	struct winsize ws;
 	int cols = o->width, err = 0;
-	unsigned long shown = 0;
+	unsigned long shown = 0, last = d->refreshes;
 
 	if (!cols)
 		cols = !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col ?
@@ -295,8 +295,9 @@ static int run_batch(const struct opts *o, struct ui *ui,
 				continue;	/* a daemon may come back */
 			return 1;
 		}
-		if (!d->refreshes)
-			continue;
+		if (d->refreshes == last)
+			continue;	/* nothing new (a slower daemon) */
+		last = d->refreshes;
 		err = wqtop_batch__frame(stdout, d, ui->view,
 					 &ui->topt[ui->view], ui->source,
 					 o->delay_s, cols);
@@ -659,7 +660,6 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		   struct wqtop_source *src, struct wqtop_data *d)
 {
 	double next = now_s() + ui->delay_s, left;
-	unsigned long seen = d->refreshes;
 	int ch;
 
 	for (;;) {
@@ -686,8 +686,6 @@ static int run_tui(const struct opts *o, struct ui *ui,
 			continue;
 		/* A failed poll keeps the last numbers; the footer says why. */
 		wqtop_source__poll(src, d);
-		if (d->refreshes != seen)
-			seen = d->refreshes;
 	}
 }
 
