@@ -172,18 +172,25 @@ static void draw_colhdr(struct ui *ui)
 	for (i = 0; i < ui->ncol; i++) {
 		w = ui->colx[i + 1];
 		ui->colx[i] = x;
-		snprintf(buf, sizeof(buf), "%s%s", wqtop_columns[ui->col[i]].title,
-			 ui->col[i] == o->sort ?
-				 ((wqtop_col__ascending(o->sort) != o->reverse) ?
-					  (crt__utf8() ? "\u25b3" : "^") :
-					  (crt__utf8() ? "\u25bd" : "v")) :
+		const char *title = wqtop_columns[ui->col[i]].title;
+		const char *mark = ui->col[i] != o->sort ? "" :
+			(wqtop_col__ascending(o->sort) != o->reverse) ?
+				(crt__utf8() ? "\u25b3" : "^") :
+				(crt__utf8() ? "\u25bd" : "v");
+		/* Pad by cells, not bytes: the sort mark is one cell. */
+		int pad = w - (int)strlen(title) - (mark[0] ? 1 : 0);
+
+		if (pad < 0)
+			pad = 0;
+		if (wqtop_columns[ui->col[i]].fmt == FMT_TEXT)
+			snprintf(buf, sizeof(buf), "%s%s%*s", title, mark, pad,
 				 "");
+		else
+			snprintf(buf, sizeof(buf), "%*s%s%s", pad, "", title,
+				 mark);
 		attrset(ui->col[i] == o->sort ? crt__attr(CRT_COLHDR_SORT) :
 						crt__attr(CRT_COLHDR));
-		if (wqtop_columns[ui->col[i]].fmt == FMT_TEXT)
-			mvprintw(ui->hdr_y, x, "%-*s", w, buf);
-		else
-			mvprintw(ui->hdr_y, x, "%*s", w, buf);
+		mvaddstr(ui->hdr_y, x, buf);
 		x += w + 1;
 	}
 	ui->colx[ui->ncol] = x;
@@ -395,9 +402,23 @@ static void draw_hist(int y, int x, int w, int h, const char *title,
 		put(y + 1, x + 1, crt__attr(CRT_DIM), "(no items)");
 		return;
 	}
-	/* Too many slots for the room: keep the upper end, the tail. */
-	if (hi - lo + 1 > h - 1)
-		lo = hi - (h - 2);
+	/* Too many slots for the room: show the window holding the most
+	 * items (the max is on the line above anyway). */
+	if (hi - lo + 1 > h - 1) {
+		uint64_t best = 0, sum;
+		int start, bs = lo;
+
+		for (start = lo; start + (h - 2) <= hi; start++) {
+			for (sum = 0, s = start; s <= start + (h - 2); s++)
+				sum += hist->slot[s];
+			if (sum > best) {
+				best = sum;
+				bs = start;
+			}
+		}
+		lo = bs;
+		hi = bs + (h - 2);
+	}
 	for (s = lo; s <= hi; s++) {
 		int yy = y + 1 + (s - lo);
 

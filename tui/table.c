@@ -783,6 +783,8 @@ static int cmp_rows(const void *a, const void *b)
 
 	if (col_text(c)) {
 		r = strcasecmp(row_text(x, c), row_text(y, c));
+	} else if (c == COL_POOL && x->src != y->src) {
+		r = x->src - y->src;	/* each source's pools together */
 	} else {
 		double u = x->v[c], v = y->v[c];
 
