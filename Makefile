@@ -115,6 +115,7 @@ $(WQMOND): $(DAEMON_OBJS) $(LIB)
 all: $(PROGRAMS)
 
 -include refwq/refwq.mk
+include tui/tui.mk
 include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# wqtop attached to a daemon: its HTTP client against a scripted server
+# (exact numbers; Content-Length and chunked replies; TCP and a unix
+# socket; errors), then against a real wqmond when the tree has one.
+set -u
+. "$(dirname "$0")/tap.bash"
+need_root
+T="$B/wqtop"
+GEN="$B/tests/gen/aiogen"
+[ -x "$T" ] || bail "$T is not built"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# A wqmon-json document with known counters: one series, 100 items and
+# a latency slot per "second"; the server scales it by the request count,
+# so every interval holds exactly 100 items.
+cat >"$tmp/server.py" <<'PY'
+import json, os, socket, socketserver, sys, threading
+mode, addr = sys.argv[1], sys.argv[2]
+hist = [0] * 36
+hist[13] = 100          # 8.19..16.4 us
+doc = {"format": "wqmon-json", "version": 1, "source": "kernel",
+       "kernel": "test", "mono_ns": 0, "real_ns": 0, "interval_ns": 0,
+       "counters": {}, "pools": [{"id": 4, "cpu": 1, "nice": 0, "flags": 0,
+       "workers": 3, "idle": 2, "running": 1, "pending": 2,
+       "oldest_pending_ns": 5000000000, "cpu_ns": 0}],
+       "series": [{"pool_id": 4, "workqueue": "fixture_wq",
+       "function": "fixture_fn", "queued": 0, "activated": 0, "started": 0,
+       "completed": 0, "cancelled": 0}]}
+n = [0]
+def body():
+    n[0] += 1
+    i = n[0]
+    d = json.loads(json.dumps(doc))
+    d["mono_ns"] = i * 1000000000
+    d["pools"][0]["cpu_ns"] = i * 250000000      # 25 % of a CPU
+    s = d["series"][0]
+    for k in ("queued", "activated", "started", "completed"):
+        s[k] = 100 * i
+    s["started"] -= 2       # the 2 pending items of pool 4
+    s["completed"] -= 2
+    s["hist"] = {"lat": {"sum_ns": 1200000 * i, "max_ns": 16000,
+                         "slots": [v * i for v in hist]},
+                 "run": {"sum_ns": 100000 * i, "max_ns": 2000,
+                         "slots": [v * i if j == 10 else 0 for j, v in enumerate([100] * 36)]}}
+    return json.dumps({"format": "wqmon-snapshot", "version": 1,
+                       "snapshots": [d]}).encode()
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline().decode()
+        while self.rfile.readline() not in (b"\r\n", b""):
+            pass
+        if not line.startswith("GET /api/v1/snapshot "):
+            self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
+            return
+        b = body()
+        if mode == "unix":   # chunked, in pieces
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for k in range(0, len(b), 700):
+                c = b[k:k + 700]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(c), c))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
+if mode == "unix":
+    if os.path.exists(addr):
+        os.unlink(addr)
+    srv = socketserver.ThreadingUnixStreamServer(addr, H)
+else:
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", int(addr)), H)
+print("ready", flush=True)
+srv.serve_forever()
+PY
+port=$((20000 + $$ % 20000))
+python3 "$tmp/server.py" tcp $port >"$tmp/tcp.log" 2>&1 &
+pids+=($!)
+python3 "$tmp/server.py" unix "$tmp/fix.sock" >"$tmp/unix.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	grep -q ready "$tmp/tcp.log" && grep -q ready "$tmp/unix.log" && break
+	sleep 0.1
+done
+
+for src in "http://127.0.0.1:$port" "unix:$tmp/fix.sock"; do
+	"$T" -b -n 2 -d 0.2 --source "$src" -w 120 >"$tmp/out" 2>"$tmp/err"
+	ok $? "$src: -b -n 2 exits 0 ($(head -c 150 "$tmp/err"))"
+	awk '$1 == "fixture_fn" && $2 == "fixture_wq" && $3 == 4 { print $4 }' "$tmp/out" | tail -1 >"$tmp/rate"
+	# 100 items per fixture second, however fast wqtop polls
+	is "$(cat "$tmp/rate")" 100 "$src: fixture_fn at exactly 100 items/s"
+	grep -q 'Stalls: 1' "$tmp/out"
+	ok $? "$src: the pool pending for 5 s counts as a stall"
+	grep -q 'kworker CPU: 25.0%' "$tmp/out"
+	ok $? "$src: kworker CPU from the pool's cpu_ns (25%)"
+done
+"$T" -b -n 1 -d 0.2 --source "unix:$tmp/fix.sock" --view stalls -w 120 >"$tmp/out" 2>&1
+grep -qE '^stall +4 +2 +5\.00s .*fixture_fn' "$tmp/out"
+ok $? "stalls view names the pool, its age and its function"
+
+# Errors: one line, exit 1.
+"$T" -b -n 1 --source "unix:$tmp/nothing.sock" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'is wqmond running' "$tmp/err"
+ok $? "no daemon at a socket: exit 1, one line ($(cat "$tmp/err"))"
+"$T" -b -n 1 --source "ftp://x" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "bad --source" "$tmp/err"
+ok $? "a source of no known form is refused ($(cat "$tmp/err"))"
+
+# --- a real wqmond, when this tree has one ---
+if [ -e daemon/wqmond.c ]; then
+	D="$B/wqmond"
+	[ -x "$D" ] || bail "daemon/ is in the tree but $D is not built"
+	dport=$((port + 1))
+	"$D" -l "127.0.0.1:$dport" -s "$tmp/d.sock" >"$tmp/d.log" 2>&1 &
+	pids+=($!)
+	"$GEN" -d 30 -b 16 >/dev/null &
+	pids+=($!)
+	for _ in $(seq 50); do [ -S "$tmp/d.sock" ] && break; sleep 0.1; done
+	sleep 1
+	"$T" -b -n 2 --source "unix:$tmp/d.sock" -w 120 >"$tmp/out" 2>"$tmp/err"
+	ok $? "wqmond over its unix socket: exit 0 ($(head -c 150 "$tmp/err"))"
+	awk '$1 == "aio_fsync_work" && $4 + 0 > 1000 { f = 1 } END { exit !f }' "$tmp/out"
+	ok $? "wqmond: aio_fsync_work over 1000 items/s"
+	"$T" -b -n 1 --source "http://127.0.0.1:$dport" --view pools -w 120 >"$tmp/out" 2>"$tmp/err"
+	ok $? "wqmond over HTTP: exit 0"
+	grep -qE '^ +POOL +CPU' "$tmp/out"
+	ok $? "wqmond over HTTP: pools view"
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$T" -b -n 1 --source "http://127.0.0.1:$dport" >"$tmp/out" 2>"$tmp/err"
+	ok $? "attaching needs no root ($(head -c 150 "$tmp/err"))"
+fi
+finish

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# wqtop, the terminal dashboard.  Included by the top-level Makefile after
+# refwq/refwq.mk (it reads refwq instances through refwq's shm reader).
+#   make wqtop        build/wqtop
+#   make wqtop-asan   build/wqtop-asan: wqtop and lib/ under ASan+UBSan
+WQTOP := $(OUTPUT)/wqtop
+WQTOP_ASAN := $(OUTPUT)/wqtop-asan
+WQTOP_SRCS := $(wildcard tui/*.c)
+WQTOP_HDRS := $(wildcard tui/*.h) $(wildcard lib/*.h) refwq/export/refwq_shm.h
+WQTOP_OBJS := $(patsubst tui/%.c,$(OUTPUT)/tui/%.o,$(WQTOP_SRCS))
+WQTOP_CFLAGS = $(ALL_CFLAGS) -Itui -Irefwq/export
+LIBS_CURSES := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+# refwq's shm reader, and what it links against: the export bridge and core.
+WQTOP_REFWQ := $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A)
+WQTOP_LIBS = $(LIBS_BPF) $(LIBS_JSON) $(LIBS_CURSES) -lm -lpthread -ldl
+
+$(OUTPUT)/tui/%.o: tui/%.c $(WQTOP_HDRS) $(BPF_SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(WQTOP_CFLAGS) -c $< -o $@
+
+$(WQTOP): $(WQTOP_OBJS) $(LIB) $(WQTOP_REFWQ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(WQTOP_OBJS) $(REFWQ_EXPORT_OBJ) $(LIB) \
+		$(REFWQ_LIB_A) $(WQTOP_LIBS)
+
+# The sanitizer build: wqtop and lib/ instrumented (lib/ is where the
+# snapshots it walks come from); refwq's reader stays as built.
+WQTOP_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+WQTOP_ASAN_OBJS := $(patsubst tui/%.c,$(OUTPUT)/asan/tui/%.o,$(WQTOP_SRCS)) \
+	$(patsubst lib/%.c,$(OUTPUT)/asan/lib/%.o,$(LIB_SRCS))
+
+$(OUTPUT)/asan/tui/%.o: tui/%.c $(WQTOP_HDRS) $(BPF_SKEL)
+	$(call msg,ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(WQTOP_CFLAGS) $(WQTOP_SAN) -c $< -o $@
+
+$(OUTPUT)/asan/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/wqmon.h $(BPF_SKEL)
+	$(call msg,ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(WQTOP_SAN) -c $< -o $@
+
+$(WQTOP_ASAN): $(WQTOP_ASAN_OBJS) $(WQTOP_REFWQ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(WQTOP_SAN) -o $@ $(filter $(OUTPUT)/asan/tui/%,$^) \
+		$(REFWQ_EXPORT_OBJ) $(filter $(OUTPUT)/asan/lib/%,$^) \
+		$(REFWQ_LIB_A) $(WQTOP_LIBS)
+
+.PHONY: wqtop wqtop-asan
+wqtop: $(WQTOP)
+wqtop-asan: $(WQTOP_ASAN)
+all: $(WQTOP)
+PROGRAMS += $(WQTOP)
+# The integration test (tests/integration/wqtop.sh) runs the ASan build.
+test-build: $(WQTOP_ASAN)

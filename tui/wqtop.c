@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqtop: htop for workqueues.  Options, the one event loop, and the keys;
+ * the screens are in screen.c, the numbers in table.c, the terminal in
+ * crt.c, the data sources in source.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <ncurses.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crt.h"
+#include "log.h"
+#include "source.h"
+#include "ui.h"
+
+/* Exit codes, as wqctl's: 0 ok, 1 runtime failure, 2 usage error. */
+#define EXIT_USAGE 2
+#define KEY_ESC 27
+
+struct opts {
+	double delay_s;
+	long iterations;	/* 0: until quit */
+	bool batch;
+	const char *source;
+	enum wqtop_view_id view;
+	int sort;		/* -1: the view's default */
+	bool reverse;
+	bool tree;
+	const char *filter;
+	bool color;
+	bool mouse;
+	bool ascii;
+	bool queuers;
+	int width;		/* batch: line width; 0: the terminal's */
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: wqtop [OPTIONS]\n"
+"\n"
+"htop for workqueues: which work function is eating the kworkers, which\n"
+"pool is backed up, how long work waits, and whether anything is stalled.\n"
+"\n"
+"Options:\n"
+"  -d, --delay SECONDS     between refreshes (default 1; decimals ok,\n"
+"                          0.1 to 3600)\n"
+"  -n, --iterations N      exit after N refreshes (default: until q)\n"
+"  -b, --batch             print text frames, like top -b (no curses)\n"
+"      --source SOURCE     where the numbers come from (default auto):\n"
+"                            auto     wqmond's socket if it answers, else\n"
+"                                     local (needs root)\n"
+"                            local    in-process: kernel probes (root) and\n"
+"                                     running refwq instances\n"
+"                            refwq[:NAME]  refwq instances only, no root\n"
+"                            daemon   wqmond at " WQTOP_DAEMON_SOCKET "\n"
+"                            unix:/path, http://host:port   a wqmond\n"
+"      --view VIEW         start in pools, workqueues, functions,\n"
+"                          kworkers or stalls (default functions)\n"
+"  -s, --sort COLUMN       sort by COLUMN (rate, lat_p99, cpu_pct, pending,\n"
+"                          oldest, ... see the help screen, key h)\n"
+"  -r, --reverse           reverse the order\n"
+"  -t, --tree              group functions under their workqueue\n"
+"  -f, --filter TEXT       show rows whose names contain TEXT\n"
+"  -T, --threshold NAME=WARN[:CRIT]  colour thresholds (repeatable):\n"
+"                          lat=1ms:10ms  run=10ms:100ms  cpu=50:90\n"
+"                          pending=100ms:1s (crit: a stall)  stall=1s\n"
+"  -w, --width COLS        batch line width (default: the terminal's, or\n"
+"                          160)\n"
+"      --no-color          no colours (also NO_COLOR=1 or a mono terminal)\n"
+"      --no-mouse          leave the mouse to the terminal\n"
+"      --ascii             ASCII bars and lines even on UTF-8\n"
+"      --no-queuers        local: do not track which tasks queue work\n"
+"  -v, --verbose           debug messages, including libbpf's\n"
+"  -h, --help              this help\n"
+"  -V, --version           version\n"
+"\n"
+"Keys: h help, 1-5 views, Enter drill down, < > F6 sort, r reverse,\n"
+"/ filter, t tree, space pause, + - delay, q quit.\n"
+"\n"
+"Examples:\n"
+"  sudo wqtop                          live, in-process (or via wqmond)\n"
+"  wqtop --source daemon               attach to the local wqmond\n"
+"  wqtop --source http://db1:9464      a wqmond on another machine\n"
+"  wqtop --source refwq:demo           a refwq-demo, without root\n"
+"  sudo wqtop -b -n 2 -d 2 --view pools   two text frames, 2 s apart\n"
+"  sudo wqtop -T lat=500us:5ms -s lat_p99\n"
+"\n"
+"Exit status: 0 ok, 1 runtime failure (no source, lost terminal), 2 usage\n"
+"error.  See wqtop(8) and docs/WQTOP.md.\n");
+}
+
+static int parse_args(int argc, char **argv, struct opts *o,
+		      struct wqtop_thresholds *thr)
+{
+	enum { OPT_SOURCE = 256, OPT_VIEW, OPT_NO_COLOR, OPT_NO_MOUSE,
+	       OPT_ASCII, OPT_NO_QUEUERS };
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "view", required_argument, NULL, OPT_VIEW },
+		{ "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "tree", no_argument, NULL, 't' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "no-queuers", no_argument, NULL, OPT_NO_QUEUERS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	char *end;
+	long l;
+	int ch, v;
+
+	while ((ch = getopt_long(argc, argv, "d:n:bs:rtf:T:w:vhV", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			errno = 0;
+			o->delay_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(o->delay_s >= 0.1 && o->delay_s <= 3600)) {
+				pr_err("bad --delay '%s': give seconds between "
+				       "0.1 and 3600, e.g. -d 2 or -d 0.5\n",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'n':
+			errno = 0;
+			l = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || l < 0) {
+				pr_err("bad --iterations '%s': give a whole "
+				       "number >= 0 (0 = until q)\n", optarg);
+				return -EINVAL;
+			}
+			o->iterations = l;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case OPT_SOURCE:
+			o->source = optarg;
+			break;
+		case OPT_VIEW:
+			v = wqtop_view__from_name(optarg);
+			if (v < 0) {
+				pr_err("unknown view '%s': give pools, "
+				       "workqueues, functions, kworkers or "
+				       "stalls\n", optarg);
+				return -EINVAL;
+			}
+			o->view = v;
+			break;
+		case 's':
+			v = wqtop_col__from_name(optarg);
+			if (v < 0) {
+				pr_err("unknown sort column '%s': see wqtop "
+				       "--help or the help screen (h)\n",
+				       optarg);
+				return -EINVAL;
+			}
+			o->sort = v;
+			break;
+		case 'r':
+			o->reverse = true;
+			break;
+		case 't':
+			o->tree = true;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'T':
+			if (wqtop_thresholds__parse(thr, optarg)) {
+				pr_err("bad --threshold '%s': give NAME=WARN"
+				       "[:CRIT], NAME one of lat, run, pending,"
+				       " stall, cpu, times with a unit (ns, us,"
+				       " ms, s), e.g. -T lat=1ms:10ms\n",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'w':
+			errno = 0;
+			l = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || l < 40 ||
+			    l > 1000) {
+				pr_err("bad --width '%s': give columns between "
+				       "40 and 1000\n", optarg);
+				return -EINVAL;
+			}
+			o->width = (int)l;
+			break;
+		case OPT_NO_COLOR:
+			o->color = false;
+			break;
+		case OPT_NO_MOUSE:
+			o->mouse = false;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_NO_QUEUERS:
+			o->queuers = false;
+			break;
+		case 'v':
+			wq_log__set_level(WQ_LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("wqtop %s\n", WQMON_VERSION);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'wqtop --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s'; try 'wqtop --help'\n",
+		       argv[optind]);
+		return -EINVAL;
+	}
+	if (o->sort >= 0 && !wqtop_view__has_col(o->view, o->sort)) {
+		pr_err("the %s view has no column '%s'; see the help screen "
+		       "(h) for its columns\n", wqtop_views[o->view].name,
+		       wqtop_columns[o->sort].name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- batch mode ---- */
+
+static int run_batch(const struct opts *o, struct ui *ui,
+		     struct wqtop_source *src, struct wqtop_data *d)
+{
+	struct winsize ws;
+	int cols = o->width, err = 0;
+	unsigned long shown = 0, last = d->refreshes;
+
+	if (!cols)
+		cols = !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col ?
+			       ws.ws_col : 160;
+	while (!stop && (!o->iterations || shown < (unsigned long)o->iterations)) {
+		sleep_s(o->delay_s);
+		if (stop)
+			break;
+		err = wqtop_source__poll(src, d);
+		if (err) {
+			pr_err("%s\n", wqtop_source__error(src));
+			if (strstr(wqtop_source__name(src), ":"))
+				continue;	/* a daemon may come back */
+			return 1;
+		}
+		if (d->refreshes == last)
+			continue;	/* nothing new (a slower daemon) */
+		last = d->refreshes;
+		err = wqtop_batch__frame(stdout, d, ui->view,
+					 &ui->topt[ui->view], ui->source,
+					 o->delay_s, cols);
+		if (err == -EPIPE)
+			return 0;	/* `wqtop -b | head` */
+		if (err)
+			return 1;
+		shown++;
+	}
+	return 0;
+}
+
+/* ---- interactive ---- */
+
+static void row_key(const struct wqtop_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d/%d/%d/%s/%s/%.0f/%s", r->src, r->group,
+		 r->pool_id, r->wq, r->func, r->v[COL_TID],
+		 isnan(r->v[COL_TID]) ? r->extra : "");
+}
+
+/* Rebuild the rows, keeping the selection on the same row. */
+static void rebuild(struct ui *ui, const struct wqtop_data *d)
+{
+	char key[sizeof(ui->sel_key)];
+	size_t i;
+
+	if (ui->sel < ui->rows.nr)
+		row_key(&ui->rows.row[ui->sel], ui->sel_key,
+			sizeof(ui->sel_key));
+	ui->topt[ui->view].filter = ui->filter;
+	if (wqtop_table__build(d, ui->view, &ui->topt[ui->view], &ui->rows))
+		ui->rows.nr = 0;
+	for (i = 0; i < ui->rows.nr; i++) {
+		row_key(&ui->rows.row[i], key, sizeof(key));
+		if (!strcmp(key, ui->sel_key)) {
+			ui->sel = i;
+			return;
+		}
+	}
+}
+
+static void set_view(struct ui *ui, enum wqtop_view_id v)
+{
+	ui->view = v;
+	ui->sel = ui->top = 0;
+	ui->sel_key[0] = '\0';
+}
+
+static void move_sel(struct ui *ui, long delta)
+{
+	long s = (long)ui->sel + delta;
+
+	if (s >= (long)ui->rows.nr)
+		s = (long)ui->rows.nr - 1;
+	if (s < 0)
+		s = 0;
+	ui->sel = (size_t)s;
+	ui->sel_key[0] = '\0';
+}
+
+/* Sort by the view's column left (-1) or right (+1) of the current one. */
+static void sort_step(struct ui *ui, int dir)
+{
+	const struct wqtop_view *v = &wqtop_views[ui->view];
+	struct wqtop_table_opts *t = &ui->topt[ui->view];
+	int i;
+
+	for (i = 0; i < v->nr_cols; i++)
+		if (v->cols[i].col == t->sort)
+			break;
+	i = (i + dir + v->nr_cols) % v->nr_cols;
+	t->sort = v->cols[i].col;
+	t->reverse = false;	/* a new column starts in its natural order */
+}
+
+static void sort_by(struct ui *ui, enum wqtop_col c)
+{
+	struct wqtop_table_opts *t = &ui->topt[ui->view];
+
+	if (t->sort == c)
+		t->reverse = !t->reverse;
+	else {
+		t->sort = c;
+		t->reverse = false;
+	}
+}
+
+static void change_delay(struct ui *ui, double factor)
+{
+	ui->delay_s *= factor;
+	/* Round to tenths so + then - comes back to the same value. */
+	ui->delay_s = round(ui->delay_s * 10) / 10;
+	if (ui->delay_s < 0.1)
+		ui->delay_s = 0.1;
+	if (ui->delay_s > 3600)
+		ui->delay_s = 3600;
+}
+
+static void open_detail(struct ui *ui)
+{
+	if (ui->sel >= ui->rows.nr || !wqtop_views[ui->view].drill)
+		return;
+	ui->detail = ui->rows.row[ui->sel];
+	ui->mode = MODE_DETAIL;
+}
+
+static void on_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	int i;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		move_sel(ui, -3);
+		return;
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		move_sel(ui, 3);
+		return;
+	}
+	if (ev.y == LINES - 1 && ui->mode == MODE_TABLE) {
+		ungetch(KEY_F(screen__fkey_at(ev.x)));
+		return;
+	}
+	if (ui->mode != MODE_TABLE)
+		return;
+	if (ev.y == 3) {
+		int x = 0, v;
+		char buf[64];
+
+		for (v = 0; v < VIEW_NR; v++) {
+			snprintf(buf, sizeof(buf), " %s %s ",
+				 wqtop_views[v].key_help, wqtop_views[v].name);
+			if (ev.x >= x && ev.x < x + (int)strlen(buf) + 1) {
+				set_view(ui, v);
+				return;
+			}
+			x += strlen(buf) + 1;
+		}
+		return;
+	}
+	if (ev.y == ui->hdr_y) {
+		for (i = 0; i < ui->ncol; i++)
+			if (ev.x >= ui->colx[i] && ev.x < ui->colx[i + 1])
+				sort_by(ui, ui->col[i]);
+		return;
+	}
+	if (ev.y >= ui->table_y && ev.y < ui->table_y + ui->table_h &&
+	    ui->top + (ev.y - ui->table_y) < ui->rows.nr) {
+		ui->sel = ui->top + (ev.y - ui->table_y);
+		ui->sel_key[0] = '\0';
+		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+			open_detail(ui);
+	}
+}
+
+/* Edit the input line; Return: 1 when done (Enter), -1 cancelled. */
+static int edit_line(struct ui *ui, int ch)
+{
+	size_t n = strlen(ui->input);
+
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		return 1;
+	if (ch == KEY_ESC)
+		return -1;
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (n)
+			ui->input[n - 1] = '\0';
+	} else if (ch >= 32 && ch < 127 && n + 1 < sizeof(ui->input)) {
+		ui->input[n] = (char)ch;
+		ui->input[n + 1] = '\0';
+	}
+	return 0;
+}
+
+/* Return: false to quit. */
+static bool on_key(struct ui *ui, int ch)
+{
+	struct wqtop_table_opts *t = &ui->topt[ui->view];
+	int r;
+
+	if (ch == KEY_RESIZE) {
+		clear();
+		return true;
+	}
+	if (ch == KEY_MOUSE) {
+		on_mouse(ui);
+		return true;
+	}
+	switch (ui->mode) {
+	case MODE_HELP:
+		if (ch == 'q')
+			return false;
+		ui->mode = MODE_TABLE;
+		return true;
+	case MODE_DETAIL:
+		if (ch == 'q' || ch == KEY_F(10))
+			return false;
+		if (ch == KEY_DOWN || ch == KEY_UP) {
+			move_sel(ui, ch == KEY_DOWN ? 1 : -1);
+			open_detail(ui);
+			return true;
+		}
+		ui->mode = MODE_TABLE;
+		return true;
+	case MODE_SORT: {
+		const struct wqtop_view *v = &wqtop_views[ui->view];
+
+		if (ch == KEY_UP && ui->sort_sel > 0)
+			ui->sort_sel--;
+		else if (ch == KEY_DOWN && ui->sort_sel < v->nr_cols - 1)
+			ui->sort_sel++;
+		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			if (t->sort != v->cols[ui->sort_sel].col)
+				t->reverse = false;
+			t->sort = v->cols[ui->sort_sel].col;
+			ui->mode = MODE_TABLE;
+		} else if (ch == KEY_ESC || ch == 'q' || ch == KEY_F(6))
+			ui->mode = MODE_TABLE;
+		return true;
+	}
+	case MODE_FILTER:
+		r = edit_line(ui, ch);
+		/* Filter as you type, like htop. */
+		snprintf(ui->filter, sizeof(ui->filter), "%s",
+			 r < 0 ? "" : ui->input);
+		if (r)
+			ui->mode = MODE_TABLE;
+		ui->sel = ui->top = 0;
+		return true;
+	case MODE_DELAY:
+		r = edit_line(ui, ch);
+		if (r > 0) {
+			double v = atof(ui->input);
+
+			if (v >= 0.1 && v <= 3600)
+				ui->delay_s = v;
+		}
+		if (r)
+			ui->mode = MODE_TABLE;
+		return true;
+	case MODE_TABLE:
+		break;
+	}
+	switch (ch) {
+	case 'q':
+	case KEY_F(10):
+		return false;
+	case 'h':
+	case '?':
+	case KEY_F(1):
+		ui->mode = MODE_HELP;
+		break;
+	case '1': case '2': case '3': case '4': case '5':
+		set_view(ui, ch - '1');
+		break;
+	case '\t':
+	case KEY_F(2):
+		set_view(ui, (ui->view + 1) % VIEW_NR);
+		break;
+	case KEY_BTAB:
+		set_view(ui, (ui->view + VIEW_NR - 1) % VIEW_NR);
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+	case KEY_F(3):
+		open_detail(ui);
+		break;
+	case '/':
+	case '\\':
+	case KEY_F(4):
+		ui->mode = MODE_FILTER;
+		snprintf(ui->input, sizeof(ui->input), "%s", ui->filter);
+		break;
+	case KEY_ESC:
+		ui->filter[0] = '\0';
+		break;
+	case 't':
+	case KEY_F(5):
+		if (!wqtop_views[ui->view].tree) {
+			set_view(ui, VIEW_FUNCTIONS);
+			ui->topt[ui->view].tree = true;
+		} else {
+			t->tree = !t->tree;
+		}
+		break;
+	case 's':
+	case KEY_F(6): {
+		const struct wqtop_view *v = &wqtop_views[ui->view];
+
+		ui->mode = MODE_SORT;
+		for (ui->sort_sel = 0; ui->sort_sel < v->nr_cols - 1 &&
+		     v->cols[ui->sort_sel].col != t->sort; ui->sort_sel++)
+			;
+		break;
+	}
+	case '<':
+	case ',':
+		sort_step(ui, -1);
+		break;
+	case '>':
+	case '.':
+		sort_step(ui, 1);
+		break;
+	case 'r':
+	case 'I':
+		t->reverse = !t->reverse;
+		break;
+	case ' ':
+	case 'z':
+	case KEY_F(9):
+		ui->paused = !ui->paused;
+		break;
+	case '+':
+	case '=':
+	case KEY_F(8):
+		change_delay(ui, 2);
+		break;
+	case '-':
+	case KEY_F(7):
+		change_delay(ui, 0.5);
+		break;
+	case 'd':
+		ui->mode = MODE_DELAY;
+		ui->input[0] = '\0';
+		break;
+	case KEY_UP:
+	case 'k':
+		move_sel(ui, -1);
+		break;
+	case KEY_DOWN:
+	case 'j':
+		move_sel(ui, 1);
+		break;
+	case KEY_PPAGE:
+		move_sel(ui, -(ui->table_h > 1 ? ui->table_h - 1 : 1));
+		break;
+	case KEY_NPAGE:
+		move_sel(ui, ui->table_h > 1 ? ui->table_h - 1 : 1);
+		break;
+	case KEY_HOME:
+		move_sel(ui, -(long)ui->rows.nr);
+		break;
+	case KEY_END:
+		move_sel(ui, (long)ui->rows.nr);
+		break;
+	case CTRL('l'):
+		clear();
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+static int run_tui(const struct opts *o, struct ui *ui,
+		   struct wqtop_source *src, struct wqtop_data *d)
+{
+	double next = now_s() + ui->delay_s, left;
+	int ch;
+
+	for (;;) {
+		rebuild(ui, d);
+		ui->error = wqtop_source__error(src);
+		screen__draw(ui, d);
+		if (stop)
+			return 0;
+		if (o->iterations && d->refreshes >= (unsigned long)o->iterations)
+			return 0;
+		left = next - now_s();
+		timeout(left > 0 ? (int)(left * 1000) + 1 : 0);
+		ch = getch();
+		if (ch != ERR) {
+			if (!on_key(ui, ch))
+				return 0;
+			if (now_s() < next)
+				continue;
+		}
+		if (now_s() < next)
+			continue;
+		next = now_s() + ui->delay_s;
+		if (ui->paused)
+			continue;
+		/* A failed poll keeps the last numbers; the footer says why. */
+		wqtop_source__poll(src, d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.delay_s = 1.0,
+		.source = "auto",
+		.view = VIEW_FUNCTIONS,
+		.sort = -1,
+		.color = true,
+		.mouse = true,
+		.queuers = true,
+	};
+	struct wqtop_source_opts so = { 0 };
+	struct wqtop_data d = { 0 };
+	struct wqtop_source *src = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct crt_opts co;
+	struct ui ui;
+	const char *nc = getenv("NO_COLOR");
+	int v, rc = 1;
+
+	wq_log__set_prog("wqtop");
+	wqtop_thresholds__default(&d.thr);
+	if (parse_args(argc, argv, &o, &d.thr))
+		return EXIT_USAGE;
+	if (nc && *nc)
+		o.color = false;
+	d.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (d.ncpus < 1)
+		d.ncpus = 1;
+
+	memset(&ui, 0, sizeof(ui));
+	for (v = 0; v < VIEW_NR; v++) {
+		ui.topt[v].sort = wqtop_views[v].sort;
+		ui.topt[v].tree = o.tree;
+	}
+	if (o.sort >= 0)
+		ui.topt[o.view].sort = o.sort;
+	ui.topt[o.view].reverse = o.reverse;
+	if (o.filter)
+		snprintf(ui.filter, sizeof(ui.filter), "%s", o.filter);
+	ui.view = o.view;
+	ui.delay_s = o.delay_s;
+	ui.error = "";
+	ui.topt[ui.view].filter = ui.filter;
+	for (v = 0; v < VIEW_NR; v++)
+		ui.topt[v].filter = ui.filter;
+
+	so.track_queuers = o.queuers;
+	if (wqtop_source__open(&src, o.source, &so))
+		return 1;
+	ui.source = wqtop_source__name(src);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* The baseline: rates need two snapshots. */
+	if (wqtop_source__poll(src, &d)) {
+		pr_err("%s\n", wqtop_source__error(src));
+		goto out;
+	}
+
+	co.color = o.color;
+	co.mouse = o.mouse;
+	co.ascii = o.ascii;
+	if (!o.batch && !isatty(STDOUT_FILENO)) {
+		pr_err("standard output is not a terminal: use -b for text "
+		       "frames\n");
+		goto out;
+	}
+	if (!o.batch && crt__init(&co)) {
+		pr_err("terminal '%s' cannot be driven: printing text frames "
+		       "as with -b\n", getenv("TERM") ? getenv("TERM") : "");
+		o.batch = true;
+	}
+	if (o.batch) {
+		extern bool wqtop_utf8;
+
+		wqtop_utf8 = false;
+		rc = run_batch(&o, &ui, src, &d);
+	} else {
+		atexit(crt__done);
+		rc = run_tui(&o, &ui, src, &d);
+		crt__done();
+	}
+out:
+	wqtop_rows__free(&ui.rows);
+	wqtop_data__free(&d);
+	wqtop_source__close(src);
+	return rc;
+}
