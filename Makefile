@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # wqmon build.  `make` builds everything into $(OUTPUT); `make V=1` shows commands.
-#   make run      build, then run the main job (wqctl show on the live kernel)
+#   make run      build, check the machine, run wqmond in the foreground
 #   make test     install deps, build, run every test; ends in "N passed, N failed"
 #   make bench    probe cost benchmark (docs/BENCHMARKS.md)
 #   make install  PREFIX=/usr/local DESTDIR=
@@ -124,7 +124,8 @@ deps:
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(WQCTL) check && $(WQCTL) show -i 2
+	$(Q)$(WQCTL) check
+	$(Q)$(WQMOND)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all test-build
@@ -133,11 +134,15 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all test-build
 	$(Q)./tests/bench/probe_cost.sh $(OUTPUT)
+	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)
+	$(Q)$(OUTPUT)/tests/bench/render_cost
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

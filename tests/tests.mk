@@ -52,3 +52,10 @@ $(OUTPUT)/tests/bin/unit_wqmond_%: tests/unit/test_wqmond_%.c $(DAEMON_UNIT_OBJS
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -Itests/unit -o $@ $< $(DAEMON_UNIT_OBJS) $(LIB) \
 		$(LIBS_CMOCKA) $(LIBS_BPF) $(LIBS_JSON) $(LIBS_DAEMON) -lm
+
+$(OUTPUT)/tests/bench/render_cost: tests/bench/render_cost.c $(LIB)
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS_BPF) $(LIBS_JSON) -lm -lpthread
+
+test-build: $(OUTPUT)/tests/bench/render_cost

@@ -8,8 +8,9 @@
  * execute_start and one execute_end.  The completions we reap are an
  * independent count of the items that ran.
  *
- *   aiogen [-n ITEMS | -d SECONDS] [-b BATCH] [-c CPU] [-f FILE]
+ *   aiogen [-n ITEMS | -d SECONDS] [-b BATCH] [-r RATE] [-c CPU] [-f FILE]
  *
+ * -r paces submissions to RATE items/s (default: as fast as it can).
  * Prints one line: "items=N seconds=S rate=R" (R items/s).  Raw syscalls:
  * no libaio dependency.
  */
@@ -39,8 +40,8 @@ static double now_s(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: aiogen [-n ITEMS | -d SECONDS] [-b BATCH 1-%d] [-c CPU] "
-		"[-f FILE]\n", MAX_BATCH);
+		"usage: aiogen [-n ITEMS | -d SECONDS] [-b BATCH 1-%d] [-r RATE] "
+		"[-c CPU] [-f FILE]\n", MAX_BATCH);
 	exit(2);
 }
 
@@ -48,23 +49,25 @@ int main(int argc, char **argv)
 {
 	const char *path = "/dev/shm/wqmon-aiogen";
 	long long items = 0, done = 0;
-	double seconds = 0, t0, t1;
+	double seconds = 0, rate = 0, t0, t1;
 	int batch = 32, cpu = -1, fd, ch;
 	aio_context_t ctx = 0;
 	struct iocb cbs[MAX_BATCH], *ptrs[MAX_BATCH];
 	struct io_event ev[MAX_BATCH];
 
-	while ((ch = getopt(argc, argv, "n:d:b:c:f:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:d:b:r:c:f:")) != -1) {
 		switch (ch) {
 		case 'n': items = atoll(optarg); break;
 		case 'd': seconds = atof(optarg); break;
 		case 'b': batch = atoi(optarg); break;
+		case 'r': rate = atof(optarg); break;
 		case 'c': cpu = atoi(optarg); break;
 		case 'f': path = optarg; break;
 		default: usage();
 		}
 	}
-	if ((items <= 0) == (seconds <= 0) || batch < 1 || batch > MAX_BATCH)
+	if ((items <= 0) == (seconds <= 0) || batch < 1 || batch > MAX_BATCH ||
+	    rate < 0)
 		usage();
 	if (cpu >= 0) {
 		cpu_set_t set;
@@ -126,6 +129,13 @@ int main(int argc, char **argv)
 			got += r;
 		}
 		done += sub;
+		if (rate > 0) {
+			/* Ahead of the pace: sleep until the schedule. */
+			double ahead = done / rate - (now_s() - t0);
+
+			if (ahead > 0)
+				usleep((useconds_t)(ahead * 1e6));
+		}
 	}
 	t1 = now_s();
 	syscall(SYS_io_destroy, ctx);
