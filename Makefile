@@ -40,7 +40,7 @@ ALL_CFLAGS += $(CFLAGS_JSON)
 # Skeletons are intermediate files of a chain rule: keep them, or every
 # make rebuilds them and everything that includes them.
 .SECONDARY:
-.PHONY: all run test bench install clean deps
+.PHONY: all run test bench install clean deps demo
 
 all:
 
@@ -130,6 +130,13 @@ run: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory all test-build
 	$(Q)./tests/run.sh $(OUTPUT)
+
+# The dashboard moving on any machine, root or not: a refwq workload and a
+# daemon that shows it (and the kernel too, as root).
+demo: all
+	$(Q)trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	$(OUTPUT)/refwq-demo -t 0 -q & demo=$$!; \
+	$(WQMOND) -s none $$( [ "$$(id -u)" -eq 0 ] || echo -o kernel.enabled=no )
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all test-build

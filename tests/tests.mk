@@ -59,3 +59,10 @@ $(OUTPUT)/tests/bench/render_cost: tests/bench/render_cost.c $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS_BPF) $(LIBS_JSON) -lm -lpthread
 
 test-build: $(OUTPUT)/tests/bench/render_cost
+
+# A refwq instance with a known workload, for wqmond's exactness test.
+$(OUTPUT)/tests/itest/refwq_known: tests/itest/refwq_known.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
+	$(call msg,ITEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -rdynamic -o $@ $< \
+		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm -lpthread -ldl

@@ -128,6 +128,28 @@ curl -sf "$U/api/v1/sources" | grep -q 'refwq:itest'
 [ $? -ne 0 ]
 ok $? "an instance that exited is gone"
 
+# --- what the daemon shows for a refwq instance is exactly what it did ---
+coproc KNOWN { exec "$B/tests/itest/refwq_known" exact 1000 7; }
+read -r -t 10 line <&"${KNOWN[0]}"
+is "$line" ready "refwq_known did 1000 items and cancelled 7"
+sleep 1.5	# one daemon interval
+curl -sf "$U/api/v1/snapshot" >"$tmp/exact.json"
+python3 - "$tmp/exact.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+src = [s for s in d["snapshots"] if s["source"] == "refwq:exact"]
+assert src, "no refwq:exact source"
+rows = {r["function"]: r for r in src[0]["series"]}
+k = rows["known_fn"]
+assert (k["queued"], k["activated"], k["started"], k["completed"], k["cancelled"]) == (1000, 1000, 1000, 1000, 0), k
+assert k["workqueue"] == "known", k["workqueue"]
+assert k["hist"]["lat"]["count"] == 1000 and k["hist"]["run"]["count"] == 1000
+c = rows["cancelled_fn"]
+assert (c["queued"], c["started"], c["completed"], c["cancelled"]) == (7, 0, 0, 7), c
+PY
+ok $? "the daemon shows exactly 1000 queued/started/completed and 7 cancelled"
+kill $KNOWN_PID; wait $KNOWN_PID 2>/dev/null
+
 # --- reload: a bad file keeps the running configuration ---
 printf '[daemon]\ninterval = oops\n' >"$tmp/run.conf"
 kill -HUP $dpid; sleep 0.5
@@ -148,6 +170,39 @@ is "$?" 0 "SIGTERM: exit status 0"
 dpid=
 [ ! -e "$sock" ]
 ok $? "the local socket is removed"
+
+# --- without root: the kernel source fails and says why, refwq goes on ---
+port2=$(free_port)
+U2="http://127.0.0.1:$port2"
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$D" -l "127.0.0.1:$port2" -s none -i 0.5 >"$tmp/log2" 2>&1 &
+upid=$!
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$B/refwq-demo" -t 4 -q -n nobody &
+npid=$!
+wait_http "$U2/healthz" 10
+ok $? "an unprivileged daemon serves, with a refwq source up"
+sleep 1.5
+curl -sf "$U2/api/v1/sources" | python3 -c '
+import json, sys
+s = {x["name"]: x for x in json.load(sys.stdin)["sources"]}
+k = s["kernel"]
+assert k["state"] == "failed" and "wqctl check" in k["last_error"], k
+assert s["refwq:nobody"]["state"] == "up", s'
+ok $? "/api/v1/sources: kernel failed with the reason, refwq:nobody up"
+curl -sf "$U2/metrics" | grep -q '^wqmon_source_up{source="kernel"} 0$'
+ok $? "/metrics reports the failed source as down"
+grep -q 'source kernel: .*retrying every 30 s' "$tmp/log2"
+ok $? "the failure is logged once with the retry period"
+kill $upid; wait $upid 2>/dev/null; wait $npid 2>/dev/null
+
+# --- IPv6 ---
+port6=$(free_port)
+"$D" -l "[::1]:$port6" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/log6" 2>&1 &
+p6=$!
+wait_http "http://[::1]:$port6/api/v1/sources" 5
+ok $? "--listen [::1]:PORT serves over IPv6 ($(tail -1 "$tmp/log6"))"
+kill $p6; wait $p6 2>/dev/null
 
 # --- a port in use: one line that says what to do ---
 port=$(free_port)
