@@ -91,7 +91,7 @@ REFWQ_TEST_BINS := $(patsubst refwq/tests/%.c,$(OUTPUT)/tests/bin/%,$(REFWQ_TEST
 REFWQ_TEST_SCRIPTS := $(patsubst refwq/tests/%.sh,$(OUTPUT)/tests/bin/%,$(wildcard refwq/tests/refwq_*.sh))
 TEST_BINS += $(REFWQ_TEST_BINS) $(REFWQ_TEST_SCRIPTS)
 
-$(OUTPUT)/tests/bin/refwq_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_LIB_A)
+$(OUTPUT)/tests/bin/refwq_%: refwq/tests/refwq_%.c refwq/tests/tap.h refwq/tests/works.h $(REFWQ_LIB_A)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Irefwq/include \
@@ -113,13 +113,13 @@ REFWQ_TSAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_tsan_%,$(REFWQ_SAN_NAM
 REFWQ_ASAN_BINS := $(patsubst %,$(OUTPUT)/tests/bin/refwq_asan_%,$(REFWQ_SAN_NAMES))
 TEST_BINS += $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
 
-$(OUTPUT)/tests/bin/refwq_tsan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+$(OUTPUT)/tests/bin/refwq_tsan_%: refwq/tests/refwq_%.c refwq/tests/tap.h refwq/tests/works.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
 	$(call msg,TSAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=thread $(WARN) -std=gnu11 -D_GNU_SOURCE -DREFWQ_DEBUG \
 		$(REFWQ_INC) -Irefwq/tests -o $@ $< $(REFWQ_SAN_SRCS) $(REFWQ_LIBS)
 
-$(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
+$(OUTPUT)/tests/bin/refwq_asan_%: refwq/tests/refwq_%.c refwq/tests/tap.h refwq/tests/works.h $(REFWQ_SAN_SRCS) $(REFWQ_HDRS)
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -4,41 +4,7 @@
 #include <refwq/wqueue.h>
 
 #include "tap.h"
-
-/* An item that announces it started and waits to be released. */
-struct blocker {
-	struct work_struct work;
-	struct completion started;
-	struct completion release;
-	int runs;
-};
-
-static void blocker_fn(struct work_struct *work)
-{
-	struct blocker *b = container_of(work, struct blocker, work);
-
-	inc(&b->runs);
-	complete(&b->started);
-	wait_for_completion(&b->release);
-}
-
-static void blocker_init(struct blocker *b)
-{
-	INIT_WORK(&b->work, blocker_fn);
-	init_completion(&b->started);
-	init_completion(&b->release);
-	b->runs = 0;
-}
-
-struct counted {
-	struct work_struct work;
-	int runs;
-};
-
-static void counted_fn(struct work_struct *work)
-{
-	inc(&container_of(work, struct counted, work)->runs);
-}
+#include "works.h"
 
 /* 1 */
 static void t_queue_idle_pending(void)

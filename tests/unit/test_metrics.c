@@ -26,56 +26,7 @@
 
 /* ---- allocation failure: malloc & co. fail on demand (as test_nomem) --- */
 
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t size);
-void __libc_free(void *p);
-
-static bool armed;
-static long countdown; /* allocations left before the one that fails */
-static long live; /* blocks allocated and not freed while armed */
-
-static bool fail_now(void)
-{
-	return armed && countdown-- == 0;
-}
-
-void *malloc(size_t size)
-{
-	void *p = fail_now() ? NULL : __libc_malloc(size);
-
-	live += p != NULL;
-	if (!p)
-		errno = ENOMEM;
-	return p;
-}
-
-void *calloc(size_t n, size_t size)
-{
-	void *p = fail_now() ? NULL : __libc_calloc(n, size);
-
-	live += p != NULL;
-	if (!p)
-		errno = ENOMEM;
-	return p;
-}
-
-void *realloc(void *old, size_t size)
-{
-	void *p = fail_now() ? NULL : __libc_realloc(old, size);
-
-	if (!p)
-		errno = ENOMEM;
-	else if (!old)
-		live++;
-	return p;
-}
-
-void free(void *p)
-{
-	live -= p != NULL;
-	__libc_free(p);
-}
+#include "failmalloc.h"
 
 /* ---- helpers ---- */
 
