@@ -43,13 +43,32 @@ const char wqd_config_default_text[] =
 	"[refwq]\n"
 	"# Show every running refwq instance (shared memory under /dev/shm)\n"
 	"# as a source refwq:<name>.\n"
-	"enabled = yes\n";
+	"enabled = yes\n"
+	"\n"
+	"[stalls]\n"
+	"# A pool whose oldest pending item waits longer than this, while its\n"
+	"# workers run other work (pending) or none at all (starved).\n"
+	"pending = 5s\n"
+	"starved = 5s\n"
+	"# One work item running longer than this.\n"
+	"running = 10s\n"
+	"# One execution on CPU longer than this (the kernel's own\n"
+	"# CPU-intensive mark is 10ms).\n"
+	"cpu_hog = 100ms\n"
+	"# Intervals without a hogging execution before a cpu_hog resolves.\n"
+	"hog_clear_intervals = 3\n"
+	"# Per workqueue/function thresholds, the last match wins, e.g.\n"
+	"# rule = running events_unbound/* 30s\n"
+	"# rule = pending */flush_to_ldisc 1s\n"
+	"# Read the kernel's own lockup and CPU-hog reports from /dev/kmsg.\n"
+	"kmsg = yes\n";
 
 void wqd_config__defaults(struct wqd_config *c)
 {
 	char err[128];
 
 	memset(c, 0, sizeof(*c));
+	wq_stall_rules__defaults(&c->stalls);
 	/* The embedded text is the single source of the defaults. */
 	if (wqd_config__load_string(c, wqd_config_default_text, "default", err,
 				    sizeof(err)))
@@ -230,21 +249,62 @@ static int set_refwq(struct wqd_config *c, const char *k, const char *v,
 	return 0;
 }
 
+static int set_stalls(struct wqd_config *c, const char *k, const char *v,
+		      char *err, size_t errlen)
+{
+	static const struct {
+		const char *key;
+		enum wq_stall_kind kind;
+	} kinds[] = { { "pending", WQ_STALL_PENDING },
+		      { "starved", WQ_STALL_STARVED },
+		      { "running", WQ_STALL_RUNNING },
+		      { "cpu_hog", WQ_STALL_CPU_HOG } };
+	uint64_t n;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(k, kinds[i].key))
+			continue;
+		if (wq_duration__parse(v, &n) || !n)
+			BAD("%s = '%s' in [stalls]: give a duration, e.g. 5s or "
+			    "250ms", k, v);
+		c->stalls.threshold_ns[kinds[i].kind] = n;
+		return 0;
+	}
+	if (!strcmp(k, "rule"))
+		return wq_stall_rules__add(&c->stalls, v, err, errlen) ? -EINVAL :
+									 0;
+	if (!strcmp(k, "hog_clear_intervals")) {
+		if (parse_size(v, 1, 1000, &n))
+			BAD("hog_clear_intervals = '%s': give 1 to 1000", v);
+		c->stalls.hog_clear_intervals = n;
+		return 0;
+	}
+	if (!strcmp(k, "kmsg")) {
+		if (parse_bool(v, &c->kmsg))
+			BAD("kmsg = '%s' in [stalls]: give yes or no", v);
+		return 0;
+	}
+	BAD("unknown key '%s' in [stalls]; keys: pending, starved, running, "
+	    "cpu_hog, hog_clear_intervals, rule, kmsg", k);
+}
+
 int wqd_config__set(struct wqd_config *c, const char *section,
 		    const char *key, const char *value, char *err,
 		    size_t errlen)
 {
 	if (!section[0])
 		BAD("'%s' is outside a [section]: put it under [daemon], "
-		    "[kernel] or [refwq]", key);
+		    "[kernel], [refwq] or [stalls]", key);
 	if (!strcmp(section, "daemon"))
 		return set_daemon(c, key, value, err, errlen);
 	if (!strcmp(section, "kernel"))
 		return set_kernel(c, key, value, err, errlen);
 	if (!strcmp(section, "refwq"))
 		return set_refwq(c, key, value, err, errlen);
-	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq]",
-	    section);
+	if (!strcmp(section, "stalls"))
+		return set_stalls(c, key, value, err, errlen);
+	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq], "
+	    "[stalls]", section);
 }
 
 struct ini_ctx {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stall.h"
+
 struct wqd_config {
 	/* [daemon] */
 	uint64_t interval_ns;		/* snapshot period */
@@ -28,6 +30,9 @@ struct wqd_config {
 	bool kernel_cpu_time;
 	/* [refwq] */
 	bool refwq;			/* discover refwq instances */
+	/* [stalls] */
+	struct wq_stall_rules stalls;	/* thresholds and rules */
+	bool kmsg;			/* read the kernel's reports */
 };
 
 /* The configuration `wqmond` runs with when no file is given. */

@@ -248,6 +248,75 @@ static void do_sources(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->body);
 }
 
+static struct json_object *stall_json(const struct wq_stall *x)
+{
+	struct json_object *e = json_object_new_object();
+
+	if (!e)
+		return NULL;
+	json_object_object_add(e, "id", json_object_new_uint64(x->id));
+	json_object_object_add(e, "kind",
+			       json_object_new_string(wq_stall_kind__name(x->kind)));
+	json_object_object_add(e, "state", json_object_new_string(
+		x->state == WQ_STALL_FIRING ? "firing" : "resolved"));
+	json_object_object_add(e, "source", json_object_new_string(x->source));
+	json_object_object_add(e, "pool_id", json_object_new_int(x->pool_id));
+	json_object_object_add(e, "cpu", json_object_new_int(x->cpu));
+	json_object_object_add(e, "workqueue",
+			       json_object_new_string(x->workqueue));
+	json_object_object_add(e, "function",
+			       json_object_new_string(x->function));
+	json_object_object_add(e, "worker_tid",
+			       json_object_new_int(x->worker_tid));
+	json_object_object_add(e, "threshold_ns",
+			       json_object_new_uint64(x->threshold_ns));
+	json_object_object_add(e, "age_ns", json_object_new_uint64(x->age_ns));
+	json_object_object_add(e, "since_real_ns",
+			       json_object_new_uint64(x->start_real_ns));
+	json_object_object_add(e, "end_real_ns",
+			       json_object_new_uint64(x->end_real_ns));
+	json_object_object_add(e, "evidence",
+			       json_object_new_string(x->evidence));
+	return e;
+}
+
+static void do_stalls(struct wqd_state *st, struct reply *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *act = json_object_new_array();
+	struct json_object *rec = json_object_new_array();
+	const char *s;
+
+	for (size_t i = 0; act && i < st->nr_active; i++)
+		json_object_array_add(act, stall_json(&st->active[i]));
+	/* Newest first. */
+	for (size_t i = 0; rec && i < st->nr_recent; i++) {
+		size_t k = (st->recent_next + WQD_RECENT_STALLS - 1 - i) %
+			   WQD_RECENT_STALLS;
+
+		json_object_array_add(rec, stall_json(&st->recent[k]));
+	}
+	if (o && act && rec) {
+		json_object_object_add(o, "format",
+				       json_object_new_string("wqmon-stalls"));
+		json_object_object_add(o, "version", json_object_new_int(1));
+		json_object_object_add(o, "active", act);
+		json_object_object_add(o, "recent", rec);
+		act = rec = NULL;
+	}
+	s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
+		NULL;
+	r->body = s ? strdup(s) : NULL;
+	json_object_put(o);
+	json_object_put(act);
+	json_object_put(rec);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = "application/json";
+	r->len = strlen(r->body);
+}
+
 static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		       struct reply *r)
 {
@@ -259,7 +328,10 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		.top_functions = st->cfg.top_functions,
 		.version = WQMON_VERSION,
 		.state = st->metrics,
+		.stalls = st->active,
+		.nr_stalls = st->nr_active,
 	};
+	struct wq_metrics_stall_total totals[WQD_MAX_STALL_TOTALS];
 	struct body b;
 	int err;
 
@@ -274,6 +346,12 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 					x->cur : NULL,
 		};
 	}
+	for (size_t i = 0; i < st->nr_totals; i++)
+		totals[i] = (struct wq_metrics_stall_total){
+			st->totals[i].source, st->totals[i].kind,
+			st->totals[i].count };
+	o.stall_totals = totals;
+	o.nr_stall_totals = st->nr_totals;
 	if (body_open(&b))
 		return error_reply(r, 500, "out of memory", "see the log");
 	err = wq_metrics__render(b.f, ms, st->nr_src, &o);
@@ -374,6 +452,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		do_history(st, c, r);
 	else if (!strcmp(url, "/api/v1/sources"))
 		do_sources(st, r);
+	else if (!strcmp(url, "/api/v1/stalls"))
+		do_stalls(st, r);
 	else if (!strcmp(url, "/workqueues"))
 		do_workqueues(st, r);
 	else if (!strcmp(url, "/healthz"))
@@ -381,7 +461,7 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 	else if (!strncmp(url, "/api/", 5))
 		error_reply(r, 404, "no such endpoint",
 			    "endpoints: /api/v1/snapshot, /api/v1/history, "
-			    "/api/v1/sources (docs/API.md)");
+			    "/api/v1/sources, /api/v1/stalls (docs/API.md)");
 	else
 		do_asset(st, url, r);
 }

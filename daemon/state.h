@@ -15,8 +15,17 @@
 #include "history.h"
 #include "metrics.h"
 #include "source.h"
+#include "stall.h"
 
 #define WQD_MAX_SOURCES 16
+#define WQD_RECENT_STALLS 64
+#define WQD_MAX_STALL_TOTALS 64
+
+struct wqd_stall_total {
+	char source[WQ_SOURCE_LEN];
+	enum wq_stall_kind kind;
+	uint64_t count;
+};
 
 struct wqd_state {
 	pthread_mutex_t lock;
@@ -27,6 +36,16 @@ struct wqd_state {
 	/* Which functions have series of their own in /metrics, so that
 	 * counters stay monotonic when the top N changes: own lock. */
 	struct wq_metrics_state *metrics;
+	/* Stalls: the detector is the collection loop's; what it found is
+	 * shared. */
+	struct wq_stall_detector *detector;
+	struct wq_stall *active;	/* lock */
+	size_t nr_active, cap_active;
+	struct wq_stall recent[WQD_RECENT_STALLS];	/* lock: ring */
+	size_t nr_recent, recent_next;
+	struct wqd_stall_total totals[WQD_MAX_STALL_TOTALS];	/* lock */
+	size_t nr_totals;
+	int kmsg_fd;			/* -1: not reading the kernel's reports */
 	uint64_t started_real_ns;
 	uint64_t started_mono_ns;
 	uint64_t http_requests;		/* lock */

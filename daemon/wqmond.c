@@ -25,6 +25,7 @@
 #include "model.h"
 #include "refwq_reader.h"
 #include "state.h"
+#include "stalls.h"
 
 #define EXIT_USAGE 2
 #define RETRY_START_NS (30ULL * 1000000000ULL)
@@ -256,6 +257,7 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 	} else {
 		s->prev = s->cur;
 		s->cur = fresh;
+		wqd_stalls__check(st, s, json ? s->view : NULL);
 		if (json) {
 			err = wqd_history__push(st->history, fresh->mono_ns,
 						json, strlen(json));
@@ -334,6 +336,7 @@ static void discover_refwq(struct wqd_state *st, uint64_t now)
 			continue;
 		}
 		pr_info("refwq instance %s gone: %s\n", s->name, s->error);
+		wqd_stalls__forget(st, s->name);
 		source_free(s);
 		memmove(s, s + 1, (st->nr_src - i - 1) * sizeof(*s));
 		st->nr_src--;
@@ -393,7 +396,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		pr_warn("no source is enabled: serving an empty view\n");
 	st->history = wqd_history__new(st->cfg.history_bytes);
 	st->metrics = wq_metrics_state__new();
-	if (!st->history || !st->metrics)
+	if (!st->history || !st->metrics || wqd_stalls__init(st))
 		return -ENOMEM;
 	for (size_t i = 0; i < st->nr_src; i++)
 		source_try_start(st, &st->src[i], clock_ns(CLOCK_MONOTONIC));
@@ -419,6 +422,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		}
 		if (st->cfg.refwq)
 			discover_refwq(st, now);
+		wqd_stalls__read_kmsg(st);
 		for (size_t i = 0; i < st->nr_src; i++) {
 			struct wqd_source *s = &st->src[i];
 
@@ -443,6 +447,8 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 		source_free(&st->src[i]);
 	wqd_history__free(st->history);
 	wq_metrics_state__free(st->metrics);
+	if (st->detector)
+		wqd_stalls__exit(st);
 	for (int i = 0; i < cli->nr_sets; i++)
 		for (int j = 0; j < 3; j++)
 			free(cli->sets[i][j]);

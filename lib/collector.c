@@ -508,6 +508,100 @@ static int read_pools(struct wq_collector *c, struct wq_snapshot *s,
 	return 0;
 }
 
+static void slot_names(struct wq_collector *c, uint32_t slot,
+		       struct wq_inflight *r)
+{
+	const struct wqmon_series_key *k;
+
+	if (slot >= WQMON_MAX_SERIES || slot == WQMON_SERIES_OVERFLOW ||
+	    c->skel->bss->series_keys[slot].state != 2) {
+		snprintf(r->workqueue, sizeof(r->workqueue), "?");
+		snprintf(r->function, sizeof(r->function), "?");
+		return;
+	}
+	k = &c->skel->bss->series_keys[slot];
+	snprintf(r->workqueue, sizeof(r->workqueue), "%s",
+		 k->wq_name[0] ? k->wq_name : "?");
+	symbolize(c, k->func, r->function, sizeof(r->function));
+}
+
+/* Work in flight now, from the same tables the probes keep: running items
+ * one per worker, pending items summed per (pool, series). */
+static int read_inflight(struct wq_collector *c, struct wq_snapshot *s,
+			 uint64_t now)
+{
+	const struct wqmon_worker *w = c->skel->bss->workers;
+	const struct wqmon_pending *p = c->skel->bss->pending;
+	struct group {
+		int32_t pool;
+		uint32_t series, count;
+		uint64_t oldest;
+	} *g = NULL;
+	size_t nr = 0, cap = 0;
+	int err = 0;
+
+	for (int i = 0; i < WQMON_MAX_WORKERS; i++) {
+		struct wqmon_worker x = w[i];	/* the probes keep writing */
+		struct wq_inflight *r;
+
+		if (!x.tid || !x.work)
+			continue;
+		r = wq_snapshot__add_inflight(s);
+		if (!r)
+			return -ENOMEM;
+		r->kind = WQ_INFLIGHT_RUNNING;
+		r->pool_id = x.pool_id;
+		r->tid = (int32_t)x.tid;
+		r->count = 1;
+		r->age_ns = now > x.t_start ? now - x.t_start : 0;
+		slot_names(c, x.series, r);
+	}
+	for (int i = 0; i < WQMON_MAX_PENDING; i++) {
+		struct wqmon_pending x = p[i];
+		size_t j;
+
+		if (!x.work || !x.t_queue)
+			continue;
+		for (j = 0; j < nr; j++)
+			if (g[j].pool == x.pool_id && g[j].series == x.series)
+				break;
+		if (j == nr) {
+			if (nr == cap) {
+				size_t ncap = cap ? 2 * cap : 64;
+				struct group *ng = realloc(g, ncap * sizeof(*g));
+
+				if (!ng) {
+					err = -ENOMEM;
+					goto out;
+				}
+				g = ng;
+				cap = ncap;
+			}
+			g[nr++] = (struct group){ x.pool_id, x.series, 0,
+						  x.t_queue };
+		}
+		g[j].count++;
+		if (x.t_queue < g[j].oldest)
+			g[j].oldest = x.t_queue;
+	}
+	for (size_t j = 0; j < nr; j++) {
+		struct wq_inflight *r = wq_snapshot__add_inflight(s);
+
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		r->kind = WQ_INFLIGHT_PENDING;
+		r->pool_id = g[j].pool;
+		r->count = g[j].count;
+		r->age_ns = now > g[j].oldest ? now - g[j].oldest : 0;
+		slot_names(c, g[j].series, r);
+	}
+out:
+	free(g);
+	return err;
+}
+
 static void read_counters(struct wq_collector *c, struct wq_snapshot *s)
 {
 	static const int map[WQ_C_NR] = {
@@ -551,6 +645,8 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	err = read_series(c, s);
 	if (!err)
 		err = read_pools(c, s, now);
+	if (!err)
+		err = read_inflight(c, s, now);
 	if (err)
 		return err;
 	read_counters(c, s);

@@ -998,8 +998,45 @@ static void write_rows(struct out *o, const struct view *v, size_t n)
 static const struct family fam_build = {"wqmon_build", T_INFO, false,
 					"The running wqmon: its version."};
 
+static const struct family fam_stall_active = {
+	"wqmon_stall_active", T_GAUGE, false,
+	"1 for each stall going on now (docs/ALERTS.md): a pool whose oldest "
+	"pending item has not started (pending, starved), an item running too "
+	"long (running), a function hogging a CPU (cpu_hog)."};
+static const struct family fam_stalls = {
+	"wqmon_stalls", T_COUNTER, false, "Stalls started, by kind."};
+
+static void write_stalls(struct out *o, const struct wq_metrics_opts *opts)
+{
+	char src[3 * WQ_SOURCE_LEN + 1], wq[ESC_WQ], fn[ESC_FN];
+	size_t i;
+
+	head(o, &fam_stall_active);
+	for (i = 0; i < opts->nr_stalls; i++) {
+		const struct wq_stall *s = &opts->stalls[i];
+
+		esc_field(src, s->source, sizeof(s->source));
+		esc_field(wq, s->workqueue, sizeof(s->workqueue));
+		esc_field(fn, s->function, sizeof(s->function));
+		start(o, &fam_stall_active, "", src);
+		fprintf(o->f, ",kind=\"%s\",pool=\"%d\",workqueue=\"%s\","
+			"function=\"%s\"", wq_stall_kind__name(s->kind),
+			s->pool_id, wq, fn);
+		end_u64(o, 1);
+	}
+	head(o, &fam_stalls);
+	for (i = 0; i < opts->nr_stall_totals; i++) {
+		const struct wq_metrics_stall_total *t = &opts->stall_totals[i];
+
+		esc_field(src, t->source, WQ_SOURCE_LEN);
+		start(o, &fam_stalls, "", src);
+		fprintf(o->f, ",kind=\"%s\"", wq_stall_kind__name(t->kind));
+		end_u64(o, t->count);
+	}
+}
+
 static void write_all(struct out *o, const struct view *v, size_t n,
-		      const char *version)
+		      const char *version, const struct wq_metrics_opts *opts)
 {
 	size_t i;
 
@@ -1019,6 +1056,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_counters(o, v, n, &fam_swept);
 	write_pools(o, v, n);
 	write_rows(o, v, n);
+	write_stalls(o, opts);
 	if (o->om)
 		fputs("# EOF\n", o->f);
 }
@@ -1077,7 +1115,7 @@ int wq_metrics__render(FILE *f, const struct wq_metrics_source *src, size_t n,
 	if (err)
 		goto out;
 
-	write_all(&out, v, n, version);
+	write_all(&out, v, n, version, o);
 	if (fflush(f) || ferror(f))
 		err = -EIO;
 out:

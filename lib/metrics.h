@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "model.h"
+#include "stall.h"
 
 /* One source as the daemon sees it. */
 struct wq_metrics_source {
@@ -35,6 +36,13 @@ struct wq_metrics_state;
 struct wq_metrics_state *wq_metrics_state__new(void);
 void wq_metrics_state__free(struct wq_metrics_state *st);
 
+/* Stalls started so far, per source and kind (wqmon_stalls_total). */
+struct wq_metrics_stall_total {
+	const char *source;
+	enum wq_stall_kind kind;
+	uint64_t count;
+};
+
 struct wq_metrics_opts {
 	bool openmetrics;	/* OpenMetrics 1.0 text instead of 0.0.4 */
 	size_t top_functions;	/* per source; the rest is "other"; 0: 50 */
@@ -42,6 +50,11 @@ struct wq_metrics_opts {
 	/* NULL: stateless, top N by cumulative activity at each render;
 	 * "other" can then go down when the ranking changes. */
 	struct wq_metrics_state *state;
+	/* Active stalls (wqmon_stall_active) and totals; may be empty. */
+	const struct wq_stall *stalls;
+	size_t nr_stalls;
+	const struct wq_metrics_stall_total *stall_totals;
+	size_t nr_stall_totals;
 };
 
 /*

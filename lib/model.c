@@ -54,6 +54,7 @@ void wq_snapshot__free(struct wq_snapshot *s)
 		return;
 	free(s->pools);
 	free(s->series);
+	free(s->inflight);
 	free(s);
 }
 
@@ -68,6 +69,7 @@ void wq_snapshot__reset(struct wq_snapshot *s)
 	memset(s->counters, 0, sizeof(s->counters));
 	s->nr_pools = 0;
 	s->nr_series = 0;
+	s->nr_inflight = 0;
 }
 
 /* Grow *@arr so that one more element of @size fits; 0 or -ENOMEM. */
@@ -109,6 +111,32 @@ struct wq_series *wq_snapshot__add_series(struct wq_snapshot *s)
 	r = &s->series[s->nr_series++];
 	memset(r, 0, sizeof(*r));
 	return r;
+}
+
+struct wq_inflight *wq_snapshot__add_inflight(struct wq_snapshot *s)
+{
+	struct wq_inflight *r;
+
+	if (grow((void **)&s->inflight, &s->cap_inflight, s->nr_inflight,
+		 sizeof(*r)))
+		return NULL;
+	r = &s->inflight[s->nr_inflight++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+/* In-flight rows are a point in time: a copy or an interval view takes
+ * the newer snapshot's. */
+static int copy_inflight(struct wq_snapshot *dst, const struct wq_snapshot *src)
+{
+	for (size_t i = 0; i < src->nr_inflight; i++) {
+		struct wq_inflight *r = wq_snapshot__add_inflight(dst);
+
+		if (!r)
+			return -ENOMEM;
+		*r = src->inflight[i];
+	}
+	return 0;
 }
 
 struct wq_pool *wq_snapshot__find_pool(const struct wq_snapshot *s, int32_t id)
@@ -309,7 +337,7 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 			out->nr_series--;
 	}
 	free(idx);
-	return 0;
+	return copy_inflight(out, cur);
 
 err_nomem:
 	free(idx);
@@ -390,7 +418,7 @@ int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src)
 			return -ENOMEM;
 		*r = src->series[i];
 	}
-	return 0;
+	return copy_inflight(dst, src);
 }
 
 void wq_snapshot__sort(struct wq_snapshot *s)

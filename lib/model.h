@@ -66,6 +66,22 @@ struct wq_series {
 	struct wq_hist hist[WQ_H_NR];
 };
 
+/* Work in flight at the snapshot's time: what stall evidence is made of.
+ * Pending items are aggregated per (pool, workqueue, function); running
+ * items are one row per worker.  Not part of the text view (a point in
+ * time, not a counter); sources that cannot see them leave the list empty. */
+enum wq_inflight_kind { WQ_INFLIGHT_PENDING, WQ_INFLIGHT_RUNNING };
+
+struct wq_inflight {
+	enum wq_inflight_kind kind;
+	int32_t pool_id;
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];
+	int32_t tid;		/* running: the worker; pending: 0 */
+	uint32_t count;		/* pending: items; running: 1 */
+	uint64_t age_ns;	/* pending: the oldest; running: since start */
+};
+
 /* Source-wide counters: what could not be tracked, never silently. */
 enum wq_counter {
 	WQ_C_PENDING_DROPPED,
@@ -88,6 +104,8 @@ struct wq_snapshot {
 	size_t nr_pools, cap_pools;
 	struct wq_series *series;
 	size_t nr_series, cap_series;
+	struct wq_inflight *inflight;
+	size_t nr_inflight, cap_inflight;
 };
 
 /* "pending_dropped", "lat", ...: the names in every format; NULL if out of
@@ -102,6 +120,7 @@ void wq_snapshot__reset(struct wq_snapshot *s);
 /* Append a zeroed row; NULL when out of memory. */
 struct wq_pool *wq_snapshot__add_pool(struct wq_snapshot *s);
 struct wq_series *wq_snapshot__add_series(struct wq_snapshot *s);
+struct wq_inflight *wq_snapshot__add_inflight(struct wq_snapshot *s);
 
 struct wq_pool *wq_snapshot__find_pool(const struct wq_snapshot *s,
 				       int32_t id);

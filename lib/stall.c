@@ -1,4 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Stall detection: pure rules over snapshots (no I/O), so every rule is
+ * unit-tested and the same code judges the kernel, refwq and kmod sources.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "stall.h"
 
 const char *wq_stall_kind__name(enum wq_stall_kind k)
@@ -12,4 +22,427 @@ const char *wq_stall_kind__name(enum wq_stall_kind k)
 	};
 
 	return (unsigned int)k < WQ_STALL_NR ? names[k] : "?";
+}
+
+int wq_duration__parse(const char *text, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		double mult;
+	} units[] = { { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		      { "m", 60e9 }, { "h", 3600e9 } };
+	char *end;
+	double v;
+
+	v = strtod(text, &end);
+	if (end == text || !(v >= 0) || v > 1e7)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*ns = (uint64_t)(v * units[i].mult + 0.5);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void wq_stall_rules__defaults(struct wq_stall_rules *r)
+{
+	memset(r, 0, sizeof(*r));
+	/* Seconds, not the kernel watchdog's 30: that is the point. */
+	r->threshold_ns[WQ_STALL_PENDING] = 5000000000ULL;
+	r->threshold_ns[WQ_STALL_STARVED] = 5000000000ULL;
+	r->threshold_ns[WQ_STALL_RUNNING] = 10000000000ULL;
+	/* The kernel calls an item CPU-intensive at 10 ms on CPU. */
+	r->threshold_ns[WQ_STALL_CPU_HOG] = 100000000ULL;
+	r->hog_clear_intervals = 3;
+}
+
+static int kind_from_name(const char *name)
+{
+	for (int k = 0; k < WQ_STALL_NR; k++)
+		if (k != WQ_STALL_KERNEL && !strcmp(name, wq_stall_kind__name(k)))
+			return k;
+	return -1;
+}
+
+int wq_stall_rules__add(struct wq_stall_rules *r, const char *spec, char *err,
+			size_t errlen)
+{
+	char kind[16], pattern[128], dur[32], extra[2];
+	uint64_t ns;
+	int k;
+
+	if (sscanf(spec, "%15s %127s %31s %1s", kind, pattern, dur, extra) != 3) {
+		snprintf(err, errlen, "rule '%s': give KIND WORKQUEUE/FUNCTION "
+			 "DURATION, e.g. running events_unbound/* 30s", spec);
+		return -EINVAL;
+	}
+	k = kind_from_name(kind);
+	if (k < 0) {
+		snprintf(err, errlen, "rule '%s': kind '%s' is not pending, "
+			 "starved, running or cpu_hog", spec, kind);
+		return -EINVAL;
+	}
+	if (wq_duration__parse(dur, &ns) || !ns) {
+		snprintf(err, errlen, "rule '%s': bad duration '%s' (e.g. 500ms, "
+			 "5s, 2m)", spec, dur);
+		return -EINVAL;
+	}
+	if (!strchr(pattern, '/')) {
+		snprintf(err, errlen, "rule '%s': the pattern is "
+			 "WORKQUEUE/FUNCTION, e.g. events/* or */flush_to_ldisc",
+			 spec);
+		return -EINVAL;
+	}
+	if (r->nr_rules == WQ_STALL_MAX_RULES) {
+		snprintf(err, errlen, "more than %d stall rules",
+			 WQ_STALL_MAX_RULES);
+		return -E2BIG;
+	}
+	r->rule[r->nr_rules].kind = k;
+	snprintf(r->rule[r->nr_rules].pattern, sizeof(r->rule[0].pattern), "%s",
+		 pattern);
+	r->rule[r->nr_rules].threshold_ns = ns;
+	r->nr_rules++;
+	return 0;
+}
+
+uint64_t wq_stall_rules__threshold(const struct wq_stall_rules *r,
+				   enum wq_stall_kind kind, const char *wq,
+				   const char *fn)
+{
+	char name[WQ_NAME_LEN + WQ_FUNC_LEN + 2];
+	uint64_t t = r->threshold_ns[kind];
+
+	snprintf(name, sizeof(name), "%s/%s", wq ? wq : "", fn ? fn : "");
+	for (size_t i = 0; i < r->nr_rules; i++)
+		if (r->rule[i].kind == kind &&
+		    !fnmatch(r->rule[i].pattern, name, 0))
+			t = r->rule[i].threshold_ns;
+	return t;
+}
+
+/* ---- detector ---- */
+
+struct active {
+	struct wq_stall s;
+	bool seen;		/* condition held in this update */
+	unsigned int clean;	/* cpu_hog: intervals without a hog */
+};
+
+struct wq_stall_detector {
+	struct active *a;
+	size_t nr, cap;
+	uint64_t next_id;
+};
+
+struct wq_stall_detector *wq_stall_detector__new(void)
+{
+	struct wq_stall_detector *d = calloc(1, sizeof(*d));
+
+	if (d)
+		d->next_id = 1;
+	return d;
+}
+
+void wq_stall_detector__free(struct wq_stall_detector *d)
+{
+	if (d)
+		free(d->a);
+	free(d);
+}
+
+static bool same(const struct wq_stall *x, const struct wq_stall *y)
+{
+	return x->kind == y->kind && x->pool_id == y->pool_id &&
+	       x->worker_tid == y->worker_tid && !strcmp(x->source, y->source) &&
+	       !strcmp(x->workqueue, y->workqueue) &&
+	       !strcmp(x->function, y->function);
+}
+
+/* The condition of @s holds now: start it, or update it. */
+static int observe(struct wq_stall_detector *d, struct wq_stall *s,
+		   uint64_t real_ns, wq_stall_emit_fn emit, void *ctx)
+{
+	struct active *a;
+
+	for (size_t i = 0; i < d->nr; i++) {
+		a = &d->a[i];
+		if (!same(&a->s, s))
+			continue;
+		a->seen = true;
+		a->clean = 0;
+		a->s.age_ns = s->age_ns;
+		a->s.threshold_ns = s->threshold_ns;
+		memcpy(a->s.evidence, s->evidence, sizeof(s->evidence));
+		emit(&a->s, WQ_STALL_UPDATE, ctx);
+		return 0;
+	}
+	if (d->nr == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		struct active *n = realloc(d->a, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		d->a = n;
+		d->cap = cap;
+	}
+	a = &d->a[d->nr++];
+	memset(a, 0, sizeof(*a));
+	a->s = *s;
+	a->s.id = d->next_id++;
+	a->s.state = WQ_STALL_FIRING;
+	/* It began when the item did, not when we noticed. */
+	a->s.start_real_ns = real_ns > s->age_ns ? real_ns - s->age_ns : real_ns;
+	a->seen = true;
+	emit(&a->s, WQ_STALL_START, ctx);
+	return 0;
+}
+
+static void resolve(struct wq_stall_detector *d, size_t i, uint64_t real_ns,
+		    wq_stall_emit_fn emit, void *ctx)
+{
+	d->a[i].s.state = WQ_STALL_RESOLVED;
+	d->a[i].s.end_real_ns = real_ns;
+	emit(&d->a[i].s, WQ_STALL_RESOLVE, ctx);
+	d->a[i] = d->a[--d->nr];
+}
+
+static const struct wq_inflight *
+oldest_pending(const struct wq_snapshot *s, int32_t pool)
+{
+	const struct wq_inflight *best = NULL;
+
+	for (size_t i = 0; i < s->nr_inflight; i++) {
+		const struct wq_inflight *r = &s->inflight[i];
+
+		if (r->kind == WQ_INFLIGHT_PENDING && r->pool_id == pool &&
+		    (!best || r->age_ns > best->age_ns))
+			best = r;
+	}
+	return best;
+}
+
+/* "pending: 3 aio_fsync_work (events, oldest 1.200s), 1 vmstat_update
+ * (mm_percpu_wq, 0.400s); running: vmstat_shepherd on tid 41 for 2.1s" */
+static void pool_evidence(const struct wq_snapshot *s, const struct wq_pool *p,
+			  char *buf, size_t len)
+{
+	size_t n = 0;
+	int shown = 0;
+
+	n += snprintf(buf + n, len - n, "pool %d cpu %d: %d workers, %d idle, "
+		      "%d running; pending:", p->id, p->cpu, p->workers, p->idle,
+		      p->running);
+	for (size_t i = 0; i < s->nr_inflight && n < len && shown < 4; i++) {
+		const struct wq_inflight *r = &s->inflight[i];
+
+		if (r->kind != WQ_INFLIGHT_PENDING || r->pool_id != p->id)
+			continue;
+		n += snprintf(buf + n, len - n, "%s %u %s (%s, oldest %.3fs)",
+			      shown++ ? "," : "", r->count, r->function,
+			      r->workqueue, r->age_ns / 1e9);
+	}
+	for (size_t i = 0; i < s->nr_inflight && n < len; i++) {
+		const struct wq_inflight *r = &s->inflight[i];
+
+		if (r->kind != WQ_INFLIGHT_RUNNING || r->pool_id != p->id)
+			continue;
+		n += snprintf(buf + n, len - n, "; running %s (%s) on tid %d "
+			      "for %.3fs", r->function, r->workqueue, r->tid,
+			      r->age_ns / 1e9);
+	}
+}
+
+static int check_pools(struct wq_stall_detector *d,
+		       const struct wq_stall_rules *rules,
+		       const struct wq_snapshot *cur, uint64_t real_ns,
+		       wq_stall_emit_fn emit, void *ctx)
+{
+	for (size_t i = 0; i < cur->nr_pools; i++) {
+		const struct wq_pool *p = &cur->pools[i];
+		const struct wq_inflight *o = oldest_pending(cur, p->id);
+		struct wq_stall s = { 0 };
+		int err;
+
+		if (!p->pending || !p->oldest_pending_ns)
+			continue;
+		/* Work waits and no worker of the pool runs any: something
+		 * else has the CPU.  Work waits behind running work: a
+		 * pending stall. */
+		s.kind = p->running ? WQ_STALL_PENDING : WQ_STALL_STARVED;
+		s.threshold_ns = wq_stall_rules__threshold(
+			rules, s.kind, o ? o->workqueue : "",
+			o ? o->function : "");
+		if (p->oldest_pending_ns <= s.threshold_ns)
+			continue;
+		snprintf(s.source, sizeof(s.source), "%s", cur->source);
+		s.pool_id = p->id;
+		s.cpu = p->cpu;
+		if (o) {
+			snprintf(s.workqueue, sizeof(s.workqueue), "%s",
+				 o->workqueue);
+			snprintf(s.function, sizeof(s.function), "%s",
+				 o->function);
+		}
+		s.age_ns = p->oldest_pending_ns;
+		pool_evidence(cur, p, s.evidence, sizeof(s.evidence));
+		err = observe(d, &s, real_ns, emit, ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int check_running(struct wq_stall_detector *d,
+			 const struct wq_stall_rules *rules,
+			 const struct wq_snapshot *cur, uint64_t real_ns,
+			 wq_stall_emit_fn emit, void *ctx)
+{
+	for (size_t i = 0; i < cur->nr_inflight; i++) {
+		const struct wq_inflight *r = &cur->inflight[i];
+		const struct wq_pool *p;
+		struct wq_stall s = { .kind = WQ_STALL_RUNNING };
+		int err;
+
+		if (r->kind != WQ_INFLIGHT_RUNNING)
+			continue;
+		s.threshold_ns = wq_stall_rules__threshold(
+			rules, s.kind, r->workqueue, r->function);
+		if (r->age_ns <= s.threshold_ns)
+			continue;
+		p = wq_snapshot__find_pool(cur, r->pool_id);
+		snprintf(s.source, sizeof(s.source), "%s", cur->source);
+		s.pool_id = r->pool_id;
+		s.cpu = p ? p->cpu : -1;
+		snprintf(s.workqueue, sizeof(s.workqueue), "%s", r->workqueue);
+		snprintf(s.function, sizeof(s.function), "%s", r->function);
+		s.worker_tid = r->tid;
+		s.age_ns = r->age_ns;
+		if (p)
+			pool_evidence(cur, p, s.evidence, sizeof(s.evidence));
+		err = observe(d, &s, real_ns, emit, ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int check_hogs(struct wq_stall_detector *d,
+		      const struct wq_stall_rules *rules,
+		      const struct wq_snapshot *view, uint64_t real_ns,
+		      wq_stall_emit_fn emit, void *ctx)
+{
+	for (size_t i = 0; view && i < view->nr_series; i++) {
+		const struct wq_series *r = &view->series[i];
+		const struct wq_pool *p;
+		struct wq_stall s = { .kind = WQ_STALL_CPU_HOG };
+		int err;
+
+		if (!r->completed)
+			continue;
+		s.threshold_ns = wq_stall_rules__threshold(
+			rules, s.kind, r->workqueue, r->function);
+		if (r->max_ns[WQ_H_CPU] <= s.threshold_ns)
+			continue;
+		p = wq_snapshot__find_pool(view, r->pool_id);
+		snprintf(s.source, sizeof(s.source), "%s", view->source);
+		s.pool_id = r->pool_id;
+		s.cpu = p ? p->cpu : -1;
+		snprintf(s.workqueue, sizeof(s.workqueue), "%s", r->workqueue);
+		snprintf(s.function, sizeof(s.function), "%s", r->function);
+		s.age_ns = r->max_ns[WQ_H_CPU];
+		snprintf(s.evidence, sizeof(s.evidence),
+			 "%s ran %llu times in %.3fs, up to %.3fs on CPU each "
+			 "(%.3fs on CPU in all)", r->function,
+			 (unsigned long long)r->completed, view->interval_ns / 1e9,
+			 r->max_ns[WQ_H_CPU] / 1e9, r->sum_ns[WQ_H_CPU] / 1e9);
+		err = observe(d, &s, real_ns, emit, ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int wq_stall_detector__update(struct wq_stall_detector *d,
+			      const struct wq_stall_rules *rules,
+			      const struct wq_snapshot *cur,
+			      const struct wq_snapshot *view, uint64_t real_ns,
+			      wq_stall_emit_fn emit, void *ctx)
+{
+	int err;
+
+	for (size_t i = 0; i < d->nr; i++)
+		if (!strcmp(d->a[i].s.source, cur->source))
+			d->a[i].seen = false;
+	err = check_pools(d, rules, cur, real_ns, emit, ctx) ?:
+	      check_running(d, rules, cur, real_ns, emit, ctx) ?:
+	      check_hogs(d, rules, view, real_ns, emit, ctx);
+	if (err)
+		return err;
+	for (size_t i = 0; i < d->nr;) {
+		struct active *a = &d->a[i];
+
+		if (strcmp(a->s.source, cur->source) || a->seen) {
+			i++;
+			continue;
+		}
+		/* A hog is a rate, not a level: a few clean intervals. */
+		if (a->s.kind == WQ_STALL_CPU_HOG && view &&
+		    ++a->clean < rules->hog_clear_intervals) {
+			i++;
+			continue;
+		}
+		resolve(d, i, real_ns, emit, ctx);
+	}
+	return 0;
+}
+
+void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
+			       uint64_t real_ns, wq_stall_emit_fn emit,
+			       void *ctx)
+{
+	for (size_t i = 0; i < d->nr;) {
+		if (strcmp(d->a[i].s.source, source))
+			i++;
+		else
+			resolve(d, i, real_ns, emit, ctx);
+	}
+}
+
+/* ---- the kernel's own reports ---- */
+
+bool wq_kmsg__parse(const char *line, struct wq_stall *out)
+{
+	const char *msg = strchr(line, ';');
+	unsigned long long us, secs;
+	unsigned int times, cpu;
+	char fn[WQ_FUNC_LEN];
+	int nice;
+
+	/* /dev/kmsg records: "prio,seq,usec,flags;message" */
+	msg = msg && strchr(line, ',') && strchr(line, ',') < msg ? msg + 1 :
+								      line;
+	memset(out, 0, sizeof(*out));
+	out->kind = WQ_STALL_KERNEL;
+	out->pool_id = -1;
+	out->cpu = -1;
+	snprintf(out->source, sizeof(out->source), "kernel");
+	if (sscanf(msg, "BUG: workqueue lockup - pool cpus=%u node=%*d "
+			"flags=%*x nice=%d stuck for %llus!",
+		   &cpu, &nice, &secs) == 3) {
+		out->cpu = (int32_t)cpu;
+		out->age_ns = secs * 1000000000ULL;
+	} else if (sscanf(msg, "workqueue: %63s hogged CPU for >%lluus %u "
+			       "times", fn, &us, &times) == 3) {
+		snprintf(out->function, sizeof(out->function), "%s", fn);
+		out->age_ns = us * 1000ULL;
+	} else {
+		return false;
+	}
+	snprintf(out->evidence, sizeof(out->evidence), "%.*s",
+		 (int)sizeof(out->evidence) - 1, msg);
+	out->evidence[strcspn(out->evidence, "\n")] = '\0';
+	return true;
 }

@@ -42,4 +42,73 @@ struct wq_stall {
 
 const char *wq_stall_kind__name(enum wq_stall_kind k);	/* "pending" ... */
 
+/* "5s", "250ms", "1.5s", "800us", "2m": Return 0, or -EINVAL. */
+int wq_duration__parse(const char *text, uint64_t *ns);
+
+/*
+ * Thresholds: a default per kind, and rules "KIND WORKQUEUE/FUNCTION DURATION"
+ * (fnmatch globs, e.g. "running events_unbound/[*] 30s" where [*] is a
+ * star); the last matching
+ * rule wins.  A stall starts once its value passes the threshold and
+ * resolves once it is back under it (pending, running) or after
+ * @hog_clear_intervals intervals without a hogging execution (cpu_hog).
+ */
+struct wq_stall_rule {
+	enum wq_stall_kind kind;
+	char pattern[128];
+	uint64_t threshold_ns;
+};
+
+#define WQ_STALL_MAX_RULES 64
+
+struct wq_stall_rules {
+	uint64_t threshold_ns[WQ_STALL_NR];
+	unsigned int hog_clear_intervals;
+	struct wq_stall_rule rule[WQ_STALL_MAX_RULES];
+	size_t nr_rules;
+};
+
+void wq_stall_rules__defaults(struct wq_stall_rules *r);
+/* Return: 0, or -EINVAL / -E2BIG with the reason in @err. */
+int wq_stall_rules__add(struct wq_stall_rules *r, const char *spec, char *err,
+			size_t errlen);
+uint64_t wq_stall_rules__threshold(const struct wq_stall_rules *r,
+				   enum wq_stall_kind kind, const char *wq,
+				   const char *fn);
+
+enum wq_stall_event { WQ_STALL_START, WQ_STALL_UPDATE, WQ_STALL_RESOLVE };
+
+typedef void (*wq_stall_emit_fn)(const struct wq_stall *s,
+				 enum wq_stall_event ev, void *ctx);
+
+struct wq_stall_detector;
+
+struct wq_stall_detector *wq_stall_detector__new(void);
+void wq_stall_detector__free(struct wq_stall_detector *d);
+
+/*
+ * Look at one source's latest state: @cur (cumulative, with in-flight rows)
+ * and @view (the last interval, or NULL).  Calls @emit for every stall that
+ * starts, lasts (once per call) or resolves.  @real_ns stamps starts.
+ * Return: 0, or -ENOMEM (state kept; the next call catches up).
+ */
+int wq_stall_detector__update(struct wq_stall_detector *d,
+			      const struct wq_stall_rules *rules,
+			      const struct wq_snapshot *cur,
+			      const struct wq_snapshot *view, uint64_t real_ns,
+			      wq_stall_emit_fn emit, void *ctx);
+
+/* Resolve every stall of @source (it went away). */
+void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
+			       uint64_t real_ns, wq_stall_emit_fn emit,
+			       void *ctx);
+
+/*
+ * The kernel's own reports in /dev/kmsg ("BUG: workqueue lockup - pool
+ * cpus=1 ... stuck for 31s!", "workqueue: fn hogged CPU for >10000us 4
+ * times ...").  @line may carry the /dev/kmsg "prio,seq,usec,flags;" prefix.
+ * Return: true and @out filled (kind WQ_STALL_KERNEL) for such a line.
+ */
+bool wq_kmsg__parse(const char *line, struct wq_stall *out);
+
 #endif /* WQMON_STALL_H */

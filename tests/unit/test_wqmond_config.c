@@ -67,6 +67,14 @@ static void test_set(void **state)
 		{ "kernel", "cpu_time", "maybe", "give yes or no" },
 		{ "kernel", "bogus", "1", "unknown key 'bogus' in [kernel]" },
 		{ "network", "x", "1", "unknown section [network]" },
+		{ "stalls", "pending", "2s", NULL },
+		{ "stalls", "cpu_hog", "250ms", NULL },
+		{ "stalls", "running", "soon", "give a duration" },
+		{ "stalls", "rule", "running events_unbound/* 30s", NULL },
+		{ "stalls", "rule", "sleepy events/* 3s", "kind 'sleepy'" },
+		{ "stalls", "rule", "running events 3s", "WORKQUEUE/FUNCTION" },
+		{ "stalls", "rule", "running a/b", "give KIND" },
+		{ "stalls", "kmsg", "no", NULL },
 	};
 	char err[512];
 

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stalls in the daemon: the detector's events become the active list, the
+ * recent ring, the per-kind totals and one log line each; the kernel's own
+ * reports in /dev/kmsg are ingested as one-shot stalls of kind "kernel".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "stalls.h"
+
+static uint64_t real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int wqd_stalls__init(struct wqd_state *st)
+{
+	st->kmsg_fd = -1;
+	st->detector = wq_stall_detector__new();
+	if (!st->detector)
+		return -ENOMEM;
+	if (!st->cfg.kmsg)
+		return 0;
+	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (st->kmsg_fd < 0) {
+		pr_warn("cannot read /dev/kmsg (%s): the kernel's own lockup "
+			"reports will not be ingested; run as root or set "
+			"[stalls] kmsg = no\n", strerror(errno));
+		return 0;
+	}
+	/* Only what the kernel says from now on. */
+	lseek(st->kmsg_fd, 0, SEEK_END);
+	return 0;
+}
+
+void wqd_stalls__exit(struct wqd_state *st)
+{
+	if (st->kmsg_fd >= 0)
+		close(st->kmsg_fd);
+	wq_stall_detector__free(st->detector);
+	free(st->active);
+}
+
+static void count_start(struct wqd_state *st, const struct wq_stall *s)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_totals; i++)
+		if (st->totals[i].kind == s->kind &&
+		    !strcmp(st->totals[i].source, s->source))
+			break;
+	if (i == st->nr_totals) {
+		if (i == WQD_MAX_STALL_TOTALS)
+			return;
+		snprintf(st->totals[i].source, sizeof(st->totals[i].source),
+			 "%s", s->source);
+		st->totals[i].kind = s->kind;
+		st->totals[i].count = 0;
+		st->nr_totals++;
+	}
+	st->totals[i].count++;
+}
+
+static void push_recent(struct wqd_state *st, const struct wq_stall *s)
+{
+	st->recent[st->recent_next] = *s;
+	st->recent_next = (st->recent_next + 1) % WQD_RECENT_STALLS;
+	if (st->nr_recent < WQD_RECENT_STALLS)
+		st->nr_recent++;
+}
+
+static void log_stall(const struct wq_stall *s, enum wq_stall_event ev)
+{
+	const char *what = ev == WQ_STALL_START ? "started" : "resolved";
+
+	wq_log(ev == WQ_STALL_START ? WQ_LOG_WARN : WQ_LOG_INFO,
+	       "stall %s: #%llu %s source=%s pool=%d cpu=%d workqueue=%s "
+	       "function=%s tid=%d age=%.3fs threshold=%.3fs: %s\n",
+	       what, (unsigned long long)s->id, wq_stall_kind__name(s->kind),
+	       s->source, s->pool_id, s->cpu, s->workqueue[0] ? s->workqueue : "-",
+	       s->function[0] ? s->function : "-", s->worker_tid,
+	       s->age_ns / 1e9, s->threshold_ns / 1e9, s->evidence);
+}
+
+/* The detector's callback; the state lock is held. */
+static void on_event(const struct wq_stall *s, enum wq_stall_event ev,
+		     void *ctx)
+{
+	struct wqd_state *st = ctx;
+	size_t i;
+
+	for (i = 0; i < st->nr_active; i++)
+		if (st->active[i].id == s->id)
+			break;
+	switch (ev) {
+	case WQ_STALL_START:
+		if (st->nr_active == st->cap_active) {
+			size_t cap = st->cap_active ? 2 * st->cap_active : 16;
+			struct wq_stall *n =
+				realloc(st->active, cap * sizeof(*n));
+
+			if (!n) {
+				pr_err("out of memory: stall #%llu not listed\n",
+				       (unsigned long long)s->id);
+				break;
+			}
+			st->active = n;
+			st->cap_active = cap;
+		}
+		st->active[st->nr_active++] = *s;
+		count_start(st, s);
+		log_stall(s, ev);
+		break;
+	case WQ_STALL_UPDATE:
+		if (i < st->nr_active)
+			st->active[i] = *s;
+		break;
+	case WQ_STALL_RESOLVE:
+		if (i < st->nr_active)
+			st->active[i] = st->active[--st->nr_active];
+		push_recent(st, s);
+		log_stall(s, ev);
+		break;
+	}
+}
+
+void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
+		       const struct wq_snapshot *view)
+{
+	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->cur,
+				      view, real_now(), on_event, st))
+		pr_warn("stall detection skipped an interval: out of memory\n");
+}
+
+void wqd_stalls__forget(struct wqd_state *st, const char *source)
+{
+	wq_stall_detector__forget(st->detector, source, real_now(), on_event,
+				  st);
+}
+
+void wqd_stalls__read_kmsg(struct wqd_state *st)
+{
+	static uint64_t next_id = 1ULL << 62;	/* apart from the detector's */
+	char rec[1024];
+	struct wq_stall s;
+	ssize_t n;
+
+	if (st->kmsg_fd < 0)
+		return;
+	for (;;) {
+		n = read(st->kmsg_fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten before we read it */
+		if (n <= 0)
+			return;
+		rec[n] = '\0';
+		if (!wq_kmsg__parse(rec, &s))
+			continue;
+		s.id = next_id++;
+		s.start_real_ns = real_now();
+		pthread_mutex_lock(&st->lock);
+		/* A report is an event: it starts and ends at once. */
+		s.state = WQ_STALL_FIRING;
+		on_event(&s, WQ_STALL_START, st);
+		s.state = WQ_STALL_RESOLVED;
+		s.end_real_ns = s.start_real_ns;
+		on_event(&s, WQ_STALL_RESOLVE, st);
+		pthread_mutex_unlock(&st->lock);
+	}
+}
