@@ -1,0 +1,1136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Alert sinks (alert.h, docs/ALERTS.md).
+ *
+ * Locking: one mutex, wq_alerter.lock, guards every queue, the stats, the
+ * seen-ids ring and the stop state.  It is never held across I/O: a
+ * delivery thread copies the head record out, unlocks, delivers, and locks
+ * again to count the result.  So post() waits at most for a queue
+ * operation, never for a sink.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "alert.h"
+#include "log.h"
+
+#define SEEN_LEN                                                               \
+	1024 /* stalls firing at once we tell starts from updates for */
+#define KILL_GRACE_MS 1000 /* SIGTERM -> SIGKILL */
+#define STOP_SLICE_MS 100 /* how soon a sink notices a stop deadline */
+
+/* ---- pure parts ---- */
+
+int wq_alert__parse_url(const char *url, struct wq_alert_url *u)
+{
+	const char *p, *h, *he, *e;
+	size_t hl;
+
+	memset(u, 0, sizeof(*u));
+	if (!url || strncasecmp(url, "http://", 7))
+		return -EINVAL;
+	/* Whatever ends up in the request line and Host header must not be
+	 * able to split it. */
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return -EINVAL;
+	h = url + 7;
+	if (*h == '[') {
+		he = strchr(++h, ']');
+		if (!he)
+			return -EINVAL;
+		p = he + 1;
+	} else {
+		he = h + strcspn(h, ":/?#");
+		p = he;
+	}
+	hl = he - h;
+	if (!hl || hl >= sizeof(u->host) || memchr(h, '@', hl))
+		return -EINVAL;
+	memcpy(u->host, h, hl);
+	if (*p == ':') {
+		unsigned long port;
+		char *end;
+
+		p++;
+		e = p + strcspn(p, "/?#");
+		if (e == p || e - p > 5)
+			return -EINVAL;
+		port = strtoul(p, &end, 10);
+		if (end != e || port < 1 || port > 65535)
+			return -EINVAL;
+		snprintf(u->port, sizeof(u->port), "%lu", port);
+		p = e;
+	} else {
+		strcpy(u->port, "80");
+	}
+	if (*p == '#' || strchr(p, '#'))
+		return -EINVAL;
+	if (!*p)
+		strcpy(u->path, "/");
+	else if (*p == '/')
+		snprintf(u->path, sizeof(u->path), "%s", p);
+	else
+		return -EINVAL;
+	return strlen(p) < sizeof(u->path) ? 0 : -EINVAL;
+}
+
+int wq_alert__rfc3339(uint64_t real_ns, char *buf, size_t len)
+{
+	time_t t = real_ns / 1000000000ULL;
+	struct tm tm;
+	int n;
+
+	if (!gmtime_r(&t, &tm))
+		return -EINVAL;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec,
+		     (unsigned int)(real_ns % 1000000000ULL / 1000000));
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+/* Exact decimal seconds, as in /metrics: 1500000 ns is "0.0015". */
+static void fmt_seconds(uint64_t ns, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%llu.%09llu",
+			 (unsigned long long)(ns / 1000000000ULL),
+			 (unsigned long long)(ns % 1000000000ULL));
+
+	if (n < 0 || (size_t)n >= len)
+		return;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+static const char *severity(enum wq_stall_kind k)
+{
+	/* Nothing else runs on a stalled or starved pool, and the kernel
+	 * only reports lockups; one slow item or a hog hurts less. */
+	return k == WQ_STALL_RUNNING || k == WQ_STALL_CPU_HOG ? "warning"
+							      : "critical";
+}
+
+static const char *what(enum wq_stall_kind k)
+{
+	switch (k) {
+	case WQ_STALL_PENDING:
+		return "the oldest pending work item has not started";
+	case WQ_STALL_RUNNING:
+		return "a work item has been running";
+	case WQ_STALL_CPU_HOG:
+		return "a work item has been on the CPU";
+	case WQ_STALL_STARVED:
+		return "the pool has been starved by a higher-priority task";
+	case WQ_STALL_KERNEL:
+		return "the kernel reported a workqueue lockup";
+	default:
+		return "stall";
+	}
+}
+
+struct jb {
+	bool failed;
+};
+
+static void jadd(struct jb *b, struct json_object *o, const char *k,
+		 const char *v)
+{
+	struct json_object *s;
+
+	if (b->failed)
+		return;
+	s = json_object_new_string(v);
+	if (!s || json_object_object_add(o, k, s)) {
+		json_object_put(s);
+		b->failed = true;
+	}
+}
+
+static void jadd_int(struct jb *b, struct json_object *o, const char *k,
+		     long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	jadd(b, o, k, buf);
+}
+
+static struct json_object *jobj(struct jb *b, struct json_object *parent,
+				const char *k)
+{
+	struct json_object *o;
+
+	if (b->failed)
+		return NULL;
+	o = json_object_new_object();
+	if (!o || json_object_object_add(parent, k, o)) {
+		json_object_put(o);
+		b->failed = true;
+		return NULL;
+	}
+	return o;
+}
+
+char *wq_alert__payload(const struct wq_stall *s, const struct wq_alert_opts *o,
+			uint64_t now_real_ns)
+{
+	struct json_object *arr, *al, *lab, *ann;
+	char age[32], thr[32], t[40], where[160], text[1024];
+	struct jb b = {0};
+	uint64_t end = 0;
+	char *out = NULL;
+
+	arr = json_object_new_array();
+	al = json_object_new_object();
+	if (!arr || !al || json_object_array_add(arr, al)) {
+		json_object_put(al);
+		goto out;
+	}
+	/* Labels identify the alert in Alertmanager: only what stays the same
+	 * for the whole life of one stall (no age, no tid). */
+	lab = jobj(&b, al, "labels");
+	jadd(&b, lab, "alertname", "WorkqueueStall");
+	jadd(&b, lab, "kind", wq_stall_kind__name(s->kind));
+	jadd(&b, lab, "severity", severity(s->kind));
+	jadd(&b, lab, "source", s->source);
+	/* Two stalls alike in every other label (two running items of one
+	 * function) are still two alerts. */
+	jadd_int(&b, lab, "stall_id", (long long)s->id);
+	if (s->pool_id >= 0)
+		jadd_int(&b, lab, "pool", s->pool_id);
+	if (s->cpu >= 0)
+		jadd_int(&b, lab, "cpu", s->cpu);
+	if (s->workqueue[0])
+		jadd(&b, lab, "workqueue", s->workqueue);
+	if (s->function[0])
+		jadd(&b, lab, "function", s->function);
+	if (o->name && o->name[0])
+		jadd(&b, lab, "instance", o->name);
+
+	fmt_seconds(s->age_ns, age, sizeof(age));
+	fmt_seconds(s->threshold_ns, thr, sizeof(thr));
+	snprintf(where, sizeof(where), "%s%s%s", s->workqueue,
+		 s->workqueue[0] && s->function[0] ? "/" : "", s->function);
+	ann = jobj(&b, al, "annotations");
+	snprintf(text, sizeof(text), "Workqueue stall (%s)%s%s: %ss > %ss",
+		 wq_stall_kind__name(s->kind), where[0] ? " in " : "", where,
+		 age, thr);
+	if (s->cpu >= 0)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 " on CPU %d", s->cpu);
+	jadd(&b, ann, "summary", text);
+	snprintf(text, sizeof(text),
+		 "%s for %ss (threshold %ss)%s%s; source %s, pool %d, CPU %d, "
+		 "worker tid %d%s.",
+		 what(s->kind), age, thr, where[0] ? " in " : "", where,
+		 s->source, s->pool_id, s->cpu, s->worker_tid,
+		 s->state == WQ_STALL_RESOLVED ? "; resolved" : "");
+	text[0] = text[0] >= 'a' && text[0] <= 'z' ? text[0] - 32 : text[0];
+	jadd(&b, ann, "description", text);
+	jadd(&b, ann, "evidence", s->evidence);
+	jadd(&b, ann, "age_seconds", age);
+
+	if (!wq_alert__rfc3339(s->start_real_ns, t, sizeof(t)))
+		jadd(&b, al, "startsAt", t);
+	if (s->state == WQ_STALL_RESOLVED)
+		end = s->end_real_ns ? s->end_real_ns : now_real_ns;
+	else if (o->firing_ttl_s)
+		end = now_real_ns + o->firing_ttl_s * 1000000000ULL;
+	if (end && !wq_alert__rfc3339(end, t, sizeof(t)))
+		jadd(&b, al, "endsAt", t);
+	if (o->generator_url && o->generator_url[0])
+		jadd(&b, al, "generatorURL", o->generator_url);
+	if (!b.failed) {
+		const char *j = json_object_to_json_string_ext(
+			arr, JSON_C_TO_STRING_PLAIN |
+				     JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		out = j ? strdup(j) : NULL;
+	}
+out:
+	json_object_put(arr);
+	if (!out)
+		errno = ENOMEM;
+	return out;
+}
+
+char **wq_alert__env(const struct wq_stall *s, char *const *base)
+{
+	char age[32], thr[32], start[40] = "", end[40] = "";
+	size_t nb = 0, i, n = 0;
+	char **env;
+	struct {
+		const char *k;
+		char v[sizeof(s->evidence)];
+	} * kv;
+	enum { NKV = 15 };
+
+	while (base && base[nb])
+		nb++;
+	kv = calloc(NKV, sizeof(*kv));
+	env = calloc(nb + NKV + 1, sizeof(*env));
+	if (!kv || !env)
+		goto fail;
+	for (i = 0; i < nb; i++) {
+		if (!strncmp(base[i], "WQMON_", 6))
+			continue;
+		env[n] = strdup(base[i]);
+		if (!env[n++])
+			goto fail;
+	}
+	fmt_seconds(s->age_ns, age, sizeof(age));
+	fmt_seconds(s->threshold_ns, thr, sizeof(thr));
+	wq_alert__rfc3339(s->start_real_ns, start, sizeof(start));
+	if (s->end_real_ns)
+		wq_alert__rfc3339(s->end_real_ns, end, sizeof(end));
+#define KV(i, name, ...)                                                       \
+	(kv[i].k = name, snprintf(kv[i].v, sizeof(kv[i].v), __VA_ARGS__))
+	KV(0, "WQMON_STALL_ID", "%llu", (unsigned long long)s->id);
+	KV(1, "WQMON_STALL_KIND", "%s", wq_stall_kind__name(s->kind));
+	KV(2, "WQMON_STALL_STATE", "%s",
+	   s->state == WQ_STALL_RESOLVED ? "resolved" : "firing");
+	KV(3, "WQMON_SOURCE", "%s", s->source);
+	/* Unknown values are empty, not -1 or 0, so a hook can test -n. */
+	if (s->pool_id >= 0)
+		KV(4, "WQMON_POOL", "%d", s->pool_id);
+	else
+		KV(4, "WQMON_POOL", "%s", "");
+	if (s->cpu >= 0)
+		KV(5, "WQMON_CPU", "%d", s->cpu);
+	else
+		KV(5, "WQMON_CPU", "%s", "");
+	KV(6, "WQMON_WORKQUEUE", "%s", s->workqueue);
+	KV(7, "WQMON_FUNCTION", "%s", s->function);
+	if (s->worker_tid > 0)
+		KV(8, "WQMON_WORKER_TID", "%d", s->worker_tid);
+	else
+		KV(8, "WQMON_WORKER_TID", "%s", "");
+	KV(9, "WQMON_AGE_SECONDS", "%s", age);
+	KV(10, "WQMON_THRESHOLD_SECONDS", "%s", thr);
+	KV(11, "WQMON_STARTED_AT", "%s", start);
+	KV(12, "WQMON_ENDED_AT", "%s", end);
+	KV(13, "WQMON_EVIDENCE", "%s", s->evidence);
+	KV(14, "WQMON_SEVERITY", "%s", severity(s->kind));
+#undef KV
+	for (i = 0; i < NKV; i++) {
+		if (asprintf(&env[n], "%s=%s", kv[i].k, kv[i].v) < 0) {
+			env[n] = NULL;
+			goto fail;
+		}
+		n++;
+	}
+	free(kv);
+	return env;
+fail:
+	free(kv);
+	wq_alert__env_free(env);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void wq_alert__env_free(char **env)
+{
+	char **p;
+
+	for (p = env; p && *p; p++)
+		free(*p);
+	free(env);
+}
+
+unsigned int wq_alert__backoff_ms(const struct wq_alert_retry *r,
+				  unsigned int attempt)
+{
+	uint64_t w = r->initial_ms;
+
+	if (attempt < 2)
+		return 0;
+	for (attempt -= 2; attempt && w < r->max_ms; attempt--)
+		w *= 2;
+	return w < r->max_ms ? w : r->max_ms;
+}
+
+bool wq_alert__give_up(const struct wq_alert_retry *r, unsigned int attempts,
+		       uint64_t age_ms)
+{
+	return (r->max_attempts && attempts >= r->max_attempts) ||
+	       (r->max_age_ms && age_ms >= r->max_age_ms);
+}
+
+/* ---- the queue ---- */
+
+int wq_alert_queue__init(struct wq_alert_queue *q, unsigned int cap)
+{
+	memset(q, 0, sizeof(*q));
+	q->q = calloc(cap, sizeof(*q->q));
+	if (!q->q)
+		return -ENOMEM;
+	q->cap = cap;
+	return 0;
+}
+
+void wq_alert_queue__fini(struct wq_alert_queue *q)
+{
+	free(q->q);
+	q->q = NULL;
+}
+
+static struct wq_alert_item *qat(const struct wq_alert_queue *q, unsigned int i)
+{
+	return &q->q[(q->head + i) % q->cap];
+}
+
+static void qremove(struct wq_alert_queue *q, unsigned int i)
+{
+	for (; i + 1 < q->n; i++)
+		*qat(q, i) = *qat(q, i + 1);
+	q->n--;
+}
+
+int wq_alert_queue__push(struct wq_alert_queue *q, const struct wq_stall *s,
+			 bool update, uint64_t now_ns)
+{
+	unsigned int i;
+
+	if (s->state == WQ_STALL_FIRING) {
+		for (i = 0; i < q->n; i++) {
+			struct wq_alert_item *it = qat(q, i);
+
+			if (it->s.id == s->id &&
+			    it->s.state == WQ_STALL_FIRING) {
+				it->s = *s;
+				q->coalesced++;
+				return 0;
+			}
+		}
+	}
+	if (q->n == q->cap) {
+		for (i = 0; i < q->n && !qat(q, i)->update; i++)
+			;
+		q->dropped++;
+		if (i == q->n && update)
+			return -ENOSPC;
+		qremove(q, i == q->n ? 0 : i);
+	}
+	*qat(q, q->n++) = (struct wq_alert_item){
+		.s = *s, .update = update, .enq_ns = now_ns};
+	return 0;
+}
+
+bool wq_alert_queue__pop(struct wq_alert_queue *q, struct wq_alert_item *out)
+{
+	if (!q->n)
+		return false;
+	*out = q->q[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+	return true;
+}
+
+bool wq_alert_queue__has(const struct wq_alert_queue *q, uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->n; i++)
+		if (qat(q, i)->s.id == id)
+			return true;
+	return false;
+}
+
+/* ---- the alerter ---- */
+
+struct sink {
+	struct wq_alerter *a;
+	enum wq_alert_sink kind;
+	pthread_t thread; /* joined by stop */
+	bool started; /* thread running */
+	bool busy; /* lock: a record is in delivery */
+	struct wq_alert_queue q; /* lock */
+	pthread_cond_t wake; /* lock: queued, or stop */
+	struct wq_alert_sink_stats st; /* lock */
+};
+
+struct wq_alerter {
+	struct wq_alert_opts o; /* strings point into the copies below */
+	char **argv;
+	char *webhook_url, *name, *generator_url;
+	struct wq_alert_url url;
+	char host_hdr[270]; /* Host: header value */
+	pthread_mutex_t lock;
+	pthread_cond_t idle; /* lock: some sink went idle or stopped */
+	bool stopping; /* lock */
+	bool stopped;
+	uint64_t deadline_ns; /* lock: of stop */
+	struct sink sink[WQ_ALERT_NR];
+	struct {
+		uint64_t id;
+		bool used;
+	} seen[SEEN_LEN]; /* lock: firing stalls already posted */
+	unsigned int seen_next; /* lock */
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static struct timespec abs_ts(uint64_t ns)
+{
+	return (struct timespec){.tv_sec = ns / 1000000000ULL,
+				 .tv_nsec = ns % 1000000000ULL};
+}
+
+/* Whether a stopping alerter's time is up: deliveries abort. */
+static bool expired(struct wq_alerter *a)
+{
+	bool r;
+
+	pthread_mutex_lock(&a->lock);
+	r = a->stopping && mono_ns() >= a->deadline_ns;
+	pthread_mutex_unlock(&a->lock);
+	return r;
+}
+
+static const char *stall_str(const struct wq_stall *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "stall %llu (%s, %s)", (unsigned long long)s->id,
+		 wq_stall_kind__name(s->kind),
+		 s->state == WQ_STALL_RESOLVED ? "resolved" : "firing");
+	return buf;
+}
+
+/* Wait for fd to be ready until deadline_ns, noticing a stop.
+ * Return: 0, -ETIMEDOUT, -ECANCELED or -errno. */
+static int wait_fd(struct wq_alerter *a, int fd, short ev, uint64_t deadline_ns)
+{
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = ev};
+		uint64_t now = mono_ns();
+		int ms, r;
+
+		if (now >= deadline_ns)
+			return -ETIMEDOUT;
+		if (expired(a))
+			return -ECANCELED;
+		ms = (deadline_ns - now) / 1000000 + 1;
+		r = poll(&p, 1, ms < STOP_SLICE_MS ? ms : STOP_SLICE_MS);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+static int tcp_connect(struct wq_alerter *a, uint64_t deadline_ns)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG};
+	struct addrinfo *res, *ai;
+	int fd = -1, err = -EHOSTUNREACH, r;
+
+	r = getaddrinfo(a->url.host, a->url.port, &hints, &res);
+	if (r)
+		return r == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
+	for (ai = res; ai; ai = ai->ai_next) {
+		socklen_t sl = sizeof(r);
+
+		fd = socket(ai->ai_family,
+			    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			err = -errno;
+			continue;
+		}
+		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
+			break;
+		err = -errno;
+		if (err == -EINPROGRESS) {
+			err = wait_fd(a, fd, POLLOUT, deadline_ns);
+			if (!err &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &sl))
+				err = -errno;
+			else if (!err)
+				err = -r;
+			if (!err)
+				break;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd >= 0 ? fd : err;
+}
+
+/* POST the body; Return: the HTTP status, or -errno. */
+static int http_post(struct wq_alerter *a, const char *body)
+{
+	uint64_t deadline = mono_ns() + a->o.webhook_timeout_ms * 1000000ULL;
+	char *req = NULL, resp[256];
+	size_t off = 0, len, got = 0;
+	int fd, n, err, major, minor, status;
+
+	fd = tcp_connect(a, deadline);
+	if (fd < 0)
+		return fd;
+	n = asprintf(&req,
+		     "POST %s HTTP/1.1\r\nHost: %s\r\n"
+		     "User-Agent: wqmon/" WQMON_VERSION "\r\n"
+		     "Content-Type: application/json\r\n"
+		     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		     a->url.path, a->host_hdr, strlen(body), body);
+	if (n < 0) {
+		err = -ENOMEM;
+		goto out;
+	}
+	len = n;
+	while (off < len) {
+		ssize_t w = send(fd, req + off, len - off, MSG_NOSIGNAL);
+
+		if (w >= 0) {
+			off += w;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			err = -errno;
+			goto out;
+		}
+		err = wait_fd(a, fd, POLLOUT, deadline);
+		if (err)
+			goto out;
+	}
+	/* The status line is all we need. */
+	while (!memchr(resp, '\n', got) && got < sizeof(resp) - 1) {
+		ssize_t r = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
+
+		if (r > 0) {
+			got += r;
+			continue;
+		}
+		if (!r) {
+			break;
+		} else if (errno != EAGAIN && errno != EINTR) {
+			err = -errno;
+			goto out;
+		}
+		err = wait_fd(a, fd, POLLIN, deadline);
+		if (err)
+			goto out;
+	}
+	resp[got] = '\0';
+	if (sscanf(resp, "HTTP/%d.%d %d", &major, &minor, &status) != 3)
+		err = -EPROTO;
+	else
+		err = status;
+out:
+	free(req);
+	close(fd);
+	return err;
+}
+
+/* Sleep until until_ns, or a stop's deadline.  Return: false if stopped. */
+static bool backoff_wait(struct sink *k, uint64_t until_ns)
+{
+	struct wq_alerter *a = k->a;
+	struct timespec ts;
+	bool ok = true;
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		uint64_t now = mono_ns(), end = until_ns;
+
+		if (a->stopping && now >= a->deadline_ns) {
+			ok = false;
+			break;
+		}
+		if (now >= until_ns)
+			break;
+		if (a->stopping && a->deadline_ns < end)
+			end = a->deadline_ns;
+		ts = abs_ts(end);
+		pthread_cond_timedwait(&k->wake, &a->lock, &ts);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return ok;
+}
+
+static uint64_t wait_ns(struct wq_alerter *a, unsigned int attempt)
+{
+	return wq_alert__backoff_ms(&a->o.retry, attempt) * 1000000ULL;
+}
+
+static void deliver_webhook(struct sink *k, const struct wq_alert_item *it)
+{
+	struct wq_alerter *a = k->a;
+	unsigned int attempt = 1;
+	char sb[80];
+	char *body;
+	int r;
+
+	body = wq_alert__payload(&it->s, &a->o, real_ns());
+	for (;;) {
+		uint64_t age_ms;
+		bool newer;
+
+		r = body ? http_post(a, body) : -ENOMEM;
+		if (r >= 200 && r < 300) {
+			pthread_mutex_lock(&a->lock);
+			k->st.sent++;
+			pthread_mutex_unlock(&a->lock);
+			pr_debug("alert: webhook: %s sent\n",
+				 stall_str(&it->s, sb, sizeof(sb)));
+			break;
+		}
+		age_ms = (mono_ns() - it->enq_ns) / 1000000;
+		pthread_mutex_lock(&a->lock);
+		/* A newer record of this stall is queued: it says more. */
+		newer = wq_alert_queue__has(&k->q, it->s.id) &&
+			it->s.state == WQ_STALL_FIRING;
+		if (newer)
+			k->st.coalesced++;
+		pthread_mutex_unlock(&a->lock);
+		if (newer)
+			break;
+		if (!body || wq_alert__give_up(&a->o.retry, attempt, age_ms) ||
+		    !backoff_wait(k, mono_ns() + wait_ns(a, attempt + 1))) {
+			pthread_mutex_lock(&a->lock);
+			k->st.failed++;
+			pthread_mutex_unlock(&a->lock);
+			if (r < 0)
+				pr_warn("alert: webhook %s: %s not delivered "
+					"after %u attempts: %s\n",
+					a->webhook_url,
+					stall_str(&it->s, sb, sizeof(sb)),
+					attempt, strerror(-r));
+			else
+				pr_warn("alert: webhook %s: %s not delivered "
+					"after %u attempts: HTTP %d\n",
+					a->webhook_url,
+					stall_str(&it->s, sb, sizeof(sb)),
+					attempt, r);
+			break;
+		}
+		attempt++;
+		pthread_mutex_lock(&a->lock);
+		k->st.retried++;
+		pthread_mutex_unlock(&a->lock);
+		if (r < 0)
+			pr_debug("alert: webhook: retry %u: %s\n", attempt,
+				 strerror(-r));
+		else
+			pr_debug("alert: webhook: retry %u: HTTP %d\n", attempt,
+				 r);
+	}
+	free(body);
+}
+
+static void kill_group(pid_t pid, int sig)
+{
+	/* The hook leads its own process group: its children go too. */
+	if (kill(-pid, sig) && errno == ESRCH)
+		kill(pid, sig);
+}
+
+/* Run the hook once.  Return: its wait status, or -errno (-ETIMEDOUT:
+ * killed at its timeout). */
+static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
+{
+	uint64_t deadline = mono_ns() + a->o.exec_timeout_ms * 1000000ULL;
+	uint64_t kill_at = 0;
+	extern char **environ;
+	int status, sig = 0;
+	char **env;
+	pid_t pid;
+
+	env = wq_alert__env(s, environ);
+	if (!env)
+		return -ENOMEM;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		wq_alert__env_free(env);
+		return err;
+	}
+	if (!pid) {
+		/* Only async-signal-safe calls from here: we are a copy of a
+		 * threaded process. */
+		int fd = open("/dev/null", O_RDWR);
+
+		setsid();
+		if (fd >= 0 && dup2(fd, 0) >= 0 && fd != 0)
+			close(fd);
+		execve(a->argv[0], a->argv, env);
+		_exit(127);
+	}
+	wq_alert__env_free(env);
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		uint64_t now = mono_ns();
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			/* SIGCHLD ignored: the child is reaped by the kernel. */
+			return -errno;
+		}
+		if (!sig && (now >= deadline || expired(a))) {
+			sig = SIGTERM;
+			kill_group(pid, sig);
+			kill_at = now + KILL_GRACE_MS * 1000000ULL;
+		} else if (sig == SIGTERM && now >= kill_at) {
+			sig = SIGKILL;
+			kill_group(pid, sig);
+		}
+		usleep(10000);
+	}
+	if (sig)
+		kill_group(pid, SIGKILL); /* what it left behind */
+	return sig ? -ETIMEDOUT : status;
+}
+
+static void deliver_exec(struct sink *k, const struct wq_alert_item *it)
+{
+	struct wq_alerter *a = k->a;
+	uint64_t t0 = mono_ns();
+	char sb[80];
+	int st = run_hook(a, &it->s);
+	bool ok = st >= 0 && WIFEXITED(st) && !WEXITSTATUS(st);
+	unsigned int ms = (mono_ns() - t0) / 1000000;
+
+	stall_str(&it->s, sb, sizeof(sb));
+	if (st == -ETIMEDOUT)
+		pr_warn("alert: hook %s for %s killed after its timeout (%u "
+			"ms)\n",
+			a->argv[0], sb, a->o.exec_timeout_ms);
+	else if (st < 0)
+		pr_warn("alert: hook %s for %s: %s\n", a->argv[0], sb,
+			strerror(-st));
+	else if (WIFSIGNALED(st))
+		pr_warn("alert: hook %s for %s: killed by signal %d\n",
+			a->argv[0], sb, WTERMSIG(st));
+	else if (WEXITSTATUS(st))
+		pr_warn("alert: hook %s for %s: exit status %d%s\n", a->argv[0],
+			sb, WEXITSTATUS(st),
+			WEXITSTATUS(st) == 127 ? " (cannot execute?)" : "");
+	else
+		pr_info("alert: hook %s for %s: exit 0 (%u ms)\n", a->argv[0],
+			sb, ms);
+	pthread_mutex_lock(&a->lock);
+	if (ok)
+		k->st.sent++;
+	else
+		k->st.failed++;
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void *sink_thread(void *arg)
+{
+	struct sink *k = arg;
+	struct wq_alerter *a = k->a;
+	struct wq_alert_item it;
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		while (!k->q.n && !a->stopping)
+			pthread_cond_wait(&k->wake, &a->lock);
+		if (a->stopping && (!k->q.n || mono_ns() >= a->deadline_ns))
+			break;
+		wq_alert_queue__pop(&k->q, &it);
+		k->busy = true;
+		pthread_mutex_unlock(&a->lock);
+		if (k->kind == WQ_ALERT_EXEC)
+			deliver_exec(k, &it);
+		else
+			deliver_webhook(k, &it);
+		pthread_mutex_lock(&a->lock);
+		k->busy = false;
+		pthread_cond_broadcast(&a->idle);
+	}
+	/* Time is up: what is left is dropped, and counted. */
+	k->st.dropped += k->q.n;
+	k->q.n = 0;
+	pthread_cond_broadcast(&a->idle);
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+static char *dup_opt(const char *s, bool *failed)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*failed = true;
+	return d;
+}
+
+struct wq_alerter *wq_alerter__new(const struct wq_alert_opts *o)
+{
+	struct wq_alerter *a = calloc(1, sizeof(*a));
+	pthread_condattr_t ca;
+	bool failed = false;
+	size_t n = 0, i;
+	int err = -ENOMEM;
+
+	if (!a)
+		return NULL;
+	a->o = *o;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->idle, &ca);
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		a->sink[i].a = a;
+		a->sink[i].kind = i;
+		pthread_cond_init(&a->sink[i].wake, &ca);
+	}
+	pthread_condattr_destroy(&ca);
+
+	if (!a->o.queue_len)
+		a->o.queue_len = 256;
+	if (!a->o.exec_timeout_ms)
+		a->o.exec_timeout_ms = 10000;
+	if (!a->o.webhook_timeout_ms)
+		a->o.webhook_timeout_ms = 5000;
+	if (!a->o.retry.initial_ms)
+		a->o.retry.initial_ms = 1000;
+	if (a->o.retry.max_ms < a->o.retry.initial_ms)
+		a->o.retry.max_ms = a->o.retry.initial_ms > 60000
+					    ? a->o.retry.initial_ms
+					    : 60000;
+	if (!a->o.retry.max_attempts && !a->o.retry.max_age_ms)
+		a->o.retry.max_age_ms = 600000;
+
+	if (o->exec_argv && o->exec_argv[0]) {
+		if (o->exec_argv[0][0] != '/') {
+			pr_err("alert: hook '%s' is not an absolute path\n",
+			       o->exec_argv[0]);
+			err = -EINVAL;
+			goto fail;
+		}
+		while (o->exec_argv[n])
+			n++;
+		a->argv = calloc(n + 1, sizeof(*a->argv));
+		if (!a->argv)
+			goto fail;
+		for (i = 0; i < n && !failed; i++)
+			a->argv[i] = dup_opt(o->exec_argv[i], &failed);
+		a->o.exec_argv = a->argv;
+	} else {
+		a->o.exec_argv = NULL;
+	}
+	if (o->webhook_url && o->webhook_url[0]) {
+		if (wq_alert__parse_url(o->webhook_url, &a->url)) {
+			pr_err("alert: bad webhook URL '%s': want "
+			       "http://host[:port]/path\n",
+			       o->webhook_url);
+			err = -EINVAL;
+			goto fail;
+		}
+		snprintf(a->host_hdr, sizeof(a->host_hdr),
+			 strchr(a->url.host, ':') ? "[%s]:%s" : "%s:%s",
+			 a->url.host, a->url.port);
+		a->webhook_url = dup_opt(o->webhook_url, &failed);
+		a->o.webhook_url = a->webhook_url;
+	} else {
+		a->o.webhook_url = NULL;
+	}
+	a->name = dup_opt(o->name, &failed);
+	a->o.name = a->name;
+	a->generator_url = dup_opt(o->generator_url, &failed);
+	a->o.generator_url = a->generator_url;
+	if (failed)
+		goto fail;
+
+	a->sink[WQ_ALERT_EXEC].st.enabled = a->o.exec_argv;
+	a->sink[WQ_ALERT_WEBHOOK].st.enabled = a->o.webhook_url;
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		struct sink *k = &a->sink[i];
+
+		if (!k->st.enabled)
+			continue;
+		err = wq_alert_queue__init(&k->q, a->o.queue_len);
+		if (err)
+			goto fail;
+		err = -pthread_create(&k->thread, NULL, sink_thread, k);
+		if (err)
+			goto fail;
+		k->started = true;
+	}
+	return a;
+fail:
+	wq_alerter__stop(a, 0);
+	wq_alerter__free(a);
+	errno = -err;
+	return NULL;
+}
+
+static bool seen__test_and_set(struct wq_alerter *a, uint64_t id, bool firing)
+{
+	unsigned int i;
+
+	for (i = 0; i < SEEN_LEN; i++) {
+		if (a->seen[i].used && a->seen[i].id == id) {
+			if (!firing)
+				a->seen[i].used = false;
+			return true;
+		}
+	}
+	if (firing) {
+		/* Full of stalls that never resolved: the oldest goes; its
+		 * updates then count as starts, which only protects them. */
+		a->seen[a->seen_next].id = id;
+		a->seen[a->seen_next].used = true;
+		a->seen_next = (a->seen_next + 1) % SEEN_LEN;
+	}
+	return false;
+}
+
+int wq_alerter__post(struct wq_alerter *a, const struct wq_stall *s)
+{
+	uint64_t now = mono_ns();
+	bool update;
+	int i, r = 0;
+
+	pthread_mutex_lock(&a->lock);
+	if (a->stopping) {
+		pthread_mutex_unlock(&a->lock);
+		return -ESHUTDOWN;
+	}
+	update = seen__test_and_set(a, s->id, s->state == WQ_STALL_FIRING) &&
+		 s->state == WQ_STALL_FIRING;
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		struct sink *k = &a->sink[i];
+
+		if (!k->started)
+			continue;
+		if (wq_alert_queue__push(&k->q, s, update, now))
+			r = -ENOSPC;
+		pthread_cond_signal(&k->wake);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return r;
+}
+
+static bool idle_locked(struct wq_alerter *a)
+{
+	int i;
+
+	for (i = 0; i < WQ_ALERT_NR; i++)
+		if (a->sink[i].started && (a->sink[i].q.n || a->sink[i].busy))
+			return false;
+	return true;
+}
+
+int wq_alerter__flush(struct wq_alerter *a, unsigned int timeout_ms)
+{
+	struct timespec ts = abs_ts(mono_ns() + timeout_ms * 1000000ULL);
+	int r = 0;
+
+	pthread_mutex_lock(&a->lock);
+	while (!idle_locked(a) && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&a->idle, &a->lock, &ts);
+	r = idle_locked(a) ? 0 : -ETIMEDOUT;
+	pthread_mutex_unlock(&a->lock);
+	return r;
+}
+
+void wq_alerter__stats(struct wq_alerter *a, struct wq_alert_stats *out)
+{
+	int i;
+
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		struct sink *k = &a->sink[i];
+
+		out->sink[i] = k->st;
+		out->sink[i].dropped += k->q.dropped;
+		out->sink[i].coalesced += k->q.coalesced;
+		out->sink[i].queued = k->q.n + k->busy;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+static uint64_t dropped_at_stop(struct wq_alerter *a)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < WQ_ALERT_NR; i++)
+		n += a->sink[i].st.dropped;
+	return n;
+}
+
+int wq_alerter__stop(struct wq_alerter *a, unsigned int timeout_ms)
+{
+	uint64_t before;
+	int i;
+
+	if (a->stopped)
+		return 0;
+	pthread_mutex_lock(&a->lock);
+	before = dropped_at_stop(a);
+	a->stopping = true;
+	a->deadline_ns = mono_ns() + timeout_ms * 1000000ULL;
+	for (i = 0; i < WQ_ALERT_NR; i++)
+		pthread_cond_broadcast(&a->sink[i].wake);
+	pthread_mutex_unlock(&a->lock);
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		if (a->sink[i].started)
+			pthread_join(a->sink[i].thread, NULL);
+		a->sink[i].started = false;
+	}
+	a->stopped = true;
+	return dropped_at_stop(a) > before ? -ETIMEDOUT : 0;
+}
+
+void wq_alerter__free(struct wq_alerter *a)
+{
+	char **p;
+	int i;
+
+	if (!a)
+		return;
+	wq_alerter__stop(a, 1000);
+	for (i = 0; i < WQ_ALERT_NR; i++) {
+		wq_alert_queue__fini(&a->sink[i].q);
+		pthread_cond_destroy(&a->sink[i].wake);
+	}
+	pthread_cond_destroy(&a->idle);
+	pthread_mutex_destroy(&a->lock);
+	for (p = a->argv; p && *p; p++)
+		free(*p);
+	free(a->argv);
+	free(a->webhook_url);
+	free(a->name);
+	free(a->generator_url);
+	free(a);
+}
