@@ -61,7 +61,24 @@ const char wqd_config_default_text[] =
 	"# rule = running events_unbound/* 30s\n"
 	"# rule = pending */flush_to_ldisc 1s\n"
 	"# Read the kernel's own lockup and CPU-hog reports from /dev/kmsg.\n"
-	"kmsg = yes\n";
+	"kmsg = yes\n"
+	"\n"
+	"[alerts]\n"
+	"# Run a program for every stall that starts or resolves: an absolute\n"
+	"# path and arguments split on blanks, no shell; details in WQMON_*\n"
+	"# environment variables (docs/ALERTS.md).  Empty: off.\n"
+	"exec =\n"
+	"exec_timeout = 10s\n"
+	"# POST Alertmanager-style alerts (firing and resolved) to this URL,\n"
+	"# e.g. http://127.0.0.1:9093/api/v2/alerts.  Empty: off.\n"
+	"webhook =\n"
+	"webhook_timeout = 5s\n"
+	"# Give up delivering one alert after this long.\n"
+	"retry_max_age = 10m\n"
+	"# Alerts waiting per sink; when full the oldest updates go first.\n"
+	"queue_len = 256\n"
+	"# The \"instance\" label; empty: the host name.\n"
+	"name =\n";
 
 void wqd_config__defaults(struct wqd_config *c)
 {
@@ -288,13 +305,63 @@ static int set_stalls(struct wqd_config *c, const char *k, const char *v,
 	    "cpu_hog, hog_clear_intervals, rule, kmsg", k);
 }
 
+static int set_ms(const char *k, const char *v, unsigned int *out, char *err,
+		  size_t errlen)
+{
+	uint64_t ns;
+
+	if (wq_duration__parse(v, &ns) || ns < 1000000ULL ||
+	    ns > 86400000000000ULL)
+		BAD("%s = '%s' in [alerts]: give a duration from 1ms to 24h, "
+		    "e.g. 10s", k, v);
+	*out = (unsigned int)(ns / 1000000ULL);
+	return 0;
+}
+
+static int set_alerts(struct wqd_config *c, const char *k, const char *v,
+		      char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!strcmp(k, "exec")) {
+		if (v[0] && v[0] != '/')
+			BAD("exec = '%s': give the program's absolute path "
+			    "(no shell runs it)", v);
+		if (copy_value(c->alert_exec, sizeof(c->alert_exec), v))
+			BAD("exec: too long");
+	} else if (!strcmp(k, "webhook")) {
+		if (v[0] && strncmp(v, "http://", 7))
+			BAD("webhook = '%s': give an http:// URL, e.g. "
+			    "http://127.0.0.1:9093/api/v2/alerts", v);
+		if (copy_value(c->alert_webhook, sizeof(c->alert_webhook), v))
+			BAD("webhook: URL too long");
+	} else if (!strcmp(k, "exec_timeout")) {
+		return set_ms(k, v, &c->alert_exec_timeout_ms, err, errlen);
+	} else if (!strcmp(k, "webhook_timeout")) {
+		return set_ms(k, v, &c->alert_webhook_timeout_ms, err, errlen);
+	} else if (!strcmp(k, "retry_max_age")) {
+		return set_ms(k, v, &c->alert_retry_max_age_ms, err, errlen);
+	} else if (!strcmp(k, "queue_len")) {
+		if (parse_size(v, 1, 100000, &n))
+			BAD("queue_len = '%s': give 1 to 100000", v);
+		c->alert_queue_len = n;
+	} else if (!strcmp(k, "name")) {
+		if (copy_value(c->alert_name, sizeof(c->alert_name), v))
+			BAD("name: too long");
+	} else {
+		BAD("unknown key '%s' in [alerts]; keys: exec, exec_timeout, "
+		    "webhook, webhook_timeout, retry_max_age, queue_len, name", k);
+	}
+	return 0;
+}
+
 int wqd_config__set(struct wqd_config *c, const char *section,
 		    const char *key, const char *value, char *err,
 		    size_t errlen)
 {
 	if (!section[0])
 		BAD("'%s' is outside a [section]: put it under [daemon], "
-		    "[kernel], [refwq] or [stalls]", key);
+		    "[kernel], [refwq], [stalls] or [alerts]", key);
 	if (!strcmp(section, "daemon"))
 		return set_daemon(c, key, value, err, errlen);
 	if (!strcmp(section, "kernel"))
@@ -303,8 +370,10 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 		return set_refwq(c, key, value, err, errlen);
 	if (!strcmp(section, "stalls"))
 		return set_stalls(c, key, value, err, errlen);
+	if (!strcmp(section, "alerts"))
+		return set_alerts(c, key, value, err, errlen);
 	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq], "
-	    "[stalls]", section);
+	    "[stalls], [alerts]", section);
 }
 
 struct ini_ctx {

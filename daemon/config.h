@@ -33,6 +33,14 @@ struct wqd_config {
 	/* [stalls] */
 	struct wq_stall_rules stalls;	/* thresholds and rules */
 	bool kmsg;			/* read the kernel's reports */
+	/* [alerts] */
+	char alert_exec[512];		/* argv, split on blanks; "": off */
+	unsigned int alert_exec_timeout_ms;
+	char alert_webhook[256];	/* http://host:port/path; "": off */
+	unsigned int alert_webhook_timeout_ms;
+	unsigned int alert_retry_max_age_ms;
+	unsigned int alert_queue_len;
+	char alert_name[64];		/* the "instance" label; "": hostname */
 };
 
 /* The configuration `wqmond` runs with when no file is given. */

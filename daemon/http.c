@@ -280,6 +280,36 @@ static struct json_object *stall_json(const struct wq_stall *x)
 	return e;
 }
 
+/* Delivery counters of the alert sinks ({} when none is configured). */
+static struct json_object *sinks_json(struct wqd_state *st)
+{
+	static const char *const names[WQ_ALERT_NR] = { "exec", "webhook" };
+	struct json_object *o = json_object_new_object();
+	struct wq_alert_stats as;
+
+	if (!o || !st->alerter)
+		return o;
+	wq_alerter__stats(st->alerter, &as);
+	for (int k = 0; k < WQ_ALERT_NR; k++) {
+		const struct wq_alert_sink_stats *x = &as.sink[k];
+		struct json_object *e;
+
+		if (!x->enabled || !(e = json_object_new_object()))
+			continue;
+		json_object_object_add(e, "sent", json_object_new_uint64(x->sent));
+		json_object_object_add(e, "failed",
+				       json_object_new_uint64(x->failed));
+		json_object_object_add(e, "retried",
+				       json_object_new_uint64(x->retried));
+		json_object_object_add(e, "dropped",
+				       json_object_new_uint64(x->dropped));
+		json_object_object_add(e, "queued",
+				       json_object_new_uint64(x->queued));
+		json_object_object_add(o, names[k], e);
+	}
+	return o;
+}
+
 static void do_stalls(struct wqd_state *st, struct reply *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -302,6 +332,7 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 		json_object_object_add(o, "version", json_object_new_int(1));
 		json_object_object_add(o, "active", act);
 		json_object_object_add(o, "recent", rec);
+		json_object_object_add(o, "sinks", sinks_json(st));
 		act = rec = NULL;
 	}
 	s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :

@@ -23,12 +23,54 @@ static uint64_t real_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Alertmanager drops a firing alert it has not heard of for its
+ * resolve_timeout (5 min by default): repeat live stalls this often. */
+#define REPOST_NS (60ULL * 1000000000ULL)
+
+static int start_alerter(struct wqd_state *st)
+{
+	const struct wqd_config *c = &st->cfg;
+	char exec[sizeof(c->alert_exec)], *argv[32], *save = NULL, *tok;
+	int n = 0;
+	struct wq_alert_opts o = {
+		.exec_timeout_ms = c->alert_exec_timeout_ms,
+		.webhook_url = c->alert_webhook[0] ? c->alert_webhook : NULL,
+		.webhook_timeout_ms = c->alert_webhook_timeout_ms,
+		.retry = { .max_age_ms = c->alert_retry_max_age_ms },
+		.queue_len = c->alert_queue_len,
+		.name = c->alert_name[0] ? c->alert_name : NULL,
+	};
+
+	if (!c->alert_exec[0] && !c->alert_webhook[0])
+		return 0;
+	snprintf(exec, sizeof(exec), "%s", c->alert_exec);
+	for (tok = strtok_r(exec, " \t", &save); tok && n < 31;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	o.exec_argv = n ? argv : NULL;
+	st->alerter = wq_alerter__new(&o);
+	if (!st->alerter) {
+		pr_err("cannot start the alert sinks: %s; check [alerts]\n",
+		       strerror(errno));
+		return -errno;
+	}
+	pr_info("alerts: %s%s%s\n", n ? "exec " : "", n ? argv[0] : "",
+		c->alert_webhook[0] ? " webhook" : "");
+	return 0;
+}
+
 int wqd_stalls__init(struct wqd_state *st)
 {
+	int err;
+
 	st->kmsg_fd = -1;
 	st->detector = wq_stall_detector__new();
 	if (!st->detector)
 		return -ENOMEM;
+	err = start_alerter(st);
+	if (err)
+		return err;
 	if (!st->cfg.kmsg)
 		return 0;
 	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -45,6 +87,9 @@ int wqd_stalls__init(struct wqd_state *st)
 
 void wqd_stalls__exit(struct wqd_state *st)
 {
+	if (st->alerter && wq_alerter__stop(st->alerter, 2000))
+		pr_warn("alerts still undelivered at exit were dropped\n");
+	wq_alerter__free(st->alerter);
 	if (st->kmsg_fd >= 0)
 		close(st->kmsg_fd);
 	wq_stall_detector__free(st->detector);
@@ -122,9 +167,13 @@ static void on_event(const struct wq_stall *s, enum wq_stall_event ev,
 		log_stall(s, ev);
 		break;
 	case WQ_STALL_UPDATE:
+		/* Once a minute of age: keep the alert alive downstream. */
+		if (st->alerter && i < st->nr_active &&
+		    s->age_ns / REPOST_NS != st->active[i].age_ns / REPOST_NS)
+			wq_alerter__post(st->alerter, s);
 		if (i < st->nr_active)
 			st->active[i] = *s;
-		break;
+		return;
 	case WQ_STALL_RESOLVE:
 		if (i < st->nr_active)
 			st->active[i] = st->active[--st->nr_active];
@@ -132,6 +181,10 @@ static void on_event(const struct wq_stall *s, enum wq_stall_event ev,
 		log_stall(s, ev);
 		break;
 	}
+	/* Never blocks: the sinks deliver on their own threads. */
+	if (st->alerter && wq_alerter__post(st->alerter, s) == -ENOSPC)
+		pr_warn("alert queue full: stall #%llu not sent\n",
+			(unsigned long long)s->id);
 }
 
 void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,

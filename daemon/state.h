@@ -15,6 +15,7 @@
 #include "history.h"
 #include "metrics.h"
 #include "source.h"
+#include "alert.h"
 #include "stall.h"
 
 #define WQD_MAX_SOURCES 16
@@ -46,6 +47,7 @@ struct wqd_state {
 	struct wqd_stall_total totals[WQD_MAX_STALL_TOTALS];	/* lock */
 	size_t nr_totals;
 	int kmsg_fd;			/* -1: not reading the kernel's reports */
+	struct wq_alerter *alerter;	/* NULL: no alert sink configured */
 	uint64_t started_real_ns;
 	uint64_t started_mono_ns;
 	uint64_t http_requests;		/* lock */

@@ -11,7 +11,8 @@ set -u
 need_root
 tmp=$(mktemp -d)
 dpid=
-trap '[ -n "$dpid" ] && kill $dpid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+ampid=
+trap '[ -n "$dpid" ] && kill $dpid 2>/dev/null; [ -n "$ampid" ] && kill $ampid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 [ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs: the hog takes CPU 1"
 
 start_daemon() {	# start_daemon ARGS...: sets U, dpid
@@ -32,12 +33,47 @@ n=$(curl -sf "$U/api/v1/stalls" | python3 -c 'import json,sys; d=json.load(sys.s
 is "$n" 0 "4 s of aio load at full speed raises no stall"
 stop_daemon
 
-# --- a real starved pool on this kernel ---
+# --- a real starved pool on this kernel, alerting a real Alertmanager and
+#     an exec hook ---
+AM=$(command -v prometheus-alertmanager) || bail "prometheus-alertmanager not installed (scripts/deps.sh)"
+amport=$(free_port)
+A="http://127.0.0.1:$amport"
+printf 'route:\n  receiver: none\nreceivers:\n  - name: none\n' >"$tmp/am.yml"
+"$AM" --config.file="$tmp/am.yml" --storage.path="$tmp/am" \
+	--web.listen-address="127.0.0.1:$amport" --cluster.listen-address= \
+	--log.level=warn >"$tmp/am.log" 2>&1 &
+ampid=$!
+wait_http "$A/-/ready" 20 || bail "alertmanager did not start: $(tail -2 "$tmp/am.log")"
+cat >"$tmp/hook.sh" <<HOOK
+#!/bin/sh
+env | grep '^WQMON_' >>"$tmp/hook.\$WQMON_STALL_ID.\$WQMON_STALL_STATE"
+HOOK
+chmod +x "$tmp/hook.sh"
 dmesg_before=$(dmesg 2>/dev/null | grep -c 'workqueue lockup')
-start_daemon -o refwq.enabled=no -o stalls.starved=300ms -o stalls.pending=300ms
+start_daemon -o refwq.enabled=no -o stalls.starved=300ms -o stalls.pending=300ms \
+	-o "alerts.webhook=$A/api/v2/alerts" -o "alerts.exec=$tmp/hook.sh"
 sleep 1
-"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen"
+"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" &
+gen=$!
+# While it lasts, the stall is an active alert in Alertmanager.
+: >"$tmp/am_firing.json"
+for _ in $(seq 30); do
+	curl -sf "$A/api/v2/alerts" >"$tmp/am_now.json" &&
+		grep -q '"alertname":"WorkqueueStall"' "$tmp/am_now.json" &&
+		cp "$tmp/am_now.json" "$tmp/am_firing.json" && break
+	sleep 0.1
+done
+wait $gen
 ok $? "stallgen starved CPU 1 ($(cat "$tmp/gen"))"
+python3 - "$tmp/am_firing.json" <<'PY'
+import json, sys
+a = [x for x in json.load(open(sys.argv[1])) if x["labels"]["alertname"] == "WorkqueueStall"]
+assert a, "no WorkqueueStall alert while the stall lasted"
+l = a[0]["labels"]
+assert l["source"] == "kernel" and l["cpu"] == "1" and l["kind"] in ("starved", "pending"), l
+assert a[0]["status"]["state"] == "active", a[0]["status"]
+PY
+ok $? "Alertmanager had the firing alert while the stall lasted (source, cpu, kind labels)"
 sleep 1
 curl -sf "$U/api/v1/stalls" >"$tmp/stalls.json"
 python3 - "$tmp/stalls.json" <<'PY'
@@ -65,6 +101,30 @@ curl -sf "$U/metrics" | grep -q '^# TYPE wqmon_stall_active gauge'
 ok $? "wqmon_stall_active is exposed"
 is "$(dmesg 2>/dev/null | grep -c 'workqueue lockup')" "$dmesg_before" \
 	"the kernel's own watchdog reported nothing (it waits 30 s)"
+# Alertmanager keeps resolved alerts for a while, with their endsAt.
+curl -sf "$A/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true" >"$tmp/am_active.json"
+curl -sf --get "$A/api/v2/alerts" --data-urlencode 'filter=alertname="WorkqueueStall"' >"$tmp/am.json"
+python3 - "$tmp/stalls.json" "$tmp/am_active.json" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+am = json.load(open(sys.argv[2]))
+ids = {str(x["id"]) for x in st["recent"]}
+live = [a for a in am if a["labels"].get("stall_id") in ids]
+# Resolved: none of our stalls may still be active in Alertmanager.
+assert not live, live
+PY
+ok $? "Alertmanager holds no active alert for the resolved stalls"
+sid=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([x for x in d["recent"] if x["cpu"] == 1][-1]["id"])' "$tmp/stalls.json")
+grep -q "WorkqueueStall" "$tmp/am.log" 2>/dev/null || true
+n_sent=$(curl -sf "$U/api/v1/stalls" | python3 -c 'import json,sys; d=json.load(sys.stdin)["sinks"]; print(d["webhook"]["sent"], d["webhook"]["failed"], d["exec"]["sent"])')
+set -- $n_sent
+[ "${1:-0}" -ge 2 ] && [ "${2:-1}" -eq 0 ]
+ok $? "the webhook delivered firing and resolved to Alertmanager ($1 sent, $2 failed)"
+[ -s "$tmp/hook.$sid.firing" ] && [ -s "$tmp/hook.$sid.resolved" ]
+ok $? "the exec hook ran for stall #$sid firing and resolved"
+grep -q '^WQMON_CPU=1$' "$tmp/hook.$sid.firing" && grep -q '^WQMON_SOURCE=kernel$' "$tmp/hook.$sid.firing" &&
+	grep -q '^WQMON_EVIDENCE=pool ' "$tmp/hook.$sid.firing"
+ok $? "the hook's environment carries the stall's details"
 stop_daemon
 
 # --- refwq: a worker blocked outside refwq's primitives stalls its pool ---

@@ -75,6 +75,13 @@ static void test_set(void **state)
 		{ "stalls", "rule", "running events 3s", "WORKQUEUE/FUNCTION" },
 		{ "stalls", "rule", "running a/b", "give KIND" },
 		{ "stalls", "kmsg", "no", NULL },
+		{ "alerts", "exec", "/usr/local/bin/page-me --loud", NULL },
+		{ "alerts", "exec", "page-me", "absolute path" },
+		{ "alerts", "webhook", "http://127.0.0.1:9093/api/v2/alerts", NULL },
+		{ "alerts", "webhook", "ftp://x", "http:// URL" },
+		{ "alerts", "exec_timeout", "0s", "from 1ms to 24h" },
+		{ "alerts", "queue_len", "0", "1 to 100000" },
+		{ "alerts", "pager", "x", "unknown key 'pager' in [alerts]" },
 	};
 	char err[512];
 
