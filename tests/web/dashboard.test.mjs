@@ -148,7 +148,11 @@ test('the filter box narrows the rows', async () => {
 	assert.equal((await cellTexts('#fn-table', col)).length, 0);
 	assert.match(await page.textContent('#fn-table tbody'), /no rows match/);
 	await page.fill('#fn-filter', '');
-	assert.equal((await cellTexts('#fn-table', col)).length, all.length);
+	const back = (await cellTexts('#fn-table', col)).length;
+	// A live kernel keeps showing new work functions (the snapshot is
+	// cumulative: rows come, never go); fixtures do not move.
+	if (FIXTURE) assert.equal(back, all.length);
+	else assert.ok(back >= all.length, `${back} rows after clearing, ${all.length} before`);
 });
 
 test('charts and the heatmap are drawn', async () => {
