@@ -388,9 +388,12 @@ int wq_stall_detector__update(struct wq_stall_detector *d,
 			i++;
 			continue;
 		}
-		/* A hog is a rate, not a level: a few clean intervals. */
-		if (a->s.kind == WQ_STALL_CPU_HOG && view &&
-		    ++a->clean < rules->hog_clear_intervals) {
+		/* A hog is a rate, not a level: it resolves after a few
+		 * clean intervals.  A view with no new data (a source that
+		 * publishes less often than we look) is not a clean one. */
+		if (a->s.kind == WQ_STALL_CPU_HOG &&
+		    (!view || !view->interval_ns ||
+		     ++a->clean < rules->hog_clear_intervals)) {
 			i++;
 			continue;
 		}

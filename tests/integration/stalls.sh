@@ -138,4 +138,17 @@ s = [x for x in d["active"] + d["recent"] if x["source"] == "refwq:stalls"]
 assert s and s[0]["kind"] in ("pending", "starved"), d'
 ok $? "a blocked refwq worker raises a pending stall for refwq:stalls"
 stop_daemon
+
+# --- refwq: a function hogging the CPU, once, not flapping ---
+start_daemon -o kernel.enabled=no -o stalls.cpu_hog=100ms
+"$B/refwq-demo" -t 4 -q -n hogs --hog-every=700 --hog-ms=200 --block-every=0 2>/dev/null
+sleep 1.5
+curl -sf "$U/api/v1/stalls" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = [x for x in d["active"] + d["recent"] if x["source"] == "refwq:hogs"]
+assert len(s) == 1 and s[0]["kind"] == "cpu_hog" and s[0]["function"] == "demo_hog", s
+assert s[0]["state"] == "resolved" and s[0]["age_ns"] > 100000000, s[0]'
+ok $? "a refwq hog raises one cpu_hog stall for demo_hog, resolved after it stops"
+stop_daemon
 finish

@@ -184,9 +184,15 @@ static void test_running_and_hog(void **state)
 	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 0,
 						   count_ev, &e), 0);
 	assert_int_equal(e.start, 2);	/* running slow_fn, hog hog_fn */
-	/* Both gone: running resolves now, the hog after 2 clean views. */
+	/* Both gone: running resolves now, the hog after 2 clean views;
+	 * views without new data (interval 0) do not count. */
 	cur->nr_inflight = 0;
 	view->nr_series = 0;
+	view->interval_ns = 0;
+	wq_stall_detector__update(d, &r, cur, view, 0, count_ev, &e);
+	wq_stall_detector__update(d, &r, cur, NULL, 0, count_ev, &e);
+	assert_int_equal(e.resolve, 1);
+	view->interval_ns = 1000 * MS;
 	wq_stall_detector__update(d, &r, cur, view, 0, count_ev, &e);
 	assert_int_equal(e.resolve, 1);
 	assert_int_equal(e.last.kind, WQ_STALL_RUNNING);
