@@ -219,29 +219,6 @@ out:
 	return err ? 1 : 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap), *nb;
-
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int cmd_cat(int argc, char **argv)
 {
 	/* Same order as show: the busiest first. */
@@ -275,7 +252,7 @@ static int cmd_cat(int argc, char **argv)
 		pr_err("cat: cannot open %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	buf = read_all(f, &len);
+	buf = wq_text__read(f, &len);
 	if (f != stdin)
 		fclose(f);
 	s = wq_snapshot__new("");

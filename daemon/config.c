@@ -45,6 +45,12 @@ const char wqd_config_default_text[] =
 	"# as a source refwq:<name>.\n"
 	"enabled = yes\n"
 	"\n"
+	"[kmod]\n"
+	"# The refwq kernel module's /proc/workqueues, as the source kmod:\n"
+	"# yes, no, or auto (when the file exists at start).\n"
+	"enabled = auto\n"
+	"path = /proc/workqueues\n"
+	"\n"
 	"[stalls]\n"
 	"# A pool whose oldest pending item waits longer than this, while its\n"
 	"# workers run other work (pending) or none at all (starved).\n"
@@ -256,6 +262,28 @@ static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 	return 0;
 }
 
+static int set_kmod(struct wqd_config *c, const char *k, const char *v,
+		    char *err, size_t errlen)
+{
+	bool b;
+
+	if (!strcmp(k, "path")) {
+		if (v[0] != '/' || copy_value(c->kmod_path, sizeof(c->kmod_path), v))
+			BAD("path = '%s' in [kmod]: give an absolute path, e.g. "
+			    "/proc/workqueues", v);
+	} else if (!strcmp(k, "enabled")) {
+		if (!strcasecmp(v, "auto"))
+			c->kmod = 2;
+		else if (!parse_bool(v, &b))
+			c->kmod = b;
+		else
+			BAD("enabled = '%s' in [kmod]: give yes, no or auto", v);
+	} else {
+		BAD("unknown key '%s' in [kmod]; keys: enabled, path", k);
+	}
+	return 0;
+}
+
 static int set_refwq(struct wqd_config *c, const char *k, const char *v,
 		     char *err, size_t errlen)
 {
@@ -370,10 +398,12 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 		return set_refwq(c, key, value, err, errlen);
 	if (!strcmp(section, "stalls"))
 		return set_stalls(c, key, value, err, errlen);
+	if (!strcmp(section, "kmod"))
+		return set_kmod(c, key, value, err, errlen);
 	if (!strcmp(section, "alerts"))
 		return set_alerts(c, key, value, err, errlen);
 	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq], "
-	    "[stalls], [alerts]", section);
+	    "[kmod], [stalls], [alerts]", section);
 }
 
 struct ini_ctx {

@@ -30,6 +30,9 @@ struct wqd_config {
 	bool kernel_cpu_time;
 	/* [refwq] */
 	bool refwq;			/* discover refwq instances */
+	/* [kmod] */
+	int kmod;			/* 0 no, 1 yes, 2 auto: if the file exists */
+	char kmod_path[256];
 	/* [stalls] */
 	struct wq_stall_rules stalls;	/* thresholds and rules */
 	bool kmsg;			/* read the kernel's reports */

@@ -41,6 +41,8 @@ struct wqd_source {
 extern const struct wqd_source_ops wqd_kernel_source;
 /* priv: strdup'd segment file name under REFWQ_SHM_DIR. */
 extern const struct wqd_source_ops wqd_refwq_source;
+/* The refwq module's /proc/workqueues (config kmod_path). */
+extern const struct wqd_source_ops wqd_kmod_source;
 
 const char *wqd_source__state_name(enum wqd_source_state st);
 

@@ -392,6 +392,13 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		if (err)
 			return err;
 	}
+	if (st->cfg.kmod == 1 ||
+	    (st->cfg.kmod == 2 && access(st->cfg.kmod_path, R_OK) == 0)) {
+		err = source_init(&st->src[st->nr_src++], "kmod",
+				  &wqd_kmod_source);
+		if (err)
+			return err;
+	}
 	if (!st->nr_src && !st->cfg.refwq)
 		pr_warn("no source is enabled: serving an empty view\n");
 	st->history = wqd_history__new(st->cfg.history_bytes);

@@ -1254,3 +1254,29 @@ int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 	}
 	return ret;
 }
+
+char *wq_text__read(FILE *f, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}

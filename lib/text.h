@@ -68,6 +68,10 @@ int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 		   char *err, size_t errlen);
 
 /* "lat_p99" -> WQ_SORT_LAT_P99.  Return: the key, or -EINVAL. */
+/* Read all of @f (a /proc file has no size): malloc'd, *@len bytes.
+ * Return: the buffer, or NULL with errno set. */
+char *wq_text__read(FILE *f, size_t *len);
+
 int wq_text__sort_key_from_name(const char *name);
 /* The inverse; NULL for an invalid key. */
 const char *wq_text__sort_key_name(enum wq_sort_key key);

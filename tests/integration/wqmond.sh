@@ -196,6 +196,27 @@ grep -q 'source kernel: .*retrying every 30 s' "$tmp/log2"
 ok $? "the failure is logged once with the retry period"
 kill $upid; wait $upid 2>/dev/null; wait $npid 2>/dev/null
 
+# --- kmod: a /proc/workqueues in the text format is a source ---
+"$B/wqctl" show -c -n 1 -i 0.2 >"$tmp/workqueues" 2>/dev/null
+portk=$(free_port)
+"$D" -l "127.0.0.1:$portk" -s none -i 0.3 -o kernel.enabled=no -o refwq.enabled=no \
+	-o kmod.enabled=yes -o "kmod.path=$tmp/workqueues" >"$tmp/logk" 2>&1 &
+pk=$!
+wait_http "http://127.0.0.1:$portk/healthz" 5
+ok $? "a /proc/workqueues file makes the kmod source ($(tail -1 "$tmp/logk"))"
+sleep 0.5
+curl -sf "http://127.0.0.1:$portk/api/v1/snapshot" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+k = [s for s in d["snapshots"] if s["source"] == "kmod"][0]
+assert len(k["series"]) > 0 and len(k["pools"]) > 0, k' 
+ok $? "its pools and series are in the snapshot, as source kmod"
+printf 'wqmon-workqueues v1 broken\n' >"$tmp/workqueues"
+sleep 1
+curl -sf "http://127.0.0.1:$portk/api/v1/sources" | grep -q '"last_error":"[^"]*workqueues: line 1'
+ok $? "a malformed file is reported with its line, and the daemon goes on"
+kill $pk; wait $pk 2>/dev/null
+
 # --- IPv6 ---
 port6=$(free_port)
 "$D" -l "[::1]:$port6" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/log6" 2>&1 &
