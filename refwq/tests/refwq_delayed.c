@@ -203,14 +203,18 @@ static void t_periodic(void)
 	avg = (lp.last - lp.first) / PERIODS;
 	want = 10000000ull;
 	tap_note("linux chain: average period %.3f ms (want 10)", avg / 1e6);
-	CHECK(avg >= want && avg <= want + JIFFY_NS + 2000000ull);
+	/* One late wake-up (SLACK_NS) on a loaded machine moves the average
+	 * by SLACK_NS / PERIODS; drift would add up in every period. */
+	CHECK(avg >= want &&
+	      avg <= want + JIFFY_NS + 2000000ull + SLACK_NS / PERIODS);
 
 	/* NuttX "next" counts from the expected time: no drift at all. */
 	avg = (np.last - np.first) / PERIODS;
 	want = 2ull * USEC_PER_TICK * 1000ull;
 	tap_note("nuttx chain: average period %.3f ms (want %.0f)", avg / 1e6,
 		 want / 1e6);
-	CHECK(avg + 1000000ull >= want && avg <= want + 1000000ull);
+	CHECK(avg + 1000000ull >= want &&
+	      avg <= want + 1000000ull + SLACK_NS / PERIODS);
 	cancel_delayed_work_sync(&lp.dw);
 	work_cancel_sync(LPWORK, &np.w);
 }

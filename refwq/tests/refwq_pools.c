@@ -131,12 +131,19 @@ static struct {
 	struct completion gate;
 	struct completion b_done;
 	int stop_hog;
+	int a_running, b_queued;
 	uint64_t hog_start, hog_end, after_start;
 } cm;
 
 static void cm_a(struct work_struct *work)
 {
 	(void)work;
+	/* Block only once b waits behind us: then only concurrency
+	 * management can start it (had b been queued before we ran, the
+	 * queueing itself could have woken a second idle worker). */
+	__atomic_store_n(&cm.a_running, 1, __ATOMIC_SEQ_CST);
+	while (!get(&cm.b_queued))
+		;
 	/* Only b, queued behind us on this pool, can complete the gate. */
 	wait_for_completion(&cm.gate);
 }
@@ -178,7 +185,10 @@ static void t_concurrency(void)
 	init_completion(&cm.gate);
 	init_completion(&cm.b_done);
 	queue_work_on(0, system_wq, &cm.a);
+	while (!get(&cm.a_running))
+		sleep_ms(1);
 	queue_work_on(0, system_wq, &cm.b);
+	__atomic_store_n(&cm.b_queued, 1, __ATOMIC_SEQ_CST);
 	wait_for_completion(&cm.b_done);
 	flush_work(&cm.a);
 	pi = pool_info(0);
