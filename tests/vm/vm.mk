@@ -32,3 +32,17 @@ $(VM_OUT)/wqctl: $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(wildcard cli/*.c)) $(LIB
 .PHONY: vm-build
 vm-build: $(VM_BINS) $(VM_KERNEL)
 test-build: vm-build
+
+# refwq.ko, out of tree against the pinned kernel's headers, built in
+# $(VM_OUT)/kmod (refwq/kmod/Makefile links the sources there).
+VM_KMOD := $(VM_OUT)/kmod/refwq.ko
+VM_KMOD_SRCS := $(REFWQ_CORE_SRCS) $(wildcard refwq/kmod/*.c refwq/kmod/*.h refwq/port/linux/*.c \
+	refwq/port/linux/*.h refwq/port/linux/include/*.h) refwq/kmod/Kbuild \
+	refwq/kmod/Makefile $(REFWQ_HDRS)
+
+$(VM_KMOD): $(VM_KMOD_SRCS)
+	$(call msg,KMOD,$@)
+	$(Q)$(MAKE) --no-print-directory -C refwq/kmod KDIR=$(VM_KDIR) \
+		OUT=$(abspath $(VM_OUT)/kmod) $(if $(filter 1,$(V)),,>/dev/null)
+
+vm-build: $(VM_KMOD)
