@@ -174,6 +174,10 @@ static int cond_wait(struct port_cond *c, struct refwq_port_lock *l,
 		prepare_to_wait_exclusive(&c->wq, &wait, TASK_IDLE);
 	}
 	finish_wait(&c->wq, &wait);
+	/* A signal that chose this waiter as it timed out is not lost: the
+	 * caller sees a wake-up and re-checks its condition. */
+	if (ret && READ_ONCE(c->seq) != seq)
+		ret = 0;
 	refwq_port_lock(l);
 	return ret;
 }
