@@ -85,9 +85,18 @@ vm_is "$left" 0 "no refwq kthreads left"
 dmesg | grep -q 'refwq: unloaded'
 vm_ok $? "module exit ran"
 
-insmod /lib/modules/refwq.ko nr_cpus=3 max_workers=4 idle_timeout_ms=100
-vm_ok $? "insmod again with nr_cpus=3 max_workers=4"
+dmesg -c >/dev/null
+insmod /lib/modules/refwq.ko nr_cpus=3 max_workers=4 idle_timeout_ms=100 selftest=1
+vm_ok $? "insmod again with nr_cpus=3 max_workers=4 selftest=1"
+summary=$(dmesg | sed -n 's/^.*refwq: selftest: \([0-9]* passed, [0-9]* failed\)$/\1/p')
+case $summary in
+*" passed, 0 failed") [ "${summary%% *}" -gt 0 ] ;;
+*) false ;;
+esac
+vm_ok $? "self-test with 3 virtual CPUs on 2: no case failed ($summary)"
 vm_is "$(awk '$1 == "pools" { print $2 }' /proc/workqueues)" 8 "nr_cpus=3: 2*3+2 pools"
 rmmod refwq
 vm_ok $? "rmmod again"
-dmesg | grep -i -E 'refwq.*(error|warn)' | sed 's/^/WQMON-VM: | dmesg: /'
+dmesg | grep -i -E 'refwq.*(error|warn|fail)' | grep -v 'selftest: ok' | sed 's/^/WQMON-VM: | dmesg: /'
+! dmesg | grep -q 'refwq: error'
+vm_ok $? "no error reported by the core"
