@@ -117,6 +117,7 @@ all: $(PROGRAMS)
 -include refwq/refwq.mk
 include tui/tui.mk
 include tests/tests.mk
+-include tests/vm/vm.mk
 -include tests/fuzz/fuzz.mk
 
 deps:

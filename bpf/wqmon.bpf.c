@@ -108,9 +108,11 @@ static __always_inline void count(enum wqmon_counter c)
 		*v += 1;
 }
 
-static __always_inline __u32 log2_slot(__u64 v)
+/* 64-bit throughout: with 32-bit ALU ops here, the 6.1 verifier loses the
+ * bound of the slot (its 32-bit OR tracking) and rejects hist_add(). */
+static __always_inline __u64 log2_slot(__u64 v)
 {
-	__u32 r = 0, s;
+	__u64 r = 0, s;
 
 	/* Branch-light binary search; BPF has no count-leading-zeros. */
 	s = (v > 0xFFFFFFFFULL) << 5; v >>= s; r |= s;
@@ -125,7 +127,7 @@ static __always_inline __u32 log2_slot(__u64 v)
 static __always_inline void hist_add(struct wqmon_series_stats *st,
 				     enum wqmon_hist_kind k, __u64 ns)
 {
-	__u32 s = log2_slot(ns);
+	__u64 s = log2_slot(ns);
 
 	if (s >= WQMON_HIST_SLOTS)	/* for the verifier */
 		return;

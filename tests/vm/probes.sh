@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Scenario (inside the VM): wqmon's eBPF probes on Debian's 6.1 kernel count
+# a known number of aio_fsync_work items exactly, with tp_btf and with the
+# forced raw_tp fallback: CO-RE relocations on a second kernel.
+. /vmlib.sh
+N=${WQMON_VM_N:-20000}
+R=${WQMON_VM_R:-5000}
+
+[ -s /sys/kernel/btf/vmlinux ]
+vm_ok $? "kernel BTF at /sys/kernel/btf/vmlinux"
+[ -d /sys/kernel/tracing/events/workqueue/workqueue_queue_work ]
+vm_ok $? "workqueue tracepoints in tracefs"
+grep -q ' aio_fsync_work$' /proc/kallsyms
+vm_ok $? "aio_fsync_work in /proc/kallsyms"
+
+wqctl check >/tmp/check.out 2>&1
+vm_ok $? "wqctl check: the environment check passes"
+vm_log /tmp/check.out
+
+run_pc() {	# run_pc LABEL N BATCH [probe_counts options]
+	label=$1 n=$2 b=$3
+	shift 3
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	probe_counts "$@" aio_fsync_work "$n" -- /bin/aiogen -n "$n" -b "$b" \
+		-f /dev/shm/aiogen >/tmp/pc.out 2>/tmp/pc.err
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	vm_ok $rc "$label: probe_counts exited 0 ($n items, ${t0}s..${t1}s)"
+	grep -E '^(not )?ok ' /tmp/pc.out | sed "s/^\(not \)\{0,1\}ok [0-9]* - /\1ok - $label: /" |
+		sed 's/^/WQMON-VM: /'
+	grep '^#' /tmp/pc.out | sed "s/^/WQMON-VM: | $label /"
+	sed "s/^/WQMON-VM: | $label stderr: /" /tmp/pc.err | tail -5
+	[ "$(grep -c '^ok ' /tmp/pc.out)" -ge 10 ]
+	vm_ok $? "$label: probe_counts ran its checks"
+}
+
+run_pc tp_btf "$N" 32
+run_pc raw_tp "$R" 8 --raw-tp
+
+# The text view wqmon serves, taken from this kernel, read back by its
+# parser: the format the module's /proc/workqueues must match.
+wqctl show -n 1 -i 0.5 -c >/tmp/view.txt 2>/tmp/view.err
+vm_ok $? "wqctl show -c: one cumulative view of the 6.1 kernel"
+head -1 /tmp/view.txt | grep -q '^wqmon-workqueues v1 source=kernel kernel=6\.1\.'
+vm_ok $? "the view's header names source kernel and 6.1"
+wqctl cat /tmp/view.txt >/dev/null 2>/tmp/cat.err
+vm_ok $? "wqctl cat parses that view ($(head -c 200 /tmp/cat.err))"
