@@ -4,6 +4,7 @@
 #include <string.h>
 #include "hist.h"
 #include "model.h"
+#include "textfmt.h"
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
@@ -13,29 +14,19 @@ static void copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/* The names every format (text, JSON, metrics) uses for these. */
-static const char *const counter_names[WQ_C_NR] = {
-	[WQ_C_PENDING_DROPPED] = "pending_dropped",
-	[WQ_C_WORKER_DROPPED] = "worker_dropped",
-	[WQ_C_SERIES_DROPPED] = "series_dropped",
-	[WQ_C_PENDING_CANCELLED] = "pending_cancelled",
-	[WQ_C_PENDING_EXPIRED] = "pending_expired",
-	[WQ_C_WORKER_REAPED] = "worker_reaped",
-};
-
-static const char *const hkind_names[WQ_H_NR] = {
-	[WQ_H_Q2A] = "q2a", [WQ_H_A2S] = "a2s", [WQ_H_LAT] = "lat",
-	[WQ_H_RUN] = "run", [WQ_H_CPU] = "cpu",
-};
+/* The names every format (text, JSON, metrics) uses: lib/textfmt.h, which
+ * the refwq kernel module shares. */
+_Static_assert(WQ_TEXTFMT_NR_COUNTERS == WQ_C_NR, "counter names");
+_Static_assert(WQ_TEXTFMT_NR_HKINDS == WQ_H_NR, "histogram kind names");
 
 const char *wq_counter__name(enum wq_counter c)
 {
-	return (unsigned int)c < WQ_C_NR ? counter_names[c] : NULL;
+	return wq_textfmt__counter(c);
 }
 
 const char *wq_hkind__name(enum wq_hkind k)
 {
-	return (unsigned int)k < WQ_H_NR ? hkind_names[k] : NULL;
+	return wq_textfmt__hkind(k);
 }
 
 struct wq_snapshot *wq_snapshot__new(const char *source)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include "hist.h"
 #include "text.h"
+#include "textfmt.h"
 
 
 static const char *const sort_names[WQ_SORT_NR] = {
@@ -98,42 +99,13 @@ int wq_text__sections_from_names(const char *names)
 /* Worst case: every byte escaped, plus the NUL. */
 #define ESC_SIZE(n) (4 * (n) + 1)
 
-/*
- * Escape a name into one blank-free field, as /proc/mounts does (\ooo):
- * blanks, control bytes, backslash, and '#' (a line starting with it is a
- * comment).  The empty name is "-", so the name "-" itself is escaped.
- */
-static const char *esc(char *dst, const char *src, size_t srcsize)
-{
-	size_t n = strnlen(src, srcsize), i;
-	char *d = dst;
-
-	if (!n)
-		return "-";
-	if (n == 1 && src[0] == '-')
-		return "\\055";
-	for (i = 0; i < n; i++) {
-		unsigned char c = src[i];
-
-		if (c <= ' ' || c == 0x7f || c == '\\' || c == '#') {
-			*d++ = '\\';
-			*d++ = '0' + (c >> 6);
-			*d++ = '0' + ((c >> 3) & 7);
-			*d++ = '0' + (c & 7);
-		} else {
-			*d++ = c;
-		}
-	}
-	*d = '\0';
-	return dst;
-}
 
 #define NUM_SIZE 32
 
 /* ns as microseconds with exactly three decimals: exact, no floats. */
 static const char *fmt_us(char *buf, uint64_t ns)
 {
-	snprintf(buf, NUM_SIZE, "%llu.%03llu", (unsigned long long)(ns / 1000),
+	snprintf(buf, NUM_SIZE, WQ_TEXTFMT_US, (unsigned long long)(ns / 1000),
 		 (unsigned long long)(ns % 1000));
 	return buf;
 }
@@ -188,8 +160,8 @@ static void render_header(const struct wq_snapshot *s, FILE *f)
 		"time=%04d-%02d-%02dT%02d:%02d:%02d.%09uZ mono_ns=%llu "
 		"interval_us=%s\n",
 		WQ_TEXT_FORMAT, WQ_TEXT_VERSION,
-		esc(src, s->source, sizeof(s->source)),
-		esc(kern, s->kernel, sizeof(s->kernel)), tm.tm_year + 1900,
+		wq_textfmt__esc(src, s->source, sizeof(s->source)),
+		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)), tm.tm_year + 1900,
 		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		(unsigned int)(s->real_ns % 1000000000ULL),
 		(unsigned long long)s->mono_ns, fmt_us(iv, s->interval_ns));
@@ -427,7 +399,7 @@ static int render_workqueues(const struct wq_snapshot *s, FILE *f,
 		const struct wq_series *r = rows[i].r;
 
 		fprintf(f, "%-24s %10llu %10llu %10llu",
-			esc(name, r->workqueue, WQ_NAME_LEN),
+			wq_textfmt__esc(name, r->workqueue, WQ_NAME_LEN),
 			(unsigned long long)r->queued,
 			(unsigned long long)r->started,
 			(unsigned long long)r->completed);
@@ -463,8 +435,8 @@ static int render_functions(const struct wq_snapshot *s, FILE *f,
 		const struct wq_series *r = rows[i].r;
 
 		fprintf(f, "%-32s %-24s %6d %10llu %10llu %10llu %9llu",
-			esc(fn, r->function, WQ_FUNC_LEN),
-			esc(wq, r->workqueue, WQ_NAME_LEN), r->pool_id,
+			wq_textfmt__esc(fn, r->function, WQ_FUNC_LEN),
+			wq_textfmt__esc(wq, r->workqueue, WQ_NAME_LEN), r->pool_id,
 			(unsigned long long)r->queued,
 			(unsigned long long)r->started,
 			(unsigned long long)r->completed,
@@ -494,8 +466,8 @@ static void render_histograms(const struct wq_snapshot *s, FILE *f,
 		fprintf(f,
 			"series %d %s %s queued=%llu activated=%llu "
 			"started=%llu completed=%llu cancelled=%llu\n",
-			r->pool_id, esc(wq, r->workqueue, WQ_NAME_LEN),
-			esc(fn, r->function, WQ_FUNC_LEN),
+			r->pool_id, wq_textfmt__esc(wq, r->workqueue, WQ_NAME_LEN),
+			wq_textfmt__esc(fn, r->function, WQ_FUNC_LEN),
 			(unsigned long long)r->queued,
 			(unsigned long long)r->activated,
 			(unsigned long long)r->started,

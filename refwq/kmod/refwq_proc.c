@@ -20,6 +20,7 @@
 #include <refwq/refwq.h>
 
 #include "refwq_kmod.h"
+#include "textfmt.h"
 
 #define FUNC_LEN 64 /* lib/model.h WQ_FUNC_LEN */
 #define NUM 32
@@ -101,7 +102,7 @@ static u64 quantile(const u64 *slot, u64 num, u64 den, u64 max_ns)
 
 static const char *fmt_us(char *buf, u64 ns)
 {
-	snprintf(buf, NUM, "%llu.%03llu", ns / 1000, ns % 1000);
+	snprintf(buf, NUM, WQ_TEXTFMT_US, ns / 1000, ns % 1000);
 	return buf;
 }
 
@@ -113,31 +114,6 @@ static const char *fmt_pct(char *buf, const struct refwq_series_info *s, int k,
 	return fmt_us(buf, quantile(s->hist[k], num, 100, s->max_ns[k]));
 }
 
-/* /proc/mounts-style escape of a name into one field (docs/FORMAT.md). */
-static const char *esc(char *dst, const char *src, size_t srcsize)
-{
-	size_t n = strnlen(src, srcsize), i;
-	char *d = dst;
-
-	if (!n)
-		return "-";
-	if (n == 1 && src[0] == '-')
-		return "\\055";
-	for (i = 0; i < n; i++) {
-		unsigned char c = src[i];
-
-		if (c <= ' ' || c == 0x7f || c == '\\' || c == '#') {
-			*d++ = '\\';
-			*d++ = '0' + (c >> 6);
-			*d++ = '0' + ((c >> 3) & 7);
-			*d++ = '0' + (c & 7);
-		} else {
-			*d++ = c;
-		}
-	}
-	*d = '\0';
-	return dst;
-}
 
 /* ---- the snapshot ---- */
 
@@ -261,13 +237,6 @@ static int view_take(struct view *v)
 
 /* ---- rendering ---- */
 
-static const char *const counter_names[] = {
-	"pending_dropped",   "worker_dropped",	"series_dropped",
-	"pending_cancelled", "pending_expired", "worker_reaped",
-};
-static const char *const hkind_names[REFWQ_H_NR] = {"q2a", "a2s", "lat", "run",
-						    "cpu"};
-
 static void show_header(struct seq_file *m)
 {
 	u64 real = ktime_get_real_ns(), mono = ktime_get_ns();
@@ -280,7 +249,7 @@ static void show_header(struct seq_file *m)
 		   "time=%04ld-%02d-%02dT%02d:%02d:%02d.%09uZ mono_ns=%llu "
 		   "interval_us=0.000\n",
 		   REFWQ_KMOD_SOURCE,
-		   esc(kern, utsname()->release, sizeof(utsname()->release)),
+		   wq_textfmt__esc(kern, utsname()->release, sizeof(utsname()->release)),
 		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		   tm.tm_min, tm.tm_sec, (unsigned int)(real % NSEC_PER_SEC),
 		   mono);
@@ -291,9 +260,9 @@ static void show_counters(struct seq_file *m)
 	int i;
 
 	/* refwq tracks every item itself: nothing is ever dropped. */
-	seq_printf(m, "\ncounters %zu\n", ARRAY_SIZE(counter_names));
-	for (i = 0; i < ARRAY_SIZE(counter_names); i++)
-		seq_printf(m, "%-18s %llu\n", counter_names[i], 0ULL);
+	seq_printf(m, "\ncounters %d\n", WQ_TEXTFMT_NR_COUNTERS);
+	for (i = 0; i < WQ_TEXTFMT_NR_COUNTERS; i++)
+		seq_printf(m, "%-18s %llu\n", wq_textfmt__counter(i), 0ULL);
 }
 
 static void show_pools(struct seq_file *m, const struct view *v)
@@ -387,7 +356,7 @@ static int show_workqueues(struct seq_file *m, const struct view *v)
 			     v->canon[i]->si.wq_name, REFWQ_NAME_LEN))
 			continue;
 		seq_printf(m, "%-24s %10llu %10llu %10llu",
-			   esc(name, v->canon[i]->si.wq_name, REFWQ_NAME_LEN),
+			   wq_textfmt__esc(name, v->canon[i]->si.wq_name, REFWQ_NAME_LEN),
 			   agg->queued, agg->started, agg->completed);
 		show_stats(m, agg);
 		memset(agg, 0, sizeof(*agg));
@@ -409,8 +378,8 @@ static void show_functions(struct seq_file *m, const struct view *v)
 		const struct row *r = v->byfn[i];
 
 		seq_printf(m, "%-32s %-24s %6d %10llu %10llu %10llu %9llu",
-			   esc(fn, r->func, FUNC_LEN),
-			   esc(wq, r->si.wq_name, REFWQ_NAME_LEN),
+			   wq_textfmt__esc(fn, r->func, FUNC_LEN),
+			   wq_textfmt__esc(wq, r->si.wq_name, REFWQ_NAME_LEN),
 			   r->si.pool_id, r->si.queued, r->si.started,
 			   r->si.completed, r->si.cancelled);
 		show_stats(m, &r->si);
@@ -435,12 +404,12 @@ static void show_histograms(struct seq_file *m, const struct view *v)
 		seq_printf(m,
 			   "series %d %s %s queued=%llu activated=%llu "
 			   "started=%llu completed=%llu cancelled=%llu\n",
-			   s->pool_id, esc(wq, s->wq_name, REFWQ_NAME_LEN),
-			   esc(fn, r->func, FUNC_LEN), s->queued, s->activated,
+			   s->pool_id, wq_textfmt__esc(wq, s->wq_name, REFWQ_NAME_LEN),
+			   wq_textfmt__esc(fn, r->func, FUNC_LEN), s->queued, s->activated,
 			   s->started, s->completed, s->cancelled);
 		for (k = 0; k < REFWQ_H_NR; k++) {
 			seq_printf(m, "  %s sum_us=%s max_us=%s",
-				   hkind_names[k], fmt_us(sum, s->sum_ns[k]),
+				   wq_textfmt__hkind(k), fmt_us(sum, s->sum_ns[k]),
 				   fmt_us(max, s->max_ns[k]));
 			for (j = 0; j < REFWQ_HIST_SLOTS; j++)
 				if (s->hist[k][j])
