@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian 12 packages wqmon builds, runs and tests with.
-# Idempotent: it asks apt only for what is missing, so repeated `make run`
-# or `make test` cost a dpkg query, not a download.
+# Install the Debian 12 packages wqmon builds, runs and tests with: the base
+# set here, then each extra set in scripts/deps.d/ (the ARM64 cross tool
+# chain, Debian packaging), so that each part of the project owns its list.
 set -eu
+here=$(dirname "$0")
+. "$here/deps-lib.sh"
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
@@ -14,21 +16,11 @@ linux-headers-6.1.0-56-amd64"
 # machine has its own (NodeSource's node conflicts with Debian's npm).
 PKGS="$PKGS chromium"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
-
-missing=""
-for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-		missing="$missing $p"
-	fi
-done
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing packages:$missing; run as root or: sudo apt-get install$missing" >&2
-	exit 1
-fi
-echo "deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+need_pkgs $PKGS
+
+for extra in "$here"/deps.d/*.sh; do
+	[ -f "$extra" ] || continue
+	# shellcheck disable=SC1090
+	. "$extra"
+done
