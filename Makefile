@@ -9,7 +9,10 @@ OUTPUT ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
+# A cross build (docs/BOARDS.md) sets CC, pkg-config and OUTPUT for ARCH.
+include boards/cross.mk
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -119,6 +122,7 @@ include tui/tui.mk
 include tests/tests.mk
 -include tests/vm/vm.mk
 -include tests/fuzz/fuzz.mk
+include boards/boards.mk
 
 deps:
 	$(Q)./scripts/deps.sh

@@ -1,18 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # run.sh VMDIR INITRD LOG [SECONDS] [CMDLINE...]: boot the pinned Debian
-# kernel with INITRD under TCG (kvm hangs this host), serial console into
-# LOG.  QEMU's exit status means nothing: callers read the markers in LOG.
+# kernel for VM_ARCH (arch.sh) with INITRD under TCG (kvm hangs this host),
+# serial console into LOG.  QEMU's exit status means nothing: callers read
+# the markers in LOG.
 set -eu
 here=$(dirname "$0")
 . "$here/kernel.conf"
+. "$here/arch.sh"
 vmdir=$1
 initrd=$2
 log=$3
 secs=${4:-60}
 [ $# -ge 4 ] && shift 4 || shift $#
-timeout --kill-after=5 "$secs" qemu-system-x86_64 -accel tcg \
+# shellcheck disable=SC2086
+timeout --kill-after=5 "$secs" $VM_QEMU -accel tcg $VM_MACHINE \
 	-nographic -no-reboot -m 512 -smp 2 \
 	-kernel "$vmdir/vmlinuz-$VM_KVER" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet loglevel=4 $*" \
+	-append "console=$VM_CONSOLE panic=-1 panic_on_warn=1 oops=panic quiet loglevel=4 $*" \
 	</dev/null >"$log" 2>&1 || true

@@ -1,10 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host side of the VM tests, sourced after tap.bash: build an initramfs for
 # a scenario, boot Debian's pinned 6.1 kernel on it once, and turn the
-# serial console's "WQMON-VM:" markers into TAP lines.
-VM_DIR="$B/vm"
+# serial console's "WQMON-VM:" markers into TAP lines.  VM_ARCH=arm64, set
+# before sourcing, boots the arm64 kernel on the arm64 build's files
+# (OUTPUT/arm64, boards/boards.mk).
 VM_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$VM_HERE/kernel.conf"
+. "$VM_HERE/arch.sh"
+if [ "$VM_ARCH" = x86 ]; then
+	VM_DIR="$B/vm"
+else
+	VM_DIR="$B/$VM_ARCH/vm"
+	# The host's busybox is for the host's machine.
+	export VM_BUSYBOX="$VM_DIR/busybox"
+fi
+export VM_ARCH
 
 # vm_boot NAME SCENARIO [FILE...]: boot once; the console log is $VM_LOG.
 vm_boot() {
@@ -12,7 +22,7 @@ vm_boot() {
 	shift 2
 	[ -s "$VM_DIR/vmlinuz-$VM_KVER" ] ||
 		bail "no $VM_DIR/vmlinuz-$VM_KVER (make test-build fetches it)"
-	command -v qemu-system-x86_64 >/dev/null || bail "no qemu-system-x86_64 (qemu-system-x86)"
+	command -v "$VM_QEMU" >/dev/null || bail "no $VM_QEMU ($VM_QEMU_PKG): make deps"
 	VM_LOG="$B/test-logs/vm-$name.console"
 	mkdir -p "$(dirname "$VM_LOG")"
 	"$VM_HERE/mkinitramfs.sh" "$VM_DIR/$name.cpio.gz" "$scenario" "$@" ||

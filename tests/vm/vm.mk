@@ -2,17 +2,22 @@
 # The VM tests (tests/integration/vm_*.sh): Debian's pinned 6.1 kernel
 # (tests/vm/kernel.conf) under QEMU with a busybox initramfs.  This file
 # builds what goes into the VM: static wqmon programs (no libraries in the
-# initramfs) and the refwq kernel module, all under $(OUTPUT)/vm/.
+# initramfs) and the refwq kernel module, all under $(OUTPUT)/vm/.  In a
+# cross build the same static programs and Debian's kernel are ARCH's
+# (boards/boards.mk).
 include tests/vm/kernel.conf
+VM_DEB_ARCH := $(if $(filter x86,$(ARCH)),amd64,$(ARCH))
+VM_KVER := $(VM_KABI)-$(VM_DEB_ARCH)
 VM_OUT := $(OUTPUT)/vm
 VM_KDIR ?= /usr/src/linux-headers-$(VM_KVER)
 VM_STATIC_LIBS := -static -lbpf -lelf -lz -ljson-c -lm -lpthread
 VM_BINS := $(VM_OUT)/probe_counts $(VM_OUT)/aiogen $(VM_OUT)/wqctl
 VM_KERNEL := $(VM_OUT)/vmlinuz-$(VM_KVER)
 
-$(VM_KERNEL): tests/vm/fetch-kernel.sh tests/vm/kernel.conf
+$(VM_KERNEL): tests/vm/fetch-deb.sh tests/vm/kernel.conf
 	$(call msg,FETCH,$@)
-	$(Q)./tests/vm/fetch-kernel.sh $(VM_OUT)
+	$(Q)./tests/vm/fetch-deb.sh linux-image-$(VM_KVER):$(VM_DEB_ARCH) \
+		boot/vmlinuz-$(VM_KVER) $@
 
 $(VM_OUT)/probe_counts: tests/itest/probe_counts.c $(LIB)
 	$(call msg,STATIC,$@)
