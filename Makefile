@@ -148,6 +148,7 @@ bench: deps
 	$(Q)./tests/bench/probe_cost.sh $(OUTPUT)
 	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)
 	$(Q)$(OUTPUT)/tests/bench/render_cost
+	$(Q)./tests/bench/footprint.sh $(OUTPUT)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
