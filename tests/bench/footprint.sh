@@ -54,6 +54,7 @@ u0=$(cpu) s0=$(date +%s.%N)
 sleep "$DUR"
 u1=$(cpu) s1=$(date +%s.%N)
 host_rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$dpid/status")
+host_anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$dpid/status")
 host_cpu=$(awk -v u=$((u1 - u0)) -v t="$(getconf CLK_TCK)" -v a="$s0" -v b="$s1" \
 	'BEGIN { printf "%.2f", u * 100 / t / (b - a) }')
 kill $dpid
@@ -70,11 +71,17 @@ line=$(tr -d '\r' <"$tmp/console" | grep -a -m1 'WQMON-VM: | footprint: wqmond i
 [ -n "$line" ] || die "no footprint line from the arm64 VM: $(tail -5 "$tmp/console")"
 vm_rss=$(echo "$line" | sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p')
 vm_cpu=$(echo "$line" | sed -n 's/.*cpu_pct=\([0-9.]*\).*/\1/p')
+vm_anon=$(echo "$line" | sed -n 's/.*anon_kb=\([0-9]*\).*/\1/p')
+vm_syms=$(echo "$line" | sed -n 's/.*kallsyms=\([0-9]*\).*/\1/p')
+vm_btf=$(echo "$line" | sed -n 's/.*btf_bytes=\([0-9]*\).*/\1/p')
 
 echo "## wqmond at idle ($DUR s, no scrapes)"
 echo
-echo "| where | kernel | RSS (MB) | CPU (% of one core) |"
-echo "|---|---|---:|---:|"
+echo "| where | kernel | kallsyms lines | BTF (MB) | RSS (MB) | of it anonymous (MB) | CPU (% of one core) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-echo "| x86 host, $(nproc) CPUs | $(uname -r) | $(mb "$host_rss") | $host_cpu |"
-echo "| arm64 VM, TCG, 2 vCPUs | $(. "$vm/kernel.conf"; echo "$VM_KABI-arm64") | $(mb "$vm_rss") | $vm_cpu |"
+echo "| x86 host, $(nproc) CPUs | $(uname -r) | $(wc -l </proc/kallsyms) |" \
+	"$(mb $(($(stat -c %s /sys/kernel/btf/vmlinux) / 1024))) | $(mb "$host_rss") |" \
+	"$(mb "$host_anon") | $host_cpu |"
+echo "| arm64 VM, TCG, 2 vCPUs | $(. "$vm/kernel.conf"; echo "$VM_KABI-arm64") | $vm_syms |" \
+	"$(mb $((vm_btf / 1024))) | $(mb "$vm_rss") | $(mb "$vm_anon") | $vm_cpu |"

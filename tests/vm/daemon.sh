@@ -42,9 +42,12 @@ sleep "$idle"
 u1=$(cpu)
 s1=$(cut -d' ' -f1 /proc/uptime)
 rss=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status)
+anon=$(awk '/^RssAnon/ { print $2 }' /proc/$pid/status)
 pct=$(awk -v u=$((u1 - u0)) -v t="$ticks" -v a="$s0" -v b="$s1" \
 	'BEGIN { printf "%.2f", u * 100 / t / (b - a) }')
-echo "WQMON-VM: | footprint: wqmond idle rss_kb=$rss cpu_pct=$pct seconds=$idle"
+echo "WQMON-VM: | footprint: wqmond idle rss_kb=$rss anon_kb=$anon cpu_pct=$pct" \
+	"seconds=$idle kallsyms=$(wc -l </proc/kallsyms)" \
+	"btf_bytes=$(stat -c %s /sys/kernel/btf/vmlinux)"
 # The daemon's memory target (issue 3, docs/BENCHMARKS.md): under 30 MB.
 [ -n "$rss" ] && [ "$rss" -gt 0 ] && [ "$rss" -lt 30720 ]
 vm_ok $? "wqmond idle RSS ${rss} kB < 30 MB; CPU ${pct}% of one core over ${idle}s (TCG)"
