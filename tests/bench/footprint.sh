@@ -75,6 +75,18 @@ vm_anon=$(echo "$line" | sed -n 's/.*anon_kb=\([0-9]*\).*/\1/p')
 vm_syms=$(echo "$line" | sed -n 's/.*kallsyms=\([0-9]*\).*/\1/p')
 vm_btf=$(echo "$line" | sed -n 's/.*btf_bytes=\([0-9]*\).*/\1/p')
 
+# What a board needs besides the binaries: wqmond's loader and libraries,
+# as mkinitramfs.sh gathered them (the closure of its DT_NEEDED).
+mkdir "$tmp/root"
+(cd "$tmp/root" && zcat "$tmp/i.cpio.gz" | cpio -id --quiet lib/*) ||
+	die "cannot read the arm64 initramfs"
+libs=$(find "$tmp/root/lib" -type f -name '*.so*' | wc -l)
+libkb=$(find "$tmp/root/lib" -type f -name '*.so*' -exec stat -c %s {} + |
+	awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
+echo "wqmond on arm64 loads $libs shared objects (loader and libc included), $libkb KiB in all:"
+echo "$(find "$tmp/root/lib" -type f -name '*.so*' -printf '%f\n' | sort | tr '\n' ' ')"
+echo
+
 echo "## wqmond at idle ($DUR s, no scrapes)"
 echo
 echo "| where | kernel | kallsyms lines | BTF (MB) | RSS (MB) | of it anonymous (MB) | CPU (% of one core) |"

@@ -52,7 +52,8 @@ libs() {
 		shift
 		todo=$*
 		for n in $(readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
-			[ -e "$root/lib/$triple/$n" ] && continue
+			# libc names the loader, already in place.
+			[ -e "$root/lib/$triple/$n" ] || [ "$n" = "$(basename "$interp")" ] && continue
 			for d in /lib/$triple /usr/lib/$triple ""; do
 				[ -n "$d" ] || { echo "mkinitramfs: $elf needs $n, not in /lib/$triple or /usr/lib/$triple" >&2; return 1; }
 				[ -e "$d/$n" ] && break
