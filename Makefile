@@ -119,6 +119,7 @@ include tui/tui.mk
 include tests/tests.mk
 -include tests/vm/vm.mk
 -include tests/fuzz/fuzz.mk
+-include packaging/deb.mk
 
 deps:
 	$(Q)./scripts/deps.sh
