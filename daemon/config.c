@@ -29,6 +29,9 @@ const char wqd_config_default_text[] =
 	"web_root =\n"
 	"# error, warning, info or debug.\n"
 	"log_level = info\n"
+	"# Once the probes are loaded the daemon keeps only CAP_BPF; started\n"
+	"# as root, it also switches to this user.  Empty: stay root.\n"
+	"user =\n"
 	"\n"
 	"[kernel]\n"
 	"# The eBPF probes on the kernel's workqueue tracepoints.\n"
@@ -230,6 +233,9 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 	} else if (!strcmp(k, "web_root")) {
 		if (copy_value(c->web_root, sizeof(c->web_root), v))
 			BAD("web_root: path too long");
+	} else if (!strcmp(k, "user")) {
+		if (copy_value(c->user, sizeof(c->user), v))
+			BAD("user: name too long");
 	} else if (!strcmp(k, "log_level")) {
 		for (size_t i = 0; i < 4; i++) {
 			if (!strcasecmp(v, levels[i])) {
@@ -241,7 +247,7 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 	} else {
 		BAD("unknown key '%s' in [daemon]; keys: interval, listen, "
 		    "socket, history_bytes, top_functions, max_connections, "
-		    "web_root, log_level", k);
+		    "web_root, log_level, user", k);
 	}
 	return 0;
 }

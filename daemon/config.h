@@ -23,6 +23,7 @@ struct wqd_config {
 	size_t max_connections;
 	char web_root[256];		/* "" : the dashboard built into the binary */
 	int log_level;			/* enum wq_log_level */
+	char user[64];			/* run as, once the probes load; "": stay */
 	/* [kernel] */
 	bool kernel;
 	bool kernel_queuers;

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "log.h"
 #include "model.h"
+#include "privs.h"
 #include "refwq_reader.h"
 #include "state.h"
 #include "stalls.h"
@@ -371,6 +372,35 @@ static void reload(const struct cli *cli, struct wqd_state *st)
 	pr_info("configuration reloaded\n");
 }
 
+/*
+ * Once the kernel probes are attached (or there are none to attach), give
+ * up everything but CAP_BPF.  A kernel source that failed to start keeps
+ * the privileges its retries need; it is dropped after they succeed.
+ */
+static void maybe_drop_privileges(struct wqd_state *st, bool *dropped)
+{
+	const struct wqd_source *kernel = NULL;
+	char err[256], caps[128];
+	int ret;
+
+	if (*dropped)
+		return;
+	for (size_t i = 0; i < st->nr_src; i++)
+		if (st->src[i].ops == &wqd_kernel_source)
+			kernel = &st->src[i];
+	if (kernel && kernel->state != WQD_SRC_UP)
+		return;
+	*dropped = true;
+	ret = wqd_privs__drop(st->cfg.user, kernel != NULL, err, sizeof(err));
+	if (ret) {
+		pr_warn("%s: running with the privileges it started with\n",
+			err);
+		return;
+	}
+	pr_info("privileges dropped: uid %u, capabilities %s\n",
+		(unsigned int)geteuid(), wqd_privs__describe(caps, sizeof(caps)));
+}
+
 static void sleep_until(uint64_t deadline)
 {
 	struct timespec ts = { .tv_sec = deadline / 1000000000ULL,
@@ -383,6 +413,7 @@ static void sleep_until(uint64_t deadline)
 static int run(const struct cli *cli, struct wqd_state *st)
 {
 	struct wqd_http *http = NULL;
+	bool dropped = false;
 	uint64_t next;
 	int err;
 
@@ -437,6 +468,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 			if (s->state == WQD_SRC_UP)
 				source_collect(st, s);
 		}
+		maybe_drop_privileges(st, &dropped);
 		next += st->cfg.interval_ns;
 		if (next < now)	/* fell behind (suspend, overload): resync */
 			next = now + st->cfg.interval_ns;
@@ -470,6 +502,13 @@ int main(int argc, char **argv)
 
 	wq_log__set_prog("wqmond");
 	if (parse_args(argc, argv, &cli) || load_config(&cli, &st.cfg)) {
+		teardown(&st, &cli);
+		return EXIT_USAGE;
+	}
+	if (cli.check_only && st.cfg.user[0] &&
+	    !wqd_privs__user_exists(st.cfg.user)) {
+		pr_err("daemon.user = '%s': no such user; create it or leave "
+		       "it empty\n", st.cfg.user);
 		teardown(&st, &cli);
 		return EXIT_USAGE;
 	}
