@@ -297,15 +297,26 @@ wait "$dpid"
 is "$?" 0 "SIGTERM stops it with status 0"
 dpid=
 
-# --- purge ---
+# --- remove keeps the configuration, purge removes everything ---
 files=$(echo "$list" | while read -r f; do [ -f "$root$f" ] && echo "$f"; done)
-in_root apt-get purge -y -q wqmon librefwq0 librefwq-dev >"$work/purge.log" 2>&1
+echo '# edited by the admin' >>"$root/etc/wqmon/wqmond.conf"
+in_root apt-get remove -y -q wqmon >"$work/purge.log" 2>&1
+ok $? "apt-get remove wqmon ($(tail -1 "$work/purge.log"))"
+is "$(in_root dpkg-query -W -f='${Status}' wqmon 2>&1)" "deinstall ok config-files" \
+	"removed, its configuration kept"
+grep -q '^# edited by the admin$' "$root/etc/wqmon/wqmond.conf"
+ok $? "the edited /etc/wqmon/wqmond.conf is still there"
+[ ! -e "$root/usr/sbin/wqmond" ]
+ok $? "the programs are gone"
+in_root apt-get purge -y -q wqmon librefwq0 librefwq-dev >>"$work/purge.log" 2>&1
 ok $? "apt-get purge wqmon librefwq0 librefwq-dev ($(tail -1 "$work/purge.log"))"
 left=$(for f in $files /etc/wqmon; do [ -e "$root$f" ] && echo "$f"; done)
 is "$(echo $left)" "" "purge removed all $(echo "$files" | wc -l) files, the conffile and /etc/wqmon"
 [ ! -e "$link" ] && [ ! -L "$link" ]
-ok $? "and the enablement link"
-is "$(in_root dpkg-query -W -f='${Status}' wqmon 2>/dev/null)" "" "dpkg no longer knows wqmon"
+ok $? "and the enablement link (deb-systemd-helper purge)"
+for p in wqmon librefwq0 librefwq-dev; do
+	is "$(in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" "" "dpkg no longer knows $p"
+done
 
 unmount_all
 is "$(mounted | tr '\n' ' ')" "" "nothing is left mounted under the root"
