@@ -6,8 +6,19 @@
 #   make install  PREFIX=/usr/local DESTDIR=
 VERSION := 0.1.0
 OUTPUT ?= build
+# Install layout (GNU names); Debian's build passes PREFIX=/usr, the
+# multiarch LIBDIR and SYSTEMDUNITDIR=/lib/systemd/system.
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CC ?= gcc
@@ -102,7 +113,14 @@ $(OUTPUT)/daemon/web_assets.c: scripts/embed-assets.sh $(WEB_FILES) | $(OUTPUT)
 $(OUTPUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) $(wildcard lib/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -c $< -o $@
+
+# The default configuration: installed as a file, built in as a string.
+$(OUTPUT)/daemon/wqmond.conf.inc: daemon/wqmond.conf | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $< > $@
+$(OUTPUT)/daemon/config.o: $(OUTPUT)/daemon/wqmond.conf.inc
 
 $(OUTPUT)/daemon/web_assets.o: $(OUTPUT)/daemon/web_assets.c daemon/assets.h
 	$(call msg,CC,$@)
@@ -146,12 +164,26 @@ bench: deps
 	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)
 	$(Q)$(OUTPUT)/tests/bench/render_cost
 
+# The web dashboard is built into wqmond, so no web assets are installed.
+# An existing configuration is kept: it is the administrator's.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/wqmon \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DATADIR)/wqmon/prometheus $(DESTDIR)$(DATADIR)/wqmon/grafana
+	$(Q)install -m 0755 $(PROGRAMS) $(DESTDIR)$(SBINDIR)/
+	$(Q)install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	$(Q)install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/wqmon/wqmond.conf ] || \
+		install -m 0644 daemon/wqmond.conf $(DESTDIR)$(SYSCONFDIR)/wqmon/
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		packaging/systemd/wqmond.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/wqmond.service
+	$(Q)chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/wqmond.service
+	$(Q)for p in wqctl wqtop wqmond; do \
+		install -m 0644 packaging/bash-completion/wqmon $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	$(Q)install -m 0644 packaging/prometheus/wqmon.rules.yml \
+		$(DESTDIR)$(DATADIR)/wqmon/prometheus/
+	$(Q)install -m 0644 packaging/grafana/wqmon.json $(DESTDIR)$(DATADIR)/wqmon/grafana/
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

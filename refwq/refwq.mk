@@ -22,6 +22,11 @@ REFWQ_PORT_OBJS := $(patsubst refwq/port/$(REFWQ_PORT)/%.c,$(REFWQ_OUT)/port/%.o
 REFWQ_OBJS := $(REFWQ_CORE_OBJS) $(REFWQ_PORT_OBJS)
 
 REFWQ_LIB_A := $(OUTPUT)/librefwq.a
+# A versioned shared library: programs record the soname, librefwq.so.0,
+# which changes only when the ABI breaks; librefwq.so is for the linker.
+REFWQ_SOMAJOR := 0
+REFWQ_SONAME := librefwq.so.$(REFWQ_SOMAJOR)
+REFWQ_LIB_SO_REAL := $(OUTPUT)/librefwq.so.$(REFWQ_VERSION)
 REFWQ_LIB_SO := $(OUTPUT)/librefwq.so
 REFWQ_PC := $(OUTPUT)/refwq.pc
 REFWQ_DEMO := $(OUTPUT)/refwq-demo
@@ -47,10 +52,14 @@ $(REFWQ_LIB_A): $(REFWQ_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(REFWQ_LIB_SO): $(REFWQ_OBJS)
+$(REFWQ_LIB_SO_REAL): $(REFWQ_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -shared -Wl,-soname,librefwq.so -o $@ $^ $(REFWQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(REFWQ_SONAME) -o $@ $^ $(REFWQ_LIBS)
+
+$(REFWQ_LIB_SO): $(REFWQ_LIB_SO_REAL)
+	$(Q)ln -sf $(notdir $<) $(OUTPUT)/$(REFWQ_SONAME)
+	$(Q)ln -sf $(REFWQ_SONAME) $@
 
 # pkg-config file for the build tree (with an rpath, so programs run from
 # it); `make install` writes one with the installed paths.
@@ -82,7 +91,7 @@ $(REFWQ_CAT): refwq/export/refwq-cat.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
 
 .PHONY: refwq-all refwq-test
-refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO) $(REFWQ_CAT)
+refwq-all: $(REFWQ_LIB_A) $(REFWQ_LIB_SO_REAL) $(REFWQ_LIB_SO) $(REFWQ_PC) $(REFWQ_DEMO) $(REFWQ_CAT)
 all: refwq-all
 
 # ---- tests ----
@@ -174,31 +183,33 @@ refwq-bench: $(REFWQ_BENCH)
 	$(Q)echo "# instrumentation compiled out"; $(OUTPUT)/refwq-bench-nostats -o refwq-unbound; $(OUTPUT)/refwq-bench-nostats -o refwq-percpu
 
 # ---- install: libraries, headers, refwq.pc, the demo ----
-# refwq_install_lib(destdir, prefix): the library part, also used to stage an
-# installed-style tree for the refwq_build test.
+# refwq_install_lib(destdir, libdir, includedir): the library part, also
+# used to stage an installed-style tree for the refwq_build test.
 define refwq_install_lib
-	$(Q)install -d $(1)$(2)/lib/pkgconfig $(1)$(2)/include/refwq
-	$(Q)install -m 0644 $(REFWQ_LIB_A) $(1)$(2)/lib/
-	$(Q)install -m 0755 $(REFWQ_LIB_SO) $(1)$(2)/lib/
-	$(Q)install -m 0644 $(wildcard refwq/include/refwq/*.h) $(1)$(2)/include/refwq/
-	$(Q)sed -e 's|@LIBDIR@|$(2)/lib|' -e 's|@INCLUDEDIR@|$(2)/include|' \
+	$(Q)install -d $(1)$(2)/pkgconfig $(1)$(3)/refwq
+	$(Q)install -m 0644 $(REFWQ_LIB_A) $(1)$(2)/
+	$(Q)install -m 0644 $(REFWQ_LIB_SO_REAL) $(1)$(2)/
+	$(Q)ln -sf $(notdir $(REFWQ_LIB_SO_REAL)) $(1)$(2)/$(REFWQ_SONAME)
+	$(Q)ln -sf $(REFWQ_SONAME) $(1)$(2)/librefwq.so
+	$(Q)install -m 0644 $(wildcard refwq/include/refwq/*.h) $(1)$(3)/refwq/
+	$(Q)sed -e 's|@LIBDIR@|$(2)|' -e 's|@INCLUDEDIR@|$(3)|' \
 		-e 's|@RPATH@||' -e 's|@VERSION@|$(REFWQ_VERSION)|' refwq/refwq.pc.in \
-		> $(1)$(2)/lib/pkgconfig/refwq.pc
+		> $(1)$(2)/pkgconfig/refwq.pc
 endef
 
 .PHONY: refwq-install
 install: refwq-install
 refwq-install: refwq-all
-	$(call refwq_install_lib,$(DESTDIR),$(PREFIX))
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(REFWQ_DEMO) $(REFWQ_CAT) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 refwq/demo/refwq-demo.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(call refwq_install_lib,$(DESTDIR),$(LIBDIR),$(INCLUDEDIR))
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(Q)install -m 0755 $(REFWQ_DEMO) $(REFWQ_CAT) $(DESTDIR)$(BINDIR)/
+	$(Q)install -m 0644 refwq/demo/refwq-demo.1 refwq/export/refwq-cat.1 $(DESTDIR)$(MANDIR)/man1/
 
 REFWQ_STAGE := $(REFWQ_OUT)/stage
 $(REFWQ_STAGE)/.done: $(REFWQ_LIB_A) $(REFWQ_LIB_SO) refwq/refwq.pc.in \
 		$(wildcard refwq/include/refwq/*.h)
 	$(call msg,STAGE,$(REFWQ_STAGE))
 	$(Q)rm -rf $(REFWQ_STAGE)
-	$(call refwq_install_lib,$(abspath $(REFWQ_STAGE)),/usr)
+	$(call refwq_install_lib,$(abspath $(REFWQ_STAGE)),/usr/lib,/usr/include)
 	$(Q)touch $@
 $(OUTPUT)/tests/bin/refwq_build: $(REFWQ_STAGE)/.done

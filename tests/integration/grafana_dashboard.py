@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check packaging/grafana/wqmon.json against a live wqmond and Prometheus.
+
+grafana_dashboard.py DASHBOARD METRICS_FILE PROMETHEUS_URL prints TAP lines:
+the dashboard's structure, that every metric and label its queries name is
+in the daemon's real /metrics, and that every query runs in a real
+Prometheus (and returns data, but for the stall panels on a quiet machine).
+"""
+import json
+import re
+import sys
+import urllib.parse
+import urllib.request
+
+n = 0
+failed = 0
+
+
+def ok(cond, what):
+    global n, failed
+    n += 1
+    failed += not cond
+    print(("ok" if cond else "not ok"), n, "-", what)
+
+
+def query(prom, expr):
+    url = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return json.load(r)
+    except urllib.error.HTTPError as e:
+        return json.load(e)
+
+
+def main():
+    dash = json.load(open(sys.argv[1]))
+    metrics_text = open(sys.argv[2]).read()
+    prom = sys.argv[3]
+
+    # /metrics: families and the labels each series carries.
+    families = set(re.findall(r"^# TYPE (\w+) ", metrics_text, re.M))
+
+    def family(name):
+        for suffix in ("_bucket", "_sum", "_count"):
+            if name.endswith(suffix) and name[: -len(suffix)] in families:
+                return name[: -len(suffix)]
+        return name
+
+    labels = {}
+    for m, body in re.findall(r"^(\w+)\{([^}]*)\}", metrics_text, re.M):
+        labels.setdefault(family(m), set()).update(re.findall(r'(\w+)="', body))
+
+    panels = [p for p in dash["panels"] if p["type"] != "row"]
+    ok(dash.get("uid") and dash.get("title") and dash.get("schemaVersion", 0) >= 36,
+       "dashboard has a uid, a title and a current schemaVersion")
+    ids = [p["id"] for p in dash["panels"]]
+    ok(len(ids) == len(set(ids)), f"{len(ids)} panel ids, all distinct")
+    ok(all(0 <= p["gridPos"]["x"] and p["gridPos"]["x"] + p["gridPos"]["w"] <= 24
+           for p in dash["panels"]), "every panel fits the 24-column grid")
+    cells = set()
+    overlap = False
+    for p in dash["panels"]:
+        g = p["gridPos"]
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                overlap |= (x, y) in cells
+                cells.add((x, y))
+    ok(not overlap, "no two panels overlap")
+    ok(all(p.get("targets") and p.get("description") for p in panels),
+       f"{len(panels)} panels, each with queries and a description")
+    ok(all(p["datasource"]["uid"] == "${datasource}" and
+           all(t["datasource"]["uid"] == "${datasource}" for t in p["targets"])
+           for p in panels), "every query uses the $datasource variable")
+    names = [v["name"] for v in dash["templating"]["list"]]
+    ok(names == ["datasource", "instance", "source", "workqueue"],
+       f"template variables: {names}")
+
+    def expand(expr):
+        expr = expr.replace("$__rate_interval", "30s")
+        return re.sub(r"\$(instance|source|workqueue)\b", ".*", expr)
+
+    # Template variables: label_values(METRIC{...}, LABEL) must name a real
+    # metric and label, and Prometheus must have values for it.
+    for v in dash["templating"]["list"][1:]:
+        m = re.match(r"label_values\((\w+)(\{.*\})?,\s*(\w+)\)$", v["query"]["query"])
+        ok(m is not None, f"${v['name']}: {v['query']['query']}")
+        if not m:
+            continue
+        metric, sel, label = m.group(1), m.group(2) or "", m.group(3)
+        ok(metric in families and label in labels.get(metric, set()) | {"instance"},
+           f"${v['name']}: {metric} and its label {label} exist in /metrics")
+        r = query(prom, expand(f"count by ({label}) ({metric}{sel})"))
+        ok(r.get("status") == "success" and r["data"]["result"],
+           f"${v['name']}: Prometheus has values ({len(r.get('data', {}).get('result', []))})")
+
+    for p in panels:
+        for t in p["targets"]:
+            expr = t["expr"]
+            title = f"{p['title']} [{t['refId']}]"
+            used = {family(x) for x in re.findall(r"\bwqmon_\w+", expr)}
+            missing = sorted(used - families)
+            ok(used and not missing, f"{title}: metrics {sorted(used)} in /metrics"
+               + (f" (missing {missing})" if missing else ""))
+            have = set().union(*(labels.get(u, set()) for u in used)) | {"le", "instance", "job"}
+            wanted = set()
+            for group in re.findall(r"by \(([^)]*)\)", expr):
+                wanted |= {x.strip() for x in group.split(",") if x.strip()}
+            wanted |= set(re.findall(r"\{\{(\w+)\}\}", t.get("legendFormat", "")))
+            ok(wanted <= have, f"{title}: labels {sorted(wanted)} exist"
+               + (f" (missing {sorted(wanted - have)})" if not wanted <= have else ""))
+            r = query(prom, expand(expr))
+            ok(r.get("status") == "success",
+               f"{title}: Prometheus runs it ({r.get('error', 'ok')})")
+            # Whether a stall is active at the instant of the query is
+            # chance; the stalls counted over time are not.
+            quiet_ok = "wqmon_stall_active" in expr and "> 0" in expr
+            result = r.get("data", {}).get("result", [])
+            ok(result or quiet_ok, f"{title}: returns data ({len(result)} series)"
+               + (" (no stall active at this instant)" if quiet_ok and not result else ""))
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+sys.exit(main())
