@@ -53,8 +53,8 @@ cp -a "$top/packaging/debian" "$src/debian"
 
 echo "build-deb: building wqmon $version in $src (log: $out/build.log)"
 # The package build is a make of its own, not a part of a calling `make deb`:
-# its jobserver and flags do not carry over.
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# its jobserver, flags and variables (OUTPUT=...) do not carry over.
+unset MAKEFLAGS MFLAGS MAKELEVEL OUTPUT
 if ! (cd "$src" && dpkg-buildpackage -us -uc -b -Jauto) >"$out/build.log" 2>&1; then
 	tail -40 "$out/build.log" >&2
 	echo "build-deb: dpkg-buildpackage failed; full log in $out/build.log" >&2
