@@ -4,10 +4,11 @@
 # (scripts/build-deb.sh, as `make deb` does) and lintian-clean, installed
 # with apt into a fresh Debian 12 root made by debootstrap (no systemd
 # running there), their files and maintainer scripts checked, the installed
-# wqmond run on the real kernel, then purged.  Last, `make install
-# DESTDIR=` must install what the packages ship.
+# wqmond run on the real kernel (as root, and as the packaged unit would
+# start it), then removed and purged.  Last, `make install DESTDIR=` must
+# install what the packages ship.  docs/PACKAGING.md describes each step.
 # The debootstrap result is cached as $B/deb-test/bookworm-minbase.tar:
-# the first run makes it (about a minute), later runs unpack it.
+# the first run makes it (half a minute), later runs unpack it.
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
