@@ -141,6 +141,7 @@ include tests/tests.mk
 -include tests/vm/vm.mk
 -include tests/fuzz/fuzz.mk
 include boards/boards.mk
+-include packaging/deb.mk
 
 deps:
 	$(Q)./scripts/deps.sh
