@@ -232,32 +232,7 @@ ok $? "and started nothing: there is no systemd to start it"
 
 # The library: a program built against the installed headers and .pc links
 # the packaged librefwq.so.0 and runs in the root.
-cat >"$work/t.c" <<'C'
-#include <stdio.h>
-#include <refwq/workqueue.h>
-
-static int ran;
-
-static void fn(struct work_struct *w)
-{
-	(void)w;
-	ran++;
-}
-
-int main(void)
-{
-	struct work_struct w;
-
-	if (refwq_init(NULL))
-		return 1;
-	INIT_WORK(&w, fn);
-	schedule_work(&w);
-	flush_work(&w);
-	refwq_exit();
-	printf("ran %d\n", ran);
-	return ran == 1 ? 0 : 1;
-}
-C
+cp "$(dirname "$0")/../../refwq/tests/consumer.c" "$work/t.c"
 flags=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/$multiarch/pkgconfig" \
 	pkg-config --cflags --libs refwq 2>&1)
 ok $? "pkg-config finds refwq.pc in the root ($flags)"

@@ -8,7 +8,6 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
-command -v prometheus >/dev/null || bail "prometheus missing: apt-get install prometheus (scripts/deps.sh does)"
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -25,23 +24,12 @@ wait_http "http://127.0.0.1:$dport/healthz" 15 || bail "wqmond did not start: $(
 "$B/tests/gen/aiogen" -d 20 -b 8 >/dev/null &
 pids+=($!)
 
-pport=$(free_port)
-cat >"$tmp/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: wqmon
-    static_configs:
-      - targets: ['127.0.0.1:$dport']
-YML
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-	--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$tmp/prom.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$pport/-/ready" 30 || bail "prometheus did not start: $(tail -3 "$tmp/prom.log")"
+start_prometheus "$tmp" "127.0.0.1:$dport"
+pids+=("$PROM_PID")
 # rate() over 30 s needs a few scrapes of the load.
 sleep 12
 curl -sf "http://127.0.0.1:$dport/metrics" >"$tmp/metrics" || bail "no /metrics"
 grep -q 'source="refwq:grafana"' "$tmp/metrics" || bail "the refwq demo is not in /metrics"
 grep -q '^wqmon_stalls_total{' "$tmp/metrics" || bail "the demo raised no stall: $(tail -3 "$tmp/wqmond.log")"
 python3 "$(dirname "$0")/grafana_dashboard.py" "$(dirname "$0")/../../packaging/grafana/wqmon.json" \
-	"$tmp/metrics" "http://127.0.0.1:$pport"
+	"$tmp/metrics" "$P"

@@ -39,25 +39,12 @@ grep -qi '^Content-Type: application/openmetrics-text' "$tmp/om.h" && [ "$(tail 
 ok $? "OpenMetrics when asked, ending in # EOF"
 
 # --- Prometheus scrapes it ---
-pport=$(free_port)
-cat >"$tmp/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: wqmon
-    static_configs:
-      - targets: ['127.0.0.1:$dport']
-YML
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-	--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$tmp/prom.log" 2>&1 &
-ppid_=$!
-P="http://127.0.0.1:$pport"
+start_prometheus "$tmp" "127.0.0.1:$dport"
+ppid_=$PROM_PID
 q() {	# q PROMQL: the first value, or empty
 	curl -sf --get "$P/api/v1/query" --data-urlencode "query=$1" |
 		python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
 }
-wait_http "$P/-/ready" 30 || bail "prometheus did not start: $(tail -3 "$tmp/prom.log")"
 for _ in $(seq 50); do [ "$(q 'up{job="wqmon"}')" = 1 ] && break; sleep 0.2; done
 is "$(q 'up{job="wqmon"}')" 1 "Prometheus scrapes wqmond"
 # Warm up: the series exist before the measured window, as in production

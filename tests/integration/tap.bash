@@ -68,3 +68,27 @@ wait_http() {
 }
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+# start_prometheus DIR TARGET: a real Prometheus on a free loopback port,
+# scraping TARGET (host:port) every second, its data and log in DIR.
+# Sets P (its URL) and PROM_PID; bails if it does not become ready.
+start_prometheus() {
+	local dir=$1 target=$2 port
+	command -v prometheus >/dev/null ||
+		bail "prometheus missing: apt-get install prometheus (scripts/deps.sh does)"
+	port=$(free_port)
+	cat >"$dir/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: wqmon
+    static_configs:
+      - targets: ['$target']
+YML
+	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+		--web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/prom.log" 2>&1 &
+	PROM_PID=$!
+	P="http://127.0.0.1:$port"
+	wait_http "$P/-/ready" 30 || bail "prometheus did not start: $(tail -3 "$dir/prom.log")"
+}
