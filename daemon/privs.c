@@ -64,14 +64,12 @@ int wqd_privs__drop(const char *user, bool keep_bpf, char *err, size_t errlen)
 {
 	cap_value_t keep = keep_bpf ? bpf_cap() : (cap_value_t)-1;
 	cap_t caps;
-	int ret = 0;
+	int ret = 0, user_ret = 0;
 
 	drop_bounding(keep);
-	if (user && user[0] && geteuid() == 0) {
-		ret = switch_user(user, err, errlen);
-		if (ret)
-			return ret;
-	}
+	/* A failed switch still leaves the capabilities to drop. */
+	if (user && user[0] && geteuid() == 0)
+		user_ret = switch_user(user, err, errlen);
 	caps = cap_init();	/* everything clear */
 	if (!caps) {
 		snprintf(err, errlen, "out of memory");
@@ -97,7 +95,7 @@ int wqd_privs__drop(const char *user, bool keep_bpf, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set no_new_privs: %s",
 			 strerror(errno));
 	}
-	return ret;
+	return user_ret ? user_ret : ret;
 }
 
 const char *wqd_privs__describe(char *buf, size_t len)

@@ -19,6 +19,7 @@
  * CAP_BPF (when @keep_bpf) in the permitted and effective sets, clear the
  * inheritable and ambient sets and, where allowed, the bounding set, and
  * set no_new_privs so nothing run later (the alert hook) regains any.
+ * A failed user switch does not stop the rest.
  * Return: 0, or -errno with a one-line reason in @err.
  */
 int wqd_privs__drop(const char *user, bool keep_bpf, char *err, size_t errlen);

@@ -392,12 +392,10 @@ static void maybe_drop_privileges(struct wqd_state *st, bool *dropped)
 		return;
 	*dropped = true;
 	ret = wqd_privs__drop(st->cfg.user, kernel != NULL, err, sizeof(err));
-	if (ret) {
-		pr_warn("%s: running with the privileges it started with\n",
-			err);
-		return;
-	}
-	pr_info("privileges dropped: uid %u, capabilities %s\n",
+	if (ret)
+		pr_warn("%s\n", err);
+	pr_info("%s: uid %u, capabilities %s\n",
+		ret ? "privileges partly dropped" : "privileges dropped",
 		(unsigned int)geteuid(), wqd_privs__describe(caps, sizeof(caps)));
 }
 
@@ -505,8 +503,9 @@ int main(int argc, char **argv)
 		teardown(&st, &cli);
 		return EXIT_USAGE;
 	}
-	if (cli.check_only && st.cfg.user[0] &&
-	    !wqd_privs__user_exists(st.cfg.user)) {
+	/* Found out now, not after the probes load: a daemon that could not
+	 * switch would run on as root. */
+	if (st.cfg.user[0] && !wqd_privs__user_exists(st.cfg.user)) {
 		pr_err("daemon.user = '%s': no such user; create it or leave "
 		       "it empty\n", st.cfg.user);
 		teardown(&st, &cli);

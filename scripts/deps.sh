@@ -6,12 +6,14 @@
 set -eu
 here=$(dirname "$0")
 . "$here/deps-lib.sh"
+# The VM tests' kernel ABI, pinned once (its headers build refwq.ko).
+. "$here/../tests/vm/kernel.conf"
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
 libsystemd-dev libcap-dev libglib2.0-dev linux-perf bpftrace curl python3 prometheus tmux bc
 prometheus-alertmanager qemu-system-x86 busybox-static cpio kmod
-linux-headers-6.1.0-56-amd64"
+linux-headers-$VM_KABI-amd64"
 # The dashboard's browser test: Debian's chromium, and node/npm unless the
 # machine has its own (NodeSource's node conflicts with Debian's npm).
 PKGS="$PKGS chromium"

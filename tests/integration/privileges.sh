@@ -85,7 +85,11 @@ ok $? "root without daemon.user: privileges dropped"
 check_dropped "$tmp/root0.log" 0 $CAP_BPF_MASK "root, uid kept"
 
 # --- as the unit starts it: an unprivileged uid with ambient caps ---
-caps=+bpf,+perfmon,+syslog
+# The capabilities the unit gives (packaging/systemd/wqmond.service.in),
+# as setpriv spells them: "+bpf,+perfmon,+syslog".
+caps=$(sed -n 's/^AmbientCapabilities=//p' "$(dirname "$0")/../../packaging/systemd/wqmond.service.in" |
+	tr 'A-Z ' 'a-z,' | sed 's/cap_/+/g')
+[ -n "$caps" ] || bail "no AmbientCapabilities= in packaging/systemd/wqmond.service.in"
 start_daemon "$tmp/unit.log" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=$caps --ambient-caps=$caps --bounding-set=-all,$caps "$D"
 ok $? "uid nobody with the unit's ambient capabilities loads the probes ($(grep -m1 'source kernel' "$tmp/unit.log"))"
