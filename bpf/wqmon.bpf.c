@@ -24,17 +24,44 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by user space before load. */
 const volatile bool track_queuers = false;
-const volatile __u64 pending_max_age_ns = 3600ULL * 1000000000ULL;
+/* Loaded sizes of the series and pool maps, minus one (powers of two). */
+const volatile __u32 series_mask = 4095;
+const volatile __u32 pool_mask = 1023;
 
-struct wqmon_series_key series_keys[WQMON_MAX_SERIES];
 struct wqmon_pending pending[WQMON_MAX_PENDING];
 struct wqmon_worker workers[WQMON_MAX_WORKERS];
-struct wqmon_pool pools[WQMON_MAX_POOLS];
-struct wqmon_pool_pending pool_pending[WQMON_MAX_POOLS];
+
+/* Sized at load time by user space, and memory-mapped by it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct wqmon_series_key);
+} series_keys SEC(".maps");
+
+/* Indexed by pool id (pool ids are small: idr-allocated, per-CPU pools
+ * first): a pool id beyond the loaded size is not tracked, never folded
+ * onto another pool. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct wqmon_pool);
+} pools SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct wqmon_pool_pending);
+} pool_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, WQMON_MAX_SERIES);
+	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct wqmon_series_stats);
 } series_stats SEC(".maps");
@@ -45,6 +72,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wqmon_bh_running);
+} bh_running SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -62,11 +96,12 @@ struct {
  * scratch row per program can't be clobbered between the store and the load.
  * Cheaper than a bpf_probe_read_kernel() call per value.
  */
-enum launder_prog { L_QUEUE, L_ACTIVATE, L_START, L_END, L_NR };
+enum launder_prog {
+	L_QUEUE, L_ACTIVATE, L_START, L_END, L_START_BH, L_END_BH, L_NR
+};
 
 struct launder_row {
-	__u64 v[3];
-	__u64 pad;
+	__u64 v[4];
 };
 
 struct {
@@ -124,6 +159,20 @@ static __always_inline __u64 log2_slot(__u64 v)
 	return r < WQMON_HIST_SLOTS ? r : WQMON_HIST_SLOTS - 1;
 }
 
+/* A duration from @t0 to @t1, or false (counted) when the two ends do not
+ * pair: an end before its start would wrap to ~2^64 ns. */
+static __always_inline bool span(struct wqmon_series_stats *st, __u64 t0,
+				 __u64 t1, __u64 *ns)
+{
+	if (t1 >= t0) {
+		*ns = t1 - t0;
+		return true;
+	}
+	st->unpaired++;
+	count(WQMON_C_UNPAIRED);
+	return false;
+}
+
 static __always_inline void hist_add(struct wqmon_series_stats *st,
 				     enum wqmon_hist_kind k, __u64 ns)
 {
@@ -137,36 +186,88 @@ static __always_inline void hist_add(struct wqmon_series_stats *st,
 		st->max_ns[k] = ns;
 }
 
+static __always_inline void hist_span(struct wqmon_series_stats *st,
+				      enum wqmon_hist_kind k, __u64 t0, __u64 t1)
+{
+	__u64 ns;
+
+	if (span(st, t0, t1, &ns))
+		hist_add(st, k, ns);
+}
+
 static __always_inline struct wqmon_series_stats *stats_of(__u32 slot)
 {
 	return bpf_map_lookup_elem(&series_stats, &slot);
 }
 
+static __always_inline struct wqmon_bh_running *bh_slot(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&bh_running, &zero);
+}
+
+/* Does pool->flags say softirq (BH) pool?  POOL_BH's value through CO-RE:
+ * on kernels without BH workqueues the enum is anonymous and bit 0 means
+ * POOL_MANAGER_ACTIVE, so nothing is BH there. */
+static __always_inline bool pool_flags_bh(unsigned int flags)
+{
+	if (!bpf_core_enum_value_exists(enum worker_pool_flags, POOL_BH))
+		return false;
+	return flags & bpf_core_enum_value(enum worker_pool_flags, POOL_BH);
+}
+
+/* Is the item whose work->data is @data, at execute_start, a BH item?
+ * process_one_work() has set the off-queue pool id and WORK_OFFQ_BH (6.10+)
+ * in data; if the item was queued again meanwhile, data points to the new
+ * pwq, whose pool says it (rare: probe reads are fine). */
+static __always_inline bool start_is_bh(__u64 data)
+{
+	struct pool_workqueue *pwq;
+	unsigned int flags;
+
+	if (!bpf_core_enum_value_exists(enum work_bits, WORK_OFFQ_BH_BIT))
+		return false;
+	if (!(data & (1ULL << bpf_core_enum_value(enum work_bits,
+						   WORK_STRUCT_PWQ_BIT))))
+		return data & (1ULL << bpf_core_enum_value(enum work_bits,
+							    WORK_OFFQ_BH_BIT));
+	pwq = (void *)(data & ~((1ULL << bpf_core_enum_value(
+					 enum work_bits, WORK_STRUCT_PWQ_SHIFT)) -
+				1));
+	flags = BPF_CORE_READ(pwq, pool, flags);
+	return pool_flags_bh(flags);
+}
+
 /* Slow path, once per new (pool, workqueue, function): remember the pool's
  * attributes and the workqueue's name.  Probe reads are fine here. */
-static __noinline void note_new_series(__u32 slot, struct worker_pool *pool,
+static __noinline void note_new_series(struct wqmon_series_key *k,
+				       struct worker_pool *pool,
 				       struct workqueue_struct *wq)
 {
-	struct wqmon_series_key *k;
 	struct wqmon_pool *p;
-	int id;
+	__u32 id;
 
-	if (slot >= WQMON_MAX_SERIES)
+	if (!k)
 		return;
-	k = &series_keys[slot];
 	if (wq)
 		bpf_probe_read_kernel_str(k->wq_name, sizeof(k->wq_name),
 					  &wq->name);
 	if (!pool)
 		return;
 	id = BPF_CORE_READ(pool, id);
-	p = &pools[(__u32)id & (WQMON_MAX_POOLS - 1)];
+	if (id > pool_mask)
+		return;	/* not tracked: user space shows the pool bare */
+	p = bpf_map_lookup_elem(&pools, &id);
+	if (!p)
+		return;
 	p->id = id;
 	p->cpu = BPF_CORE_READ(pool, cpu);
 	p->node = BPF_CORE_READ(pool, node);
 	p->nice = BPF_CORE_READ(pool, attrs, nice);
 	p->flags = (p->cpu < 0 ? WQMON_POOL_UNBOUND : 0) |
-		   (BPF_CORE_READ(pool, flags) & 1 ? WQMON_POOL_BH : 0);
+		   (pool_flags_bh(BPF_CORE_READ(pool, flags)) ? WQMON_POOL_BH :
+								0);
 	p->nr_workers = BPF_CORE_READ(pool, nr_workers);
 	p->nr_idle = BPF_CORE_READ(pool, nr_idle);
 	p->seen = 1;
@@ -178,28 +279,33 @@ static __always_inline __u32 series_slot(__s32 pool_id, __u64 wq, __u64 func,
 					 struct workqueue_struct *wqp)
 {
 	__u64 h = func ^ (wq * 31) ^ ((__u64)(__u32)pool_id << 48);
-	__u32 base = hash_slot(h, WQMON_MAX_SERIES);
+	__u32 base = hash_slot(h, series_mask + 1);
 
 #pragma unroll
 	for (int i = 0; i < WQMON_PROBES; i++) {
-		__u32 s = (base + i) & (WQMON_MAX_SERIES - 1);
-		struct wqmon_series_key *k = &series_keys[s];
+		__u32 s = (base + i) & series_mask;
+		struct wqmon_series_key *k;
 
 		if (s == WQMON_SERIES_OVERFLOW)
 			continue;
-		if (k->state == 2) {
+		k = bpf_map_lookup_elem(&series_keys, &s);
+		if (!k)
+			break;
+		if (k->state == WQMON_SK_PUBLISHED) {
 			if (k->func == func && k->wq == wq &&
 			    k->pool_id == pool_id)
 				return s;
 			continue;
 		}
-		if (k->state == 0 &&
-		    __sync_val_compare_and_swap(&k->state, 0, 1) == 0) {
+		if (k->state == WQMON_SK_FREE &&
+		    __sync_val_compare_and_swap(&k->state, WQMON_SK_FREE,
+						WQMON_SK_CLAIMING) ==
+			    WQMON_SK_FREE) {
 			k->func = func;
 			k->wq = wq;
 			k->pool_id = pool_id;
-			note_new_series(s, pool, wqp);
-			__sync_lock_test_and_set(&k->state, 2);
+			note_new_series(k, pool, wqp);
+			__sync_lock_test_and_set(&k->state, WQMON_SK_PUBLISHED);
 			return s;
 		}
 	}
@@ -207,39 +313,146 @@ static __always_inline __u32 series_slot(__s32 pool_id, __u64 wq, __u64 func,
 	return WQMON_SERIES_OVERFLOW;
 }
 
-static __always_inline struct wqmon_pending *pending_find(__u64 work)
+static __always_inline struct wqmon_pending *pending_at(__u32 base, int i)
 {
-	__u32 base = hash_slot(work, WQMON_MAX_PENDING);
-
-#pragma unroll
-	for (int i = 0; i < WQMON_PROBES; i++) {
-		struct wqmon_pending *p =
-			&pending[(base + i) & (WQMON_MAX_PENDING - 1)];
-
-		if (p->work == work)
-			return p;
-	}
-	return NULL;
+	return &pending[(base + i) & (WQMON_MAX_PENDING - 1)];
 }
 
-/* The entry for @work: its own (a stale one from a cancelled earlier
- * queueing is simply reused), else a free slot claimed with CAS. */
-static __always_inline struct wqmon_pending *pending_claim(__u64 work)
+/*
+ * Is @work running on @pool now?  The kernel's own test
+ * (find_worker_executing_work()): the pool's busy_hash, keyed by the work
+ * address, under pool->lock, which queue_work's tracepoint holds.  Only
+ * asked when a second entry for @work shows up, so probe reads are fine.
+ */
+#define GOLDEN_RATIO_64 0x61C8864680B583EBULL	/* include/linux/hash.h */
+#define BUSY_HASH_BITS 6	/* BUSY_WORKER_HASH_ORDER, since 3.8 */
+
+static __noinline bool work_running(__u64 pool, __u64 work)
+{
+	__u64 idx = (work * GOLDEN_RATIO_64) >> (64 - BUSY_HASH_BITS);
+	__u64 node = 0, cur = 0;
+
+	if (!pool)
+		return false;
+	bpf_probe_read_kernel(&node, sizeof(node),
+			      (void *)(pool + bpf_core_field_offset(
+						      struct worker_pool,
+						      busy_hash) +
+				       idx * sizeof(void *)));
+	for (int i = 0; i < 16 && node; i++) {
+		__u64 worker = node - bpf_core_field_offset(struct worker,
+							    hentry);
+
+		if (bpf_probe_read_kernel(&cur, sizeof(cur),
+					  (void *)(worker +
+						   bpf_core_field_offset(
+							   struct worker,
+							   current_work))))
+			return false;
+		if (cur == work)
+			return true;
+		if (bpf_probe_read_kernel(&node, sizeof(node), (void *)node))
+			return false;
+	}
+	return false;
+}
+
+/* An entry of @work left behind: its item was cancelled (or moved by
+ * mod_delayed_work()) without a tracepoint, and often freed, its memory
+ * queued again at once. */
+static __always_inline void pending_cancel(struct wqmon_pending *p, __u64 w)
+{
+	struct wqmon_series_stats *st;
+	__u32 series = p->series;
+
+	if (__sync_val_compare_and_swap(&p->work, w, 0) != w)
+		return;
+	st = stats_of(series);
+	if (st)
+		st->cancelled++;
+	count(WQMON_C_PENDING_CANCELLED);
+}
+
+/*
+ * Record a queueing of @work in a free slot, claimed with CAS and published
+ * last (work | FILLING until its fields are written).  An entry of the same
+ * work already there is either its previous queueing about to start (the
+ * kernel clears PENDING before execute_start, so the item can be queued
+ * again in between: the new entry is then marked TWIN, and execute_start
+ * takes the older) or a queueing that was cancelled, which is counted and
+ * dropped.  Running tells them apart: a re-queue of a running item goes to
+ * the pool running it.
+ */
+static __always_inline struct wqmon_pending *pending_claim(__u64 work,
+							   __u64 pool,
+							   bool *twin)
 {
 	__u32 base = hash_slot(work, WQMON_MAX_PENDING);
+	struct wqmon_pending *claimed = NULL, *old = NULL;
+
+	*twin = false;
+#pragma unroll
+	for (int i = 0; i < WQMON_PROBES; i++) {
+		struct wqmon_pending *p = pending_at(base, i);
+		__u64 w = p->work;
+
+		if (w == work)
+			old = p;
+		else if (!w && !claimed &&
+			 __sync_val_compare_and_swap(&p->work, 0,
+						     work | WQMON_PENDING_FILLING) ==
+				 0)
+			claimed = p;
+	}
+	if (old) {
+		if (work_running(pool, work))
+			*twin = true;
+		else
+			pending_cancel(old, work);
+	}
+	return claimed;
+}
+
+/* The entry execute_start pairs with: the older of @work's queueings. */
+static __always_inline struct wqmon_pending *pending_oldest(__u64 work)
+{
+	__u32 base = hash_slot(work, WQMON_MAX_PENDING);
+	struct wqmon_pending *best = NULL;
 
 #pragma unroll
 	for (int i = 0; i < WQMON_PROBES; i++) {
-		struct wqmon_pending *p =
-			&pending[(base + i) & (WQMON_MAX_PENDING - 1)];
+		struct wqmon_pending *p = pending_at(base, i);
 
-		if (p->work == work)
-			return p;
-		if (p->work == 0 &&
-		    __sync_val_compare_and_swap(&p->work, 0, work) == 0)
-			return p;
+		if (p->work != work)
+			continue;
+		if (!best || p->t_queue < best->t_queue)
+			best = p;
+		if (!(best->flags & WQMON_PF_TWIN))
+			break;	/* the older of two is never a twin */
 	}
-	return NULL;
+	return best;
+}
+
+/* The entry activate_work and a cancel apply to: the newest queueing (an
+ * entry about to start was activated already, and is not on a queue). */
+static __always_inline struct wqmon_pending *pending_newest(__u64 work,
+							    bool unactivated)
+{
+	__u32 base = hash_slot(work, WQMON_MAX_PENDING);
+	struct wqmon_pending *best = NULL;
+
+#pragma unroll
+	for (int i = 0; i < WQMON_PROBES; i++) {
+		struct wqmon_pending *p = pending_at(base, i);
+
+		if (p->work != work)
+			continue;
+		if (unactivated && !p->t_activate)
+			return p;
+		if (!best || p->t_queue > best->t_queue)
+			best = p;
+	}
+	return best;
 }
 
 static __always_inline struct wqmon_worker *worker_find(__u32 tid)
@@ -288,15 +501,17 @@ static __always_inline void note_queuer(__u32 series)
 		bpf_map_update_elem(&queuers, &k, &one, BPF_NOEXIST);
 }
 
-/* ---- the four workqueue events, as plain-value handlers ---- */
+/* ---- the workqueue events, as plain-value handlers ---- */
 
 static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
-				     __u64 wq, struct worker_pool *pool,
+				     __u64 wq, __u64 pool_addr,
+				     struct worker_pool *pool,
 				     struct workqueue_struct *wqp)
 {
 	__u32 s = series_slot(pool_id, wq, func, pool, wqp);
 	struct wqmon_series_stats *st = stats_of(s);
 	struct wqmon_pending *p;
+	bool twin;
 
 	if (!st)
 		return;
@@ -304,7 +519,7 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	if (track_queuers)
 		note_queuer(s);
 
-	p = pending_claim(work);
+	p = pending_claim(work, pool_addr, &twin);
 	if (!p) {
 		count(WQMON_C_PENDING_DROPPED);
 		return;
@@ -313,12 +528,15 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	p->t_activate = 0;
 	p->pool_id = pool_id;
 	p->series = s;
-	p->flags = 0;
+	p->flags = twin ? WQMON_PF_TWIN : 0;
+	if (twin)
+		count(WQMON_C_REQUEUE_RACE);
+	__sync_lock_test_and_set(&p->work, work);	/* publish */
 }
 
 static __always_inline void on_activate(__u64 work)
 {
-	struct wqmon_pending *p = pending_find(work);
+	struct wqmon_pending *p = pending_newest(work, true);
 	struct wqmon_series_stats *st;
 	__u64 now;
 
@@ -334,7 +552,39 @@ static __always_inline void on_activate(__u64 work)
 	now = bpf_ktime_get_ns();
 	p->t_activate = now;
 	st->activated++;
-	hist_add(st, WQMON_H_Q2A, now - p->t_queue);
+	hist_span(st, WQMON_H_Q2A, p->t_queue, now);
+}
+
+/* Take the pending entry execute_start pairs with: its fields are copied
+ * before the slot is released, and the release is a CAS, so a cancel or
+ * the sweep taking it at the same moment leaves it to one of us only. */
+struct taken {
+	__u64 t_queue, t_activate;
+	__s32 pool_id;
+	__u32 series;
+};
+
+static __always_inline bool pending_take(__u64 work, struct taken *t)
+{
+	struct wqmon_pending *p = pending_oldest(work);
+
+	if (!p)
+		return false;
+	t->t_queue = p->t_queue;
+	t->t_activate = p->t_activate;
+	t->pool_id = p->pool_id;
+	t->series = p->series;
+	return __sync_val_compare_and_swap(&p->work, work, 0) == work;
+}
+
+/* Latency histograms and started++ of a start paired with its queueing. */
+static __always_inline void count_start(struct wqmon_series_stats *st,
+					const struct taken *t, __u64 now)
+{
+	if (t->t_activate)
+		hist_span(st, WQMON_H_A2S, t->t_activate, now);
+	hist_span(st, WQMON_H_Q2S, t->t_queue, now);
+	st->started++;
 }
 
 static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
@@ -346,12 +596,15 @@ static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 		count(WQMON_C_WORKER_DROPPED);
 		return;
 	}
+	if (w->work)
+		count(WQMON_C_END_LOST);
 	w->pool_id = pool_id;
 	w->work = work;
 	w->series = series;
 	w->t_start = now;
 	w->t_in = now;
 	w->cpu_acc = 0;
+	w->bh_ns = 0;
 	w->t_last = now;
 }
 
@@ -359,24 +612,17 @@ static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
  * entry names the series and pool; the worker need not be read. */
 static __always_inline bool on_start_known(__u64 work, __u32 tid)
 {
-	struct wqmon_pending *p = pending_find(work);
 	struct wqmon_series_stats *st;
+	struct taken t;
 	__u64 now;
-	__u32 s;
 
-	if (!p)
+	if (!pending_take(work, &t))
 		return false;
 	now = bpf_ktime_get_ns();
-	s = p->series;
-	st = stats_of(s);
-	if (st) {
-		if (p->t_activate)
-			hist_add(st, WQMON_H_A2S, now - p->t_activate);
-		hist_add(st, WQMON_H_Q2S, now - p->t_queue);
-		st->started++;
-	}
-	worker_begin(tid, p->pool_id, work, s, now);
-	p->work = 0;	/* free the slot last: its fields are ours till then */
+	st = stats_of(t.series);
+	if (st)
+		count_start(st, &t, now);
+	worker_begin(tid, t.pool_id, work, t.series, now);
 	return true;
 }
 
@@ -419,9 +665,14 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 {
 	struct wqmon_worker *w = worker_find(tid);
 	struct wqmon_series_stats *st;
-	__u64 now;
+	struct wqmon_bh_running *b;
+	__u64 now, run, cpu;
 
 	if (!w || w->work != work) {
+		/* A BH item ending inside this task: the BH program's. */
+		b = bh_slot();
+		if (b && b->work == work)
+			return;
 		/* Started before we attached, or the worker table was full. */
 		st = stats_of(WQMON_SERIES_OVERFLOW);
 		if (st)
@@ -434,9 +685,85 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 		return;
 	now = bpf_ktime_get_ns();
 	st->completed++;
-	hist_add(st, WQMON_H_RUN, now - w->t_start);
-	hist_add(st, WQMON_H_CPU, w->cpu_acc + (now - w->t_in));
 	w->t_last = now;
+	if (!span(st, w->t_start, now, &run))
+		return;
+	hist_add(st, WQMON_H_RUN, run);
+	/* On-CPU: the switched-in stretches, less BH items run inside them
+	 * (softirq time is charged to whatever task it interrupts). */
+	if (!span(st, w->t_in, now, &cpu))
+		return;
+	cpu += w->cpu_acc;
+	cpu = cpu > w->bh_ns ? cpu - w->bh_ns : 0;
+	hist_add(st, WQMON_H_CPU, cpu < run ? cpu : run);
+}
+
+/* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
+
+static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
+{
+	struct wqmon_bh_running *b = bh_slot();
+	struct wqmon_series_stats *st;
+	struct taken t;
+	__u64 now;
+
+	if (!b)
+		return;
+	if (!pending_take(work, &t)) {
+		/* Queued before we attached: the pool is in data, the
+		 * workqueue is not known. */
+		t.series = series_slot(-1, 0, func, NULL, NULL);
+		t.pool_id = -1;
+		t.t_queue = 0;
+		st = stats_of(t.series);
+		if (st) {
+			st->started++;
+			st->started_unseen++;
+		}
+	} else {
+		now = bpf_ktime_get_ns();
+		st = stats_of(t.series);
+		if (st)
+			count_start(st, &t, now);
+	}
+	if (b->work && b->t_start)
+		count(WQMON_C_END_LOST);
+	b->work = work;
+	b->series = t.series;
+	b->pool_id = t.pool_id;
+	b->t_start = bpf_ktime_get_ns();
+}
+
+static __always_inline void on_end_bh(__u64 work, __u32 tid,
+				      bool in_kworker)
+{
+	struct wqmon_bh_running *b = bh_slot();
+	struct wqmon_series_stats *st;
+	struct wqmon_worker *w;
+	__u64 now, run;
+
+	/* Not a BH item, or one started before we attached (the task
+	 * program counts those).  The slot keeps @work after the end (t_start
+	 * 0): the task program, which may run after us on this event, must
+	 * still see that the end was a BH item's. */
+	if (!b || b->work != work || !b->t_start)
+		return;
+	now = bpf_ktime_get_ns();
+	st = stats_of(b->series);
+	if (st) {
+		st->completed++;
+		if (span(st, b->t_start, now, &run)) {
+			hist_add(st, WQMON_H_RUN, run);
+			/* Softirq does not sleep: on CPU all along. */
+			hist_add(st, WQMON_H_CPU, run);
+			if (in_kworker) {
+				w = worker_find(tid);
+				if (w && w->work)
+					w->bh_ns += run;
+			}
+		}
+	}
+	b->t_start = 0;
 }
 
 /* Exact on-CPU accounting: charge the running item from switch-in to
@@ -452,7 +779,7 @@ static __always_inline void on_switch(bool prev_is_worker, __u32 prev_tid,
 	now = bpf_ktime_get_ns();
 	if (prev_is_worker) {
 		w = worker_find(prev_tid);
-		if (w && w->work)
+		if (w && w->work && now >= w->t_in)
 			w->cpu_acc += now - w->t_in;
 	}
 	if (next_is_worker) {
@@ -475,7 +802,7 @@ int BPF_PROG(queue_work_btf, int req_cpu, struct pool_workqueue *pwq,
 	if (!r)
 		return 0;
 	on_queue(launder(r, 0, work), launder(r, 1, work->func), pool->id,
-		 launder(r, 2, wq), pool, wq);
+		 launder(r, 2, wq), launder(r, 3, pool), pool, wq);
 	return 0;
 }
 
@@ -489,13 +816,21 @@ int BPF_PROG(activate_work_btf, struct work_struct *work)
 	return 0;
 }
 
+/*
+ * execute_start/end exist twice on kernels with BH workqueues: one program
+ * for task-context items, one for BH items.  The kernel skips a program
+ * that is already running on the CPU (and counts a recursion miss), and a
+ * BH item runs in softirq inside whatever task is current, kworker items
+ * and our own programs included.  With one program per context, a BH
+ * item's start or end is never skipped.
+ */
 SEC("tp_btf/workqueue_execute_start")
 int BPF_PROG(execute_start_btf, struct work_struct *work)
 {
 	struct launder_row *r = launder_row(L_START);
 	__u64 w;
 
-	if (!r)
+	if (!r || start_is_bh(work->data.counter))
 		return 0;
 	w = launder(r, 0, work);
 	if (!on_start_known(w, (__u32)bpf_get_current_pid_tgid()))
@@ -511,6 +846,30 @@ int BPF_PROG(execute_end_btf, struct work_struct *work)
 	/* Never dereference @work here: the item may have freed it. */
 	if (r)
 		on_end(launder(r, 0, work), (__u32)bpf_get_current_pid_tgid());
+	return 0;
+}
+
+SEC("tp_btf/workqueue_execute_start")
+int BPF_PROG(execute_start_bh_btf, struct work_struct *work)
+{
+	struct launder_row *r = launder_row(L_START_BH);
+	__u64 data = work->data.counter;
+
+	if (r && start_is_bh(data))
+		on_start_bh(launder(r, 0, work), launder(r, 1, work->func),
+			    data);
+	return 0;
+}
+
+SEC("tp_btf/workqueue_execute_end")
+int BPF_PROG(execute_end_bh_btf, struct work_struct *work)
+{
+	struct launder_row *r = launder_row(L_END_BH);
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (r)
+		on_end_bh(launder(r, 0, work), t->pid,
+			  t->flags & PF_WQ_WORKER);
 	return 0;
 }
 
@@ -533,7 +892,7 @@ int BPF_PROG(queue_work_raw, int req_cpu, struct pool_workqueue *pwq,
 	struct workqueue_struct *wq = BPF_CORE_READ(pwq, wq);
 
 	on_queue((__u64)work, (__u64)BPF_CORE_READ(work, func),
-		 BPF_CORE_READ(pool, id), (__u64)wq, pool, wq);
+		 BPF_CORE_READ(pool, id), (__u64)wq, (__u64)pool, pool, wq);
 	return 0;
 }
 
@@ -547,6 +906,8 @@ int BPF_PROG(activate_work_raw, struct work_struct *work)
 SEC("raw_tp/workqueue_execute_start")
 int BPF_PROG(execute_start_raw, struct work_struct *work)
 {
+	if (start_is_bh(BPF_CORE_READ(work, data.counter)))
+		return 0;
 	if (!on_start_known((__u64)work, (__u32)bpf_get_current_pid_tgid()))
 		on_start_unknown((__u64)work, (__u64)BPF_CORE_READ(work, func));
 	return 0;
@@ -556,6 +917,27 @@ SEC("raw_tp/workqueue_execute_end")
 int BPF_PROG(execute_end_raw, struct work_struct *work)
 {
 	on_end((__u64)work, (__u32)bpf_get_current_pid_tgid());
+	return 0;
+}
+
+SEC("raw_tp/workqueue_execute_start")
+int BPF_PROG(execute_start_bh_raw, struct work_struct *work)
+{
+	__u64 data = BPF_CORE_READ(work, data.counter);
+
+	if (start_is_bh(data))
+		on_start_bh((__u64)work, (__u64)BPF_CORE_READ(work, func),
+			    data);
+	return 0;
+}
+
+SEC("raw_tp/workqueue_execute_end")
+int BPF_PROG(execute_end_bh_raw, struct work_struct *work)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+
+	on_end_bh((__u64)work, BPF_CORE_READ(t, pid),
+		  BPF_CORE_READ(t, flags) & PF_WQ_WORKER);
 	return 0;
 }
 
@@ -572,51 +954,54 @@ int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev,
 
 /* ---- sweep: run by user space every interval (BPF_PROG_TEST_RUN) ---- */
 
-struct sweep_ctx {
-	__u64 now;
-};
-
-static long sweep_pending_one(__u32 i, struct sweep_ctx *c)
+static long sweep_pending_one(__u32 i, void *unused)
 {
 	struct wqmon_pending *p = &pending[i & (WQMON_MAX_PENDING - 1)];
 	struct wqmon_pool_pending *pp;
 	struct work_struct *work;
-	struct wqmon_series_stats *st;
 	__u64 w = p->work, tq = p->t_queue;
+	__u32 pool;
 	long data = 0;
 
-	if (!w)
+	if (!w || (w & WQMON_PENDING_FILLING))
 		return 0;
-	/* No tracepoint fires when an item is cancelled; the kernel clears
-	 * PENDING then.  Seen clear twice in a row (once could be the window
-	 * between clear and execute_start) means it left without running. */
 	work = (struct work_struct *)w;
-	if (bpf_probe_read_kernel(&data, sizeof(data), &work->data.counter) == 0 &&
-	    !(data & WORK_STRUCT_PENDING)) {
+	/* Memory that can't be read is no queued item (a queued item's
+	 * memory stays valid): a stale entry, never a stall. */
+	if (bpf_probe_read_kernel(&data, sizeof(data), &work->data.counter)) {
+		if (__sync_val_compare_and_swap(&p->work, w, 0) == w)
+			count(WQMON_C_PENDING_STALE);
+		return 0;
+	}
+	/* PENDING clear twice in a row (once could be the window between
+	 * process_one_work() clearing it and execute_start) means the item
+	 * left without running: cancelled, and not queued again (that is
+	 * caught at queue time, see pending_claim()). */
+	if (!(data & WORK_STRUCT_PENDING)) {
 		if (!(p->flags & WQMON_PF_SUSPECT)) {
 			p->flags |= WQMON_PF_SUSPECT;
 			goto live;
 		}
-		st = stats_of(p->series);
-		if (st)
-			st->cancelled++;
-		count(WQMON_C_PENDING_CANCELLED);
-		__sync_val_compare_and_swap(&p->work, w, 0);
+		pending_cancel(p, w);
 		return 0;
 	}
 	p->flags &= ~WQMON_PF_SUSPECT;
-	if (tq && c->now > tq && c->now - tq > pending_max_age_ns) {
-		count(WQMON_C_PENDING_EXPIRED);
-		__sync_val_compare_and_swap(&p->work, w, 0);
-		return 0;
-	}
 live:
-	pp = &pool_pending[(__u32)p->pool_id & (WQMON_MAX_POOLS - 1)];
+	pool = (__u32)p->pool_id;
+	if (pool > pool_mask)
+		return 0;
+	pp = bpf_map_lookup_elem(&pool_pending, &pool);
+	if (!pp)
+		return 0;
 	pp->pending++;
 	if (tq && (!pp->oldest_t_queue || tq < pp->oldest_t_queue))
 		pp->oldest_t_queue = tq;
 	return 0;
 }
+
+struct sweep_ctx {
+	__u64 now;
+};
 
 static long sweep_worker_one(__u32 i, struct sweep_ctx *c)
 {
@@ -633,11 +1018,12 @@ static long sweep_worker_one(__u32 i, struct sweep_ctx *c)
 
 static long clear_pool_pending(__u32 i, void *unused)
 {
-	struct wqmon_pool_pending *pp =
-		&pool_pending[i & (WQMON_MAX_POOLS - 1)];
+	struct wqmon_pool_pending *pp = bpf_map_lookup_elem(&pool_pending, &i);
 
-	pp->pending = 0;
-	pp->oldest_t_queue = 0;
+	if (pp) {
+		pp->pending = 0;
+		pp->oldest_t_queue = 0;
+	}
 	return 0;
 }
 
@@ -646,8 +1032,8 @@ int sweep(void *ctx)
 {
 	struct sweep_ctx c = { .now = bpf_ktime_get_ns() };
 
-	bpf_loop(WQMON_MAX_POOLS, clear_pool_pending, NULL, 0);
-	bpf_loop(WQMON_MAX_PENDING, sweep_pending_one, &c, 0);
+	bpf_loop(pool_mask + 1, clear_pool_pending, NULL, 0);
+	bpf_loop(WQMON_MAX_PENDING, sweep_pending_one, NULL, 0);
 	bpf_loop(WQMON_MAX_WORKERS, sweep_worker_one, &c, 0);
 	count(WQMON_C_SWEEPS);
 	return 0;

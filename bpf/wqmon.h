@@ -20,11 +20,14 @@
  * slot 0 also counts 0; the last slot counts everything >= 2^(SLOTS-1). */
 #define WQMON_HIST_SLOTS	36
 
-/* Table sizes: powers of two.  User space may raise them before load. */
-#define WQMON_MAX_SERIES	4096
+/* Table sizes: powers of two.  The series and pool tables are maps sized by
+ * user space before load (wq_collector: pools from the number of possible
+ * CPUs, series within a memory budget); these are their compile-time caps
+ * and the sizes of the fixed tables. */
+#define WQMON_MAX_SERIES	16384	/* cap; the loaded size is smaller */
 #define WQMON_MAX_PENDING	16384
 #define WQMON_MAX_WORKERS	4096
-#define WQMON_MAX_POOLS		1024
+#define WQMON_MAX_POOLS		65536	/* cap; the loaded size is smaller */
 #define WQMON_PROBES		8	/* probe length of every table */
 
 /* Series slot 0 is reserved: events whose series could not get a slot are
@@ -40,10 +43,18 @@ enum wqmon_hist_kind {
 	WQMON_H_NR,
 };
 
-/* Series key table entry (shared, not per-CPU).  state: 0 free, 1 being
- * claimed, 2 published.  A reader that finds state != 2 probes on, so two
- * CPUs racing on a new key may create two slots for it; user space merges
- * slots with equal keys. */
+/* Series key table entry (shared, not per-CPU).  state: WQMON_SK_*.  A
+ * reader that finds state != PUBLISHED probes on, so two CPUs racing on a
+ * new key may create two slots for it; user space merges slots with equal
+ * keys.  User space retires idle slots (PUBLISHED -> RETIRED, through the
+ * sweep) and frees them once nothing refers to them: see collector.c. */
+enum wqmon_series_state {
+	WQMON_SK_FREE,
+	WQMON_SK_CLAIMING,
+	WQMON_SK_PUBLISHED,
+	WQMON_SK_RETIRED,	/* no new events; stats still read */
+};
+
 struct wqmon_series_key {
 	__u64 func;	/* work function address */
 	__u64 wq;	/* struct workqueue_struct address: identity only */
@@ -61,16 +72,20 @@ struct wqmon_series_stats {
 	__u64 activated;
 	__u64 started;
 	__u64 completed;
-	__u64 cancelled;	/* pending items that vanished without running */
+	__u64 cancelled;	/* pending items taken off the queue unrun */
 	__u64 started_unseen;	/* started with no queue record: latency unknown */
+	__u64 unpaired;		/* durations left out: end before start */
 	__u64 sum_ns[WQMON_H_NR];
 	__u64 max_ns[WQMON_H_NR];
 	__u32 hist[WQMON_H_NR][WQMON_HIST_SLOTS];
 };
 
-/* One pending work item, keyed by the struct work_struct address. */
+/* One queueing of a work item, keyed by the struct work_struct address.
+ * An item can have two entries: the kernel clears PENDING before
+ * execute_start, so the same work can be queued again (and recorded) while
+ * its previous queueing is about to start.  execute_start takes the older. */
 struct wqmon_pending {
-	__u64 work;	/* 0 = free slot */
+	__u64 work;	/* 0 = free slot; work | 1 while being filled */
 	__u64 t_queue;
 	__u64 t_activate;	/* 0 until activated */
 	__s32 pool_id;
@@ -80,6 +95,8 @@ struct wqmon_pending {
 };
 
 #define WQMON_PF_SUSPECT	1u	/* sweep saw PENDING clear once */
+#define WQMON_PF_TWIN		2u	/* queued while an older entry existed */
+#define WQMON_PENDING_FILLING	1ull	/* low bit of work: not yet published */
 
 /* One kworker, keyed by its tid.  The slot stays the worker's for its life;
  * the sweep frees slots of workers idle for WQMON_WORKER_REAP_NS. */
@@ -94,6 +111,17 @@ struct wqmon_worker {
 	__u64 t_in;	/* last switch-in while running an item */
 	__u64 cpu_acc;	/* on-CPU ns of the current item before t_in */
 	__u64 t_last;	/* last event: for reaping dead workers */
+	__u64 bh_ns;	/* BH items run inside the current item: not its CPU */
+};
+
+/* The BH item a CPU is running (6.9+ BH workqueues run work in softirq
+ * context on whatever task is current, so they cannot be keyed by tid).
+ * Softirqs do not nest on a CPU: one slot per CPU. */
+struct wqmon_bh_running {
+	__u64 work;	/* 0 when none */
+	__u64 t_start;
+	__u32 series;
+	__s32 pool_id;
 };
 
 #define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)
@@ -124,9 +152,13 @@ enum wqmon_counter {
 	WQMON_C_PENDING_DROPPED,	/* pending table full: latency not measured */
 	WQMON_C_WORKER_DROPPED,		/* worker table full: run time not measured */
 	WQMON_C_SERIES_DROPPED,		/* series table full: counted in slot 0 */
-	WQMON_C_PENDING_CANCELLED,	/* swept: left the queue without running */
-	WQMON_C_PENDING_EXPIRED,	/* swept: older than the age cap */
+	WQMON_C_PENDING_CANCELLED,	/* cancelled (hook, or swept w/o hook) */
+	WQMON_C_PENDING_STALE,		/* swept: entry of an item not queued */
 	WQMON_C_WORKER_REAPED,		/* swept: worker gone */
+	WQMON_C_UNPAIRED,		/* a duration whose ends did not pair */
+	WQMON_C_END_LOST,		/* a start found its worker still busy */
+	WQMON_C_REQUEUE_RACE,		/* queued again before the start: paired */
+	WQMON_C_SERIES_RECLAIMED,	/* idle series slots freed */
 	WQMON_C_SWEEPS,
 	WQMON_C_NR,
 };

@@ -45,7 +45,16 @@ struct workqueue_attrs {
 	int nice;
 };
 
+struct hlist_node {
+	struct hlist_node *next;
+};
+
+struct hlist_head {
+	struct hlist_node *first;
+};
+
 struct worker_pool {
+	struct hlist_head busy_hash[64];	/* BUSY_WORKER_HASH_ORDER 6 */
 	int cpu;
 	int node;
 	int id;
@@ -66,6 +75,7 @@ struct pool_workqueue {
 };
 
 struct worker {
+	struct hlist_node hentry;	/* in an anonymous union in the kernel */
 	struct work_struct *current_work;
 	work_func_t current_func;
 	struct pool_workqueue *current_pwq;
@@ -85,6 +95,23 @@ struct task_struct {
 };
 
 #pragma clang attribute pop
+
+/*
+ * Enums read with CO-RE (bpf_core_enum_value_exists/bpf_core_enum_value):
+ * the values here are placeholders, the running kernel's are used.  Both
+ * enums are named only since BH workqueues exist (6.9+); on 6.1 the same
+ * bits are anonymous enums and bit 0 of pool->flags is POOL_MANAGER_ACTIVE,
+ * so "exists" is false there and nothing is read as BH.
+ */
+enum worker_pool_flags {
+	POOL_BH = 1,
+};
+
+enum work_bits {
+	WORK_STRUCT_PWQ_BIT = 2,
+	WORK_STRUCT_PWQ_SHIFT = 8,
+	WORK_OFFQ_BH_BIT = 4,
+};
 
 /* include/linux/sched.h: "I'm a workqueue worker"; unchanged since 2.6.36. */
 #define PF_WQ_WORKER	0x00000020

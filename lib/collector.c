@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
@@ -37,26 +38,55 @@ struct slot_hist {
 	uint64_t acc[WQMON_H_NR][WQMON_HIST_SLOTS];
 };
 
-/* On-CPU time of kworkers that have exited, per pool, so that a pool's
- * cpu_ns never goes backwards when the kernel culls idle workers. */
+/* A kworker's on-CPU time, counted from when we first saw it: a pool's
+ * CPU is what its workers ran while we watched, not their lifetime. */
 struct worker_cpu {
 	int32_t tid;
-	int32_t pool_id;
-	uint64_t cpu_ns;
+	int32_t pool_id;	/* from the kworker's name; -1 until known */
+	uint64_t base_ns;	/* schedstat when first seen (0: born later) */
+	uint64_t cpu_ns;	/* schedstat now */
 	bool seen;
+};
+
+/* Per pool id: CPU of exited workers, and what was reported.  /proc is read
+ * a few ms off the snapshot's clock, so a busy pool's growth can exceed
+ * the interval by that much: the report is capped at wall time x the
+ * pool's CPUs and the rest carried to the next snapshot, so it is never
+ * above 100 % and exact over time. */
+struct pool_cpu {
+	uint64_t dead_ns;
+	uint64_t reported_ns;
+	uint64_t reported_at;	/* mono_ns of that report; 0: none */
+};
+
+/* Per series slot: when it last changed, for reclaim (read_series). */
+struct slot_life {
+	uint64_t total;		/* queued + started + completed + cancelled */
+	uint64_t idle_since;	/* mono_ns; 0: not yet seen */
 };
 
 struct wq_collector {
 	struct wqmon_bpf *skel;
 	struct wq_collector_opts opts;
 	const char *mode;
-	int ncpus;
+	int ncpus;		/* possible CPUs: per-CPU map values */
+	int online;		/* online CPUs: an unbound pool's ceiling */
+	bool bh;		/* kernel has BH workqueues (6.9+) */
+	uint32_t nr_series, nr_pools;	/* loaded map sizes */
+	struct wqmon_series_key *keys;	/* mmap of series_keys */
+	struct wqmon_pool *pools;	/* mmap of pools */
+	struct wqmon_pool_pending *pool_pending;
+	size_t keys_len, pools_len, pp_len;
 	struct wqmon_series_stats *percpu;	/* ncpus values of one slot */
-	struct slot_hist *hist[WQMON_MAX_SERIES];	/* lazily allocated */
+	struct slot_hist **hist;	/* per slot, lazily allocated */
 	struct wq_ksyms *ksyms;
 	struct worker_cpu *wcpu;
 	size_t nr_wcpu, cap_wcpu;
-	struct wq_pool *dead_cpu;	/* per pool id: cpu_ns of exited workers */
+	bool scanned;		/* first kworker scan done: baselines set */
+	struct pool_cpu *pool_cpu;	/* per pool id */
+	struct slot_life *life;		/* per series slot: for reclaim */
+	struct wq_snapshot *retired;	/* totals of reclaimed slots */
+	uint64_t reclaimed;
 	char kernel[64];
 };
 
@@ -74,47 +104,190 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return wq_log__libbpf(level, fmt, ap);
 }
 
-static bool kernel_has_tp_btf(void)
-{
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool ok;
+/* What the running kernel offers, from its BTF. */
+struct kernel_features {
+	bool tp_btf;	/* typed tracepoints for every probe */
+	bool bh;	/* BH workqueues: enum worker_pool_flags has POOL_BH */
+};
 
-	if (!btf)
+static bool btf_has_enum_value(const struct btf *btf, const char *type,
+			       const char *value)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	if (id <= 0)
 		return false;
-	ok = btf__find_by_name_kind(btf, "btf_trace_workqueue_queue_work",
-				    BTF_KIND_TYPEDEF) > 0 &&
-	     btf__find_by_name_kind(btf, "btf_trace_sched_switch",
-				    BTF_KIND_TYPEDEF) > 0;
-	btf__free(btf);
-	return ok;
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
+			return true;
+	return false;
 }
 
-static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time)
+static void kernel_features(struct kernel_features *f)
 {
-	struct bpf_program *btf_progs[] = {
-		skel->progs.queue_work_btf, skel->progs.activate_work_btf,
-		skel->progs.execute_start_btf, skel->progs.execute_end_btf,
-		skel->progs.sched_switch_btf,
-	};
-	struct bpf_program *raw_progs[] = {
-		skel->progs.queue_work_raw, skel->progs.activate_work_raw,
-		skel->progs.execute_start_raw, skel->progs.execute_end_raw,
-		skel->progs.sched_switch_raw,
-	};
-	size_t n = sizeof(btf_progs) / sizeof(btf_progs[0]);
+	struct btf *btf = btf__load_vmlinux_btf();
 
-	for (size_t i = 0; i < n; i++) {
-		bool want = i < n - 1 || cpu_time;
+	memset(f, 0, sizeof(*f));
+	if (!btf)
+		return;
+	f->tp_btf = btf__find_by_name_kind(btf, "btf_trace_workqueue_queue_work",
+					   BTF_KIND_TYPEDEF) > 0 &&
+		    btf__find_by_name_kind(btf, "btf_trace_sched_switch",
+					   BTF_KIND_TYPEDEF) > 0;
+	f->bh = btf_has_enum_value(btf, "worker_pool_flags", "POOL_BH");
+	btf__free(btf);
+}
 
-		bpf_program__set_autoload(btf_progs[i], want && btf);
-		bpf_program__set_autoload(raw_progs[i], want && !btf);
+static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time,
+			    bool bh)
+{
+	const struct {
+		struct bpf_program *btf, *raw;
+		bool want;
+	} progs[] = {
+		{ skel->progs.queue_work_btf, skel->progs.queue_work_raw, true },
+		{ skel->progs.activate_work_btf, skel->progs.activate_work_raw,
+		  true },
+		{ skel->progs.execute_start_btf, skel->progs.execute_start_raw,
+		  true },
+		{ skel->progs.execute_end_btf, skel->progs.execute_end_raw,
+		  true },
+		{ skel->progs.execute_start_bh_btf,
+		  skel->progs.execute_start_bh_raw, bh },
+		{ skel->progs.execute_end_bh_btf, skel->progs.execute_end_bh_raw,
+		  bh },
+		{ skel->progs.sched_switch_btf, skel->progs.sched_switch_raw,
+		  cpu_time },
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		bpf_program__set_autoload(progs[i].btf, progs[i].want && btf);
+		bpf_program__set_autoload(progs[i].raw, progs[i].want && !btf);
 	}
+}
+
+static uint32_t pow2_at_least(uint64_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n && p < (1u << 30))
+		p <<= 1;
+	return p;
+}
+
+/*
+ * Table sizes from the machine.  Pool ids are allocated lowest-first: the
+ * per-CPU pools (2 per CPU, 4 with BH pools) take the first ids, unbound
+ * pools the next.  Series statistics are per CPU, so their number is set
+ * by a memory budget: 64 MiB of per-CPU statistics in all, 512 to 4096
+ * slots (idle slots are reclaimed, see reclaim_series()).
+ */
+static void size_tables(struct wq_collector *c)
+{
+	uint64_t budget = 64ULL << 20, per = sizeof(struct wqmon_series_stats);
+	uint64_t n = budget / (per * (uint64_t)c->ncpus);
+
+	c->nr_pools = pow2_at_least(4ULL * c->ncpus + 512);
+	if (c->nr_pools > WQMON_MAX_POOLS)
+		c->nr_pools = WQMON_MAX_POOLS;
+	c->nr_series = pow2_at_least(n < 512 ? 512 : n);
+	if (c->nr_series > n && c->nr_series > 512)
+		c->nr_series >>= 1;
+	if (c->nr_series > 4096)
+		c->nr_series = 4096;
+}
+
+static void *map_mmap(struct bpf_map *m, size_t *len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = (size_t)bpf_map__max_entries(m) * bpf_map__value_size(m);
+	void *p;
+
+	*len = (n + page - 1) / page * page;
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(m), 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap_tables(struct wq_collector *c)
+{
+	if (c->keys)
+		munmap(c->keys, c->keys_len);
+	if (c->pools)
+		munmap(c->pools, c->pools_len);
+	if (c->pool_pending)
+		munmap(c->pool_pending, c->pp_len);
+	c->keys = NULL;
+	c->pools = NULL;
+	c->pool_pending = NULL;
+}
+
+/* Open, size, load and attach the probes.  Return: 0 or -errno. */
+static int load_probes(struct wq_collector *c, bool btf,
+		       const struct kernel_features *f)
+{
+	const struct wq_collector_opts *opts = &c->opts;
+	struct wqmon_bpf *skel;
+	int err;
+
+	skel = wqmon_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_err("cannot open the BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	skel->rodata->track_queuers = opts->track_queuers;
+	skel->rodata->series_mask = c->nr_series - 1;
+	skel->rodata->pool_mask = c->nr_pools - 1;
+	bpf_map__set_max_entries(skel->maps.series_keys, c->nr_series);
+	bpf_map__set_max_entries(skel->maps.series_stats, c->nr_series);
+	bpf_map__set_max_entries(skel->maps.pools, c->nr_pools);
+	bpf_map__set_max_entries(skel->maps.pool_pending, c->nr_pools);
+	if (!opts->track_queuers)
+		bpf_map__set_max_entries(skel->maps.queuers, 1);
+	choose_programs(skel, btf, !opts->no_cpu_time, f->bh);
+
+	err = wqmon_bpf__load(skel);
+	if (err) {
+		pr_err("cannot load the probes (%s mode): %s; run `wqctl check` "
+		       "for what to fix, and -v for the verifier's log\n",
+		       c->mode, strerror(-err));
+		goto err_destroy;
+	}
+	err = wqmon_bpf__attach(skel);
+	if (err) {
+		pr_err("cannot attach the probes to the workqueue tracepoints "
+		       "(%s mode): %s; run `wqctl check`\n", c->mode,
+		       strerror(-err));
+		goto err_destroy;
+	}
+	c->skel = skel;
+	c->keys = map_mmap(skel->maps.series_keys, &c->keys_len);
+	c->pools = map_mmap(skel->maps.pools, &c->pools_len);
+	c->pool_pending = map_mmap(skel->maps.pool_pending, &c->pp_len);
+	if (!c->keys || !c->pools || !c->pool_pending) {
+		err = -errno;
+		pr_err("cannot map the probes' tables: %s\n", strerror(-err));
+		unmap_tables(c);
+		c->skel = NULL;
+		goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	wqmon_bpf__destroy(skel);
+	return err;
 }
 
 int wq_collector__open(struct wq_collector **out,
 		       const struct wq_collector_opts *opts)
 {
 	struct wq_collector_opts defaults = { 0 };
+	struct kernel_features f;
 	struct wq_collector *c;
 	struct utsname u;
 	bool btf;
@@ -143,26 +316,23 @@ int wq_collector__open(struct wq_collector **out,
 		err = c->ncpus ? c->ncpus : -EINVAL;
 		goto err_free;
 	}
+	c->online = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (c->online <= 0)
+		c->online = c->ncpus;
+	size_tables(c);
 	c->percpu = calloc(c->ncpus, sizeof(*c->percpu));
-	c->dead_cpu = calloc(WQMON_MAX_POOLS, sizeof(*c->dead_cpu));
-	if (!c->percpu || !c->dead_cpu) {
+	c->pool_cpu = calloc(c->nr_pools, sizeof(*c->pool_cpu));
+	c->hist = calloc(c->nr_series, sizeof(*c->hist));
+	c->life = calloc(c->nr_series, sizeof(*c->life));
+	c->retired = wq_snapshot__new("kernel");
+	if (!c->percpu || !c->pool_cpu || !c->hist || !c->life ||
+	    !c->retired) {
 		err = -ENOMEM;
 		goto err_free;
 	}
 
 	libbpf_set_print(libbpf_print);
-	c->skel = wqmon_bpf__open();
-	if (!c->skel) {
-		err = -errno;
-		pr_err("cannot open the BPF object: %s\n", strerror(-err));
-		goto err_free;
-	}
-	c->skel->rodata->track_queuers = opts->track_queuers;
-	if (opts->pending_max_age_ns)
-		c->skel->rodata->pending_max_age_ns = opts->pending_max_age_ns;
-	if (!opts->track_queuers)
-		bpf_map__set_max_entries(c->skel->maps.queuers, 1);
-
+	kernel_features(&f);
 	switch (opts->mode) {
 	case WQ_ATTACH_TP_BTF:
 		btf = true;
@@ -171,26 +341,14 @@ int wq_collector__open(struct wq_collector **out,
 		btf = false;
 		break;
 	default:
-		btf = kernel_has_tp_btf();
+		btf = f.tp_btf;
 		break;
 	}
 	c->mode = btf ? "tp_btf" : "raw_tp";
-	choose_programs(c->skel, btf, !opts->no_cpu_time);
-
-	err = wqmon_bpf__load(c->skel);
-	if (err) {
-		pr_err("cannot load the probes (%s mode): %s; run `wqctl check` "
-		       "for what to fix, and -v for the verifier's log\n",
-		       c->mode, strerror(-err));
-		goto err_destroy;
-	}
-	err = wqmon_bpf__attach(c->skel);
-	if (err) {
-		pr_err("cannot attach the probes to the workqueue tracepoints "
-		       "(%s mode): %s; run `wqctl check`\n", c->mode,
-		       strerror(-err));
-		goto err_destroy;
-	}
+	c->bh = f.bh;
+	err = load_probes(c, btf, &f);
+	if (err)
+		goto err_free;
 	err = wq_ksyms__load(c->opts.kallsyms, &c->ksyms);
 	if (err)
 		pr_warn("cannot read %s: %s; work functions shown as "
@@ -198,16 +356,18 @@ int wq_collector__open(struct wq_collector **out,
 	else if (wq_ksyms__restricted(c->ksyms))
 		pr_warn("%s hides addresses (kptr_restrict): work functions "
 			"shown as addresses; run as root\n", c->opts.kallsyms);
-	pr_debug("probes attached (%s), %d CPUs\n", c->mode, c->ncpus);
+	pr_debug("probes attached (%s%s), %d CPUs, %u series, %u pools\n",
+		 c->mode, c->bh ? ", BH" : "", c->ncpus, c->nr_series,
+		 c->nr_pools);
 	*out = c;
 	return 0;
 
-err_destroy:
-	wqmon_bpf__destroy(c->skel);
-	c->skel = NULL;
 err_free:
 	free(c->percpu);
-	free(c->dead_cpu);
+	free(c->pool_cpu);
+	free(c->hist);
+	free(c->life);
+	wq_snapshot__free(c->retired);
 	free(c);
 	return err;
 }
@@ -216,13 +376,17 @@ void wq_collector__close(struct wq_collector *c)
 {
 	if (!c)
 		return;
+	unmap_tables(c);
 	wqmon_bpf__destroy(c->skel);
-	for (int i = 0; i < WQMON_MAX_SERIES; i++)
+	for (uint32_t i = 0; i < c->nr_series; i++)
 		free(c->hist[i]);
+	free(c->hist);
+	free(c->life);
+	wq_snapshot__free(c->retired);
 	wq_ksyms__free(c->ksyms);
 	free(c->wcpu);
 	free(c->percpu);
-	free(c->dead_cpu);
+	free(c->pool_cpu);
 	free(c);
 }
 
@@ -252,6 +416,11 @@ static void symbolize(struct wq_collector *c, uint64_t addr, char *buf,
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 }
 
+static uint32_t key_state(const struct wqmon_series_key *k)
+{
+	return __atomic_load_n(&k->state, __ATOMIC_ACQUIRE);
+}
+
 /* Sum one slot's per-CPU statistics into @out; histograms through the
  * slot's modular accumulator. */
 static int read_slot(struct wq_collector *c, uint32_t slot,
@@ -278,6 +447,8 @@ static int read_slot(struct wq_collector *c, uint32_t slot,
 		out->started += st->started;
 		out->completed += st->completed;
 		out->cancelled += st->cancelled;
+		out->unseen += st->started_unseen;
+		out->unpaired += st->unpaired;
 		for (int k = 0; k < WQMON_H_NR; k++) {
 			out->sum_ns[k] += st->sum_ns[k];
 			if (st->max_ns[k] > out->max_ns[k])
@@ -296,48 +467,153 @@ static int read_slot(struct wq_collector *c, uint32_t slot,
 	return 0;
 }
 
-static int read_series(struct wq_collector *c, struct wq_snapshot *s)
+static void slot_key_names(struct wq_collector *c, uint32_t slot,
+			   struct wq_series *r)
 {
-	const struct wqmon_series_key *keys = c->skel->bss->series_keys;
+	const struct wqmon_series_key *k = &c->keys[slot];
 
-	for (uint32_t slot = 0; slot < WQMON_MAX_SERIES; slot++) {
-		const struct wqmon_series_key *k = &keys[slot];
-		struct wq_series tmp = { 0 }, *row;
+	if (slot == WQMON_SERIES_OVERFLOW) {
+		r->pool_id = -1;
+		snprintf(r->workqueue, sizeof(r->workqueue), "?");
+		snprintf(r->function, sizeof(r->function), "?");
+		return;
+	}
+	r->pool_id = k->pool_id;
+	r->func_addr = k->func;
+	snprintf(r->workqueue, sizeof(r->workqueue), "%s",
+		 k->wq_name[0] ? k->wq_name : "?");
+	symbolize(c, k->func, r->function, sizeof(r->function));
+}
+
+/* Fold @row into the snapshot: slots of equal keys are one series (two
+ * CPUs racing on a new key, or a key back after its slot was reclaimed). */
+static int merge_row(struct wq_snapshot *s, const struct wq_series *row)
+{
+	struct wq_series *r = wq_snapshot__find_series(s, row->pool_id,
+						       row->workqueue,
+						       row->function);
+
+	if (r) {
+		wq_series__add(r, row);
+		return 0;
+	}
+	r = wq_snapshot__add_series(s);
+	if (!r)
+		return -ENOMEM;
+	*r = *row;
+	return 0;
+}
+
+/*
+ * Series slot reclaim.  A slot idle for RECLAIM_IDLE_NS is retired
+ * (PUBLISHED -> RETIRED): the probes no longer find it, so a returning key
+ * claims a new slot.  Entries made just before may still point at it, so
+ * it is freed only at a later snapshot with no pending, running or BH
+ * entry referring to it: its final counts are folded into c->retired (the
+ * series' totals never go back), its statistics zeroed, and the slot
+ * freed.
+ */
+#define RECLAIM_IDLE_NS (60ULL * 1000000000ULL)
+
+static bool slot_referenced(struct wq_collector *c, uint32_t slot)
+{
+	const struct wqmon_pending *p = c->skel->bss->pending;
+	const struct wqmon_worker *w = c->skel->bss->workers;
+	struct wqmon_bh_running bh[c->ncpus];
+	uint32_t zero = 0;
+
+	for (int i = 0; i < WQMON_MAX_PENDING; i++)
+		if (p[i].work && p[i].series == slot)
+			return true;
+	for (int i = 0; i < WQMON_MAX_WORKERS; i++)
+		if (w[i].tid && w[i].work && w[i].series == slot)
+			return true;
+	if (c->bh && !bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.bh_running),
+					  &zero, bh))
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			if (bh[cpu].work && bh[cpu].t_start &&
+			    bh[cpu].series == slot)
+				return true;
+	return false;
+}
+
+static void free_slot(struct wq_collector *c, uint32_t slot)
+{
+	int fd = bpf_map__fd(c->skel->maps.series_stats);
+
+	memset(c->percpu, 0, c->ncpus * sizeof(*c->percpu));
+	if (bpf_map_update_elem(fd, &slot, c->percpu, BPF_EXIST))
+		return;	/* left retired: tried again next time */
+	free(c->hist[slot]);
+	c->hist[slot] = NULL;
+	c->life[slot] = (struct slot_life){ 0 };
+	memset(c->keys[slot].wq_name, 0, sizeof(c->keys[slot].wq_name));
+	__atomic_store_n(&c->keys[slot].state, WQMON_SK_FREE, __ATOMIC_RELEASE);
+	c->reclaimed++;
+}
+
+/* After a slot's row was read at @now: retire it if idle long enough. */
+static void age_slot(struct wq_collector *c, uint32_t slot,
+		     const struct wq_series *row, uint64_t now)
+{
+	struct slot_life *l = &c->life[slot];
+	uint64_t total = row->queued + row->started + row->completed +
+			 row->cancelled;
+	uint32_t published = WQMON_SK_PUBLISHED;
+
+	if (total != l->total || !l->idle_since) {
+		l->total = total;
+		l->idle_since = now;
+		return;
+	}
+	if (now - l->idle_since < RECLAIM_IDLE_NS)
+		return;
+	__atomic_compare_exchange_n(&c->keys[slot].state, &published,
+				    WQMON_SK_RETIRED, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+}
+
+static int read_series(struct wq_collector *c, struct wq_snapshot *s,
+		       uint64_t now)
+{
+	for (uint32_t slot = 0; slot < c->nr_series; slot++) {
+		uint32_t state = key_state(&c->keys[slot]);
+		struct wq_series tmp = { 0 };
+		bool freeing;
 		int err;
 
 		if (slot != WQMON_SERIES_OVERFLOW &&
-		    __atomic_load_n(&k->state, __ATOMIC_ACQUIRE) != 2)
+		    state != WQMON_SK_PUBLISHED && state != WQMON_SK_RETIRED)
 			continue;
+		/* Decided before reading: the final counts must be these. */
+		freeing = state == WQMON_SK_RETIRED &&
+			  !slot_referenced(c, slot);
 		err = read_slot(c, slot, &tmp);
 		if (err)
 			return err;
-		if (slot == WQMON_SERIES_OVERFLOW) {
-			/* Events we could not attribute; shown only if any. */
-			if (!tmp.queued && !tmp.activated && !tmp.started &&
-			    !tmp.completed)
-				continue;
-			tmp.pool_id = -1;
-			snprintf(tmp.workqueue, sizeof(tmp.workqueue), "?");
-			snprintf(tmp.function, sizeof(tmp.function), "?");
-		} else {
-			tmp.pool_id = k->pool_id;
-			tmp.func_addr = k->func;
-			snprintf(tmp.workqueue, sizeof(tmp.workqueue), "%s",
-				 k->wq_name[0] ? k->wq_name : "?");
-			symbolize(c, k->func, tmp.function,
-				  sizeof(tmp.function));
+		if (slot == WQMON_SERIES_OVERFLOW && !tmp.queued &&
+		    !tmp.activated && !tmp.started && !tmp.completed)
+			continue;	/* shown only if anything is there */
+		slot_key_names(c, slot, &tmp);
+		err = merge_row(s, &tmp);
+		if (err)
+			return err;
+		if (freeing) {
+			err = merge_row(c->retired, &tmp);
+			if (err)
+				return err;
+			free_slot(c, slot);
+		} else if (slot != WQMON_SERIES_OVERFLOW &&
+			   state == WQMON_SK_PUBLISHED) {
+			age_slot(c, slot, &tmp, now);
 		}
-		/* Two CPUs racing on a new key can publish two slots. */
-		row = wq_snapshot__find_series(s, tmp.pool_id, tmp.workqueue,
-					       tmp.function);
-		if (row) {
-			wq_series__add(row, &tmp);
-			continue;
-		}
-		row = wq_snapshot__add_series(s);
-		if (!row)
-			return -ENOMEM;
-		*row = tmp;
+	}
+	/* Totals of reclaimed slots, under their keys. */
+	for (size_t i = 0; i < c->retired->nr_series; i++) {
+		int err = merge_row(s, &c->retired->series[i]);
+
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -356,8 +632,10 @@ static struct wq_pool *pool_row(struct wq_snapshot *s, int32_t id)
 	return p;
 }
 
-/* Per-CPU pools carry no id in the kworker's name: find the pool the
- * probes saw with that CPU and priority. */
+/* The pool a kworker serves, from its name (the kernel's own naming:
+ * kworker/<cpu>:<n>[H] for a per-CPU pool, kworker/u<pool>:<n> for an
+ * unbound one), never from the item it ran last: BH items run inside
+ * kworkers too.  -1 while the probes have not seen that per-CPU pool. */
 static int32_t pool_of_kworker(const struct wq_snapshot *s,
 			       const struct wq_kworker *w)
 {
@@ -366,16 +644,6 @@ static int32_t pool_of_kworker(const struct wq_snapshot *s,
 	for (size_t i = 0; i < s->nr_pools; i++)
 		if (wq_kworker__in_pool(w, &s->pools[i]))
 			return s->pools[i].id;
-	return -1;
-}
-
-static int32_t worker_pool_from_probes(struct wq_collector *c, int tid)
-{
-	const struct wqmon_worker *w = c->skel->bss->workers;
-
-	for (int i = 0; i < WQMON_MAX_WORKERS; i++)
-		if (w[i].tid == (uint32_t)tid)
-			return w[i].pool_id;
 	return -1;
 }
 
@@ -397,7 +665,36 @@ static struct worker_cpu *worker_cpu_slot(struct wq_collector *c, int tid)
 	return &c->wcpu[c->nr_wcpu++];
 }
 
-static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s)
+static uint64_t worker_ran(const struct worker_cpu *wc)
+{
+	return wc->cpu_ns > wc->base_ns ? wc->cpu_ns - wc->base_ns : 0;
+}
+
+/* A pool's CPU as reported at @now: its workers' time since we watch,
+ * capped at what its CPUs could run since the last report. */
+static uint64_t pool_cpu_report(struct wq_collector *c, const struct wq_pool *p,
+				uint64_t ran, uint64_t now)
+{
+	struct pool_cpu *pc = &c->pool_cpu[p->id];
+	uint64_t cpus = p->cpu >= 0 ? 1 : (uint64_t)c->online;
+	uint64_t total = pc->dead_ns + ran, room;
+
+	if (pc->reported_at && now > pc->reported_at) {
+		room = (now - pc->reported_at) * cpus;
+		if (total > pc->reported_ns + room)
+			total = pc->reported_ns + room;
+	}
+	if (total < pc->reported_ns)	/* never backwards */
+		total = pc->reported_ns;
+	if (pc->reported_at && now <= pc->reported_at)
+		total = pc->reported_ns;
+	pc->reported_ns = total;
+	pc->reported_at = now;
+	return total;
+}
+
+static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s,
+			  uint64_t now)
 {
 	struct wq_kworker *kw = NULL;
 	size_t n = 0;
@@ -415,6 +712,7 @@ static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s)
 		const struct wq_kworker *w = &kw[i];
 		enum wq_kworker_kind kind = w->name.kind;
 		struct worker_cpu *wc;
+		bool is_new;
 		struct wq_pool *p;
 		int32_t id;
 
@@ -422,29 +720,31 @@ static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s)
 		if (kind != WQ_KW_PERCPU && kind != WQ_KW_HIGHPRI &&
 		    kind != WQ_KW_UNBOUND)
 			continue;
-		/* The probes know each worker's pool for sure once it ran
-		 * an item; its name says it for the others. */
-		id = worker_pool_from_probes(c, w->tid);
-		if (id < 0)
-			id = pool_of_kworker(s, w);
-		if (id < 0 || id >= WQMON_MAX_POOLS)
+		wc = worker_cpu_slot(c, w->tid);
+		if (!wc)
+			break;
+		is_new = !wc->seen && !wc->cpu_ns && !wc->base_ns;
+		/* Workers there at the first scan ran before we watched;
+		 * those born since ran only while we watched. */
+		if (is_new && !c->scanned)
+			wc->base_ns = w->cpu_ns;
+		wc->cpu_ns = w->cpu_ns;
+		wc->seen = true;
+		id = pool_of_kworker(s, w);
+		if (id < 0 || (uint32_t)id >= c->nr_pools)
 			continue;	/* a pool no probe has seen yet */
+		wc->pool_id = id;
 		p = pool_row(s, id);
 		if (!p)
-			return;
+			break;
 		if (kind == WQ_KW_UNBOUND)
 			p->flags |= WQ_POOL_UNBOUND;
 		p->workers++;
 		if (w->idle)
 			p->idle++;
-		wc = worker_cpu_slot(c, w->tid);
-		if (wc) {
-			wc->pool_id = id;
-			wc->cpu_ns = w->cpu_ns;
-			wc->seen = true;
-		}
 	}
 	free(kw);
+	c->scanned = true;
 
 	/* Workers gone since the last scan: keep their time in their pool. */
 	for (size_t i = 0; i < c->nr_wcpu;) {
@@ -454,30 +754,33 @@ static void read_kworkers(struct wq_collector *c, struct wq_snapshot *s)
 			i++;
 			continue;
 		}
-		if (wc->pool_id >= 0 && wc->pool_id < WQMON_MAX_POOLS)
-			c->dead_cpu[wc->pool_id].cpu_ns += wc->cpu_ns;
+		if (wc->pool_id >= 0)
+			c->pool_cpu[wc->pool_id].dead_ns += worker_ran(wc);
 		*wc = c->wcpu[--c->nr_wcpu];
 	}
 	for (size_t i = 0; i < s->nr_pools; i++) {
 		struct wq_pool *p = &s->pools[i];
+		uint64_t ran = 0;
 
-		if (p->id < 0 || p->id >= WQMON_MAX_POOLS)
+		if (p->id < 0 || (uint32_t)p->id >= c->nr_pools)
 			continue;
-		p->cpu_ns = c->dead_cpu[p->id].cpu_ns;
 		for (size_t j = 0; j < c->nr_wcpu; j++)
 			if (c->wcpu[j].pool_id == p->id)
-				p->cpu_ns += c->wcpu[j].cpu_ns;
+				ran += worker_ran(&c->wcpu[j]);
+		p->cpu_ns = pool_cpu_report(c, p, ran, now);
 	}
 }
 
 static int read_pools(struct wq_collector *c, struct wq_snapshot *s,
 		      uint64_t now)
 {
-	const struct wqmon_pool *kp = c->skel->bss->pools;
-	const struct wqmon_pool_pending *pp = c->skel->bss->pool_pending;
+	const struct wqmon_pool *kp = c->pools;
+	const struct wqmon_pool_pending *pp = c->pool_pending;
 	const struct wqmon_worker *w = c->skel->bss->workers;
+	struct wqmon_bh_running bh[c->ncpus];
+	uint32_t zero = 0;
 
-	for (int i = 0; i < WQMON_MAX_POOLS; i++) {
+	for (uint32_t i = 0; i < c->nr_pools; i++) {
 		struct wq_pool *p;
 
 		if (!kp[i].seen)
@@ -504,7 +807,19 @@ static int read_pools(struct wq_collector *c, struct wq_snapshot *s,
 		if (p)
 			p->running++;
 	}
-	read_kworkers(c, s);
+	if (c->bh && !bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.bh_running),
+					  &zero, bh)) {
+		for (int cpu = 0; cpu < c->ncpus; cpu++) {
+			struct wq_pool *p;
+
+			if (!bh[cpu].work || !bh[cpu].t_start)
+				continue;
+			p = wq_snapshot__find_pool(s, bh[cpu].pool_id);
+			if (p)
+				p->running++;
+		}
+	}
+	read_kworkers(c, s, now);
 	return 0;
 }
 
@@ -512,55 +827,82 @@ static void slot_names(struct wq_collector *c, uint32_t slot,
 		       struct wq_inflight *r)
 {
 	const struct wqmon_series_key *k;
+	uint32_t st;
 
-	if (slot >= WQMON_MAX_SERIES || slot == WQMON_SERIES_OVERFLOW ||
-	    c->skel->bss->series_keys[slot].state != 2) {
+	if (slot >= c->nr_series || slot == WQMON_SERIES_OVERFLOW ||
+	    ((st = key_state(&c->keys[slot])) != WQMON_SK_PUBLISHED &&
+	     st != WQMON_SK_RETIRED)) {
 		snprintf(r->workqueue, sizeof(r->workqueue), "?");
 		snprintf(r->function, sizeof(r->function), "?");
 		return;
 	}
-	k = &c->skel->bss->series_keys[slot];
+	k = &c->keys[slot];
 	snprintf(r->workqueue, sizeof(r->workqueue), "%s",
 		 k->wq_name[0] ? k->wq_name : "?");
 	symbolize(c, k->func, r->function, sizeof(r->function));
 }
 
+static int add_running(struct wq_collector *c, struct wq_snapshot *s,
+		       int32_t pool_id, int32_t tid, uint32_t series,
+		       uint64_t t_start, uint64_t now)
+{
+	struct wq_inflight *r = wq_snapshot__add_inflight(s);
+
+	if (!r)
+		return -ENOMEM;
+	r->kind = WQ_INFLIGHT_RUNNING;
+	r->pool_id = pool_id;
+	r->tid = tid;
+	r->count = 1;
+	r->age_ns = now > t_start ? now - t_start : 0;
+	slot_names(c, series, r);
+	return 0;
+}
+
 /* Work in flight now, from the same tables the probes keep: running items
- * one per worker, pending items summed per (pool, series). */
+ * one per worker (BH items: tid 0, one per CPU), pending items summed per
+ * (pool, series). */
 static int read_inflight(struct wq_collector *c, struct wq_snapshot *s,
 			 uint64_t now)
 {
 	const struct wqmon_worker *w = c->skel->bss->workers;
 	const struct wqmon_pending *p = c->skel->bss->pending;
+	struct wqmon_bh_running bh[c->ncpus];
 	struct group {
 		int32_t pool;
 		uint32_t series, count;
 		uint64_t oldest;
 	} *g = NULL;
 	size_t nr = 0, cap = 0;
+	uint32_t zero = 0;
 	int err = 0;
 
 	for (int i = 0; i < WQMON_MAX_WORKERS; i++) {
 		struct wqmon_worker x = w[i];	/* the probes keep writing */
-		struct wq_inflight *r;
 
 		if (!x.tid || !x.work)
 			continue;
-		r = wq_snapshot__add_inflight(s);
-		if (!r)
-			return -ENOMEM;
-		r->kind = WQ_INFLIGHT_RUNNING;
-		r->pool_id = x.pool_id;
-		r->tid = (int32_t)x.tid;
-		r->count = 1;
-		r->age_ns = now > x.t_start ? now - x.t_start : 0;
-		slot_names(c, x.series, r);
+		err = add_running(c, s, x.pool_id, (int32_t)x.tid, x.series,
+				  x.t_start, now);
+		if (err)
+			return err;
+	}
+	if (c->bh && !bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.bh_running),
+					  &zero, bh)) {
+		for (int cpu = 0; cpu < c->ncpus; cpu++) {
+			if (!bh[cpu].work || !bh[cpu].t_start)
+				continue;
+			err = add_running(c, s, bh[cpu].pool_id, 0,
+					  bh[cpu].series, bh[cpu].t_start, now);
+			if (err)
+				return err;
+		}
 	}
 	for (int i = 0; i < WQMON_MAX_PENDING; i++) {
 		struct wqmon_pending x = p[i];
 		size_t j;
 
-		if (!x.work || !x.t_queue)
+		if (!x.work || (x.work & WQMON_PENDING_FILLING) || !x.t_queue)
 			continue;
 		for (j = 0; j < nr; j++)
 			if (g[j].pool == x.pool_id && g[j].series == x.series)
@@ -602,6 +944,33 @@ out:
 	return err;
 }
 
+/* Runs of each loaded program the kernel skipped because the program was
+ * already running on that CPU (bpf_prog_info.recursion_misses, 5.12+). */
+static void read_probes(struct wq_collector *c, struct wq_snapshot *s)
+{
+	struct bpf_program *prog;
+
+	s->nr_probes = 0;
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		struct wq_probe *pr;
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || !bpf_program__autoload(prog) ||
+		    prog == c->skel->progs.sweep || s->nr_probes >= WQ_MAX_PROBES)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		pr = &s->probes[s->nr_probes++];
+		snprintf(pr->name, sizeof(pr->name), "%s",
+			 bpf_program__name(prog));
+		pr->missed = info.recursion_misses;
+		s->counters[WQ_C_PROBE_MISSED] += pr->missed;
+	}
+}
+
 static void read_counters(struct wq_collector *c, struct wq_snapshot *s)
 {
 	static const int map[WQ_C_NR] = {
@@ -609,8 +978,14 @@ static void read_counters(struct wq_collector *c, struct wq_snapshot *s)
 		[WQ_C_WORKER_DROPPED] = WQMON_C_WORKER_DROPPED,
 		[WQ_C_SERIES_DROPPED] = WQMON_C_SERIES_DROPPED,
 		[WQ_C_PENDING_CANCELLED] = WQMON_C_PENDING_CANCELLED,
-		[WQ_C_PENDING_EXPIRED] = WQMON_C_PENDING_EXPIRED,
+		[WQ_C_PENDING_STALE] = WQMON_C_PENDING_STALE,
 		[WQ_C_WORKER_REAPED] = WQMON_C_WORKER_REAPED,
+		[WQ_C_UNPAIRED] = WQMON_C_UNPAIRED,
+		[WQ_C_END_LOST] = WQMON_C_END_LOST,
+		[WQ_C_STARTED_UNSEEN] = -1,
+		[WQ_C_PROBE_MISSED] = -1,
+		[WQ_C_SERIES_RECLAIMED] = -1,
+		[WQ_C_REJECTED] = -1,
 	};
 	int fd = bpf_map__fd(c->skel->maps.counters);
 	uint64_t vals[c->ncpus];
@@ -619,11 +994,15 @@ static void read_counters(struct wq_collector *c, struct wq_snapshot *s)
 		uint32_t key = map[i];
 
 		s->counters[i] = 0;
-		if (bpf_map_lookup_elem(fd, &key, vals))
+		if (map[i] < 0 || bpf_map_lookup_elem(fd, &key, vals))
 			continue;
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
 			s->counters[i] += vals[cpu];
 	}
+	for (size_t i = 0; i < s->nr_series; i++)
+		s->counters[WQ_C_STARTED_UNSEEN] += s->series[i].unseen;
+	s->counters[WQ_C_SERIES_RECLAIMED] = c->reclaimed;
+	read_probes(c, s);
 }
 
 int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
@@ -642,7 +1021,8 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	s->mono_ns = now;
 	s->real_ns = clock_ns(CLOCK_REALTIME);
 	s->interval_ns = 0;
-	err = read_series(c, s);
+	s->ncpus = (uint32_t)c->online;
+	err = read_series(c, s, now);
 	if (!err)
 		err = read_pools(c, s, now);
 	if (!err)
@@ -650,6 +1030,7 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	if (err)
 		return err;
 	read_counters(c, s);
+	wq_snapshot__sanitize(s);
 	wq_snapshot__sort(s);
 	return 0;
 }
@@ -657,7 +1038,6 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
 			  int max)
 {
-	const struct wqmon_series_key *keys = c->skel->bss->series_keys;
 	int fd = bpf_map__fd(c->skel->maps.queuers);
 	struct wqmon_queuer_key k, next, *prev = NULL;
 	int n = 0;
@@ -671,10 +1051,9 @@ int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
 
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) ||
-		    k.series >= WQMON_MAX_SERIES)
+		if (bpf_map_lookup_elem(fd, &k, &v) || k.series >= c->nr_series)
 			continue;
-		sk = &keys[k.series];
+		sk = &c->keys[k.series];
 		memset(q, 0, sizeof(*q));
 		q->pool_id = sk->pool_id;
 		q->queued = v;

@@ -20,7 +20,6 @@ struct wq_collector_opts {
 	enum wq_attach_mode mode;
 	bool track_queuers;	/* who queued: comm of the queuing task */
 	bool no_cpu_time;	/* skip the sched_switch hook */
-	uint64_t pending_max_age_ns;	/* 0: default (1 h) */
 	const char *proc_root;	/* default "/proc" */
 	const char *kallsyms;	/* default "/proc/kallsyms" */
 };

@@ -156,6 +156,8 @@ static void put_stats(struct out *o, struct json_object *obj,
 	put_u64(o, obj, "started", r->started);
 	put_u64(o, obj, "completed", r->completed);
 	put_u64(o, obj, "cancelled", r->cancelled);
+	put_u64(o, obj, "unseen", r->unseen);
+	put_u64(o, obj, "unpaired", r->unpaired);
 	if (interval_ns) {
 		put_ratio(o, obj, "queued_per_second",
 			  (unsigned __int128)r->queued * 1000000000ULL,
@@ -257,6 +259,18 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 	for (k = 0; k < WQ_C_NR; k++)
 		put_u64(&o, c, wq_counter__name(k), s->counters[k]);
 	put(&o, root, "counters", c);
+	put_u64(&o, root, "ncpus", s->ncpus);
+
+	arr = chk(&o, json_object_new_array_ext((int)s->nr_probes));
+	for (i = 0; i < s->nr_probes; i++) {
+		struct json_object *p = chk(&o, json_object_new_object());
+
+		put_str(&o, p, "program", s->probes[i].name,
+			sizeof(s->probes[i].name));
+		put_u64(&o, p, "missed", s->probes[i].missed);
+		append(&o, arr, p);
+	}
+	put(&o, root, "probes", arr);
 
 	arr = chk(&o, json_object_new_array_ext((int)s->nr_pools));
 	for (i = 0; i < s->nr_pools; i++)
@@ -505,6 +519,8 @@ static int parse_series(struct in *in, struct json_object *j,
 	err = err ?: get_u64(in, j, "started", &r->started);
 	err = err ?: get_u64(in, j, "completed", &r->completed);
 	err = err ?: get_u64(in, j, "cancelled", &r->cancelled);
+	err = err ?: get_u64(in, j, "unseen", &r->unseen);
+	err = err ?: get_u64(in, j, "unpaired", &r->unpaired);
 	err = err ?: get_object(in, j, "hist", &hs);
 	for (k = 0; !err && hs && k < WQ_H_NR; k++) {
 		struct json_object *h = member(hs, wq_hkind__name(k));
@@ -543,6 +559,31 @@ static int parse_root(struct in *in, struct json_object *root,
 	err = err ?: get_object(in, root, "counters", &c);
 	for (k = 0; !err && c && k < WQ_C_NR; k++)
 		err = get_u64(in, c, wq_counter__name(k), &s->counters[k]);
+	if (!err) {
+		uint64_t ncpus = 0;
+
+		err = get_u64(in, root, "ncpus", &ncpus);
+		if (!err && ncpus > UINT32_MAX)
+			err = bad(in, "ncpus", "out of range");
+		s->ncpus = (uint32_t)ncpus;
+	}
+	err = err ?: get_array(in, root, "probes", &arr);
+	n = !err && arr ? json_object_array_length(arr) : 0;
+	if (n > WQ_MAX_PROBES)
+		return bad(in, "probes", "more than %d", WQ_MAX_PROBES);
+	for (i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(arr, i);
+		struct wq_probe *pr = &s->probes[i];
+
+		if (!json_object_is_type(p, json_type_object))
+			return bad(in, "probes", "expected objects");
+		err = get_str(in, p, "program", pr->name, sizeof(pr->name),
+			      true);
+		err = err ?: get_u64(in, p, "missed", &pr->missed);
+		if (err)
+			return err;
+		s->nr_probes = i + 1;
+	}
 	err = err ?: get_array(in, root, "pools", &arr);
 	if (err)
 		return err;

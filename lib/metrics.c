@@ -713,9 +713,19 @@ static const struct family fam_dropped = {
 	"the overflow series)."};
 static const struct family fam_swept = {
 	"wqmon_entries_swept", T_COUNTER, false,
-	"Tracking entries removed by the sweeper: pending items that left the "
-	"queue without running (cancelled) or grew older than the age cap "
-	"(expired), workers that exited (reaped)."};
+	"Tracking entries removed: pending items taken off a queue unrun "
+	"(cancelled), entries of items no longer queued (stale), workers that "
+	"exited (reaped), idle series slots freed (reclaimed)."};
+static const struct family fam_lost = {
+	"wqmon_samples_lost", T_COUNTER, false,
+	"Work items counted but left out of the duration histograms: queued "
+	"before wqmon watched (unseen: no latency), ends that did not pair "
+	"(unpaired), a start finding the previous item unended (end_lost), "
+	"impossible values refused by the model (rejected)."};
+static const struct family fam_missed = {
+	"wqmon_probe_missed_events", T_COUNTER, false,
+	"Events the kernel did not deliver to a probe program because it was "
+	"already running on that CPU (bpf_prog_info.recursion_misses)."};
 
 /* The source-wide counters as (family, labels). */
 static const struct {
@@ -728,10 +738,37 @@ static const struct {
 	{WQ_C_SERIES_DROPPED, &fam_dropped, ",table=\"series\""},
 	{WQ_C_PENDING_CANCELLED, &fam_swept,
 	 ",table=\"pending\",reason=\"cancelled\""},
-	{WQ_C_PENDING_EXPIRED, &fam_swept,
-	 ",table=\"pending\",reason=\"expired\""},
+	{WQ_C_PENDING_STALE, &fam_swept,
+	 ",table=\"pending\",reason=\"stale\""},
 	{WQ_C_WORKER_REAPED, &fam_swept, ",table=\"worker\",reason=\"reaped\""},
+	{WQ_C_SERIES_RECLAIMED, &fam_swept,
+	 ",table=\"series\",reason=\"reclaimed\""},
+	{WQ_C_STARTED_UNSEEN, &fam_lost, ",reason=\"unseen\""},
+	{WQ_C_UNPAIRED, &fam_lost, ",reason=\"unpaired\""},
+	{WQ_C_END_LOST, &fam_lost, ",reason=\"end_lost\""},
+	{WQ_C_REJECTED, &fam_lost, ",reason=\"rejected\""},
 };
+
+/* Per probe program: kernel sources only (others have no probes). */
+static void write_probes(struct out *o, const struct view *v, size_t n)
+{
+	const struct wq_snapshot *s;
+	size_t i, p;
+
+	head(o, &fam_missed);
+	for (i = 0; i < n; i++) {
+		s = v[i].src->snap;
+		for (p = 0; s && p < s->nr_probes; p++) {
+			char name[4 * sizeof(s->probes[p].name) + 1];
+
+			esc_field(name, s->probes[p].name,
+				  sizeof(s->probes[p].name));
+			start(o, &fam_missed, "", v[i].name);
+			fprintf(o->f, ",program=\"%s\"", name);
+			end_u64(o, s->probes[p].missed);
+		}
+	}
+}
 
 static void write_counters(struct out *o, const struct view *v, size_t n,
 			   const struct family *fam)
@@ -1054,6 +1091,8 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	}
 	write_counters(o, v, n, &fam_dropped);
 	write_counters(o, v, n, &fam_swept);
+	write_counters(o, v, n, &fam_lost);
+	write_probes(o, v, n);
 	write_pools(o, v, n);
 	write_rows(o, v, n);
 	write_stalls(o, opts);

@@ -57,7 +57,9 @@ void wq_snapshot__reset(struct wq_snapshot *s)
 	s->mono_ns = 0;
 	s->real_ns = 0;
 	s->interval_ns = 0;
+	s->ncpus = 0;
 	memset(s->counters, 0, sizeof(s->counters));
+	s->nr_probes = 0;
 	s->nr_pools = 0;
 	s->nr_series = 0;
 	s->nr_inflight = 0;
@@ -168,6 +170,8 @@ void wq_series__add(struct wq_series *dst, const struct wq_series *src)
 	dst->started += src->started;
 	dst->completed += src->completed;
 	dst->cancelled += src->cancelled;
+	dst->unseen += src->unseen;
+	dst->unpaired += src->unpaired;
 	for (k = 0; k < WQ_H_NR; k++) {
 		dst->sum_ns[k] += src->sum_ns[k];
 		if (src->max_ns[k] > dst->max_ns[k])
@@ -250,7 +254,7 @@ static uint64_t interval_max(uint64_t cur_max, uint64_t prev_max,
 static bool series_idle(const struct wq_series *s)
 {
 	return !s->queued && !s->activated && !s->started && !s->completed &&
-	       !s->cancelled;
+	       !s->cancelled && !s->unpaired;
 }
 
 static void series_sub(struct wq_series *out, const struct wq_series *prev)
@@ -262,6 +266,8 @@ static void series_sub(struct wq_series *out, const struct wq_series *prev)
 	out->started = sub_sat(out->started, prev->started);
 	out->completed = sub_sat(out->completed, prev->completed);
 	out->cancelled = sub_sat(out->cancelled, prev->cancelled);
+	out->unseen = sub_sat(out->unseen, prev->unseen);
+	out->unpaired = sub_sat(out->unpaired, prev->unpaired);
 	for (k = 0; k < WQ_H_NR; k++) {
 		out->sum_ns[k] = sub_sat(out->sum_ns[k], prev->sum_ns[k]);
 		wq_hist__sub(&out->hist[k], &out->hist[k], &prev->hist[k]);
@@ -298,8 +304,17 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 	out->mono_ns = cur->mono_ns;
 	out->real_ns = cur->real_ns;
 	out->interval_ns = sub_sat(cur->mono_ns, prev->mono_ns);
+	out->ncpus = cur->ncpus;
 	for (c = 0; c < WQ_C_NR; c++)
 		out->counters[c] = sub_sat(cur->counters[c], prev->counters[c]);
+	for (i = 0; i < cur->nr_probes; i++) {
+		out->probes[i] = cur->probes[i];
+		if (i < prev->nr_probes &&
+		    !strcmp(cur->probes[i].name, prev->probes[i].name))
+			out->probes[i].missed = sub_sat(cur->probes[i].missed,
+							prev->probes[i].missed);
+	}
+	out->nr_probes = cur->nr_probes;
 
 	for (i = 0; i < cur->nr_pools; i++) {
 		const struct wq_pool *pp;
@@ -370,6 +385,39 @@ int wq_snapshot__workqueues(const struct wq_snapshot *s, struct wq_series **out,
 	return 0;
 }
 
+/* Is @v > @a * @b, without overflow? */
+static bool above_product(uint64_t v, uint64_t a, uint64_t b)
+{
+	if (!a || !b)
+		return v > 0;
+	return v / a > b || (v / a == b && v % a);
+}
+
+uint64_t wq_snapshot__sanitize(struct wq_snapshot *s)
+{
+	uint64_t refused = 0;
+
+	if (!s->mono_ns)
+		return 0;
+	for (size_t i = 0; i < s->nr_series; i++) {
+		struct wq_series *r = &s->series[i];
+
+		for (int k = 0; k < WQ_H_NR; k++) {
+			uint64_t n = wq_hist__count(&r->hist[k]);
+
+			if (r->max_ns[k] <= s->mono_ns &&
+			    !above_product(r->sum_ns[k], n, r->max_ns[k]))
+				continue;
+			refused += n ? n : 1;
+			r->sum_ns[k] = 0;
+			r->max_ns[k] = 0;
+			memset(&r->hist[k], 0, sizeof(r->hist[k]));
+		}
+	}
+	s->counters[WQ_C_REJECTED] += refused;
+	return refused;
+}
+
 static int cmp_pool(const void *a, const void *b)
 {
 	const struct wq_pool *x = a, *y = b;
@@ -394,7 +442,10 @@ int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src)
 	dst->mono_ns = src->mono_ns;
 	dst->real_ns = src->real_ns;
 	dst->interval_ns = src->interval_ns;
+	dst->ncpus = src->ncpus;
 	memcpy(dst->counters, src->counters, sizeof(dst->counters));
+	memcpy(dst->probes, src->probes, sizeof(dst->probes));
+	dst->nr_probes = src->nr_probes;
 	for (i = 0; i < src->nr_pools; i++) {
 		struct wq_pool *p = wq_snapshot__add_pool(dst);
 

@@ -61,6 +61,8 @@ struct wq_series {
 	uint64_t started;
 	uint64_t completed;
 	uint64_t cancelled;
+	uint64_t unseen;	/* started with no queue record: no latency */
+	uint64_t unpaired;	/* durations whose two ends did not pair */
 	uint64_t sum_ns[WQ_H_NR];
 	uint64_t max_ns[WQ_H_NR];	/* over the snapshot's span */
 	struct wq_hist hist[WQ_H_NR];
@@ -82,15 +84,30 @@ struct wq_inflight {
 	uint64_t age_ns;	/* pending: the oldest; running: since start */
 };
 
-/* Source-wide counters: what could not be tracked, never silently. */
+/* Source-wide counters: what could not be tracked, never silently
+ * (docs/METRICS.md says which numbers each one affects). */
 enum wq_counter {
-	WQ_C_PENDING_DROPPED,
-	WQ_C_WORKER_DROPPED,
-	WQ_C_SERIES_DROPPED,
-	WQ_C_PENDING_CANCELLED,
-	WQ_C_PENDING_EXPIRED,
-	WQ_C_WORKER_REAPED,
+	WQ_C_PENDING_DROPPED,	/* pending table full: no latency sample */
+	WQ_C_WORKER_DROPPED,	/* worker table full: no run time sample */
+	WQ_C_SERIES_DROPPED,	/* series table full: counted under "?" */
+	WQ_C_PENDING_CANCELLED,	/* items taken off a queue unrun */
+	WQ_C_PENDING_STALE,	/* entries of items no longer queued */
+	WQ_C_WORKER_REAPED,	/* worker entries of exited kworkers */
+	WQ_C_STARTED_UNSEEN,	/* started, queued before we watched */
+	WQ_C_UNPAIRED,		/* durations left out: ends did not pair */
+	WQ_C_END_LOST,		/* a start found the previous item unended */
+	WQ_C_PROBE_MISSED,	/* probe runs the kernel skipped (recursion) */
+	WQ_C_SERIES_RECLAIMED,	/* idle series slots freed */
+	WQ_C_REJECTED,		/* impossible values the model refused */
 	WQ_C_NR,
+};
+
+/* A kernel probe program and the runs the kernel skipped because it was
+ * already running on that CPU (bpf_prog_info.recursion_misses). */
+#define WQ_MAX_PROBES	16
+struct wq_probe {
+	char name[32];
+	uint64_t missed;
 };
 
 struct wq_snapshot {
@@ -99,7 +116,10 @@ struct wq_snapshot {
 	uint64_t mono_ns;		/* CLOCK_MONOTONIC when taken */
 	uint64_t real_ns;		/* CLOCK_REALTIME when taken */
 	uint64_t interval_ns;		/* 0: cumulative; else a delta */
+	uint32_t ncpus;			/* CPUs of the host; 0: unknown */
 	uint64_t counters[WQ_C_NR];
+	struct wq_probe probes[WQ_MAX_PROBES];
+	size_t nr_probes;
 	struct wq_pool *pools;
 	size_t nr_pools, cap_pools;
 	struct wq_series *series;
@@ -152,6 +172,16 @@ int wq_snapshot__workqueues(const struct wq_snapshot *s,
 
 /* @dst = @src, rows and all.  Return: 0, or -ENOMEM. */
 int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src);
+
+/*
+ * Refuse impossible durations, whatever the source: a maximum beyond the
+ * time since boot (@s->mono_ns; every source uses CLOCK_MONOTONIC), or a
+ * sum beyond count x maximum, is a wrapped or corrupted value.  That
+ * histogram kind of that series is cleared and the samples are counted in
+ * WQ_C_REJECTED.  Sources call it on every cumulative snapshot.
+ * Return: the number of samples refused.
+ */
+uint64_t wq_snapshot__sanitize(struct wq_snapshot *s);
 
 /* Sort rows into a stable canonical order: pools by id, series by
  * (workqueue, function, pool). */

@@ -12,9 +12,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "model.h"
+#include "textfmt.h"
 
 #define WQ_TEXT_FORMAT "wqmon-workqueues"
-#define WQ_TEXT_VERSION 1
+#define WQ_TEXT_VERSION WQ_TEXTFMT_VERSION
 
 /* Sections, for wq_text_opts.sections. */
 #define WQ_TEXT_COUNTERS (1u << 0)

@@ -9,19 +9,24 @@
 #ifndef WQMON_TEXTFMT_H
 #define WQMON_TEXTFMT_H
 
+/* The text view's version: v2 added counters (docs/FORMAT.md). */
+#define WQ_TEXTFMT_VERSION 2
+
 /* Durations: microseconds with exactly three decimals, from ns, exact:
  * printf(WQ_TEXTFMT_US, (unsigned long long)(ns / 1000),
  *        (unsigned long long)(ns % 1000)) */
 #define WQ_TEXTFMT_US "%llu.%03llu"
 
 /* The counters section, in the order of enum wq_counter. */
-#define WQ_TEXTFMT_NR_COUNTERS 6
+#define WQ_TEXTFMT_NR_COUNTERS 12
 
 static inline const char *wq_textfmt__counter(unsigned int i)
 {
 	static const char *const names[WQ_TEXTFMT_NR_COUNTERS] = {
 		"pending_dropped",   "worker_dropped",	"series_dropped",
-		"pending_cancelled", "pending_expired", "worker_reaped",
+		"pending_cancelled", "pending_stale",	"worker_reaped",
+		"started_unseen",    "unpaired",	"end_lost",
+		"probe_missed",	     "series_reclaimed", "rejected",
 	};
 
 	return i < WQ_TEXTFMT_NR_COUNTERS ? names[i] : 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/workqueues: refwq's instrumentation in wqmon's text view
- * (docs/FORMAT.md, "wqmon-workqueues v1"), byte for byte what lib/text.c
+ * (docs/FORMAT.md, "wqmon-workqueues v2"), byte for byte what lib/text.c
  * renders for the same snapshot with default options (by name, every
  * section, every row), so `wqctl cat /proc/workqueues` gives the file back
  * unchanged.  Integer math only, as the format was designed for.
@@ -245,10 +245,10 @@ static void show_header(struct seq_file *m)
 
 	time64_to_tm(div_u64(real, NSEC_PER_SEC), 0, &tm);
 	seq_printf(m,
-		   "wqmon-workqueues v1 source=%s kernel=%s "
+		   "wqmon-workqueues v%d source=%s kernel=%s "
 		   "time=%04ld-%02d-%02dT%02d:%02d:%02d.%09uZ mono_ns=%llu "
 		   "interval_us=0.000\n",
-		   REFWQ_KMOD_SOURCE,
+		   WQ_TEXTFMT_VERSION, REFWQ_KMOD_SOURCE,
 		   wq_textfmt__esc(kern, utsname()->release, sizeof(utsname()->release)),
 		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		   tm.tm_min, tm.tm_sec, (unsigned int)(real % NSEC_PER_SEC),

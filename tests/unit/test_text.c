@@ -275,7 +275,7 @@ static void test_escapes(void **state)
 }
 
 static const char good_header[] =
-	"wqmon-workqueues v1 source=kernel kernel=6.1 "
+	"wqmon-workqueues v2 source=kernel kernel=6.1 "
 	"time=2025-11-23T18:36:10.000000001Z mono_ns=5 interval_us=1.000\n";
 
 static const char good_series[] = "series 3 events fn queued=1 activated=2 "
@@ -489,40 +489,40 @@ static void test_malformed_header(void **state)
 		{"", "line 1: empty input"},
 		{"\n", "line 1: not a wqmon-workqueues file"},
 		{"hello world\nend\n", "line 1: not a wqmon-workqueues file"},
-		{"wqmon-workqueues v2 source=k\nend\n",
-		 "line 1: unsupported version 'v2' (this parser reads v1)"},
+		{"wqmon-workqueues v1 source=k\nend\n",
+		 "line 1: unsupported version 'v1' (this parser reads v2)"},
 		{"wqmon-workqueues\n", "unsupported version ''"},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5\nend\n",
 		 "line 1: header: expected 7 fields, found 6"},
-		{"wqmon-workqueues v1 kernel=6 source=k "
+		{"wqmon-workqueues v2 kernel=6 source=k "
 		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
 		 "field 3 must be source="},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2025-02-30T18:36:10.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
 		 "field 5: bad time"},
-		{"wqmon-workqueues v1 source=k kernel=6 time=2025-11-23 "
+		{"wqmon-workqueues v2 source=k kernel=6 time=2025-11-23 "
 		 "mono_ns=5 interval_us=0.000\nend\n",
 		 "field 5: bad time"},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=1969-12-31T23:59:59.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
 		 "field 5: bad time"},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2600-01-01T00:00:00.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
 		 "field 5: bad time"},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2025-11-23T18:36:10.000000000Z "
 		 "mono_ns=18446744073709551616 interval_us=0.000\nend\n",
 		 "field 6: bad mono_ns"},
-		{"wqmon-workqueues v1 source=k kernel=6 "
+		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
 		 "interval_us=2.0\nend\n",
 		 "field 7: bad interval_us 'interval_us=2.0'"},
-		{"wqmon-workqueues v1 "
+		{"wqmon-workqueues v2 "
 		 "source=0123456789012345678901234567890123456789012345678 "
 		 "kernel=6 time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
