@@ -324,8 +324,13 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 			goto err_nomem;
 		*p = cur->pools[i];
 		pp = wq_snapshot__find_pool(prev, p->id);
+		/* A pool new in @cur has no start to subtract: its first
+		 * interval shows no CPU rather than all its past (unless
+		 * @prev is the empty start of the source). */
 		if (pp)
 			p->cpu_ns = sub_sat(p->cpu_ns, pp->cpu_ns);
+		else if (prev->mono_ns)
+			p->cpu_ns = 0;
 	}
 
 	for (i = 0; i < cur->nr_series; i++) {

@@ -214,7 +214,8 @@ static void test_delta(void **state)
 	assert_int_equal(p->cpu_ns, 500);
 	assert_int_equal(p->workers, 3);
 	assert_int_equal(p->pending, 9);
-	assert_int_equal(wq_snapshot__find_pool(out, 8)->cpu_ns, 42);
+	/* A pool new in the interval: no start to subtract, no CPU. */
+	assert_int_equal(wq_snapshot__find_pool(out, 8)->cpu_ns, 0);
 
 	/* reset_fn (went backwards: nothing counted) and idle_fn are idle. */
 	assert_int_equal(out->nr_series, 3);
@@ -278,6 +279,42 @@ static void test_delta_random(void **state)
 	wq_snapshot__free(cur);
 	wq_snapshot__free(empty);
 	wq_snapshot__free(out);
+}
+
+/* A wrapped maximum (the 584-year latency) or a sum beyond count x max is
+ * refused, counted, and that kind cleared; sane kinds are kept. */
+static void test_sanitize(void **state)
+{
+	struct wq_snapshot *s = wq_snapshot__new("k");
+	struct wq_series *r;
+
+	(void)state;
+	s->mono_ns = 1000000000000ULL;	/* 1000 s since boot */
+	r = add(s, 0, "events", "wrapped");
+	r->hist[WQ_H_LAT].slot[35] = 2;
+	r->max_ns[WQ_H_LAT] = 18446744073709551024ULL;
+	r->sum_ns[WQ_H_LAT] = 18446744073709551024ULL;
+	r->hist[WQ_H_RUN].slot[10] = 3;
+	r->max_ns[WQ_H_RUN] = 2000;
+	r->sum_ns[WQ_H_RUN] = 5000;
+	r = add(s, 0, "events", "inflated");
+	r->hist[WQ_H_CPU].slot[10] = 2;
+	r->max_ns[WQ_H_CPU] = 1500;
+	r->sum_ns[WQ_H_CPU] = 3001;	/* > 2 x 1500 */
+	assert_int_equal(wq_snapshot__sanitize(s), 4);
+	assert_int_equal(s->counters[WQ_C_REJECTED], 4);
+	r = wq_snapshot__find_series(s, 0, "events", "wrapped");
+	assert_int_equal(r->max_ns[WQ_H_LAT], 0);
+	assert_int_equal(wq_hist__count(&r->hist[WQ_H_LAT]), 0);
+	assert_int_equal(r->sum_ns[WQ_H_RUN], 5000);
+	assert_int_equal(wq_hist__count(&r->hist[WQ_H_RUN]), 3);
+	r = wq_snapshot__find_series(s, 0, "events", "inflated");
+	assert_int_equal(r->sum_ns[WQ_H_CPU], 0);
+	r->hist[WQ_H_CPU].slot[10] = 2;
+	r->max_ns[WQ_H_CPU] = 1500;
+	r->sum_ns[WQ_H_CPU] = 3000;	/* exactly 2 x 1500: possible */
+	assert_int_equal(wq_snapshot__sanitize(s), 0);
+	wq_snapshot__free(s);
 }
 
 static void test_sort(void **state)
@@ -353,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_series_add),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_delta_random),
+		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_workqueues),
 	};
