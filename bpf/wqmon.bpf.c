@@ -24,6 +24,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by user space before load. */
 const volatile bool track_queuers = false;
+/* The kernel has BH workqueues (6.9+): user space reads it from BTF. */
+const volatile bool have_bh = false;
 /* Loaded sizes of the series and pool maps, minus one (powers of two). */
 const volatile __u32 series_mask = 4095;
 const volatile __u32 pool_mask = 1023;
@@ -97,7 +99,7 @@ struct {
  * Cheaper than a bpf_probe_read_kernel() call per value.
  */
 enum launder_prog {
-	L_QUEUE, L_ACTIVATE, L_START, L_END, L_START_BH, L_END_BH, L_NR
+	L_QUEUE, L_ACTIVATE, L_START, L_END, L_NR
 };
 
 struct launder_row {
@@ -319,6 +321,21 @@ static __always_inline struct wqmon_pending *pending_at(__u32 base, int i)
 }
 
 /*
+ * Release an entry whose t_queue we read as @tq.  t_queue is the token: the
+ * one whose CAS zeroes it owns the release, then frees the slot.  A free
+ * slot (work 0) thus always has t_queue 0, and a claimer's entry reads as
+ * "not ready" (t_queue 0) until it is filled.  Return: false if another
+ * path released it first.
+ */
+static __always_inline bool pending_release(struct wqmon_pending *p, __u64 tq)
+{
+	if (!tq || __sync_val_compare_and_swap(&p->t_queue, tq, 0) != tq)
+		return false;
+	p->work = 0;
+	return true;
+}
+
+/*
  * Is @work running on @pool now?  The kernel's own test
  * (find_worker_executing_work()): the pool's busy_hash, keyed by the work
  * address, under pool->lock, which queue_work's tracepoint holds.  Only
@@ -360,12 +377,12 @@ static __noinline bool work_running(__u64 pool, __u64 work)
 /* An entry of @work left behind: its item was cancelled (or moved by
  * mod_delayed_work()) without a tracepoint, and often freed, its memory
  * queued again at once. */
-static __always_inline void pending_cancel(struct wqmon_pending *p, __u64 w)
+static __always_inline void pending_cancel(struct wqmon_pending *p)
 {
 	struct wqmon_series_stats *st;
 	__u32 series = p->series;
 
-	if (__sync_val_compare_and_swap(&p->work, w, 0) != w)
+	if (!pending_release(p, p->t_queue))
 		return;
 	st = stats_of(series);
 	if (st)
@@ -374,8 +391,8 @@ static __always_inline void pending_cancel(struct wqmon_pending *p, __u64 w)
 }
 
 /*
- * Record a queueing of @work in a free slot, claimed with CAS and published
- * last (work | FILLING until its fields are written).  An entry of the same
+ * Record a queueing of @work in a free slot, claimed with CAS; its t_queue
+ * is 0 (not ready: readers skip it) until its fields are written.  An entry of the same
  * work already there is either its previous queueing about to start (the
  * kernel clears PENDING before execute_start, so the item can be queued
  * again in between: the new entry is then marked TWIN, and execute_start
@@ -396,19 +413,19 @@ static __always_inline struct wqmon_pending *pending_claim(__u64 work,
 		struct wqmon_pending *p = pending_at(base, i);
 		__u64 w = p->work;
 
-		if (w == work)
-			old = p;
-		else if (!w && !claimed &&
-			 __sync_val_compare_and_swap(&p->work, 0,
-						     work | WQMON_PENDING_FILLING) ==
-				 0)
+		if (w == work) {
+			if (p != claimed)
+				old = p;
+		} else if (!w && !claimed &&
+			   __sync_val_compare_and_swap(&p->work, 0, work) == 0) {
 			claimed = p;
+		}
 	}
 	if (old) {
 		if (work_running(pool, work))
 			*twin = true;
 		else
-			pending_cancel(old, work);
+			pending_cancel(old);
 	}
 	return claimed;
 }
@@ -423,7 +440,7 @@ static __always_inline struct wqmon_pending *pending_oldest(__u64 work)
 	for (int i = 0; i < WQMON_PROBES; i++) {
 		struct wqmon_pending *p = pending_at(base, i);
 
-		if (p->work != work)
+		if (p->work != work || !p->t_queue)
 			continue;
 		if (!best || p->t_queue < best->t_queue)
 			best = p;
@@ -445,7 +462,7 @@ static __always_inline struct wqmon_pending *pending_newest(__u64 work,
 	for (int i = 0; i < WQMON_PROBES; i++) {
 		struct wqmon_pending *p = pending_at(base, i);
 
-		if (p->work != work)
+		if (p->work != work || !p->t_queue)
 			continue;
 		if (unactivated && !p->t_activate)
 			return p;
@@ -524,14 +541,13 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 		count(WQMON_C_PENDING_DROPPED);
 		return;
 	}
-	p->t_queue = bpf_ktime_get_ns();
 	p->t_activate = 0;
 	p->pool_id = pool_id;
 	p->series = s;
 	p->flags = twin ? WQMON_PF_TWIN : 0;
+	p->t_queue = bpf_ktime_get_ns();	/* ready */
 	if (twin)
 		count(WQMON_C_REQUEUE_RACE);
-	__sync_lock_test_and_set(&p->work, work);	/* publish */
 }
 
 static __always_inline void on_activate(__u64 work)
@@ -574,7 +590,7 @@ static __always_inline bool pending_take(__u64 work, struct taken *t)
 	t->t_activate = p->t_activate;
 	t->pool_id = p->pool_id;
 	t->series = p->series;
-	return __sync_val_compare_and_swap(&p->work, work, 0) == work;
+	return pending_release(p, t->t_queue);
 }
 
 /* Latency histograms and started++ of a start paired with its queueing. */
@@ -661,46 +677,9 @@ static __noinline void on_start_unknown(__u64 work, __u64 func)
 		     bpf_ktime_get_ns());
 }
 
-static __always_inline void on_end(__u64 work, __u32 tid)
-{
-	struct wqmon_worker *w = worker_find(tid);
-	struct wqmon_series_stats *st;
-	struct wqmon_bh_running *b;
-	__u64 now, run, cpu;
-
-	if (!w || w->work != work) {
-		/* A BH item ending inside this task: the BH program's. */
-		b = bh_slot();
-		if (b && b->work == work)
-			return;
-		/* Started before we attached, or the worker table was full. */
-		st = stats_of(WQMON_SERIES_OVERFLOW);
-		if (st)
-			st->completed++;
-		return;
-	}
-	st = stats_of(w->series);
-	w->work = 0;
-	if (!st)
-		return;
-	now = bpf_ktime_get_ns();
-	st->completed++;
-	w->t_last = now;
-	if (!span(st, w->t_start, now, &run))
-		return;
-	hist_add(st, WQMON_H_RUN, run);
-	/* On-CPU: the switched-in stretches, less BH items run inside them
-	 * (softirq time is charged to whatever task it interrupts). */
-	if (!span(st, w->t_in, now, &cpu))
-		return;
-	cpu += w->cpu_acc;
-	cpu = cpu > w->bh_ns ? cpu - w->bh_ns : 0;
-	hist_add(st, WQMON_H_CPU, cpu < run ? cpu : run);
-}
-
 /* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
 
-static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
+static __always_inline void on_start_bh(__u64 work, __u64 func)
 {
 	struct wqmon_bh_running *b = bh_slot();
 	struct wqmon_series_stats *st;
@@ -726,7 +705,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 		if (st)
 			count_start(st, &t, now);
 	}
-	if (b->work && b->t_start)
+	if (b->work)
 		count(WQMON_C_END_LOST);
 	b->work = work;
 	b->series = t.series;
@@ -734,20 +713,17 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 	b->t_start = bpf_ktime_get_ns();
 }
 
-static __always_inline void on_end_bh(__u64 work, __u32 tid,
-				      bool in_kworker)
+/* The end of the BH item this CPU runs, if @work is it.  Inside a
+ * kworker's item (@w), its time is not the item's CPU: softirq time is
+ * charged to whatever task it interrupts. */
+static __always_inline bool on_end_bh(__u64 work, struct wqmon_worker *w)
 {
 	struct wqmon_bh_running *b = bh_slot();
 	struct wqmon_series_stats *st;
-	struct wqmon_worker *w;
 	__u64 now, run;
 
-	/* Not a BH item, or one started before we attached (the task
-	 * program counts those).  The slot keeps @work after the end (t_start
-	 * 0): the task program, which may run after us on this event, must
-	 * still see that the end was a BH item's. */
 	if (!b || b->work != work || !b->t_start)
-		return;
+		return false;
 	now = bpf_ktime_get_ns();
 	st = stats_of(b->series);
 	if (st) {
@@ -756,14 +732,47 @@ static __always_inline void on_end_bh(__u64 work, __u32 tid,
 			hist_add(st, WQMON_H_RUN, run);
 			/* Softirq does not sleep: on CPU all along. */
 			hist_add(st, WQMON_H_CPU, run);
-			if (in_kworker) {
-				w = worker_find(tid);
-				if (w && w->work)
-					w->bh_ns += run;
-			}
+			if (w && w->work)
+				w->bh_ns += run;
 		}
 	}
+	b->work = 0;
 	b->t_start = 0;
+	return true;
+}
+
+static __always_inline void on_end(__u64 work, __u32 tid)
+{
+	struct wqmon_worker *w = worker_find(tid);
+	struct wqmon_series_stats *st;
+	__u64 now, run, cpu;
+
+	if (!w || w->work != work) {
+		/* A BH item ending, in whatever task it interrupted. */
+		if (have_bh && on_end_bh(work, w))
+			return;
+		/* Started before we attached, or the worker table was full. */
+		st = stats_of(WQMON_SERIES_OVERFLOW);
+		if (st)
+			st->completed++;
+		return;
+	}
+	st = stats_of(w->series);
+	w->work = 0;
+	if (!st)
+		return;
+	now = bpf_ktime_get_ns();
+	st->completed++;
+	w->t_last = now;
+	if (!span(st, w->t_start, now, &run))
+		return;
+	hist_add(st, WQMON_H_RUN, run);
+	/* On-CPU: the switched-in stretches, less BH items run inside them. */
+	if (!span(st, w->t_in, now, &cpu))
+		return;
+	cpu += w->cpu_acc;
+	cpu = cpu > w->bh_ns ? cpu - w->bh_ns : 0;
+	hist_add(st, WQMON_H_CPU, cpu < run ? cpu : run);
 }
 
 /* Exact on-CPU accounting: charge the running item from switch-in to
@@ -817,12 +826,13 @@ int BPF_PROG(activate_work_btf, struct work_struct *work)
 }
 
 /*
- * execute_start/end exist twice on kernels with BH workqueues: one program
- * for task-context items, one for BH items.  The kernel skips a program
- * that is already running on the CPU (and counts a recursion miss), and a
- * BH item runs in softirq inside whatever task is current, kworker items
- * and our own programs included.  With one program per context, a BH
- * item's start or end is never skipped.
+ * BH items (6.9+) run in softirq context inside whatever task is current,
+ * kworker items and our own programs included.  The kernel skips a program
+ * already running on the CPU and counts a recursion miss, so a BH item's
+ * start or end that lands inside one of these programs is lost: rare (the
+ * programs run for ~100 ns), exported per program (probe_missed), and
+ * absorbed: a lost start leaves an entry that the next queueing counts as
+ * cancelled, a lost end a BH slot that the next start counts as end_lost.
  */
 SEC("tp_btf/workqueue_execute_start")
 int BPF_PROG(execute_start_btf, struct work_struct *work)
@@ -830,10 +840,12 @@ int BPF_PROG(execute_start_btf, struct work_struct *work)
 	struct launder_row *r = launder_row(L_START);
 	__u64 w;
 
-	if (!r || start_is_bh(work->data.counter))
+	if (!r)
 		return 0;
 	w = launder(r, 0, work);
-	if (!on_start_known(w, (__u32)bpf_get_current_pid_tgid()))
+	if (have_bh && start_is_bh(work->data.counter))
+		on_start_bh(w, launder(r, 1, work->func));
+	else if (!on_start_known(w, (__u32)bpf_get_current_pid_tgid()))
 		on_start_unknown(w, launder(r, 1, work->func));
 	return 0;
 }
@@ -846,30 +858,6 @@ int BPF_PROG(execute_end_btf, struct work_struct *work)
 	/* Never dereference @work here: the item may have freed it. */
 	if (r)
 		on_end(launder(r, 0, work), (__u32)bpf_get_current_pid_tgid());
-	return 0;
-}
-
-SEC("tp_btf/workqueue_execute_start")
-int BPF_PROG(execute_start_bh_btf, struct work_struct *work)
-{
-	struct launder_row *r = launder_row(L_START_BH);
-	__u64 data = work->data.counter;
-
-	if (r && start_is_bh(data))
-		on_start_bh(launder(r, 0, work), launder(r, 1, work->func),
-			    data);
-	return 0;
-}
-
-SEC("tp_btf/workqueue_execute_end")
-int BPF_PROG(execute_end_bh_btf, struct work_struct *work)
-{
-	struct launder_row *r = launder_row(L_END_BH);
-	struct task_struct *t = bpf_get_current_task_btf();
-
-	if (r)
-		on_end_bh(launder(r, 0, work), t->pid,
-			  t->flags & PF_WQ_WORKER);
 	return 0;
 }
 
@@ -906,9 +894,9 @@ int BPF_PROG(activate_work_raw, struct work_struct *work)
 SEC("raw_tp/workqueue_execute_start")
 int BPF_PROG(execute_start_raw, struct work_struct *work)
 {
-	if (start_is_bh(BPF_CORE_READ(work, data.counter)))
-		return 0;
-	if (!on_start_known((__u64)work, (__u32)bpf_get_current_pid_tgid()))
+	if (have_bh && start_is_bh(BPF_CORE_READ(work, data.counter)))
+		on_start_bh((__u64)work, (__u64)BPF_CORE_READ(work, func));
+	else if (!on_start_known((__u64)work, (__u32)bpf_get_current_pid_tgid()))
 		on_start_unknown((__u64)work, (__u64)BPF_CORE_READ(work, func));
 	return 0;
 }
@@ -917,27 +905,6 @@ SEC("raw_tp/workqueue_execute_end")
 int BPF_PROG(execute_end_raw, struct work_struct *work)
 {
 	on_end((__u64)work, (__u32)bpf_get_current_pid_tgid());
-	return 0;
-}
-
-SEC("raw_tp/workqueue_execute_start")
-int BPF_PROG(execute_start_bh_raw, struct work_struct *work)
-{
-	__u64 data = BPF_CORE_READ(work, data.counter);
-
-	if (start_is_bh(data))
-		on_start_bh((__u64)work, (__u64)BPF_CORE_READ(work, func),
-			    data);
-	return 0;
-}
-
-SEC("raw_tp/workqueue_execute_end")
-int BPF_PROG(execute_end_bh_raw, struct work_struct *work)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-
-	on_end_bh((__u64)work, BPF_CORE_READ(t, pid),
-		  BPF_CORE_READ(t, flags) & PF_WQ_WORKER);
 	return 0;
 }
 
@@ -963,13 +930,13 @@ static long sweep_pending_one(__u32 i, void *unused)
 	__u32 pool;
 	long data = 0;
 
-	if (!w || (w & WQMON_PENDING_FILLING))
+	if (!w || !tq)
 		return 0;
 	work = (struct work_struct *)w;
 	/* Memory that can't be read is no queued item (a queued item's
 	 * memory stays valid): a stale entry, never a stall. */
 	if (bpf_probe_read_kernel(&data, sizeof(data), &work->data.counter)) {
-		if (__sync_val_compare_and_swap(&p->work, w, 0) == w)
+		if (pending_release(p, tq))
 			count(WQMON_C_PENDING_STALE);
 		return 0;
 	}
@@ -982,7 +949,7 @@ static long sweep_pending_one(__u32 i, void *unused)
 			p->flags |= WQMON_PF_SUSPECT;
 			goto live;
 		}
-		pending_cancel(p, w);
+		pending_cancel(p);
 		return 0;
 	}
 	p->flags &= ~WQMON_PF_SUSPECT;

@@ -85,8 +85,8 @@ struct wqmon_series_stats {
  * execute_start, so the same work can be queued again (and recorded) while
  * its previous queueing is about to start.  execute_start takes the older. */
 struct wqmon_pending {
-	__u64 work;	/* 0 = free slot; work | 1 while being filled */
-	__u64 t_queue;
+	__u64 work;	/* 0 = free slot */
+	__u64 t_queue;	/* 0 while being filled: see pending_release() */
 	__u64 t_activate;	/* 0 until activated */
 	__s32 pool_id;
 	__u32 series;	/* series slot chosen at queue time */
@@ -96,7 +96,6 @@ struct wqmon_pending {
 
 #define WQMON_PF_SUSPECT	1u	/* sweep saw PENDING clear once */
 #define WQMON_PF_TWIN		2u	/* queued while an older entry existed */
-#define WQMON_PENDING_FILLING	1ull	/* low bit of work: not yet published */
 
 /* One kworker, keyed by its tid.  The slot stays the worker's for its life;
  * the sweep frees slots of workers idle for WQMON_WORKER_REAP_NS. */

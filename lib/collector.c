@@ -142,8 +142,7 @@ static void kernel_features(struct kernel_features *f)
 	btf__free(btf);
 }
 
-static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time,
-			    bool bh)
+static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time)
 {
 	const struct {
 		struct bpf_program *btf, *raw;
@@ -156,10 +155,6 @@ static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time,
 		  true },
 		{ skel->progs.execute_end_btf, skel->progs.execute_end_raw,
 		  true },
-		{ skel->progs.execute_start_bh_btf,
-		  skel->progs.execute_start_bh_raw, bh },
-		{ skel->progs.execute_end_bh_btf, skel->progs.execute_end_bh_raw,
-		  bh },
 		{ skel->progs.sched_switch_btf, skel->progs.sched_switch_raw,
 		  cpu_time },
 	};
@@ -249,7 +244,8 @@ static int load_probes(struct wq_collector *c, bool btf,
 	bpf_map__set_max_entries(skel->maps.pool_pending, c->nr_pools);
 	if (!opts->track_queuers)
 		bpf_map__set_max_entries(skel->maps.queuers, 1);
-	choose_programs(skel, btf, !opts->no_cpu_time, f->bh);
+	skel->rodata->have_bh = f->bh;
+	choose_programs(skel, btf, !opts->no_cpu_time);
 
 	err = wqmon_bpf__load(skel);
 	if (err) {
@@ -902,7 +898,7 @@ static int read_inflight(struct wq_collector *c, struct wq_snapshot *s,
 		struct wqmon_pending x = p[i];
 		size_t j;
 
-		if (!x.work || (x.work & WQMON_PENDING_FILLING) || !x.t_queue)
+		if (!x.work || !x.t_queue)
 			continue;
 		for (j = 0; j < nr; j++)
 			if (g[j].pool == x.pool_id && g[j].series == x.series)

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel-side cost of the probes per work item: the kernel's own run-time
+# statistics (kernel.bpf_stats_enabled=1, bpf_prog_info run_time_ns),
+# summed over every program a tool attached, divided by the work items the
+# aio generator made.  Conditions are interleaved, ROUNDS times; medians.
+#
+#   tests/bench/kernel_cost.sh OUTPUT_DIR [OTHER_BUILD_DIR]
+#
+# OTHER_BUILD_DIR (a build of another commit) is measured side by side as
+# "wqmon@other": before/after figures from one run (docs/BENCHMARKS.md).
+# Assumes no one else loads the machine.
+set -u
+OUT=${1:-build}
+OTHER=${2:-}
+ROUNDS=${ROUNDS:-5}
+ITEMS=${ITEMS:-200000}
+GEN="$OUT/tests/gen/aiogen"
+COUNT="$OUT/tests/bench/countonly"
+tmp=$(mktemp -d)
+tool=
+
+die() { echo "kernel_cost: $*" >&2; exit 1; }
+cleanup() {
+	[ -n "$tool" ] && kill "$tool" 2>/dev/null && wait "$tool" 2>/dev/null
+	[ -n "${old_stats:-}" ] && sysctl -qw kernel.bpf_stats_enabled="$old_stats"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+[ "$(id -u)" -eq 0 ] || die "needs root (BPF)"
+for x in "$GEN" "$COUNT" "$OUT/wqctl"; do
+	[ -x "$x" ] || die "missing $x: run make test-build"
+done
+[ -z "$OTHER" ] || [ -x "$OTHER/wqctl" ] || die "missing $OTHER/wqctl"
+
+old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+sysctl -qw kernel.bpf_stats_enabled=1
+
+# Run time of every tracing program loaded (only one tool runs at a time;
+# the sweep is a syscall program, run by user space, not per item).
+prog_ns() {
+	bpftool prog show -j | python3 -c '
+import json, sys
+print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin)
+          if p.get("type") in ("tracing", "raw_tracepoint")))'
+}
+nprogs() {
+	bpftool prog show -j | python3 -c '
+import json, sys
+print(sum(1 for p in json.load(sys.stdin)
+          if p.get("type") in ("tracing", "raw_tracepoint")))'
+}
+
+start() {
+	case $1 in
+	count) "$COUNT" >"$tmp/tool.log" 2>&1 & ;;
+	wqmon) "$OUT/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
+	wqmon@other) "$OTHER/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
+	esac
+	tool=$!
+	for _ in $(seq 100); do
+		[ "$(nprogs)" -gt "$base_progs" ] && break
+		sleep 0.1
+	done
+	sleep 0.5	# every program attached, not only the first
+}
+base_progs=$(nprogs)
+
+conds="count wqmon"
+[ -n "$OTHER" ] && conds="$conds wqmon@other"
+for r in $(seq "$ROUNDS"); do
+	for c in $(printf '%s\n' $conds | shuf); do
+		start "$c"
+		before=$(prog_ns)
+		"$GEN" -n "$ITEMS" -b 32 >/dev/null || die "aiogen failed"
+		after=$(prog_ns)
+		kill "$tool"; wait "$tool" 2>/dev/null; tool=
+		echo "$c $(( (after - before) / ITEMS ))" >>"$tmp/ns"
+	done
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "| condition | kernel ns per item (median of $ROUNDS, all programs) | runs |"
+echo "|---|---:|---|"
+declare -A NS
+for c in $conds; do
+	NS[$c]=$(awk -v c="$c" '$1 == c { print $2 }' "$tmp/ns" | median)
+	echo "| $c | ${NS[$c]} | $(awk -v c="$c" '$1 == c { printf "%s ", $2 }' "$tmp/ns")|"
+done
+echo
+echo "- wqmon / count-only: $(awk -v a="${NS[wqmon]}" -v b="${NS[count]}" 'BEGIN { printf "%.2f", a / b }')"
+[ -n "$OTHER" ] && echo "- wqmon / wqmon@other: $(awk -v a="${NS[wqmon]}" -v b="${NS[wqmon@other]}" 'BEGIN { printf "%.2f", a / b }')"
+exit 0
