@@ -679,7 +679,7 @@ static __noinline void on_start_unknown(__u64 work, __u64 func)
 
 /* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
 
-static __always_inline void on_start_bh(__u64 work, __u64 func)
+static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 {
 	struct wqmon_bh_running *b = bh_slot();
 	struct wqmon_series_stats *st;
@@ -689,10 +689,15 @@ static __always_inline void on_start_bh(__u64 work, __u64 func)
 	if (!b)
 		return;
 	if (!pending_take(work, &t)) {
-		/* Queued before we attached: the pool is in data, the
-		 * workqueue is not known. */
-		t.series = series_slot(-1, 0, func, NULL, NULL);
-		t.pool_id = -1;
+		/* Queued before we attached: the pool is in data (off
+		 * queue, its id), the workqueue is not known. */
+		t.pool_id = data & (1ULL << bpf_core_enum_value(
+					    enum work_bits, WORK_STRUCT_PWQ_BIT)) ?
+				    -1 :
+				    (__s32)(data >> bpf_core_enum_value(
+						    enum work_bits,
+						    WORK_OFFQ_POOL_SHIFT));
+		t.series = series_slot(t.pool_id, 0, func, NULL, NULL);
 		t.t_queue = 0;
 		st = stats_of(t.series);
 		if (st) {
@@ -838,13 +843,14 @@ SEC("tp_btf/workqueue_execute_start")
 int BPF_PROG(execute_start_btf, struct work_struct *work)
 {
 	struct launder_row *r = launder_row(L_START);
-	__u64 w;
+	__u64 w, data;
 
 	if (!r)
 		return 0;
 	w = launder(r, 0, work);
-	if (have_bh && start_is_bh(work->data.counter))
-		on_start_bh(w, launder(r, 1, work->func));
+	data = work->data.counter;
+	if (have_bh && start_is_bh(data))
+		on_start_bh(w, launder(r, 1, work->func), data);
 	else if (!on_start_known(w, (__u32)bpf_get_current_pid_tgid()))
 		on_start_unknown(w, launder(r, 1, work->func));
 	return 0;
@@ -894,8 +900,10 @@ int BPF_PROG(activate_work_raw, struct work_struct *work)
 SEC("raw_tp/workqueue_execute_start")
 int BPF_PROG(execute_start_raw, struct work_struct *work)
 {
-	if (have_bh && start_is_bh(BPF_CORE_READ(work, data.counter)))
-		on_start_bh((__u64)work, (__u64)BPF_CORE_READ(work, func));
+	__u64 data = BPF_CORE_READ(work, data.counter);
+
+	if (have_bh && start_is_bh(data))
+		on_start_bh((__u64)work, (__u64)BPF_CORE_READ(work, func), data);
 	else if (!on_start_known((__u64)work, (__u32)bpf_get_current_pid_tgid()))
 		on_start_unknown((__u64)work, (__u64)BPF_CORE_READ(work, func));
 	return 0;

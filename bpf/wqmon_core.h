@@ -111,6 +111,7 @@ enum work_bits {
 	WORK_STRUCT_PWQ_BIT = 2,
 	WORK_STRUCT_PWQ_SHIFT = 8,
 	WORK_OFFQ_BH_BIT = 4,
+	WORK_OFFQ_POOL_SHIFT = 21,
 };
 
 /* include/linux/sched.h: "I'm a workqueue worker"; unchanged since 2.6.36. */

@@ -211,7 +211,7 @@ d = json.load(sys.stdin)
 k = [s for s in d["snapshots"] if s["source"] == "kmod"][0]
 assert len(k["series"]) > 0 and len(k["pools"]) > 0, k' 
 ok $? "its pools and series are in the snapshot, as source kmod"
-printf 'wqmon-workqueues v1 broken\n' >"$tmp/workqueues"
+printf 'wqmon-workqueues v2 broken\n' >"$tmp/workqueues"
 sleep 1
 curl -sf "http://127.0.0.1:$portk/api/v1/sources" | grep -q '"last_error":"[^"]*workqueues: line 1'
 ok $? "a malformed file is reported with its line, and the daemon goes on"

@@ -51,8 +51,8 @@ diff /tmp/a.rest /tmp/b.rest 2>&1 | head -10 | sed 's/^/WQMON-VM: | diff: /'
 diff /tmp/a.views /tmp/b.views 2>&1 | head -10 | sed 's/^/WQMON-VM: | diff: /'
 wqctl cat -j /tmp/wq.txt >/tmp/wq.json 2>&1
 vm_ok $? "wqctl cat -j converts it to JSON"
-head -1 /tmp/wq.txt | grep -q '^wqmon-workqueues v1 source=kmod kernel=6\.1\.'
-vm_ok $? "header: wqmon-workqueues v1, source kmod, kernel 6.1"
+head -1 /tmp/wq.txt | grep -q '^wqmon-workqueues v2 source=kmod kernel=6\.1\.'
+vm_ok $? "header: wqmon-workqueues v2, source kmod, kernel 6.1"
 
 # series POOL WQ FUNC queued= activated= started= completed= cancelled=
 sum() {	# sum WQ FUNC FIELD: that field over the function's series
