@@ -20,7 +20,13 @@ dpid=$!
 wait_http "http://127.0.0.1:$dport/healthz" 15 || bail "wqmond did not start: $(tail -3 "$tmp/wqmond.log")"
 
 # --- the exposition itself ---
-curl -sf "http://127.0.0.1:$dport/metrics" >"$tmp/m.prom"
+# Work series exist once the probes saw a work item: wait for one (the
+# machine always has some; bounded) rather than scrape an empty start.
+for _ in $(seq 100); do
+	curl -sf "http://127.0.0.1:$dport/metrics" >"$tmp/m.prom"
+	grep -q '^wqmon_work_queued_total{' "$tmp/m.prom" && break
+	sleep 0.1
+done
 promtool check metrics <"$tmp/m.prom" >"$tmp/lint" 2>&1
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$tmp/lint" ]
