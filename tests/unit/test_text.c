@@ -489,7 +489,7 @@ static void test_malformed_header(void **state)
 		{"", "line 1: empty input"},
 		{"\n", "line 1: not a wqmon-workqueues file"},
 		{"hello world\nend\n", "line 1: not a wqmon-workqueues file"},
-		{"wqmon-workqueues v2 source=k\nend\n",
+		{"wqmon-workqueues v1 source=k\nend\n",
 		 "line 1: unsupported version 'v1' (this parser reads v2)"},
 		{"wqmon-workqueues\n", "unsupported version ''"},
 		{"wqmon-workqueues v2 source=k kernel=6 "
