@@ -148,6 +148,19 @@ unsigned int refwq_hist_slot(uint64_t ns)
 	return slot < REFWQ_HIST_SLOTS ? slot : REFWQ_HIST_SLOTS - 1;
 }
 
+/*
+ * A clock read taken earlier and reused to save a read (the end of the
+ * previous run, or a read made before taking the pool lock) can predate a
+ * stamp another thread set under the lock since: then "now - stamp" wraps
+ * to ~2^64.  The true time is at least the stamp, so read the clock again
+ * (monotonic, hence >= the stamp).  Never clamp: a clamped 0 would be a
+ * made-up sample.
+ */
+static uint64_t now_after(uint64_t now, uint64_t stamp)
+{
+	return now >= stamp ? now : refwq_port_now_ns();
+}
+
 static void series_add(struct wq_series *s, enum refwq_hkind k, uint64_t ns)
 {
 	if (!REFWQ_STATS)
@@ -377,6 +390,7 @@ static void activate_work(struct refwq_pwq *pwq, struct refwq_work *work,
 	list_add_tail(&work->entry, &pool->worklist);
 	pwq->nr_active++;
 	pwq->nr_pending_active++;
+	now = now_after(now, work->queued_ns);
 	work->activated_ns = now;
 	STAT_INC(s->activated);
 	series_add(s, REFWQ_H_Q2A, now - work->queued_ns);
@@ -1292,6 +1306,7 @@ static void process_one_work(struct refwq_worker *w, struct refwq_work *work)
 	 * fewer per item in a burst, for an error of the bookkeeping in
 	 * between (~0.1 us) in the two histograms. */
 	now = w->last_end_ns ? w->last_end_ns : refwq_port_now_ns();
+	now = now_after(now, work->activated_ns);
 	w->last_end_ns = 0;
 	list_del_init(&work->entry);
 	WRITE_ONCE(pool->nr_pending, pool->nr_pending - 1);
@@ -1572,7 +1587,7 @@ static uint64_t worker_cpu_since_mark(struct refwq_worker *w, uint64_t now)
 	uint64_t mark = READ_ONCE(w->cpu_mark_ns), cpu;
 
 	if (!REFWQ_STATS || refwq.cfg.no_cpu_time)
-		return now - w->current_start_ns;
+		return now_after(now, w->current_start_ns) - w->current_start_ns;
 	cpu = refwq_port_thread_cpu_ns(&w->thread);
 	if (mark == CPU_MARK_NONE) {
 		/* An item not measured by its worker: mark it now. */

@@ -254,6 +254,61 @@ static void t_counters(void)
 	destroy_workqueue(wq);
 }
 
+/* 32: every duration is a real one.  A producer re-queues items as fast as
+ * the workers run them, so stamps set under the pool lock race clock reads
+ * a worker took before it (this wrapped latencies to ~2^64 once). */
+#define NR_RACE 64
+static struct work_struct race_work[NR_RACE];
+static uint64_t race_t0, race_span;
+static int race_bad;
+
+static void race_fn(struct work_struct *work)
+{
+	(void)work;
+}
+
+static int race_check(const struct refwq_series_info *si, void *ctx)
+{
+	(void)ctx;
+	if (si->func != (const void *)race_fn)
+		return 0;
+	for (int k = 0; k < REFWQ_H_NR; k++) {
+		uint64_t n = hist_count(si->hist[k]);
+
+		if (si->max_ns[k] > race_span || si->sum_ns[k] > n * race_span) {
+			tap_note("pool %d kind %d: max %llu ns, sum %llu ns in a "
+				 "%llu ns test", si->pool_id, k,
+				 (unsigned long long)si->max_ns[k],
+				 (unsigned long long)si->sum_ns[k],
+				 (unsigned long long)race_span);
+			race_bad++;
+		}
+	}
+	return 0;
+}
+
+static void t_no_wrap(void)
+{
+	struct workqueue_struct *wq = alloc_workqueue("t32", WQ_UNBOUND, 0);
+	uint64_t queued = 0;
+	int i;
+
+	race_bad = 0;
+	for (i = 0; i < NR_RACE; i++)
+		INIT_WORK(&race_work[i], race_fn);
+	race_t0 = now_ns();
+	while (now_ns() - race_t0 < 300000000ull)
+		for (i = 0; i < NR_RACE; i++)
+			queued += queue_work(wq, &race_work[i]);
+	flush_workqueue(wq);
+	race_span = now_ns() - race_t0;
+	refwq_for_each_series(race_check, NULL);
+	tap_note("%llu items queued", (unsigned long long)queued);
+	CHECK(queued > 1000);
+	CHECK_EQ(race_bad, 0);
+	destroy_workqueue(wq);
+}
+
 int main(void)
 {
 	struct refwq_config wd = {.name = "test",
@@ -269,5 +324,7 @@ int main(void)
 		t_watchdog, &wd, 0);
 	tap_run("31 every counter agrees exactly with what the test did",
 		t_counters, &two, 0);
+	tap_run("32 no duration exceeds the test's span under a re-queue race",
+		t_no_wrap, &two, 0);
 	return tap_done();
 }
