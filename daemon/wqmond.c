@@ -239,6 +239,10 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 	int err;
 
 	err = s->ops->snapshot(s, fresh);
+	/* Whatever the source (probes, a segment any user writes, a file),
+	 * impossible durations never reach a view, a rule or an alert. */
+	if (!err)
+		wq_snapshot__sanitize(fresh);
 	if (!err && s->cur->mono_ns) {
 		err = wq_snapshot__delta(s->view, fresh, s->cur);
 		json = err ? NULL : wq_json__render(s->view, WQ_JSON_LAT_SLOTS);
