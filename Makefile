@@ -165,6 +165,7 @@ demo: all
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all test-build
 	$(Q)./tests/bench/probe_cost.sh $(OUTPUT)
+	$(Q)./tests/bench/kernel_cost.sh $(OUTPUT)
 	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)
 	$(Q)$(OUTPUT)/tests/bench/render_cost
 	$(Q)./tests/bench/footprint.sh $(OUTPUT)

@@ -9,7 +9,8 @@
 #
 # OTHER_BUILD_DIR (a build of another commit) is measured side by side as
 # "wqmon@other": before/after figures from one run (docs/BENCHMARKS.md).
-# Assumes no one else loads the machine.
+# Only the tool's own programs are counted; other load on the machine
+# still adds noise, so each condition runs ROUNDS times, interleaved.
 set -u
 OUT=${1:-build}
 OTHER=${2:-}
@@ -36,19 +37,25 @@ done
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 
-# Run time of every tracing program loaded (only one tool runs at a time;
-# the sweep is a syscall program, run by user space, not per item).
+# Run time of the tracing programs the tool holds (their ids from its fds'
+# fdinfo), so another tool's probes on the machine are never counted.  The
+# sweep is a syscall program, run by user space, not per item.
+tool_progs() {
+	grep -hs '^prog_id:' /proc/"$tool"/fdinfo/* | awk '{ print $2 }' | sort -u
+}
 prog_ns() {
 	bpftool prog show -j | python3 -c '
 import json, sys
+ids = {int(x) for x in sys.argv[1:]}
 print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin)
-          if p.get("type") in ("tracing", "raw_tracepoint")))'
+          if p["id"] in ids and p.get("type") in ("tracing", "raw_tracepoint")))' $(tool_progs)
 }
 nprogs() {
 	bpftool prog show -j | python3 -c '
 import json, sys
+ids = {int(x) for x in sys.argv[1:]}
 print(sum(1 for p in json.load(sys.stdin)
-          if p.get("type") in ("tracing", "raw_tracepoint")))'
+          if p["id"] in ids and p.get("type") in ("tracing", "raw_tracepoint")))' $(tool_progs)
 }
 
 start() {
@@ -59,12 +66,12 @@ start() {
 	esac
 	tool=$!
 	for _ in $(seq 100); do
-		[ "$(nprogs)" -gt "$base_progs" ] && break
+		[ "$(nprogs)" -gt 0 ] && break
 		sleep 0.1
 	done
 	sleep 0.5	# every program attached, not only the first
+	[ "$(nprogs)" -gt 0 ] || die "$1 attached no program: $(cat "$tmp/tool.log")"
 }
-base_progs=$(nprogs)
 
 conds="count wqmon"
 [ -n "$OTHER" ] && conds="$conds wqmon@other"
