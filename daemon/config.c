@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -96,6 +101,61 @@ int wqd_config__split_listen(const char *listen, char *host, size_t hostlen,
 	host[hl] = '\0';
 	snprintf(port, portlen, "%ld", p);
 	return 0;
+}
+
+/* http://host[:port][/path], host a name, an IPv4 address or [v6]. */
+int wqd_config__check_url(const char *url)
+{
+	const char *h = url + 7, *end;
+	char v6[64];
+	long port;
+	char *pe;
+
+	if (strncmp(url, "http://", 7))
+		return -EINVAL;
+	if (*h == '[') {
+		end = strchr(h, ']');
+		if (!end || (size_t)(end - h - 1) >= sizeof(v6) || end == h + 1)
+			return -EINVAL;
+		memcpy(v6, h + 1, end - h - 1);
+		v6[end - h - 1] = '\0';
+		if (inet_pton(AF_INET6, v6, &(struct in6_addr){ 0 }) != 1)
+			return -EINVAL;
+		end++;
+	} else {
+		end = h + strspn(h, "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+		if (end == h)
+			return -EINVAL;
+	}
+	if (*end == ':') {
+		errno = 0;
+		port = strtol(end + 1, &pe, 10);
+		if (errno || pe == end + 1 || end[1] == '-' || end[1] == '+' ||
+		    port < 1 || port > 65535)
+			return -EINVAL;
+		end = pe;
+	}
+	return *end && *end != '/' ? -EINVAL : 0;
+}
+
+bool wqd_config__listen_is_loopback(const char *listen)
+{
+	char h[128], p[8];
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (!strcmp(listen, "none"))
+		return true;
+	if (wqd_config__split_listen(listen, h, sizeof(h), p, sizeof(p)))
+		return false;
+	if (!strcmp(h, "localhost"))
+		return true;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, h, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;	/* "" (all addresses) or another name */
 }
 
 static int copy_value(char *dst, size_t len, const char *v)
@@ -290,8 +350,9 @@ static int set_alerts(struct wqd_config *c, const char *k, const char *v,
 		if (copy_value(c->alert_exec, sizeof(c->alert_exec), v))
 			BAD("exec: too long");
 	} else if (!strcmp(k, "webhook")) {
-		if (v[0] && strncmp(v, "http://", 7))
-			BAD("webhook = '%s': give an http:// URL, e.g. "
+		if (v[0] && wqd_config__check_url(v))
+			BAD("webhook = '%s': give an http:// URL, host[:port]/path"
+			    " with a port from 1 to 65535, [v6] in brackets, e.g. "
 			    "http://127.0.0.1:9093/api/v2/alerts", v);
 		if (copy_value(c->alert_webhook, sizeof(c->alert_webhook), v))
 			BAD("webhook: URL too long");
@@ -338,18 +399,52 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 	    "[kmod], [stalls], [alerts]", section);
 }
 
+#define MAX_SEEN 128
+
 struct ini_ctx {
 	struct wqd_config *c;
 	char *err;
 	size_t errlen;
 	int failed;
+	int nr_seen;
+	char seen[MAX_SEEN][64];	/* "section.key" given so far */
 };
+
+/* Keys that are meant to repeat: each line adds one. */
+static bool key_repeats(const char *section, const char *key)
+{
+	return !strcmp(section, "stalls") && !strcmp(key, "rule");
+}
+
+static int check_duplicate(struct ini_ctx *x, const char *section,
+			   const char *key)
+{
+	char sk[64];
+
+	if (key_repeats(section, key))
+		return 0;
+	snprintf(sk, sizeof(sk), "%s.%s", section, key);
+	for (int i = 0; i < x->nr_seen; i++) {
+		if (!strcmp(x->seen[i], sk)) {
+			snprintf(x->err, x->errlen,
+				 "'%s' is given twice in [%s]: keep one of the "
+				 "lines", key, section);
+			return -EINVAL;
+		}
+	}
+	if (x->nr_seen < MAX_SEEN)
+		strcpy(x->seen[x->nr_seen++], sk);
+	return 0;
+}
 
 static int on_ini(void *user, const char *section, const char *name,
 		  const char *value)
 {
 	struct ini_ctx *x = user;
 
+	if (x->failed)
+		return 0;
+	x->failed = check_duplicate(x, section, name);
 	if (x->failed)
 		return 0;
 	x->failed = wqd_config__set(x->c, section, name, value, x->err,
@@ -376,15 +471,111 @@ static int finish(int rc, struct ini_ctx *x, const char *name)
 int wqd_config__load_string(struct wqd_config *c, const char *text,
 			    const char *name, char *err, size_t errlen)
 {
-	struct ini_ctx x = { c, err, errlen, 0 };
+	struct ini_ctx *x = calloc(1, sizeof(*x));
+	int rc;
 
-	return finish(ini_parse_string(text, on_ini, &x), &x, name);
+	if (!x) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	*x = (struct ini_ctx){ .c = c, .err = err, .errlen = errlen };
+	rc = finish(ini_parse_string(text, on_ini, x), x, name);
+	free(x);
+	return rc;
+}
+
+/* Up to len bytes, waiting at most 2 s for each chunk (a pipe that is
+ * never written to ends here, not in a hang): bytes read or -errno. */
+static ssize_t read_capped(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		n = poll(&p, 1, 2000);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		n = read(fd, buf + got, len - got);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += n;
+	}
+	return (ssize_t)got;
 }
 
 int wqd_config__load_file(struct wqd_config *c, const char *path, char *err,
 			  size_t errlen)
 {
-	struct ini_ctx x = { c, err, errlen, 0 };
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd, rc;
 
-	return finish(ini_parse(path, on_ini, &x), &x, path);
+	/* O_NONBLOCK: a FIFO with no writer must not hang --check-config. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return rc;
+	}
+	/* A pipe (--print-config | wqmond --check-config -c /dev/stdin) is
+	 * read too, with a deadline; devices and directories are not. */
+	if (fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		close(fd);
+		snprintf(err, errlen, "%s: cannot open: not a regular file; "
+			 "give the path of the configuration file, e.g. "
+			 "/etc/wqmon/wqmond.conf", path);
+		return -EINVAL;
+	}
+	if (st.st_size > WQD_CONFIG_MAX_BYTES) {
+		close(fd);
+		snprintf(err, errlen, "%s: %lld bytes: a configuration file "
+			 "is at most %d bytes; is this the right file?", path,
+			 (long long)st.st_size, WQD_CONFIG_MAX_BYTES);
+		return -EFBIG;
+	}
+	buf = malloc(WQD_CONFIG_MAX_BYTES + 1);
+	if (!buf) {
+		close(fd);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	n = read_capped(fd, buf, WQD_CONFIG_MAX_BYTES + 1);
+	close(fd);
+	if (n < 0 || n > WQD_CONFIG_MAX_BYTES ||
+	    (n == 0 && S_ISFIFO(st.st_mode))) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+			 n == -ETIMEDOUT ? "nothing written to the pipe in "
+					   "time" :
+			 n < 0 ? strerror((int)-n) :
+			 n ? "larger than the limit of 1 MiB" :
+			     "nothing written to the pipe");
+		free(buf);
+		return n < 0 ? (int)n : n ? -EFBIG : -EINVAL;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		int line = 1;
+
+		for (const char *p = buf; *p; p++)
+			line += *p == '\n';
+		snprintf(err, errlen, "%s:%d: a NUL byte; the file must be "
+			 "text: remove it", path, line);
+		free(buf);
+		return -EINVAL;
+	}
+	rc = wqd_config__load_string(c, buf, path, err, errlen);
+	free(buf);
+	return rc;
 }

@@ -68,6 +68,15 @@ int wqd_config__load_file(struct wqd_config *c, const char *path, char *err,
 			  size_t errlen);
 
 /* Split "host:port" / "[v6]:port" / ":port".  Return: 0 or -EINVAL. */
+/* A configuration file larger than this is refused (the wrong file). */
+#define WQD_CONFIG_MAX_BYTES (1 << 20)
+
+/* 0 if url is http://host[:port][/path] with a valid host and port. */
+int wqd_config__check_url(const char *url);
+
+/* true for 127.0.0.0/8, ::1, localhost and "none". */
+bool wqd_config__listen_is_loopback(const char *listen);
+
 int wqd_config__split_listen(const char *listen, char *host, size_t hostlen,
 			     char *port, size_t portlen);
 

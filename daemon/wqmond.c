@@ -507,6 +507,12 @@ int main(int argc, char **argv)
 		teardown(&st, &cli);
 		return EXIT_USAGE;
 	}
+	/* Once, from the file or -l alike (a reload keeps the address). */
+	if (!wqd_config__listen_is_loopback(st.cfg.listen))
+		pr_warn("listen = '%s' is not loopback: the dashboard and "
+			"metrics are open to the network; use 127.0.0.1:PORT "
+			"or put a firewall or TLS proxy in front\n",
+			st.cfg.listen);
 	/* Found out now, not after the probes load: a daemon that could not
 	 * switch would run on as root. */
 	if (st.cfg.user[0] && !wqd_privs__user_exists(st.cfg.user)) {

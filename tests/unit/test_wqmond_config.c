@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -189,6 +190,105 @@ static void test_split_listen(void **state)
 						  sizeof(p)), -EINVAL);
 }
 
+static int load_text(struct wqd_config *c, const char *text, size_t len,
+		     char *err, size_t errlen)
+{
+	char path[] = "/tmp/wqmond-test-XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	wqd_config__defaults(c);
+	rc = wqd_config__load_file(c, path, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+/* Issue 14: directories, devices, FIFOs, NUL bytes, duplicate keys. */
+static void test_file_refused(void **state)
+{
+	char dir[] = "/tmp/wqmond-dir-XXXXXX", fifo[600], err[512];
+	struct wqd_config c;
+	static const char nul[] = "[daemon]\ninterval = 2\0junk\n";
+
+	(void)state;
+	wqd_config__defaults(&c);
+	assert_int_equal(wqd_config__load_file(&c, "/etc", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "/etc: cannot open: not a regular file"));
+	assert_null(strchr(err, '\n'));
+	/* Would never end, or hang, if read like a file. */
+	assert_int_equal(wqd_config__load_file(&c, "/dev/zero", err,
+					       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* A FIFO nobody writes to: refused within the deadline. */
+	assert_true(wqd_config__load_file(&c, fifo, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "cannot read: nothing written"));
+	unlink(fifo);
+	rmdir(dir);
+
+	assert_int_equal(load_text(&c, nul, sizeof(nul) - 1, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":2: a NUL byte"));
+
+	assert_int_equal(load_text(&c, "[daemon]\ninterval = 2\n[kernel]\n"
+				   "queuers = no\n[daemon]\ninterval = 3\n",
+				   66, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":6: 'interval' is given twice in "
+				    "[daemon]"));
+	/* rule is meant to repeat. */
+	assert_int_equal(wqd_config__load_string(&c, "[stalls]\n"
+		"rule = running events_unbound/* 30s\n"
+		"rule = pending events/* 10s\n", "t", err, sizeof(err)), 0);
+	/* The same key in different sections is not a duplicate. */
+	assert_int_equal(wqd_config__load_string(&c, "[kernel]\nenabled = yes\n"
+		"[refwq]\nenabled = yes\n", "t", err, sizeof(err)), 0);
+}
+
+static void test_webhook_url(void **state)
+{
+	static const char *const good[] = {
+		"http://127.0.0.1:9093/api/v2/alerts", "http://[::1]:80/x",
+		"http://alerts.example.com/", "http://h", "http://h:65535",
+	};
+	static const char *const bad[] = {
+		"http://[::1/x", "http://127.0.0.1:99999/x", "http://h:0/",
+		"http://h:/x", "http://:80/", "http://[zz]:80/", "https://h/",
+		"http://h x/", "http://h:-1/", "ftp://h/",
+	};
+	char err[512];
+	struct wqd_config c;
+
+	(void)state;
+	wqd_config__defaults(&c);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(wqd_config__set(&c, "alerts", "webhook",
+						 good[i], err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(wqd_config__set(&c, "alerts", "webhook",
+						 bad[i], err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "port from 1 to 65535"));
+	}
+}
+
+static void test_listen_loopback(void **state)
+{
+	(void)state;
+	assert_true(wqd_config__listen_is_loopback("127.0.0.1:9464"));
+	assert_true(wqd_config__listen_is_loopback("[::1]:9464"));
+	assert_true(wqd_config__listen_is_loopback("localhost:9464"));
+	assert_true(wqd_config__listen_is_loopback("none"));
+	assert_false(wqd_config__listen_is_loopback(":9464"));
+	assert_false(wqd_config__listen_is_loopback("0.0.0.0:9464"));
+	assert_false(wqd_config__listen_is_loopback("[::]:9464"));
+	assert_false(wqd_config__listen_is_loopback("10.1.2.3:9464"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +297,9 @@ int main(void)
 		cmocka_unit_test(test_values_applied),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_split_listen),
+		cmocka_unit_test(test_file_refused),
+		cmocka_unit_test(test_webhook_url),
+		cmocka_unit_test(test_listen_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
