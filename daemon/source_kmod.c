@@ -39,14 +39,15 @@ static int kmod_snapshot(struct wqd_source *s, struct wq_snapshot *out)
 	if (f)
 		fclose(f);
 	if (!buf) {
-		snprintf(s->error, sizeof(s->error), "%s: %s",
+		snprintf(s->error, sizeof(s->error), "%.160s: %.80s",
 			 (const char *)s->priv, strerror(-rc));
 		return rc;
 	}
 	rc = wq_text__parse(out, buf, len, err, sizeof(err));
 	free(buf);
 	if (rc) {
-		snprintf(s->error, sizeof(s->error), "%s: %s",
+		/* Bounded: path and reason fit s->error at any -O level. */
+		snprintf(s->error, sizeof(s->error), "%.80s: %.170s",
 			 (const char *)s->priv, err);
 		return rc;
 	}

@@ -236,6 +236,7 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	struct wq_snapshot *fresh = s->prev;	/* becomes cur */
 	char *json = NULL;
+	bool is_kmod = s->ops == &wqd_kmod_source;
 	int err;
 
 	err = s->ops->snapshot(s, fresh);
@@ -254,12 +255,26 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 	s->scrape_ns = clock_ns(CLOCK_MONOTONIC) - t0;
 	if (err) {
 		s->failures++;
-		pr_warn("source %s: %s\n", s->name,
-			s->error[0] ? s->error : strerror(-err));
+		if (!is_kmod || s->state == WQD_SRC_UP)
+			pr_warn("source %s: %s\n", s->name,
+				s->error[0] ? s->error : strerror(-err));
 		/* An instance that is gone: discovery removes it. */
 		if (s->ops == &wqd_refwq_source)
 			s->state = WQD_SRC_DOWN;
+		/* A file that does not parse: failed, with the reason, and
+		 * nothing of the last good read served; read again each
+		 * interval (no restart: it is open by path). */
+		if (is_kmod) {
+			s->state = WQD_SRC_FAILED;
+			s->next_start_ns = UINT64_MAX;
+			s->cur->mono_ns = 0;
+		}
 	} else {
+		if (s->state == WQD_SRC_FAILED) {
+			pr_info("source %s: up\n", s->name);
+			s->state = WQD_SRC_UP;
+		}
+		s->error[0] = '\0';
 		s->prev = s->cur;
 		s->cur = fresh;
 		wqd_stalls__check(st, s, json ? s->view : NULL);
@@ -467,7 +482,9 @@ static int run(const struct cli *cli, struct wqd_state *st)
 			struct wqd_source *s = &st->src[i];
 
 			source_try_start(st, s, now);
-			if (s->state == WQD_SRC_UP)
+			if (s->state == WQD_SRC_UP ||
+			    (s->state == WQD_SRC_FAILED && s->priv &&
+			     s->ops == &wqd_kmod_source))
 				source_collect(st, s);
 		}
 		maybe_drop_privileges(st, &dropped);
