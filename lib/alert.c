@@ -756,25 +756,109 @@ static void kill_group(pid_t pid, int sig)
 		kill(pid, sig);
 }
 
-/* Run the hook once.  Return: its wait status, or -errno (-ETIMEDOUT:
- * killed at its timeout). */
+/* What a hook prints: the first lines go to the log, the rest is read
+ * and dropped (counted), so a hook that prints forever neither fills the
+ * log nor blocks on a full pipe. */
+struct hook_out {
+	char keep[WQ_HOOK_OUT_BYTES + 1];
+	size_t len;		/* bytes kept */
+	unsigned int lines;	/* newlines kept */
+	uint64_t dropped;	/* bytes read past the limits */
+};
+
+static void hook_out__add(struct hook_out *h, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (h->lines >= WQ_HOOK_OUT_LINES || h->len >= WQ_HOOK_OUT_BYTES) {
+			h->dropped += n - i;
+			return;
+		}
+		h->keep[h->len++] = buf[i];
+		if (buf[i] == '\n')
+			h->lines++;
+	}
+}
+
+/* Read what is there now, at most 1 MiB a call (the caller checks its
+ * deadline in between).  Return: 0 at end of file, 1 otherwise. */
+static int hook_out__read(struct hook_out *h, int fd)
+{
+	char buf[16384];
+	size_t total = 0;
+
+	while (total < (1U << 20)) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n == 0)
+			return 0;
+		if (n < 0)
+			return errno == EINTR || errno == EAGAIN ? 1 : 0;
+		hook_out__add(h, buf, n);
+		total += n;
+	}
+	return 1;
+}
+
+static void hook_out__log(const struct hook_out *h, const char *hook)
+{
+	char line[WQ_HOOK_OUT_BYTES + 1];
+	size_t i = 0;
+
+	while (i < h->len) {
+		size_t j = 0;
+
+		while (i < h->len && h->keep[i] != '\n') {
+			unsigned char c = h->keep[i++];
+
+			line[j++] = c >= 0x20 && c != 0x7f ? c : '?';
+		}
+		i++;	/* the newline */
+		line[j] = '\0';
+		pr_info("alert: hook %s: %s\n", hook, line);
+	}
+	if (h->dropped)
+		pr_warn("alert: hook %s: %llu more bytes of output dropped (the "
+			"log keeps the first %u lines, %u bytes)\n", hook,
+			(unsigned long long)h->dropped, WQ_HOOK_OUT_LINES,
+			WQ_HOOK_OUT_BYTES);
+}
+
+/* Run the hook once, its stdout and stderr into a pipe we read.  Return:
+ * its wait status, or -errno (-ETIMEDOUT: killed at its timeout). */
 static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 {
 	uint64_t deadline = mono_ns() + a->o.exec_timeout_ms * 1000000ULL;
 	uint64_t kill_at = 0;
 	extern char **environ;
-	int status, sig = 0;
+	int status, sig = 0, p[2], open_out;
+	struct hook_out *out;
 	char **env;
 	pid_t pid;
 
-	env = wq_alert__env(s, environ);
-	if (!env)
+	out = calloc(1, sizeof(*out));
+	if (!out)
 		return -ENOMEM;
+	if (pipe2(p, O_CLOEXEC)) {
+		int err = -errno;
+
+		free(out);
+		return err;
+	}
+	env = wq_alert__env(s, environ);
+	if (!env) {
+		close(p[0]);
+		close(p[1]);
+		free(out);
+		return -ENOMEM;
+	}
 	pid = fork();
 	if (pid < 0) {
 		int err = -errno;
 
 		wq_alert__env_free(env);
+		close(p[0]);
+		close(p[1]);
+		free(out);
 		return err;
 	}
 	if (!pid) {
@@ -785,10 +869,15 @@ static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 		setsid();
 		if (fd >= 0 && dup2(fd, 0) >= 0 && fd != 0)
 			close(fd);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
 		execve(a->argv[0], a->argv, env);
 		_exit(127);
 	}
 	wq_alert__env_free(env);
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	open_out = 1;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 		uint64_t now = mono_ns();
@@ -797,7 +886,8 @@ static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 			break;
 		if (r < 0 && errno != EINTR) {
 			/* SIGCHLD ignored: the child is reaped by the kernel. */
-			return -errno;
+			status = -errno;
+			goto out;
 		}
 		if (!sig && (now >= deadline || expired(a))) {
 			sig = SIGTERM;
@@ -807,11 +897,27 @@ static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 			sig = SIGKILL;
 			kill_group(pid, sig);
 		}
-		usleep(10000);
+		if (open_out) {
+			struct pollfd pf = { .fd = p[0], .events = POLLIN };
+
+			if (poll(&pf, 1, 10) > 0)
+				open_out = hook_out__read(out, p[0]);
+		} else {
+			usleep(10000);
+		}
 	}
 	if (sig)
 		kill_group(pid, SIGKILL); /* what it left behind */
-	return sig ? -ETIMEDOUT : status;
+	/* What is left in the pipe; not waiting for a child it left behind
+	 * that still holds the pipe open. */
+	if (open_out)
+		hook_out__read(out, p[0]);
+	status = sig ? -ETIMEDOUT : status;
+out:
+	close(p[0]);
+	hook_out__log(out, a->argv[0]);
+	free(out);
+	return status;
 }
 
 static void deliver_exec(struct sink *k, const struct wq_alert_item *it)

@@ -106,6 +106,11 @@ char *wq_alert__payload(const struct wq_stall *s, const struct wq_alert_opts *o,
 char **wq_alert__env(const struct wq_stall *s, char *const *base);
 void wq_alert__env_free(char **env);
 
+/* An exec hook's stdout and stderr: the first lines are logged, the rest
+ * read and dropped (the number of bytes is logged). */
+#define WQ_HOOK_OUT_LINES 10
+#define WQ_HOOK_OUT_BYTES 4096
+
 /* A sink's queue: a ring of records, oldest first.  When full, the oldest
  * update goes first; a start or resolve only when nothing else can.  A
  * firing record replaces a queued firing record of the same stall (the

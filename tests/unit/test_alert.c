@@ -12,6 +12,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "alert.h"
@@ -493,6 +495,70 @@ static void post_never_blocks(void **state)
 	close(fd);
 }
 
+/* Issue 14: a hook that prints 20 MB a call leaves a bounded log: its
+ * first lines, then the number of bytes dropped. */
+static void hook_output_bounded(void **state)
+{
+	char dir[] = "/tmp/wqmon-hook-XXXXXX", hook[64], logf[64], buf[8192];
+	char *argv[] = { hook, NULL };
+	struct wq_alert_opts o = { .exec_timeout_ms = 20000, .queue_len = 4 };
+	struct wq_alert_stats st;
+	struct wq_alerter *a;
+	struct wq_stall s = stall(1, WQ_STALL_FIRING);
+	struct stat sb;
+	FILE *f;
+	int fd, saved;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(hook, sizeof(hook), "%s/hook", dir);
+	snprintf(logf, sizeof(logf), "%s/log", dir);
+	f = fopen(hook, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nhead -c 20000000 /dev/zero | tr '\\0' 'x' | "
+	      "fold -w 100\necho done-on-stderr >&2\n", f);
+	fclose(f);
+	chmod(hook, 0755);
+	o.exec_argv = argv;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(logf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	close(fd);
+	wq_log__set_level(WQ_LOG_INFO);
+	a = wq_alerter__new(&o);
+	assert_non_null(a);
+	assert_int_equal(wq_alerter__post(a, &s), 0);
+	assert_int_equal(wq_alerter__flush(a, 30000), 0);
+	wq_alerter__stats(a, &st);
+	wq_alerter__stop(a, 1000);
+	wq_alerter__free(a);
+	wq_log__set_level(WQ_LOG_ERR);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+
+	assert_int_equal(st.sink[WQ_ALERT_EXEC].sent, 1);
+	assert_int_equal(stat(logf, &sb), 0);
+	print_message("# log after a 20 MB hook: %lld bytes\n",
+		      (long long)sb.st_size);
+	assert_true(sb.st_size < 4 * WQ_HOOK_OUT_BYTES);
+	f = fopen(logf, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "xxxxxxxxxx"));
+	/* 20000000 + 200000 newlines + the stderr line - 10 kept lines */
+	assert_non_null(strstr(buf, "more bytes of output dropped"));
+	assert_non_null(strstr(buf, "exit 0"));
+	unlink(hook);
+	unlink(logf);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +573,7 @@ int main(void)
 		cmocka_unit_test(queue_policy),
 		cmocka_unit_test(bad_opts),
 		cmocka_unit_test(post_never_blocks),
+		cmocka_unit_test(hook_output_bounded),
 	};
 
 	wq_log__set_level(WQ_LOG_ERR);
