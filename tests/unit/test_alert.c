@@ -554,6 +554,20 @@ static void hook_output_bounded(void **state)
 	/* 20000000 + 200000 newlines + the stderr line - 10 kept lines */
 	assert_non_null(strstr(buf, "more bytes of output dropped"));
 	assert_non_null(strstr(buf, "exit 0"));
+
+	/* A hook that prints forever is still killed at its timeout. */
+	f = fopen(hook, "w");
+	fputs("#!/bin/sh\nexec yes\n", f);
+	fclose(f);
+	o.exec_timeout_ms = 300;
+	a = wq_alerter__new(&o);
+	assert_non_null(a);
+	assert_int_equal(wq_alerter__post(a, &s), 0);
+	assert_int_equal(wq_alerter__flush(a, 5000), 0);
+	wq_alerter__stats(a, &st);
+	assert_int_equal(st.sink[WQ_ALERT_EXEC].failed, 1);
+	wq_alerter__stop(a, 1000);
+	wq_alerter__free(a);
 	unlink(hook);
 	unlink(logf);
 	rmdir(dir);
