@@ -232,7 +232,8 @@ static int load_probes(struct wq_collector *c, bool btf,
 	skel = wqmon_bpf__open();
 	if (!skel) {
 		err = -errno;
-		pr_err("cannot open the BPF object: %s\n", strerror(-err));
+		pr_err("cannot open the BPF object: %s\n",
+		       err == -ENOMEM ? WQ_ENV_OOM_HINT : strerror(-err));
 		return err;
 	}
 	skel->rodata->track_queuers = opts->track_queuers;
@@ -248,6 +249,12 @@ static int load_probes(struct wq_collector *c, bool btf,
 	choose_programs(skel, btf, !opts->no_cpu_time);
 
 	err = wqmon_bpf__load(skel);
+	if (err == -ESRCH && wq_env__btf_oom())
+		err = -ENOMEM;
+	if (err == -ENOMEM) {
+		pr_err("cannot load the probes: %s\n", WQ_ENV_OOM_HINT);
+		goto err_destroy;
+	}
 	if (err) {
 		pr_err("cannot load the probes (%s mode): %s; run `wqctl check` "
 		       "for what to fix, and -v for the verifier's log\n",

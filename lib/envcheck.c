@@ -45,6 +45,19 @@ static void gather_caps(struct wq_env_facts *f)
 	f->cap_sys_admin = has_cap(d, CAP_SYS_ADMIN);
 }
 
+bool wq_env__btf_oom(void)
+{
+	struct btf *btf;
+
+	errno = 0;
+	btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	if (btf) {
+		btf__free(btf);
+		return false;
+	}
+	return errno == ENOMEM;
+}
+
 static void gather_btf(struct wq_env_facts *f)
 {
 	struct btf *btf;
@@ -53,8 +66,12 @@ static void gather_btf(struct wq_env_facts *f)
 	if (!f->btf)
 		return;
 	btf = btf__load_vmlinux_btf();
-	if (!btf)
+	if (!btf) {
+		/* libbpf reports any failure as "no valid kernel BTF"
+		 * (ESRCH); parse the file itself to tell ENOMEM apart. */
+		f->oom = wq_env__btf_oom();
 		return;
+	}
 	f->tp_btf = btf__find_by_name_kind(btf, "btf_trace_workqueue_queue_work",
 					   BTF_KIND_TYPEDEF) > 0 &&
 		    btf__find_by_name_kind(btf,
@@ -147,6 +164,10 @@ int wq_env__judge(const struct wq_env_facts *f, struct wq_env_result *r)
 			  (f->major == MIN_MAJOR && f->minor >= MIN_MINOR);
 	int n = 0;
 
+	if (f->oom) {
+		x = add(r, &n, "memory", WQ_ENV_FAIL);
+		SAY(x, "%s", WQ_ENV_OOM_HINT);
+	}
 	x = add(r, &n, "privileges", caps ? WQ_ENV_OK : WQ_ENV_FAIL);
 	if (caps)
 		SAY(x, "%s", f->root ? "root" : "CAP_BPF and CAP_PERFMON");
@@ -245,6 +266,8 @@ int wq_env__require_probes(void)
 		pr_err("%s: %s\n", r[i].what, r[i].detail);
 		if (!strcmp(r[i].what, "privileges"))
 			return -EPERM;
+		if (!strcmp(r[i].what, "memory"))
+			return -ENOMEM;
 		if (!strcmp(r[i].what, "BTF"))
 			return -ENOENT;
 		return -ENOTSUP;

@@ -21,7 +21,14 @@ struct wq_env_facts {
 	bool tracefs_mounted;
 	bool kallsyms_visible;	/* addresses not all zero */
 	char lockdown[32];	/* "none", "integrity", "confidentiality" */
+	bool oom;		/* reading the kernel BTF ran out of memory */
 };
+
+/* What to say when loading BTF or the probes fails with ENOMEM. */
+#define WQ_ENV_OOM_HINT                                                  \
+	"out of memory (reading the kernel BTF and loading the probes "  \
+	"needs tens of MB): raise the memory limit (ulimit -v, systemd " \
+	"MemoryMax=) or free memory"
 
 enum wq_env_status { WQ_ENV_OK, WQ_ENV_WARN, WQ_ENV_FAIL };
 
@@ -31,7 +38,7 @@ struct wq_env_result {
 	char detail[256];	/* what was found, and what to do about it */
 };
 
-#define WQ_ENV_MAX_RESULTS 8
+#define WQ_ENV_MAX_RESULTS 9
 
 void wq_env__gather(struct wq_env_facts *f);
 /* Return: the number of results filled in @r. */
@@ -41,5 +48,8 @@ int wq_env__report(FILE *out, bool color);
 /* Before loading: print the first blocking problem as one line.
  * Return: 0, or -EPERM / -ENOENT / -ENOTSUP. */
 int wq_env__require_probes(void);
+/* true if parsing /sys/kernel/btf/vmlinux fails for want of memory (libbpf
+ * says "failed to find valid kernel BTF", ESRCH, for that too). */
+bool wq_env__btf_oom(void);
 
 #endif

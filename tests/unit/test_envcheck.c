@@ -90,6 +90,25 @@ static void test_no_btf(void **state)
 	assert_non_null(strstr(x->detail, "CONFIG_DEBUG_INFO_BTF"));
 }
 
+/* Issue 14: ENOMEM while reading BTF is said as such, not "no BTF". */
+static void test_out_of_memory(void **state)
+{
+	struct wq_env_result r[WQ_ENV_MAX_RESULTS];
+	struct wq_env_facts f = good();
+	int n;
+
+	(void)state;
+	f.oom = true;
+	f.tp_btf = false;
+	n = wq_env__judge(&f, r);
+	assert_true(n <= WQ_ENV_MAX_RESULTS);
+	assert_string_equal(r[0].what, "memory");
+	assert_int_equal(r[0].status, WQ_ENV_FAIL);
+	assert_non_null(strstr(r[0].detail, "out of memory ("));
+	assert_non_null(strstr(r[0].detail, "ulimit -v"));
+	assert_int_equal(find(r, n, "BTF")->status, WQ_ENV_OK);
+}
+
 static void test_old_kernel(void **state)
 {
 	struct wq_env_result r[WQ_ENV_MAX_RESULTS];
@@ -156,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_not_root),
 		cmocka_unit_test(test_caps_without_root),
 		cmocka_unit_test(test_no_btf),
+		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_old_kernel),
 		cmocka_unit_test(test_tracepoints),
 		cmocka_unit_test(test_tracefs_kallsyms_lockdown),
