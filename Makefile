@@ -152,7 +152,7 @@ run: deps
 	$(Q)$(WQMOND)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all test-build
+	$(Q)$(MAKE) --no-print-directory all test-build fuzz
 	$(Q)./tests/run.sh $(OUTPUT)
 
 # The dashboard moving on any machine, root or not: a refwq workload and a
@@ -163,7 +163,7 @@ demo: all
 	$(WQMOND) -s none $$( [ "$$(id -u)" -eq 0 ] || echo -o kernel.enabled=no )
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all test-build
+	$(Q)$(MAKE) --no-print-directory all test-build fuzz
 	$(Q)./tests/bench/probe_cost.sh $(OUTPUT)
 	$(Q)./tests/bench/kernel_cost.sh $(OUTPUT)
 	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)

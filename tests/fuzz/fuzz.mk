@@ -7,10 +7,22 @@
 #       tests/fuzz/corpus/json
 # The library sources are compiled into each harness with the sanitizers
 # (libwqmon.a is built without them); only the pure modules are needed.
+#   build/fuzz/fuzz_config_parse -max_total_time=60 build/fuzz/corpus-config \
+#       tests/fuzz/corpus/config
+# make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib $(CFLAGS_JSON)
+
+# The configuration parser: daemon/config.c with libinih and the stall rules.
+FUZZ_CONFIG_SRCS := daemon/config.c lib/stall.c lib/log.c lib/model.c lib/hist.c
+$(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
+		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-config
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -o $@ $< \
+		$(FUZZ_CONFIG_SRCS) -linih -lm
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h)
 	$(call msg,FUZZ,$@)
