@@ -25,4 +25,12 @@ sed 's/wqmon_pool_oldest_pending_seconds) > 5/wqmon_pool_oldest_pending_seconds)
 ! cmp -s "$P/wqmon.rules.yml" "$tmp/wqmon.rules.yml" &&
 	! (cd "$tmp" && promtool test rules wqmon.rules.test.yml) >/dev/null 2>&1
 ok $? "a pool threshold of 50 s instead of 5 s fails the tests"
+for r in WorkqueueStall WorkqueuePoolStalled; do
+	awk -v r="$r" '$0 ~ "alert: " r "$" { f = 1 } f && /^ *for: 1m$/ { ok = 1 }
+		f && /^ *- alert:/ && $0 !~ r { f = 0 } END { exit !ok }' "$P/wqmon.rules.yml"
+	ok $? "critical rule $r waits for: 1m (one bad sample does not page)"
+done
+grep -v '^ *for: 1m$' "$P/wqmon.rules.yml" >"$tmp/wqmon.rules.yml"
+! (cd "$tmp" && promtool test rules wqmon.rules.test.yml) >/dev/null 2>&1
+ok $? "without for: 1m the tests fail (a single bad sample would page)"
 finish
