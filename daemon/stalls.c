@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kmsg.h"
 #include "log.h"
 #include "stalls.h"
 
@@ -204,21 +205,28 @@ void wqd_stalls__forget(struct wqd_state *st, const char *source)
 void wqd_stalls__read_kmsg(struct wqd_state *st)
 {
 	static uint64_t next_id = 1ULL << 62;	/* apart from the detector's */
-	char rec[1024];
+	static struct wq_kmsg_joiner joiner;	/* one /dev/kmsg reader */
+	char rec[WQ_KMSG_RECORD_MAX];
+	struct wq_kmsg_record r;
+	struct wq_kmsg_report k;
 	struct wq_stall s;
+	const char *msg;
 	ssize_t n;
 
 	if (st->kmsg_fd < 0)
 		return;
 	for (;;) {
-		n = read(st->kmsg_fd, rec, sizeof(rec) - 1);
+		n = read(st->kmsg_fd, rec, sizeof(rec));
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten before we read it */
 		if (n <= 0)
 			return;
-		rec[n] = '\0';
-		if (!wq_kmsg__parse(rec, &s))
+		if (wq_kmsg_record__parse(rec, (size_t)n, &r))
 			continue;
+		msg = wq_kmsg_joiner__feed(&joiner, &r);
+		if (!msg || !wq_kmsg__parse(msg, &k))
+			continue;
+		wq_stall__from_kmsg(&s, &k);
 		s.id = next_id++;
 		s.start_real_ns = real_now();
 		pthread_mutex_lock(&st->lock);

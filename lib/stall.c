@@ -416,36 +416,29 @@ void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 
 /* ---- the kernel's own reports ---- */
 
-bool wq_kmsg__parse(const char *line, struct wq_stall *out)
+void wq_stall__from_kmsg(struct wq_stall *s, const struct wq_kmsg_report *r)
 {
-	const char *msg = strchr(line, ';');
-	unsigned long long us, secs;
-	unsigned int times, cpu;
-	char fn[WQ_FUNC_LEN];
-	int nice;
-
-	/* /dev/kmsg records: "prio,seq,usec,flags;message" */
-	msg = msg && strchr(line, ',') && strchr(line, ',') < msg ? msg + 1 :
-								      line;
-	memset(out, 0, sizeof(*out));
-	out->kind = WQ_STALL_KERNEL;
-	out->pool_id = -1;
-	out->cpu = -1;
-	snprintf(out->source, sizeof(out->source), "kernel");
-	if (sscanf(msg, "BUG: workqueue lockup - pool cpus=%u node=%*d "
-			"flags=%*x nice=%d stuck for %llus!",
-		   &cpu, &nice, &secs) == 3) {
-		out->cpu = (int32_t)cpu;
-		out->age_ns = secs * 1000000000ULL;
-	} else if (sscanf(msg, "workqueue: %63s hogged CPU for >%lluus %u "
-			       "times", fn, &us, &times) == 3) {
-		snprintf(out->function, sizeof(out->function), "%s", fn);
-		out->age_ns = us * 1000ULL;
-	} else {
-		return false;
+	memset(s, 0, sizeof(*s));
+	s->kind = WQ_STALL_KERNEL;
+	s->pool_id = -1;
+	s->cpu = -1;
+	snprintf(s->source, sizeof(s->source), "kernel");
+	switch (r->kind) {
+	case WQ_KMSG_LOCKUP:
+		s->cpu = r->cpu;
+		s->age_ns = r->stuck_s * 1000000000ULL;
+		break;
+	case WQ_KMSG_CPU_HOG:
+		/* Cut short as wq_ksyms__snprint() cuts, when it must. */
+		if (snprintf(s->function, sizeof(s->function), "%s%s%s%s",
+			     r->function, r->module[0] ? " [" : "", r->module,
+			     r->module[0] ? "]" : "") < 0)
+			s->function[0] = '\0';
+		s->age_ns = r->thresh_us * 1000ULL;
+		s->threshold_ns = s->age_ns;
+		break;
+	case WQ_KMSG_PANIC:
+		break;
 	}
-	snprintf(out->evidence, sizeof(out->evidence), "%.*s",
-		 (int)sizeof(out->evidence) - 1, msg);
-	out->evidence[strcspn(out->evidence, "\n")] = '\0';
-	return true;
+	snprintf(s->evidence, sizeof(s->evidence), "%s", r->text);
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kmsg.h"
 #include "model.h"
 
 enum wq_stall_kind {
@@ -104,11 +105,11 @@ void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 			       void *ctx);
 
 /*
- * The kernel's own reports in /dev/kmsg ("BUG: workqueue lockup - pool
- * cpus=1 ... stuck for 31s!", "workqueue: fn hogged CPU for >10000us 4
- * times ...").  @line may carry the /dev/kmsg "prio,seq,usec,flags;" prefix.
- * Return: true and @out filled (kind WQ_STALL_KERNEL) for such a line.
+ * One of the kernel's own reports (lib/kmsg.h) as a one-shot stall of kind
+ * WQ_STALL_KERNEL: a lockup's CPU (-1 for a pool of several) and age; a
+ * hog's function, named as wq_ksyms__snprint() names it ("fn [module]"),
+ * and the kernel's threshold as age and threshold; the line as evidence.
  */
-bool wq_kmsg__parse(const char *line, struct wq_stall *out);
+void wq_stall__from_kmsg(struct wq_stall *s, const struct wq_kmsg_report *r);
 
 #endif /* WQMON_STALL_H */

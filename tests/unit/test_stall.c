@@ -222,25 +222,40 @@ static void test_forget(void **state)
 	wq_stall_detector__free(d);
 }
 
-static void test_kmsg(void **state)
+/* The parser itself is tests/unit/test_kmsg.c: here, what a report
+ * becomes. */
+static void test_from_kmsg(void **state)
 {
+	struct wq_kmsg_report k;
 	struct wq_stall s;
 
 	(void)state;
 	assert_true(wq_kmsg__parse("3,1234,5678,-;BUG: workqueue lockup - pool "
 				   "cpus=1 node=0 flags=0x0 nice=0 stuck for "
-				   "31s!\n", &s));
+				   "31s!\n", &k));
+	wq_stall__from_kmsg(&s, &k);
 	assert_int_equal(s.kind, WQ_STALL_KERNEL);
+	assert_string_equal(s.source, "kernel");
+	assert_int_equal(s.pool_id, -1);
 	assert_int_equal(s.cpu, 1);
 	assert_int_equal(s.age_ns, 31000 * MS);
+	assert_string_equal(s.function, "");
 	assert_non_null(strstr(s.evidence, "stuck for 31s"));
-	assert_true(wq_kmsg__parse("4,99,1,-;workqueue: drm_fb_helper_damage_"
-				   "work hogged CPU for >10000us 4 times, "
-				   "consider switching to WQ_UNBOUND", &s));
-	assert_string_equal(s.function, "drm_fb_helper_damage_work");
+	/* An unbound pool has no one CPU. */
+	assert_true(wq_kmsg__parse("BUG: workqueue lockup - pool cpus=0-3 "
+				   "flags=0x4 nice=0 stuck for 47s!", &k));
+	wq_stall__from_kmsg(&s, &k);
+	assert_int_equal(s.cpu, -1);
+	assert_int_equal(s.age_ns, 47000 * MS);
+	/* A module's function is named as the collector names it. */
+	assert_true(wq_kmsg__parse("4,99,1,-;workqueue: nvme_tcp_io_work "
+				   "[nvme_tcp] hogged CPU for >10000us 4 times, "
+				   "consider switching to WQ_UNBOUND", &k));
+	wq_stall__from_kmsg(&s, &k);
+	assert_string_equal(s.function, "nvme_tcp_io_work [nvme_tcp]");
 	assert_int_equal(s.age_ns, 10 * MS);
-	assert_false(wq_kmsg__parse("6,1,1,-;usb 1-1: new device", &s));
-	assert_false(wq_kmsg__parse("", &s));
+	assert_int_equal(s.threshold_ns, 10 * MS);
+	assert_int_equal(s.cpu, -1);
 }
 
 int main(void)
@@ -251,7 +266,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_running_and_hog),
 		cmocka_unit_test(test_forget),
-		cmocka_unit_test(test_kmsg),
+		cmocka_unit_test(test_from_kmsg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
