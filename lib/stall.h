@@ -99,6 +99,21 @@ int wq_stall_detector__update(struct wq_stall_detector *d,
 			      const struct wq_snapshot *view, uint64_t real_ns,
 			      wq_stall_emit_fn emit, void *ctx);
 
+/*
+ * A duration no clock can have produced is refused, never raised: 2^63 ns
+ * or more (a wrapped subtraction), or longer than the snapshot's own
+ * mono_ns, the time since boot that every source's clock counts (nothing
+ * in it can have lasted longer).  Return: how many were refused, and in
+ * @first (when not NULL) the first, with the reason as evidence, so that
+ * the caller can log it once; *@first is NULL while none was.
+ */
+uint64_t wq_stall_detector__refused(const struct wq_stall_detector *d,
+				    const struct wq_stall **first);
+
+/* The same rule for any age: @observed_ns is how long the source has been
+ * there to see (0: unknown, then only the 2^63 bound applies). */
+bool wq_stall__possible(uint64_t age_ns, uint64_t observed_ns);
+
 /* Resolve every stall of @source (it went away). */
 void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 			       uint64_t real_ns, wq_stall_emit_fn emit,

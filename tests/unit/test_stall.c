@@ -222,6 +222,69 @@ static void test_forget(void **state)
 	wq_stall_detector__free(d);
 }
 
+/* A wrapped subtraction (2^64 - 50226 ns) in every place a stall is
+ * judged: nothing raised, each counted, the first kept for the log. */
+static void test_impossible(void **state)
+{
+	static const uint64_t wrapped = 18446744073709501390ULL;
+	struct wq_stall_detector *d = wq_stall_detector__new();
+	struct wq_snapshot *cur = pool_snap(wrapped, 1);
+	struct wq_snapshot *view = pool_snap(0, 1);
+	struct wq_inflight *run = wq_snapshot__add_inflight(cur);
+	struct wq_series *hog = wq_snapshot__add_series(view);
+	const struct wq_stall *first;
+	struct wq_stall_rules r;
+	struct events e = { 0 };
+
+	(void)state;
+	wq_stall_rules__defaults(&r);
+	run->kind = WQ_INFLIGHT_RUNNING;
+	run->pool_id = 6;
+	run->age_ns = wrapped;
+	strcpy(run->function, "slow_fn");
+	hog->pool_id = 6;
+	hog->completed = 1;
+	hog->max_ns[WQ_H_CPU] = wrapped;
+	hog->sum_ns[WQ_H_CPU] = wrapped;
+	strcpy(hog->function, "hog_fn");
+	view->interval_ns = 250 * MS;
+	assert_int_equal(wq_stall_detector__refused(d, &first), 0);
+	assert_null(first);
+	/* The clock not known: the 2^63 bound alone. */
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start + e.update + e.resolve, 0);
+	assert_int_equal(wq_stall_detector__refused(d, &first), 3);
+	assert_non_null(first);
+	assert_int_equal(first->kind, WQ_STALL_PENDING);
+	assert_int_equal(first->age_ns, wrapped);
+	assert_non_null(strstr(first->evidence, "2^63"));
+	/* Longer than the source has run (its mono_ns, since boot): refused
+	 * too; the first refusal stays the one kept. */
+	cur->mono_ns = view->mono_ns = 1000 * MS;
+	cur->pools[0].oldest_pending_ns = 6000 * MS;
+	run->age_ns = 20000 * MS;
+	hog->max_ns[WQ_H_CPU] = 1001 * MS;
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start + e.update + e.resolve, 0);
+	assert_int_equal(wq_stall_detector__refused(d, &first), 6);
+	assert_int_equal(first->age_ns, wrapped);
+	/* Up to the clock itself is possible, and raised. */
+	cur->mono_ns = view->mono_ns = 30000 * MS;
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start, 3);
+	assert_int_equal(wq_stall_detector__refused(d, NULL), 6);
+	assert_true(wq_stall__possible(5, 0));
+	assert_true(wq_stall__possible(5, 5));
+	assert_false(wq_stall__possible(6, 5));
+	assert_false(wq_stall__possible(1ULL << 63, 0));
+	wq_snapshot__free(cur);
+	wq_snapshot__free(view);
+	wq_stall_detector__free(d);
+}
+
 /* The parser itself is tests/unit/test_kmsg.c: here, what a report
  * becomes. */
 static void test_from_kmsg(void **state)
@@ -266,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_running_and_hog),
 		cmocka_unit_test(test_forget),
+		cmocka_unit_test(test_impossible),
 		cmocka_unit_test(test_from_kmsg),
 	};
 
