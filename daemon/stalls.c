@@ -238,7 +238,9 @@ void wqd_stalls__read_kmsg(struct wqd_state *st)
 			continue;	/* overwritten before we read it */
 		if (n <= 0)
 			return;
-		if (wq_kmsg_record__parse(rec, (size_t)n, &r))
+		/* The kernel's own only: what a process writes to /dev/kmsg
+		 * never has facility 0. */
+		if (wq_kmsg_record__parse(rec, (size_t)n, &r) || r.facility)
 			continue;
 		msg = wq_kmsg_joiner__feed(&joiner, &r);
 		if (!msg || !wq_kmsg__parse(msg, &k))
