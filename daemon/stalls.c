@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kmsg.h"
 #include "log.h"
 #include "stalls.h"
 
@@ -187,12 +188,27 @@ static void on_event(const struct wq_stall *s, enum wq_stall_event ev,
 			(unsigned long long)s->id);
 }
 
+/* Once: a source that sends garbage would send it every interval. */
+static void log_refused(const struct wq_stall *s, const char *what)
+{
+	pr_warn("stall not raised: %s %s source=%s pool=%d workqueue=%s "
+		"function=%s: %s; further ones are counted, not logged\n",
+		what, wq_stall_kind__name(s->kind), s->source, s->pool_id,
+		s->workqueue[0] ? s->workqueue : "-",
+		s->function[0] ? s->function : "-", s->evidence);
+}
+
 void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
 		       const struct wq_snapshot *view)
 {
+	uint64_t refused = wq_stall_detector__refused(st->detector, NULL);
+	const struct wq_stall *first;
+
 	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->cur,
 				      view, real_now(), on_event, st))
 		pr_warn("stall detection skipped an interval: out of memory\n");
+	if (!refused && wq_stall_detector__refused(st->detector, &first))
+		log_refused(first, "impossible value in a");
 }
 
 void wqd_stalls__forget(struct wqd_state *st, const char *source)
@@ -204,21 +220,43 @@ void wqd_stalls__forget(struct wqd_state *st, const char *source)
 void wqd_stalls__read_kmsg(struct wqd_state *st)
 {
 	static uint64_t next_id = 1ULL << 62;	/* apart from the detector's */
-	char rec[1024];
+	static struct wq_kmsg_joiner joiner;	/* one /dev/kmsg reader */
+	static uint64_t refused;
+	char rec[WQ_KMSG_RECORD_MAX];
+	struct wq_kmsg_record r;
+	struct wq_kmsg_report k;
 	struct wq_stall s;
+	const char *msg;
+	uint64_t seen;
 	ssize_t n;
 
 	if (st->kmsg_fd < 0)
 		return;
 	for (;;) {
-		n = read(st->kmsg_fd, rec, sizeof(rec) - 1);
+		n = read(st->kmsg_fd, rec, sizeof(rec));
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten before we read it */
 		if (n <= 0)
 			return;
-		rec[n] = '\0';
-		if (!wq_kmsg__parse(rec, &s))
+		/* The kernel's own only: what a process writes to /dev/kmsg
+		 * never has facility 0. */
+		if (wq_kmsg_record__parse(rec, (size_t)n, &r) || r.facility)
 			continue;
+		msg = wq_kmsg_joiner__feed(&joiner, &r);
+		if (!msg || !wq_kmsg__parse(msg, &k))
+			continue;
+		wq_stall__from_kmsg(&s, &k);
+		/* Nothing was stuck for longer than the kernel has run (its
+		 * jiffies and the record's clock both count from boot; 1 s
+		 * for the rounding between them). */
+		seen = r.ts_us < (UINT64_MAX - 1000000000ULL) / 1000 ?
+			       r.ts_us * 1000 + 1000000000ULL : 0;
+		if (!wq_stall__possible(s.age_ns, seen)) {
+			if (!refused++)
+				log_refused(&s, "impossible age in a kernel "
+					    "report,");
+			continue;
+		}
 		s.id = next_id++;
 		s.start_real_ns = real_now();
 		pthread_mutex_lock(&st->lock);

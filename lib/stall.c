@@ -135,7 +135,17 @@ struct wq_stall_detector {
 	struct active *a;
 	size_t nr, cap;
 	uint64_t next_id;
+	uint64_t refused;		/* impossible values, never raised */
+	struct wq_stall first_refused;
 };
+
+/* 2^63 ns is 292 years: only a wrapped subtraction or garbage gets there. */
+#define IMPOSSIBLE_NS (1ULL << 63)
+
+bool wq_stall__possible(uint64_t age_ns, uint64_t observed_ns)
+{
+	return age_ns < IMPOSSIBLE_NS && (!observed_ns || age_ns <= observed_ns);
+}
 
 struct wq_stall_detector *wq_stall_detector__new(void)
 {
@@ -198,6 +208,35 @@ static int observe(struct wq_stall_detector *d, struct wq_stall *s,
 	a->seen = true;
 	emit(&a->s, WQ_STALL_START, ctx);
 	return 0;
+}
+
+/* @s if its age is one @seen could show (its mono_ns is the time since
+ * boot, the longest anything in it can have lasted); else counted. */
+static int raise_stall(struct wq_stall_detector *d,
+		       const struct wq_snapshot *seen, struct wq_stall *s,
+		       uint64_t real_ns, wq_stall_emit_fn emit, void *ctx)
+{
+	if (wq_stall__possible(s->age_ns, seen->mono_ns))
+		return observe(d, s, real_ns, emit, ctx);
+	if (!d->refused++) {
+		d->first_refused = *s;
+		snprintf(d->first_refused.evidence,
+			 sizeof(d->first_refused.evidence),
+			 "age %llu ns is impossible: %s, the source's clock "
+			 "reads %llu ns", (unsigned long long)s->age_ns,
+			 s->age_ns >= IMPOSSIBLE_NS ? "2^63 ns or more" :
+						      "longer than it has run",
+			 (unsigned long long)seen->mono_ns);
+	}
+	return 0;
+}
+
+uint64_t wq_stall_detector__refused(const struct wq_stall_detector *d,
+				    const struct wq_stall **first)
+{
+	if (first)
+		*first = d->refused ? &d->first_refused : NULL;
+	return d->refused;
 }
 
 static void resolve(struct wq_stall_detector *d, size_t i, uint64_t real_ns,
@@ -288,7 +327,7 @@ static int check_pools(struct wq_stall_detector *d,
 		}
 		s.age_ns = p->oldest_pending_ns;
 		pool_evidence(cur, p, s.evidence, sizeof(s.evidence));
-		err = observe(d, &s, real_ns, emit, ctx);
+		err = raise_stall(d, cur, &s, real_ns, emit, ctx);
 		if (err)
 			return err;
 	}
@@ -322,7 +361,7 @@ static int check_running(struct wq_stall_detector *d,
 		s.age_ns = r->age_ns;
 		if (p)
 			pool_evidence(cur, p, s.evidence, sizeof(s.evidence));
-		err = observe(d, &s, real_ns, emit, ctx);
+		err = raise_stall(d, cur, &s, real_ns, emit, ctx);
 		if (err)
 			return err;
 	}
@@ -358,7 +397,7 @@ static int check_hogs(struct wq_stall_detector *d,
 			 "(%.3fs on CPU in all)", r->function,
 			 (unsigned long long)r->completed, view->interval_ns / 1e9,
 			 r->max_ns[WQ_H_CPU] / 1e9, r->sum_ns[WQ_H_CPU] / 1e9);
-		err = observe(d, &s, real_ns, emit, ctx);
+		err = raise_stall(d, view, &s, real_ns, emit, ctx);
 		if (err)
 			return err;
 	}
@@ -416,36 +455,29 @@ void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 
 /* ---- the kernel's own reports ---- */
 
-bool wq_kmsg__parse(const char *line, struct wq_stall *out)
+void wq_stall__from_kmsg(struct wq_stall *s, const struct wq_kmsg_report *r)
 {
-	const char *msg = strchr(line, ';');
-	unsigned long long us, secs;
-	unsigned int times, cpu;
-	char fn[WQ_FUNC_LEN];
-	int nice;
-
-	/* /dev/kmsg records: "prio,seq,usec,flags;message" */
-	msg = msg && strchr(line, ',') && strchr(line, ',') < msg ? msg + 1 :
-								      line;
-	memset(out, 0, sizeof(*out));
-	out->kind = WQ_STALL_KERNEL;
-	out->pool_id = -1;
-	out->cpu = -1;
-	snprintf(out->source, sizeof(out->source), "kernel");
-	if (sscanf(msg, "BUG: workqueue lockup - pool cpus=%u node=%*d "
-			"flags=%*x nice=%d stuck for %llus!",
-		   &cpu, &nice, &secs) == 3) {
-		out->cpu = (int32_t)cpu;
-		out->age_ns = secs * 1000000000ULL;
-	} else if (sscanf(msg, "workqueue: %63s hogged CPU for >%lluus %u "
-			       "times", fn, &us, &times) == 3) {
-		snprintf(out->function, sizeof(out->function), "%s", fn);
-		out->age_ns = us * 1000ULL;
-	} else {
-		return false;
+	memset(s, 0, sizeof(*s));
+	s->kind = WQ_STALL_KERNEL;
+	s->pool_id = -1;
+	s->cpu = -1;
+	snprintf(s->source, sizeof(s->source), "kernel");
+	switch (r->kind) {
+	case WQ_KMSG_LOCKUP:
+		s->cpu = r->cpu;
+		s->age_ns = r->stuck_s * 1000000000ULL;
+		break;
+	case WQ_KMSG_CPU_HOG:
+		/* Cut short as wq_ksyms__snprint() cuts, when it must. */
+		if (snprintf(s->function, sizeof(s->function), "%s%s%s%s",
+			     r->function, r->module[0] ? " [" : "", r->module,
+			     r->module[0] ? "]" : "") < 0)
+			s->function[0] = '\0';
+		s->age_ns = r->thresh_us * 1000ULL;
+		s->threshold_ns = s->age_ns;
+		break;
+	case WQ_KMSG_PANIC:
+		break;
 	}
-	snprintf(out->evidence, sizeof(out->evidence), "%.*s",
-		 (int)sizeof(out->evidence) - 1, msg);
-	out->evidence[strcspn(out->evidence, "\n")] = '\0';
-	return true;
+	snprintf(s->evidence, sizeof(s->evidence), "%s", r->text);
 }

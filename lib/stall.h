@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kmsg.h"
 #include "model.h"
 
 enum wq_stall_kind {
@@ -98,17 +99,32 @@ int wq_stall_detector__update(struct wq_stall_detector *d,
 			      const struct wq_snapshot *view, uint64_t real_ns,
 			      wq_stall_emit_fn emit, void *ctx);
 
+/*
+ * A duration no clock can have produced is refused, never raised: 2^63 ns
+ * or more (a wrapped subtraction), or longer than the snapshot's own
+ * mono_ns, the time since boot that every source's clock counts (nothing
+ * in it can have lasted longer).  Return: how many were refused, and in
+ * @first (when not NULL) the first, with the reason as evidence, so that
+ * the caller can log it once; *@first is NULL while none was.
+ */
+uint64_t wq_stall_detector__refused(const struct wq_stall_detector *d,
+				    const struct wq_stall **first);
+
+/* The same rule for any age: @observed_ns is how long the source has been
+ * there to see (0: unknown, then only the 2^63 bound applies). */
+bool wq_stall__possible(uint64_t age_ns, uint64_t observed_ns);
+
 /* Resolve every stall of @source (it went away). */
 void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 			       uint64_t real_ns, wq_stall_emit_fn emit,
 			       void *ctx);
 
 /*
- * The kernel's own reports in /dev/kmsg ("BUG: workqueue lockup - pool
- * cpus=1 ... stuck for 31s!", "workqueue: fn hogged CPU for >10000us 4
- * times ...").  @line may carry the /dev/kmsg "prio,seq,usec,flags;" prefix.
- * Return: true and @out filled (kind WQ_STALL_KERNEL) for such a line.
+ * One of the kernel's own reports (lib/kmsg.h) as a one-shot stall of kind
+ * WQ_STALL_KERNEL: a lockup's CPU (-1 for a pool of several) and age; a
+ * hog's function, named as wq_ksyms__snprint() names it ("fn [module]"),
+ * and the kernel's threshold as age and threshold; the line as evidence.
  */
-bool wq_kmsg__parse(const char *line, struct wq_stall *out);
+void wq_stall__from_kmsg(struct wq_stall *s, const struct wq_kmsg_report *r);
 
 #endif /* WQMON_STALL_H */

@@ -222,25 +222,103 @@ static void test_forget(void **state)
 	wq_stall_detector__free(d);
 }
 
-static void test_kmsg(void **state)
+/* A wrapped subtraction (2^64 - 50226 ns) in every place a stall is
+ * judged: nothing raised, each counted, the first kept for the log. */
+static void test_impossible(void **state)
 {
+	static const uint64_t wrapped = 18446744073709501390ULL;
+	struct wq_stall_detector *d = wq_stall_detector__new();
+	struct wq_snapshot *cur = pool_snap(wrapped, 1);
+	struct wq_snapshot *view = pool_snap(0, 1);
+	struct wq_inflight *run = wq_snapshot__add_inflight(cur);
+	struct wq_series *hog = wq_snapshot__add_series(view);
+	const struct wq_stall *first;
+	struct wq_stall_rules r;
+	struct events e = { 0 };
+
+	(void)state;
+	wq_stall_rules__defaults(&r);
+	run->kind = WQ_INFLIGHT_RUNNING;
+	run->pool_id = 6;
+	run->age_ns = wrapped;
+	strcpy(run->function, "slow_fn");
+	hog->pool_id = 6;
+	hog->completed = 1;
+	hog->max_ns[WQ_H_CPU] = wrapped;
+	hog->sum_ns[WQ_H_CPU] = wrapped;
+	strcpy(hog->function, "hog_fn");
+	view->interval_ns = 250 * MS;
+	assert_int_equal(wq_stall_detector__refused(d, &first), 0);
+	assert_null(first);
+	/* The clock not known: the 2^63 bound alone. */
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start + e.update + e.resolve, 0);
+	assert_int_equal(wq_stall_detector__refused(d, &first), 3);
+	assert_non_null(first);
+	assert_int_equal(first->kind, WQ_STALL_PENDING);
+	assert_int_equal(first->age_ns, wrapped);
+	assert_non_null(strstr(first->evidence, "2^63"));
+	/* Longer than the source has run (its mono_ns, since boot): refused
+	 * too; the first refusal stays the one kept. */
+	cur->mono_ns = view->mono_ns = 1000 * MS;
+	cur->pools[0].oldest_pending_ns = 6000 * MS;
+	run->age_ns = 20000 * MS;
+	hog->max_ns[WQ_H_CPU] = 1001 * MS;
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start + e.update + e.resolve, 0);
+	assert_int_equal(wq_stall_detector__refused(d, &first), 6);
+	assert_int_equal(first->age_ns, wrapped);
+	/* Up to the clock itself is possible, and raised. */
+	cur->mono_ns = view->mono_ns = 30000 * MS;
+	assert_int_equal(wq_stall_detector__update(d, &r, cur, view, 1000 * MS,
+						   count_ev, &e), 0);
+	assert_int_equal(e.start, 3);
+	assert_int_equal(wq_stall_detector__refused(d, NULL), 6);
+	assert_true(wq_stall__possible(5, 0));
+	assert_true(wq_stall__possible(5, 5));
+	assert_false(wq_stall__possible(6, 5));
+	assert_false(wq_stall__possible(1ULL << 63, 0));
+	wq_snapshot__free(cur);
+	wq_snapshot__free(view);
+	wq_stall_detector__free(d);
+}
+
+/* The parser itself is tests/unit/test_kmsg.c: here, what a report
+ * becomes. */
+static void test_from_kmsg(void **state)
+{
+	struct wq_kmsg_report k;
 	struct wq_stall s;
 
 	(void)state;
 	assert_true(wq_kmsg__parse("3,1234,5678,-;BUG: workqueue lockup - pool "
 				   "cpus=1 node=0 flags=0x0 nice=0 stuck for "
-				   "31s!\n", &s));
+				   "31s!\n", &k));
+	wq_stall__from_kmsg(&s, &k);
 	assert_int_equal(s.kind, WQ_STALL_KERNEL);
+	assert_string_equal(s.source, "kernel");
+	assert_int_equal(s.pool_id, -1);
 	assert_int_equal(s.cpu, 1);
 	assert_int_equal(s.age_ns, 31000 * MS);
+	assert_string_equal(s.function, "");
 	assert_non_null(strstr(s.evidence, "stuck for 31s"));
-	assert_true(wq_kmsg__parse("4,99,1,-;workqueue: drm_fb_helper_damage_"
-				   "work hogged CPU for >10000us 4 times, "
-				   "consider switching to WQ_UNBOUND", &s));
-	assert_string_equal(s.function, "drm_fb_helper_damage_work");
+	/* An unbound pool has no one CPU. */
+	assert_true(wq_kmsg__parse("BUG: workqueue lockup - pool cpus=0-3 "
+				   "flags=0x4 nice=0 stuck for 47s!", &k));
+	wq_stall__from_kmsg(&s, &k);
+	assert_int_equal(s.cpu, -1);
+	assert_int_equal(s.age_ns, 47000 * MS);
+	/* A module's function is named as the collector names it. */
+	assert_true(wq_kmsg__parse("4,99,1,-;workqueue: nvme_tcp_io_work "
+				   "[nvme_tcp] hogged CPU for >10000us 4 times, "
+				   "consider switching to WQ_UNBOUND", &k));
+	wq_stall__from_kmsg(&s, &k);
+	assert_string_equal(s.function, "nvme_tcp_io_work [nvme_tcp]");
 	assert_int_equal(s.age_ns, 10 * MS);
-	assert_false(wq_kmsg__parse("6,1,1,-;usb 1-1: new device", &s));
-	assert_false(wq_kmsg__parse("", &s));
+	assert_int_equal(s.threshold_ns, 10 * MS);
+	assert_int_equal(s.cpu, -1);
 }
 
 int main(void)
@@ -251,7 +329,8 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_running_and_hog),
 		cmocka_unit_test(test_forget),
-		cmocka_unit_test(test_kmsg),
+		cmocka_unit_test(test_impossible),
+		cmocka_unit_test(test_from_kmsg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
