@@ -221,6 +221,10 @@ static void do_sources(struct wqd_state *st, struct reply *r)
 			json_object_new_string(wqd_source__state_name(x->state)));
 		json_object_object_add(e, "last_error",
 				       json_object_new_string(x->error));
+		if (x->ops == &wqd_refwq_source)
+			json_object_object_add(
+				e, "owner_uid",
+				json_object_new_uint64(x->owner_uid));
 		json_object_object_add(e, "last_scrape_ns",
 				       json_object_new_uint64(x->scrape_ns));
 		json_object_object_add(e, "scrapes",
@@ -363,6 +367,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		.nr_stalls = st->nr_active,
 	};
 	struct wq_metrics_stall_total totals[WQD_MAX_STALL_TOTALS];
+	struct wq_metrics_refusal refused[WQD_REF_NR];
 	struct body b;
 	int err;
 
@@ -383,6 +388,11 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 			st->totals[i].count };
 	o.stall_totals = totals;
 	o.nr_stall_totals = st->nr_totals;
+	for (size_t i = 0; i < WQD_REF_NR; i++)
+		refused[i] = (struct wq_metrics_refusal){
+			wqd_refusal__name(i), st->refused[i] };
+	o.refused = refused;
+	o.nr_refused = WQD_REF_NR;
 	if (body_open(&b))
 		return error_reply(r, 500, "out of memory", "see the log");
 	err = wq_metrics__render(b.f, ms, st->nr_src, &o);
@@ -410,8 +420,24 @@ static void do_workqueues(struct wqd_state *st, struct reply *r)
 	body_close(&b, r, 200, "text/plain; charset=utf-8", err);
 }
 
+/* The collection loop goes round once an interval; well past that, it is
+ * stuck, and nothing is collected, checked or alerted on. */
 static void do_healthz(struct wqd_state *st, struct reply *r)
 {
+	uint64_t last = __atomic_load_n(&st->loop_ns, __ATOMIC_RELAXED);
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (last && now > last + 3 * st->cfg.interval_ns + 5000000000ull) {
+		r->status = 503;
+		r->type = "text/plain; charset=utf-8";
+		r->static_body = "the collection loop is stuck: nothing is "
+				 "collected or checked; see the log\n";
+		r->len = strlen(r->static_body);
+		return;
+	}
 	for (size_t i = 0; i < st->nr_src; i++) {
 		if (st->src[i].state == WQD_SRC_UP) {
 			r->status = 200;

@@ -28,6 +28,7 @@ struct wqd_source {
 	char name[WQ_SOURCE_LEN];
 	const struct wqd_source_ops *ops;
 	void *priv;
+	unsigned int owner_uid;		/* a refwq segment's owner; else 0 */
 	enum wqd_source_state state;
 	char error[256];
 	uint64_t scrape_ns;		/* duration of the last snapshot */

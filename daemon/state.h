@@ -21,6 +21,37 @@
 #define WQD_MAX_SOURCES 16
 #define WQD_RECENT_STALLS 64
 #define WQD_MAX_STALL_TOTALS 64
+/* refwq sources one user other than root may have (docs/SECURITY.md). */
+#define WQD_REFWQ_PER_USER 4
+#define WQD_REFUSED_SEEN 64
+
+/* Why a refwq.* segment is not a source: the label of
+ * wqmon_refwq_segments_refused_total. */
+enum wqd_refusal {
+	WQD_REF_SYMLINK,
+	WQD_REF_NOT_REGULAR,
+	WQD_REF_NOT_OWNER,
+	WQD_REF_BAD_NAME,
+	WQD_REF_TOO_LARGE,
+	WQD_REF_MALFORMED,
+	WQD_REF_DUPLICATE,
+	WQD_REF_USER_LIMIT,
+	WQD_REF_NO_SLOT,
+	WQD_REF_OTHER,
+	WQD_REF_NR
+};
+
+/* The label of a refusal; its one-line reason for the log. */
+const char *wqd_refusal__name(enum wqd_refusal r);
+enum wqd_refusal wqd_refusal__of(int err);
+
+/* A segment refused lately: refused (and logged) once, looked at again
+ * only after until_ns unless the reason was a lack of room. */
+struct wqd_refused_seg {
+	char file[256];
+	enum wqd_refusal reason;
+	uint64_t until_ns;
+};
 
 struct wqd_stall_total {
 	char source[WQ_SOURCE_LEN];
@@ -52,6 +83,13 @@ struct wqd_state {
 	uint64_t started_mono_ns;
 	uint64_t http_requests;		/* lock */
 	uint64_t http_errors;		/* lock: 4xx and 5xx answers */
+	uint64_t refused[WQD_REF_NR];	/* lock: refwq segments refused */
+	/* The collection loop's own: */
+	struct wqd_refused_seg refused_seen[WQD_REFUSED_SEEN];
+	size_t refused_next;
+	/* CLOCK_MONOTONIC at the start of the collection loop's last round
+	 * (atomic): /healthz tells when the loop stopped going round. */
+	uint64_t loop_ns;
 };
 
 #endif

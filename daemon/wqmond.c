@@ -9,11 +9,14 @@
  * pointers and push the view, so a slow client never delays collection.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -312,27 +315,144 @@ static bool have_segment(const struct wqd_state *st, const char *file)
 	return false;
 }
 
-/* "refwq.<pid>.<name>" -> source "refwq:<name>". */
+#define NSEC_PER_SEC 1000000000ull
+
+/* A refusal for lack of room is looked at again every round: the room
+ * may come back.  Any other is final for the file as it is. */
+#define REFUSAL_RECHECK_NS (60 * NSEC_PER_SEC)
+/* A writer creates its segment, sizes it, then fills the header: until
+ * then it reads as malformed.  Not a refusal yet. */
+#define SEGMENT_FILL_NS (2 * NSEC_PER_SEC)
+
+static bool lack_of_room(enum wqd_refusal r)
+{
+	return r == WQD_REF_DUPLICATE || r == WQD_REF_USER_LIMIT ||
+	       r == WQD_REF_NO_SLOT;
+}
+
+static struct wqd_refused_seg *refused_seg(struct wqd_state *st,
+					   const char *file)
+{
+	for (size_t i = 0; i < WQD_REFUSED_SEEN; i++)
+		if (!strcmp(st->refused_seen[i].file, file))
+			return &st->refused_seen[i];
+	return NULL;
+}
+
+/* Counted and logged once per file and reason, however many rounds. */
+static void refuse(struct wqd_state *st, const char *file,
+		   enum wqd_refusal why, const char *detail, uint64_t now)
+{
+	struct wqd_refused_seg *e = refused_seg(st, file);
+
+	if (e && e->reason == why) {
+		e->until_ns = now + REFUSAL_RECHECK_NS;
+		return;
+	}
+	if (!e) {
+		e = &st->refused_seen[st->refused_next++ % WQD_REFUSED_SEEN];
+		snprintf(e->file, sizeof(e->file), "%s", file);
+	}
+	e->reason = why;
+	e->until_ns = now + REFUSAL_RECHECK_NS;
+	pthread_mutex_lock(&st->lock);
+	st->refused[why]++;
+	pthread_mutex_unlock(&st->lock);
+	pr_warn("refwq segment " REFWQ_SHM_DIR "/%s refused: %s\n", file,
+		detail);
+}
+
+/* Made less than SEGMENT_FILL_NS ago (or cannot tell). */
+static bool segment_is_new(const char *file)
+{
+	char path[PATH_MAX];
+	struct timespec now;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), REFWQ_SHM_DIR "/%s", file);
+	if (fstatat(AT_FDCWD, path, &sb, AT_SYMLINK_NOFOLLOW) ||
+	    clock_gettime(CLOCK_REALTIME, &now))
+		return true;
+	return (uint64_t)(now.tv_sec - sb.st_ctim.tv_sec) * NSEC_PER_SEC +
+		       (uint64_t)now.tv_nsec - (uint64_t)sb.st_ctim.tv_nsec <
+	       SEGMENT_FILL_NS;
+}
+
+static size_t sources_of_user(const struct wqd_state *st, unsigned int uid)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->nr_src; i++)
+		n += st->src[i].ops == &wqd_refwq_source &&
+		     st->src[i].owner_uid == uid;
+	return n;
+}
+
+static bool have_source(const struct wqd_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->nr_src; i++)
+		if (!strcmp(st->src[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * "refwq.<pid>.<name>" -> source "refwq:<name>", if refwq_shm_open()
+ * accepts the file (a regular file, published by a live process of its
+ * owner, within limits) and there is room: a name is served once, a user
+ * other than root has WQD_REFWQ_PER_USER sources at most, so nobody can
+ * take the others' slots, and nobody can pass for another instance.
+ */
 static int on_segment(const char *file, void *ctx)
 {
 	struct discovery *d = ctx;
 	struct wqd_state *st = d->st;
+	struct wqd_refused_seg *seen = refused_seg(st, file);
+	struct refwq_shm_info info;
+	char src_name[WQ_SOURCE_LEN], why[160];
 	struct wqd_source s;
-	const char *name = strchr(file + strlen(REFWQ_SHM_PREFIX), '.');
-	char src_name[WQ_SOURCE_LEN];
+	int fd;
 
-	if (!name || have_segment(st, file))
+	if (have_segment(st, file) ||
+	    (seen && seen->until_ns > d->now && !lack_of_room(seen->reason)))
 		return 0;
-	if (st->nr_src == WQD_MAX_SOURCES) {
-		pr_warn("refwq instance %s ignored: %d sources at most\n", file,
-			WQD_MAX_SOURCES);
-		return 1;
+	fd = refwq_shm_open(file, &info);
+	if (fd < 0) {
+		/* Gone, or left by a process that is gone: not refused. */
+		if (fd == -ENOENT || fd == -ESRCH)
+			return 0;
+		if ((fd == -EPROTO || fd == -EBADMSG) && segment_is_new(file))
+			return 0;
+		refuse(st, file, wqd_refusal__of(fd), refwq_shm_strerror(fd),
+		       d->now);
+		return 0;
 	}
-	snprintf(src_name, sizeof(src_name), "refwq:%.40s", name + 1);
+	close(fd);
+	snprintf(src_name, sizeof(src_name), "refwq:%s", info.name);
+	if (have_source(st, src_name)) {
+		snprintf(why, sizeof(why), "%s is served already (pid %d)",
+			 src_name, info.pid);
+		refuse(st, file, WQD_REF_DUPLICATE, why, d->now);
+		return 0;
+	}
+	if (info.uid && sources_of_user(st, info.uid) >= WQD_REFWQ_PER_USER) {
+		snprintf(why, sizeof(why), "uid %u has %d refwq sources already",
+			 info.uid, WQD_REFWQ_PER_USER);
+		refuse(st, file, WQD_REF_USER_LIMIT, why, d->now);
+		return 0;
+	}
+	if (st->nr_src == WQD_MAX_SOURCES) {
+		snprintf(why, sizeof(why), "%d sources at most", WQD_MAX_SOURCES);
+		refuse(st, file, WQD_REF_NO_SLOT, why, d->now);
+		return 0;
+	}
 	if (source_init(&s, src_name, &wqd_refwq_source))
 		return 1;
 	s.priv = strdup(file);
-	pr_info("found refwq instance %s\n", file);
+	s.owner_uid = info.uid;
+	if (seen)
+		seen->file[0] = '\0';
+	pr_info("found refwq instance %s (uid %u)\n", file, info.uid);
 	pthread_mutex_lock(&st->lock);
 	st->src[st->nr_src++] = s;
 	pthread_mutex_unlock(&st->lock);
@@ -469,6 +589,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	while (!got_term) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
 
+		__atomic_store_n(&st->loop_ns, now, __ATOMIC_RELAXED);
 		if (got_hup) {
 			got_hup = 0;
 			sd_notify(0, "RELOADING=1");

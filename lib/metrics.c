@@ -1072,6 +1072,26 @@ static void write_stalls(struct out *o, const struct wq_metrics_opts *opts)
 	}
 }
 
+static const struct family fam_refused = {
+	"wqmon_refwq_segments_refused", T_COUNTER, false,
+	"Shared-memory segments named refwq.* that were not read, by reason "
+	"(docs/SECURITY.md): not a regular file, not published by their "
+	"owner's process, too large, malformed, a name already served, or a "
+	"user's or the daemon's source limit reached."};
+
+static void write_refused(struct out *o, const struct wq_metrics_opts *opts)
+{
+	size_t i;
+
+	if (!opts->nr_refused)
+		return;
+	head(o, &fam_refused);
+	for (i = 0; i < opts->nr_refused; i++)
+		fprintf(o->f, "%s%s{reason=\"%s\"} %" PRIu64 "\n",
+			fam_refused.name, suffix(&fam_refused),
+			opts->refused[i].reason, opts->refused[i].count);
+}
+
 static void write_all(struct out *o, const struct view *v, size_t n,
 		      const char *version, const struct wq_metrics_opts *opts)
 {
@@ -1096,6 +1116,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_pools(o, v, n);
 	write_rows(o, v, n);
 	write_stalls(o, opts);
+	write_refused(o, opts);
 	if (o->om)
 		fputs("# EOF\n", o->f);
 }

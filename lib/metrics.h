@@ -43,6 +43,12 @@ struct wq_metrics_stall_total {
 	uint64_t count;
 };
 
+/* Segments a reader refused, by reason (wqmond's refwq discovery). */
+struct wq_metrics_refusal {
+	const char *reason;
+	uint64_t count;
+};
+
 struct wq_metrics_opts {
 	bool openmetrics;	/* OpenMetrics 1.0 text instead of 0.0.4 */
 	size_t top_functions;	/* per source; the rest is "other"; 0: 50 */
@@ -55,6 +61,8 @@ struct wq_metrics_opts {
 	size_t nr_stalls;
 	const struct wq_metrics_stall_total *stall_totals;
 	size_t nr_stall_totals;
+	const struct wq_metrics_refusal *refused;
+	size_t nr_refused;
 };
 
 /*

@@ -113,13 +113,41 @@ static inline size_t refwq_shm_size(uint32_t max_pools, uint32_t max_series)
 }
 
 /*
- * Reader side (the daemon).  Read segment @name (a file name under
- * REFWQ_SHM_DIR, or an absolute path) into @s: source "refwq:<name>".
- * Return: 0, -ESRCH when its process is gone (the segment is stale),
- * -EPROTO for a bad or incompatible segment, -EAGAIN when no consistent copy
- * could be taken, or -errno.
+ * What a reader accepts, whoever wrote the file: a segment larger is refused
+ * (-EFBIG), so a hostile one cannot make a reader allocate without bound.
+ */
+#define REFWQ_SHM_MAX_POOLS	1024
+#define REFWQ_SHM_MAX_SERIES	4096
+#define REFWQ_SHM_MAX_BYTES	(8u << 20)	/* read per publication */
+#define REFWQ_SHM_LIMITS_STR	"1024 pools, 4096 series, 8 MiB"
+
+/* Who published a segment (refwq_shm_open()). */
+struct refwq_shm_info {
+	int pid;
+	unsigned int uid;	/* the file's owner */
+	char name[32];		/* instance name */
+};
+
+/*
+ * Reader side (the daemon).  Open segment @name (a file name under
+ * REFWQ_SHM_DIR, or a path whose last component is such a name) and check
+ * it without reading its records: a regular file (no symlink, no FIFO),
+ * within the limits above, named "refwq.<pid>.<instance>" after the pid and
+ * instance its header gives, by a live process its owner owns (or owned by
+ * root).  Return: an fd (close it), filling @info if not NULL, or -errno
+ * (refwq_shm_strerror() says why).
+ */
+int refwq_shm_open(const char *name, struct refwq_shm_info *info);
+/*
+ * Read segment @name into @s (source "refwq:<instance>"), from a private
+ * copy taken with pread() between two equal seqlock values and checked
+ * whole before it is walked.  Return: 0, -ESRCH when its process is gone
+ * (the segment is stale), -EAGAIN when no consistent copy could be taken,
+ * or another -errno of refwq_shm_open().
  */
 int refwq_shm_read(const char *name, struct wq_snapshot *s);
+/* One line: why refwq_shm_open() or refwq_shm_read() refused @err. */
+const char *refwq_shm_strerror(int err);
 /* Call @fn for each segment name found under REFWQ_SHM_DIR; a non-zero
  * return stops the walk.  Return: the number found, or -errno. */
 int refwq_shm_discover(int (*fn)(const char *name, void *ctx), void *ctx);

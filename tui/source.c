@@ -74,7 +74,8 @@ static int refwq_one(const char *seg, void *ctx)
 		wq_snapshot__free(snap);
 		if (err != -ESRCH && err != -EAGAIN)
 			snprintf(w->s->error, sizeof(w->s->error),
-				 "refwq %s: %s", name, strerror(-err));
+				 "refwq %s: %s", name,
+				 refwq_shm_strerror(err));
 		return 0;
 	}
 	w->err = wqtop_data__ingest(w->d, snap);

@@ -51,7 +51,8 @@ static int show(const char *seg, void *ctx)
 		return 0;
 	}
 	if (ret) {
-		fprintf(stderr, "refwq-cat: %s: %s\n", seg, strerror(-ret));
+		fprintf(stderr, "refwq-cat: %s: %s\n", seg,
+			refwq_shm_strerror(ret));
 		c->failed++;
 	} else {
 		if (c->shown++)

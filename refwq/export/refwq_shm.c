@@ -197,6 +197,9 @@ int refwq_shm_start(unsigned int period_ms, unsigned int max_series)
 	pub.period_ms = period_ms ? period_ms : 1000;
 	if (!max_series)
 		max_series = 1024;
+	/* More would be refused by every reader. */
+	if (max_series > REFWQ_SHM_MAX_SERIES)
+		max_series = REFWQ_SHM_MAX_SERIES;
 	snprintf(pub.name, sizeof(pub.name), REFWQ_SHM_PREFIX "%d.%s",
 		 (int)getpid(), refwq_instance_name());
 	snprintf(path, sizeof(path), "/%s", pub.name);

@@ -9,9 +9,11 @@
 # (libwqmon.a is built without them); only the pure modules are needed.
 #   build/fuzz/fuzz_config_parse -max_total_time=60 build/fuzz/corpus-config \
 #       tests/fuzz/corpus/config
+#   build/fuzz/fuzz_shm_parse -max_total_time=60 build/fuzz/corpus-shm \
+#       tests/fuzz/corpus/shm
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c
+FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c lib/refwq_reader.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib $(CFLAGS_JSON)
 
