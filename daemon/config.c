@@ -94,8 +94,10 @@ int wqd_config__split_listen(const char *listen, char *host, size_t hostlen,
 			return -EINVAL;	/* bare IPv6 needs brackets */
 		hl = colon - listen;
 	}
+	/* Port 0: the kernel picks a free one, and the log says which. */
 	p = strtol(colon + 1, &end, 10);
-	if (*end || end == colon + 1 || p < 1 || p > 65535 || hl >= hostlen)
+	if (*end || end == colon + 1 || colon[1] == '-' || colon[1] == '+' ||
+	    p < 0 || p > 65535 || hl >= hostlen)
 		return -EINVAL;
 	memcpy(host, h, hl);
 	host[hl] = '\0';

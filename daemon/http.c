@@ -8,11 +8,13 @@
  * client can make us hold: header size (connection memory limit, answered
  * with 431), connections (limit, further ones refused) and idle time.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,6 +584,32 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 	return ret;
 }
 
+/* "listening on http://ADDR/": the address bound, the port the kernel
+ * picked for port 0 included, so whoever started us can connect. */
+static void log_bound(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN];
+	const void *a;
+	int port;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return;
+	if (ss.ss_family == AF_INET6) {
+		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	} else {
+		a = &((struct sockaddr_in *)&ss)->sin_addr;
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	if (!inet_ntop(ss.ss_family, a, host, sizeof(host)))
+		return;
+	pr_info("listening on http://%s%s%s:%d/ (the dashboard; /metrics)\n",
+		ss.ss_family == AF_INET6 ? "[" : "", host,
+		ss.ss_family == AF_INET6 ? "]" : "", port);
+}
+
 static int listen_tcp(const char *listen_addr)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -619,6 +647,7 @@ static int listen_tcp(const char *listen_addr)
 					   "port with --listen)" : "");
 		return -err;
 	}
+	log_bound(fd);
 	return fd;
 }
 

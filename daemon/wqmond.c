@@ -578,9 +578,6 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	err = wqd_http__start(&http, st);
 	if (err)
 		return err;
-	if (strcmp(st->cfg.listen, "none"))
-		pr_info("dashboard: http://%s/  metrics: http://%s/metrics\n",
-			st->cfg.listen, st->cfg.listen);
 	if (st->cfg.socket_path[0])
 		pr_info("local API on %s\n", st->cfg.socket_path);
 	sd_notify(0, "READY=1\nSTATUS=collecting");

@@ -15,10 +15,9 @@ cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm
 trap cleanup EXIT
 
 # --- a receiver that records Alertmanager's notifications ---
-rport=$(free_port)
 cat >"$tmp/recv.py" <<'PY'
 import http.server, sys
-out = sys.argv[2]
+out = sys.argv[1]
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -31,14 +30,15 @@ class H(http.server.BaseHTTPRequestHandler):
         self.end_headers()
     def log_message(self, *a):
         pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print("listening on 127.0.0.1:%d" % s.server_address[1], flush=True)
+s.serve_forever()
 PY
-python3 "$tmp/recv.py" "$rport" "$tmp/notified" &
+python3 "$tmp/recv.py" "$tmp/notified" >"$tmp/recv.log" 2>&1 &
 pids="$pids $!"
+rport=$(bound_port "$tmp/recv.log" $!) || bail "the receiver did not start: $(tail -2 "$tmp/recv.log")"
 
 # --- Alertmanager, loopback only, no cluster ---
-port=$(free_port)
-U="http://127.0.0.1:$port"
 cat >"$tmp/am.yml" <<EOF
 route:
   receiver: rec
@@ -53,9 +53,11 @@ receivers:
         send_resolved: true
 EOF
 "$AM" --config.file="$tmp/am.yml" --storage.path="$tmp/am" \
-	--web.listen-address="127.0.0.1:$port" --cluster.listen-address= \
-	--log.level=warn >"$tmp/am.log" 2>&1 &
+	--web.listen-address=127.0.0.1:0 --cluster.listen-address= \
+	--log.level=info >"$tmp/am.log" 2>&1 &
 pids="$pids $!"
+port=$(bound_port "$tmp/am.log" $!) || bail "alertmanager did not start: $(tail -2 "$tmp/am.log")"
+U="http://127.0.0.1:$port"
 wait_http "$U/-/ready" 20
 ok $? "alertmanager ready on $U ($(tail -1 "$tmp/am.log"))"
 
@@ -116,7 +118,16 @@ wait_for 10 notified resolved 2>/dev/null
 ok $? "alertmanager's receiver was notified: resolved"
 
 # --- a sink that is down: retries, failure, post() unaffected ---
-closed=$(free_port)
+# A port that refuses connections: bound, never listening, held by this
+# test until it ends (a port merely found free could be taken meanwhile).
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+time.sleep(600)' >"$tmp/closed.log" 2>&1 &
+pids="$pids $!"
+closed=$(bound_port "$tmp/closed.log" $!) || bail "cannot hold a closed port"
 t0=$(date +%s%N)
 "$S" -w "http://127.0.0.1:$closed/api/v2/alerts" -s firing -a 3 -r 100 >"$tmp/out" 2>"$tmp/err"
 rc=$?

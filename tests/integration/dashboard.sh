@@ -11,10 +11,8 @@ tmp=$(mktemp -d)
 dpid= gpid=
 trap '[ -n "$gpid" ] && kill $gpid 2>/dev/null; [ -n "$dpid" ] && kill $dpid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-port=$(free_port)
-"$B/wqmond" -l "127.0.0.1:$port" -s none -o refwq.enabled=no >"$tmp/log" 2>&1 &
-dpid=$!
-wait_http "http://127.0.0.1:$port/healthz" 15 || bail "wqmond did not start: $(tail -3 "$tmp/log")"
+start_wqmond "$tmp/log" -s none -o refwq.enabled=no
+dpid=$DPID port=$PORT
 "$B/tests/gen/aiogen" -d 120 -b 8 >/dev/null &
 gpid=$!
 sleep 3	# a few interval views in the history

@@ -250,10 +250,10 @@ is "$(in_root /tmp/t 2>&1)" "ran 1" "and runs its work item"
 daemon_run() {
 	local what=$1 port U log="$work/wqmond-$1.log" n
 	shift
-	port=$(free_port)
-	U="http://127.0.0.1:$port"
-	"$@" -c /etc/wqmon/wqmond.conf -l "127.0.0.1:$port" >"$log" 2>&1 &
+	"$@" -c /etc/wqmon/wqmond.conf -l 127.0.0.1:0 >"$log" 2>&1 &
 	dpid=$!
+	port=$(bound_port "$log" $dpid) || bail "$what: the installed wqmond did not start: $(tail -3 "$log")"
+	U="http://127.0.0.1:$port"
 	wait_http "$U/healthz" 20
 	ok $? "$what: the installed wqmond answers /healthz ($(tail -2 "$log" | tr '\n' ' '))"
 	"$B/tests/gen/aiogen" -n 20000 >/dev/null

@@ -12,15 +12,14 @@ tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-dport=$(free_port)
 "$B/refwq-demo" -t 60 -q -n grafana >/dev/null 2>&1 &
 pids+=($!)
 # Low thresholds, so that the demo's blocked and hogging items raise real
 # stalls for the stall panels.
-"$B/wqmond" -l "127.0.0.1:$dport" -s none -i 0.25 -o stalls.pending=500ms \
-	-o stalls.cpu_hog=20ms >"$tmp/wqmond.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$dport/healthz" 15 || bail "wqmond did not start: $(tail -3 "$tmp/wqmond.log")"
+start_wqmond "$tmp/wqmond.log" -s none -i 0.25 -o stalls.pending=500ms \
+	-o stalls.cpu_hog=20ms
+pids+=($DPID)
+dport=$PORT
 "$B/tests/gen/aiogen" -d 20 -b 8 >/dev/null &
 pids+=($!)
 

@@ -30,10 +30,10 @@ print(sum(r["completed"] for r in k["series"] if r["function"] == "aio_fsync_wor
 start_daemon() {
 	local log=$1
 	shift
-	port=$(free_port)
-	U="http://127.0.0.1:$port"
-	"$@" -l "127.0.0.1:$port" -s none -i 0.25 >"$log" 2>&1 &
+	"$@" -l 127.0.0.1:0 -s none -i 0.25 >"$log" 2>&1 &
 	dpid=$!
+	port=$(bound_port "$log" $dpid) || bail "wqmond did not start: $(tail -3 "$log")"
+	U="http://127.0.0.1:$port"
 	wait_http "$U/healthz" 20 || bail "wqmond did not start: $(tail -3 "$log")"
 	for _ in $(seq 40); do
 		grep -q 'privileges dropped' "$log" && return 0
@@ -96,10 +96,10 @@ ok $? "uid nobody with the unit's ambient capabilities loads the probes ($(grep 
 check_dropped "$tmp/unit.log" 65534 000000c400000000 "unit-style start"
 
 # --- without the capabilities the probes need: say so, keep serving ---
-port=$(free_port)
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	"$D" -l "127.0.0.1:$port" -s none -i 0.25 >"$tmp/none.log" 2>&1 &
+	"$D" -l 127.0.0.1:0 -s none -i 0.25 >"$tmp/none.log" 2>&1 &
 dpid=$!
+port=$(bound_port "$tmp/none.log" $dpid) || bail "wqmond did not start: $(tail -3 "$tmp/none.log")"
 for _ in $(seq 40); do
 	code=$(curl -s -o "$tmp/health" -w '%{http_code}' "http://127.0.0.1:$port/healthz")
 	[ "$code" = 503 ] && break

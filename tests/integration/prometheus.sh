@@ -14,10 +14,8 @@ dpid= ppid_=
 trap '[ -n "$ppid_" ] && kill $ppid_ 2>/dev/null; [ -n "$dpid" ] && kill $dpid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 N=50000
-dport=$(free_port)
-"$B/wqmond" -l "127.0.0.1:$dport" -s none -o refwq.enabled=no >"$tmp/wqmond.log" 2>&1 &
-dpid=$!
-wait_http "http://127.0.0.1:$dport/healthz" 15 || bail "wqmond did not start: $(tail -3 "$tmp/wqmond.log")"
+start_wqmond "$tmp/wqmond.log" -s none -o refwq.enabled=no
+dpid=$DPID dport=$PORT
 
 # --- the exposition itself ---
 # Work series exist once the probes saw a work item: wait for one (the

@@ -16,12 +16,8 @@ trap '[ -n "$dpid" ] && kill $dpid 2>/dev/null; [ -n "$ampid" ] && kill $ampid 2
 [ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs: the hog takes CPU 1"
 
 start_daemon() {	# start_daemon ARGS...: sets U, dpid
-	local port
-	port=$(free_port)
-	U="http://127.0.0.1:$port"
-	"$B/wqmond" -l "127.0.0.1:$port" -s none -i 0.25 "$@" >"$tmp/log" 2>&1 &
-	dpid=$!
-	wait_http "$U/api/v1/sources" 15 || bail "wqmond did not start: $(tail -3 "$tmp/log")"
+	start_wqmond "$tmp/log" -s none -i 0.25 "$@"
+	dpid=$DPID
 }
 stop_daemon() { kill $dpid; wait $dpid 2>/dev/null; dpid=; }
 
@@ -36,13 +32,13 @@ stop_daemon
 # --- a real starved pool on this kernel, alerting a real Alertmanager and
 #     an exec hook ---
 AM=$(command -v prometheus-alertmanager) || bail "prometheus-alertmanager not installed (scripts/deps.sh)"
-amport=$(free_port)
-A="http://127.0.0.1:$amport"
 printf 'route:\n  receiver: none\nreceivers:\n  - name: none\n' >"$tmp/am.yml"
 "$AM" --config.file="$tmp/am.yml" --storage.path="$tmp/am" \
-	--web.listen-address="127.0.0.1:$amport" --cluster.listen-address= \
-	--log.level=warn >"$tmp/am.log" 2>&1 &
+	--web.listen-address=127.0.0.1:0 --cluster.listen-address= \
+	--log.level=info >"$tmp/am.log" 2>&1 &
 ampid=$!
+amport=$(bound_port "$tmp/am.log" $ampid) || bail "alertmanager did not start: $(tail -2 "$tmp/am.log")"
+A="http://127.0.0.1:$amport"
 wait_http "$A/-/ready" 20 || bail "alertmanager did not start: $(tail -2 "$tmp/am.log")"
 cat >"$tmp/hook.sh" <<HOOK
 #!/bin/sh

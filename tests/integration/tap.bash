@@ -53,8 +53,36 @@ finish() {
 	exit $TAP_FAILED
 }
 
-free_port() {	# a free TCP port on loopback
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# bound_port LOG PID: the port that a server started on port 0 (the kernel
+# picks a free one at bind time, so nobody can take it in between, unlike
+# probing for a free port and binding later) says it bound, in LOG: wqmond's
+# "listening on http://127.0.0.1:N/", Prometheus's and Alertmanager's
+# msg="Listening on" address=127.0.0.1:N, our Python servers' "listening on
+# 127.0.0.1:N".  Waits up to 20 s; fails if PID exits first.
+bound_port() {
+	local log=$1 pid=$2 i p
+	for i in $(seq 200); do
+		p=$(grep -oiE '(listening on (http://)?|Listening on" address=)(127\.0\.0\.1|\[::1\]):[0-9]+' "$log" |
+			head -1 | grep -oE '[0-9]+$')
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_wqmond LOG ARGS...: wqmond ARGS on a loopback port of its own, in the
+# background.  Sets DPID, PORT and U (its URL) once it answers; bails with
+# its log if it does not.
+start_wqmond() {
+	local log=$1
+	shift
+	"$B/wqmond" "$@" -l 127.0.0.1:0 >"$log" 2>&1 &
+	DPID=$!
+	PORT=$(bound_port "$log" $DPID) || bail "wqmond did not start: $(tail -3 "$log")"
+	U="http://127.0.0.1:$PORT"
+	wait_http "$U/healthz" 15 || curl -s -o /dev/null "$U/healthz" ||
+		bail "wqmond does not answer: $(tail -3 "$log")"
 }
 
 # wait_http URL [SECONDS]: until it answers 200
@@ -69,14 +97,13 @@ wait_http() {
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-# start_prometheus DIR TARGET: a real Prometheus on a free loopback port,
+# start_prometheus DIR TARGET: a real Prometheus on a loopback port of its own,
 # scraping TARGET (host:port) every second, its data and log in DIR.
 # Sets P (its URL) and PROM_PID; bails if it does not become ready.
 start_prometheus() {
 	local dir=$1 target=$2 port
 	command -v prometheus >/dev/null ||
 		bail "prometheus missing: apt-get install prometheus (scripts/deps.sh does)"
-	port=$(free_port)
 	cat >"$dir/prometheus.yml" <<YML
 global:
   scrape_interval: 1s
@@ -87,8 +114,10 @@ scrape_configs:
       - targets: ['$target']
 YML
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-		--web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/prom.log" 2>&1 &
+		--web.listen-address=127.0.0.1:0 --log.level=info >"$dir/prom.log" 2>&1 &
 	PROM_PID=$!
+	port=$(bound_port "$dir/prom.log" $PROM_PID) ||
+		bail "prometheus did not start: $(tail -3 "$dir/prom.log")"
 	P="http://127.0.0.1:$port"
 	wait_http "$P/-/ready" 30 || bail "prometheus did not start: $(tail -3 "$dir/prom.log")"
 }

@@ -38,12 +38,12 @@ ok $? "flags are validated like the file: $(cat "$tmp/err")"
 ok $? "the built-in configuration passes its own check"
 
 # --- start, on a real workload ---
-port=$(free_port)
-U="http://127.0.0.1:$port"
 sock="$tmp/wqmond.sock"
 printf '[daemon]\ninterval = 0.5\nhistory_bytes = 1M\n' >"$tmp/run.conf"
-"$D" -c "$tmp/run.conf" -l "127.0.0.1:$port" -s "$sock" >"$tmp/log" 2>&1 &
+"$D" -c "$tmp/run.conf" -l 127.0.0.1:0 -s "$sock" >"$tmp/log" 2>&1 &
 dpid=$!
+port=$(bound_port "$tmp/log" $dpid) || bail "wqmond did not start: $(tail -3 "$tmp/log")"
+U="http://127.0.0.1:$port"
 wait_http "$U/healthz" 15
 ok $? "wqmond answers /healthz ($(tail -2 "$tmp/log" | tr '\n' ' '))"
 "$B/tests/gen/aiogen" -n 100000 >/dev/null
@@ -172,11 +172,11 @@ dpid=
 ok $? "the local socket is removed"
 
 # --- without root: the kernel source fails and says why, refwq goes on ---
-port2=$(free_port)
-U2="http://127.0.0.1:$port2"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	"$D" -l "127.0.0.1:$port2" -s none -i 0.5 >"$tmp/log2" 2>&1 &
+	"$D" -l 127.0.0.1:0 -s none -i 0.5 >"$tmp/log2" 2>&1 &
 upid=$!
+port2=$(bound_port "$tmp/log2" $upid) || bail "wqmond did not start: $(tail -3 "$tmp/log2")"
+U2="http://127.0.0.1:$port2"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	"$B/refwq-demo" -t 4 -q -n nobody &
 npid=$!
@@ -199,10 +199,10 @@ kill $upid; wait $upid 2>/dev/null; wait $npid 2>/dev/null
 # --- kmod: a /proc/workqueues in the text format is a source ---
 # A checked-in capture: an idle machine's own may have no series.
 cp "$(dirname "$0")/../unit/fixtures/text_basic.txt" "$tmp/workqueues"
-portk=$(free_port)
-"$D" -l "127.0.0.1:$portk" -s none -i 0.3 -o kernel.enabled=no -o refwq.enabled=no \
+"$D" -l 127.0.0.1:0 -s none -i 0.3 -o kernel.enabled=no -o refwq.enabled=no \
 	-o kmod.enabled=yes -o "kmod.path=$tmp/workqueues" >"$tmp/logk" 2>&1 &
 pk=$!
+portk=$(bound_port "$tmp/logk" $pk) || bail "wqmond did not start: $(tail -3 "$tmp/logk")"
 wait_http "http://127.0.0.1:$portk/healthz" 5
 ok $? "a /proc/workqueues file makes the kmod source ($(tail -1 "$tmp/logk"))"
 sleep 0.5
@@ -219,17 +219,23 @@ ok $? "a malformed file is reported with its line, and the daemon goes on"
 kill $pk; wait $pk 2>/dev/null
 
 # --- IPv6 ---
-port6=$(free_port)
-"$D" -l "[::1]:$port6" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/log6" 2>&1 &
+"$D" -l "[::1]:0" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/log6" 2>&1 &
 p6=$!
+port6=$(bound_port "$tmp/log6" $p6) || bail "wqmond did not start on [::1]: $(tail -3 "$tmp/log6")"
 wait_http "http://[::1]:$port6/api/v1/sources" 5
 ok $? "--listen [::1]:PORT serves over IPv6 ($(tail -1 "$tmp/log6"))"
 kill $p6; wait $p6 2>/dev/null
 
 # --- a port in use: one line that says what to do ---
-port=$(free_port)
-python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",'$port')); s.listen(); time.sleep(3)' &
-sleep 0.3
+# Held by this test, so the port is surely in use.
+python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+time.sleep(5)' >"$tmp/held.log" 2>&1 &
+port=$(bound_port "$tmp/held.log" $!) || bail "cannot hold a port"
 timeout 5 "$D" -l "127.0.0.1:$port" -s none -o kernel.enabled=no -o refwq.enabled=no >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q 'Address already in use' "$tmp/err" && grep -q -- '--listen' "$tmp/err"
