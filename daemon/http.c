@@ -44,6 +44,7 @@
 struct wqd_http {
 	struct MHD_Daemon *tcp, *unix_sock;
 	char socket_path[108];
+	struct stat socket_st;	/* the socket file we made, to remove only it */
 };
 
 struct reply {
@@ -651,7 +652,22 @@ static int listen_tcp(const char *listen_addr)
 	return fd;
 }
 
-static int listen_unix(const char *path)
+/* Is a daemon answering on the socket at @sa?  Only a refused connection
+ * says no one is: the file is a dead daemon's and can go. */
+static bool socket_is_live(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	bool live;
+
+	if (fd < 0)
+		return true;
+	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ||
+	       errno != ECONNREFUSED;
+	close(fd);
+	return live;
+}
+
+static int listen_unix(const char *path, struct stat *made)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat sb;
@@ -665,9 +681,16 @@ static int listen_unix(const char *path)
 		*slash = '\0';
 		mkdir(dir, 0755);	/* /run/wqmon: fine if it exists */
 	}
-	/* A stale socket from a killed daemon; never remove anything else. */
-	if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
+	/* A stale socket from a killed daemon; never remove anything else,
+	 * and never a live daemon's socket: it would lose its clients. */
+	if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode)) {
+		if (socket_is_live(&sa)) {
+			pr_err("another wqmond serves %s: stop it first, or set "
+			       "socket = another path (or none)\n", path);
+			return -EADDRINUSE;
+		}
 		unlink(path);
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -680,6 +703,8 @@ static int listen_unix(const char *path)
 	}
 	/* Read-only observability data: wqtop and wqctl need no root. */
 	chmod(path, 0666);
+	if (lstat(path, made))
+		memset(made, 0, sizeof(*made));
 	return fd;
 }
 
@@ -717,7 +742,7 @@ int wqd_http__start(struct wqd_http **out, struct wqd_state *st)
 		}
 	}
 	if (st->cfg.socket_path[0]) {
-		fd = listen_unix(st->cfg.socket_path);
+		fd = listen_unix(st->cfg.socket_path, &h->socket_st);
 		if (fd < 0)
 			goto err;
 		h->unix_sock = serve(st, fd);
@@ -738,13 +763,19 @@ err:
 
 void wqd_http__stop(struct wqd_http *h)
 {
+	struct stat sb;
+
 	if (!h)
 		return;
 	if (h->tcp)
 		MHD_stop_daemon(h->tcp);
 	if (h->unix_sock) {
 		MHD_stop_daemon(h->unix_sock);
-		unlink(h->socket_path);
+		/* Ours still: not one that replaced it meanwhile. */
+		if (!lstat(h->socket_path, &sb) &&
+		    sb.st_ino == h->socket_st.st_ino &&
+		    sb.st_dev == h->socket_st.st_dev)
+			unlink(h->socket_path);
 	}
 	free(h);
 }

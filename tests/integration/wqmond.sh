@@ -162,6 +162,15 @@ kill -HUP $dpid; sleep 0.5
 grep -q 'configuration reloaded' "$tmp/log"
 ok $? "SIGHUP reloads a good file"
 
+# --- a second daemon on the same socket does not take it over ---
+timeout 10 "$D" -l none -s "$sock" -o kernel.enabled=no -o refwq.enabled=no \
+	>"$tmp/second.out" 2>"$tmp/second.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "another wqmond serves $sock" "$tmp/second.err"
+ok $? "a second wqmond on a live socket exits 1 and says so: $(tail -1 "$tmp/second.err")"
+curl -sf --unix-socket "$sock" -o /dev/null http://wqmond/healthz
+ok $? "and the first still answers on its socket"
+
 # --- stop ---
 kill -TERM $dpid
 for _ in $(seq 30); do kill -0 $dpid 2>/dev/null || break; sleep 0.1; done
@@ -170,6 +179,15 @@ is "$?" 0 "SIGTERM: exit status 0"
 dpid=
 [ ! -e "$sock" ]
 ok $? "the local socket is removed"
+# A dead daemon's socket file (no one answers) is taken over.
+python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$sock"
+"$D" -l none -s "$sock" -o kernel.enabled=no -o refwq.enabled=no >"$tmp/stale.log" 2>&1 &
+spid=$!
+wait_for_sock() { curl -sf --unix-socket "$sock" -o /dev/null http://wqmond/api/v1/sources; }
+for _ in $(seq 50); do wait_for_sock && break; sleep 0.1; done
+wait_for_sock
+ok $? "a stale socket file left by a dead daemon is replaced"
+kill $spid; wait $spid 2>/dev/null
 
 # --- without root: the kernel source fails and says why, refwq goes on ---
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
