@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/openat2.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -456,18 +458,42 @@ static void do_healthz(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->static_body);
 }
 
+/* A dashboard file is small: a larger one is not served whole into memory. */
+#define WEB_FILE_MAX (16 << 20)
+
+/*
+ * @rel opened beneath @root, as the kernel resolves it: no "..", no
+ * symlink (a link to /etc/shadow in web_root is not served), no FIFO or
+ * device that blocks the HTTP thread (non-blocking; the caller takes only
+ * regular files).  Return: an fd, or -1.
+ */
+static int open_beneath(const char *root, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int dir, fd;
+
+	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how));
+	close(dir);
+	return fd;
+}
+
 /* The dashboard: built in, or from web_root (no path escapes it). */
 static void do_asset(struct wqd_state *st, const char *url, struct reply *r)
 {
 	const char *path = strcmp(url, "/") ? url : "/index.html";
-	char file[512];
-
 	/* The page refers to its files as static/NAME. */
 	if (!strncmp(path, "/static/", 8))
 		path += 7;
 	r->asset = true;
 	struct stat sb;
-	FILE *f;
+	int fd;
 
 	if (strstr(path, "..") || strchr(path, '\\'))
 		return error_reply(r, 404, "no such page", "see docs/API.md");
@@ -485,16 +511,22 @@ static void do_asset(struct wqd_state *st, const char *url, struct reply *r)
 				   "the API is under /api/v1/, metrics at "
 				   "/metrics, the text view at /workqueues");
 	}
-	snprintf(file, sizeof(file), "%s%s", st->cfg.web_root, path);
-	f = fopen(file, "rb");
-	if (!f || fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
-		if (f)
-			fclose(f);
+	fd = open_beneath(st->cfg.web_root, path + 1);
+	if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > WEB_FILE_MAX) {
+		if (fd >= 0)
+			close(fd);
 		return error_reply(r, 404, "no such page", "see docs/API.md");
 	}
 	r->body = malloc(sb.st_size ? sb.st_size : 1);
-	r->len = r->body ? fread(r->body, 1, sb.st_size, f) : 0;
-	fclose(f);
+	while (r->body && r->len < (size_t)sb.st_size) {
+		ssize_t n = read(fd, r->body + r->len, sb.st_size - r->len);
+
+		if (n <= 0)
+			break;
+		r->len += (size_t)n;
+	}
+	close(fd);
 	if (!r->body)
 		return error_reply(r, 500, "out of memory", "see the log");
 	r->status = 200;
