@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "conn_guard.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -45,6 +47,7 @@
 
 struct wqd_http {
 	struct MHD_Daemon *tcp, *unix_sock;
+	struct wqd_guard *tcp_guard, *unix_guard;
 	char socket_path[108];
 	struct stat socket_st;	/* the socket file we made, to remove only it */
 };
@@ -573,6 +576,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 	(void)upload_data_size;
 	(void)con_cls;
 
+	wqd_guard__request_started(c);
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		error_reply(&r, 405, "method not allowed",
 			    "this API is read-only: use GET or HEAD");
@@ -740,31 +744,70 @@ static int listen_unix(const char *path, struct stat *made)
 	return fd;
 }
 
-static struct MHD_Daemon *serve(struct wqd_state *st, int fd)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)con_cls;
+	(void)toe;
+	wqd_guard__request_done(c);
+}
+
+/* One listener: @limit connections, watched by @g (conn_guard.h). */
+static struct MHD_Daemon *serve(struct wqd_state *st, int fd, size_t limit,
+				struct wqd_guard *g)
 {
 	return MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
 		on_request, st, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)st->cfg.max_connections,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)limit,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
+		MHD_OPTION_NOTIFY_CONNECTION, wqd_guard__notify, g,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);
+}
+
+/* Connections per listener: max_connections, or what the descriptor limit
+ * leaves (with ulimit -n 40, 60 idle clients once starved the daemon of
+ * the fds its own scans need). */
+static size_t connection_limit(const struct wqd_state *st, int listeners)
+{
+	struct rlimit rl;
+	size_t n = st->cfg.max_connections;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return n;
+	n = wqd_guard__fit_limit(n, rl.rlim_cur, listeners);
+	if (n < st->cfg.max_connections)
+		pr_warn("max_connections %zu lowered to %zu per listener: the "
+			"open file limit is %llu (raise LimitNOFILE= or ulimit "
+			"-n)\n", st->cfg.max_connections, n,
+			(unsigned long long)rl.rlim_cur);
+	return n;
 }
 
 int wqd_http__start(struct wqd_http **out, struct wqd_state *st)
 {
 	struct wqd_http *h = calloc(1, sizeof(*h));
+	bool tcp = strcmp(st->cfg.listen, "none"), local = st->cfg.socket_path[0];
+	size_t limit = connection_limit(st, tcp + local);
 	int fd;
 
 	*out = NULL;
 	if (!h)
 		return -ENOMEM;
-	if (strcmp(st->cfg.listen, "none")) {
+	if (tcp) {
 		fd = listen_tcp(st->cfg.listen);
 		if (fd < 0)
 			goto err;
-		h->tcp = serve(st, fd);
+		h->tcp_guard = wqd_guard__new(limit, false);
+		if (!h->tcp_guard || wqd_guard__start(h->tcp_guard)) {
+			close(fd);
+			fd = -ENOMEM;
+			goto err;
+		}
+		h->tcp = serve(st, fd, limit, h->tcp_guard);
 		if (!h->tcp) {
 			close(fd);
 			pr_err("cannot start the HTTP server on %s\n",
@@ -773,11 +816,17 @@ int wqd_http__start(struct wqd_http **out, struct wqd_state *st)
 			goto err;
 		}
 	}
-	if (st->cfg.socket_path[0]) {
+	if (local) {
 		fd = listen_unix(st->cfg.socket_path, &h->socket_st);
 		if (fd < 0)
 			goto err;
-		h->unix_sock = serve(st, fd);
+		h->unix_guard = wqd_guard__new(limit, true);
+		if (!h->unix_guard || wqd_guard__start(h->unix_guard)) {
+			close(fd);
+			fd = -ENOMEM;
+			goto err;
+		}
+		h->unix_sock = serve(st, fd, limit, h->unix_guard);
 		if (!h->unix_sock) {
 			close(fd);
 			fd = -EIO;
@@ -809,5 +858,7 @@ void wqd_http__stop(struct wqd_http *h)
 		    sb.st_dev == h->socket_st.st_dev)
 			unlink(h->socket_path);
 	}
+	wqd_guard__free(h->tcp_guard);
+	wqd_guard__free(h->unix_guard);
 	free(h);
 }

@@ -8,6 +8,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+private_dev_shm "$0" "$@"
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT

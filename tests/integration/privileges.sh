@@ -7,6 +7,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+private_dev_shm "$0" "$@"
 D="$B/wqmond"
 GEN="$B/tests/gen/aiogen"
 N=20000

@@ -8,11 +8,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
-if [ -z "${SHM_HOSTILE_NS:-}" ]; then
-	exec unshare -m --propagation private env SHM_HOSTILE_NS=1 \
-		bash "$0" "$@"
-fi
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm || bail "cannot mount a private /dev/shm"
+private_dev_shm "$0" "$@"
 command -v setpriv >/dev/null || bail "setpriv (util-linux) is missing"
 
 D="$B/wqmond"

@@ -9,6 +9,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+private_dev_shm "$0" "$@"
 tmp=$(mktemp -d)
 dpid=
 ampid=

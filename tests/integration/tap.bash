@@ -37,6 +37,16 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || bail "needs root for the real kernel probes (run make test as root)"
 }
 
+# private_dev_shm "$0" "$@": run this script again in a mount namespace of
+# its own with an empty /dev/shm, so that refwq instances of other programs
+# on this machine are not its daemon's sources, nor its own theirs.
+private_dev_shm() {
+	if [ -z "${WQMON_PRIVATE_SHM:-}" ]; then
+		exec unshare -m --propagation private env WQMON_PRIVATE_SHM=1 bash "$@"
+	fi
+	mount -t tmpfs -o mode=1777 tmpfs /dev/shm || bail "cannot mount a private /dev/shm"
+}
+
 ensure_tracefs() {
 	if [ ! -e /sys/kernel/tracing/events/workqueue ]; then
 		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||

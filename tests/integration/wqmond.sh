@@ -6,6 +6,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+private_dev_shm "$0" "$@"
 D="$B/wqmond"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"

@@ -6,6 +6,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+private_dev_shm "$0" "$@"
 ensure_tracefs
 command -v tmux >/dev/null || bail "tmux is missing (scripts/deps.sh installs it)"
 T="$B/wqtop"
