@@ -168,6 +168,7 @@ bench: deps
 	$(Q)./tests/bench/kernel_cost.sh $(OUTPUT)
 	$(Q)./tests/bench/daemon_cost.sh $(OUTPUT)
 	$(Q)$(OUTPUT)/tests/bench/render_cost
+	$(Q)./tests/bench/soak.sh $(OUTPUT)
 	$(Q)./tests/bench/footprint.sh $(OUTPUT)
 
 # The web dashboard is built into wqmond, so no web assets are installed.
