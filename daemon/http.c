@@ -15,6 +15,7 @@
 #include <linux/openat2.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@
 
 #define CONN_MEMORY_LIMIT (32 * 1024)	/* request line + headers */
 #define CONN_TIMEOUT_S 30
+/*
+ * History answers are as large as the ring (16 MB by default) and live
+ * until the client has read them all: at most this many at once, so a crowd
+ * of clients that never read cannot multiply the ring in memory.
+ */
+#define MAX_HISTORY_BODIES 2
 
 struct wqd_http {
 	struct MHD_Daemon *tcp, *unix_sock;
@@ -60,7 +67,17 @@ struct reply {
 	size_t len;
 	const char *allow;	/* for 405 */
 	bool asset;		/* a dashboard file: cacheable, with a CSP */
+	bool history;		/* counts in history_bodies until freed */
+	const char *retry_after;	/* for 503 */
 };
+
+static atomic_int history_bodies;	/* history answers alive */
+
+static void history_body_free(void *buf)
+{
+	free(buf);
+	atomic_fetch_sub(&history_bodies, 1);
+}
 
 const char *wqd_http__mime(const char *path)
 {
@@ -198,8 +215,16 @@ static void do_history(struct wqd_state *st, struct MHD_Connection *c,
 					   "give the mono_ns of the last view "
 					   "you have, e.g. ?since=0");
 	}
-	if (body_open(&b))
+	if (atomic_fetch_add(&history_bodies, 1) >= MAX_HISTORY_BODIES) {
+		atomic_fetch_sub(&history_bodies, 1);
+		r->retry_after = "1";
+		return error_reply(r, 503, "busy: too many history answers in "
+				   "flight", "retry after a second");
+	}
+	if (body_open(&b)) {
+		atomic_fetch_sub(&history_bodies, 1);
 		return error_reply(r, 500, "out of memory", "see the log");
+	}
 	fprintf(b.f,
 		"{\"format\":\"wqmon-history\",\"version\":1,"
 		"\"interval_ns\":%llu,\"views\":[",
@@ -207,6 +232,10 @@ static void do_history(struct wqd_state *st, struct MHD_Connection *c,
 	wqd_history__write(st->history, since_ns, b.f);
 	fputs("]}", b.f);
 	body_close(&b, r, 200, "application/json", 0);
+	if (r->status == 200)
+		r->history = true;
+	else
+		atomic_fetch_sub(&history_bodies, 1);
 }
 
 static void do_sources(struct wqd_state *st, struct reply *r)
@@ -586,14 +615,20 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 		route(st, c, url, &r);
 		pthread_mutex_unlock(&st->lock);
 	}
-	if (r.body)
+	if (r.history)
+		resp = MHD_create_response_from_buffer_with_free_callback(
+			r.len, r.body, history_body_free);
+	else if (r.body)
 		resp = MHD_create_response_from_buffer(r.len, r.body,
 						       MHD_RESPMEM_MUST_FREE);
 	else
 		resp = MHD_create_response_from_buffer(
 			r.len, (void *)r.static_body, MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
-		free(r.body);
+		if (r.history)
+			history_body_free(r.body);
+		else
+			free(r.body);
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type", r.type);
@@ -610,6 +645,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (r.allow)
 		MHD_add_response_header(resp, "Allow", r.allow);
+	if (r.retry_after)
+		MHD_add_response_header(resp, "Retry-After", r.retry_after);
 	ret = MHD_queue_response(c, r.status, resp);
 	MHD_destroy_response(resp);
 

@@ -18,8 +18,15 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# The system's python3, not a root-only one earlier in root's PATH.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH=/usr/bin:/bin "$@"
+}
+# The same in the background (always with &): exec, so that $! is the
+# process itself and the cleanup stops it.
+bg_nobody() {
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
 		env PATH=/usr/bin:/bin "$@"
 }
 
@@ -83,7 +90,7 @@ start_wqmond "$tmp/log" -s "$sock" -i 0.5 -o kernel.enabled=no -o refwq.enabled=
 pids+=($DPID)
 
 # --- slowloris on TCP: 300 trickling requests, while scraping ---
-as_nobody python3 "$tmp/slowloris.py" "127.0.0.1:$PORT" 300 20 >"$tmp/sl.out" 2>&1 &
+bg_nobody python3 "$tmp/slowloris.py" "127.0.0.1:$PORT" 300 20 >"$tmp/sl.out" 2>&1 &
 slp=$!
 pids+=($slp)
 for _ in $(seq 100); do grep -q held "$tmp/sl.out" && break; sleep 0.1; done
@@ -117,7 +124,7 @@ python3 -c "import sys; sys.exit(not 9 <= float('$cut_after') <= 13)"
 ok $? "a request trickling a header line a second is cut at its 10 s deadline (after ${cut_after} s)"
 
 # --- slowloris on the local socket, as nobody ---
-as_nobody python3 "$tmp/slowloris.py" "$sock" 300 15 >"$tmp/slu.out" 2>&1 &
+bg_nobody python3 "$tmp/slowloris.py" "$sock" 300 15 >"$tmp/slu.out" 2>&1 &
 slp=$!
 pids+=($slp)
 for _ in $(seq 100); do grep -q held "$tmp/slu.out" && break; sleep 0.1; done
@@ -135,6 +142,55 @@ alive() { kill -0 "$DPID" 2>/dev/null; }
 alive
 ok $? "wqmond is alive"
 kill "$DPID"; wait "$DPID" 2>/dev/null
+
+# --- history: clients that never read cannot multiply the ring ---
+cat >"$tmp/noread.py" <<'PY'
+# noread.py SOCK N: N requests for the history, never read; "ready" when sent.
+import socket, sys, time
+socks = []
+for _ in range(int(sys.argv[2])):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.send(b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\n\r\n")
+    socks.append(s)
+print("ready", flush=True)
+time.sleep(600)
+PY
+start_wqmond "$tmp/logh" -s "$sock" -i 0.1 -o daemon.history_bytes=4M -o refwq.enabled=no
+hpid=$DPID
+pids+=($hpid)
+get() { curl -s --max-time 5 --unix-socket "$sock" -o /dev/null -w '%{http_code}' "http://wqmond$1"; }
+"$B/tests/gen/aiogen" -n 200000 >/dev/null &
+gpid=$!
+pids+=($gpid)
+size=0
+for ((i = 0; i < 300 && size < 1500000; i++)); do
+	size=$(curl -s --max-time 5 --unix-socket "$sock" http://wqmond/api/v1/history | wc -c)
+	sleep 0.1
+done
+kill "$gpid" 2>/dev/null; wait "$gpid" 2>/dev/null
+[ "$size" -ge 1500000 ]
+ok $? "the history answer outgrows the socket buffers ($size bytes)"
+bg_nobody python3 "$tmp/noread.py" "$sock" 20 >"$tmp/noread.out" 2>&1 &
+npid=$!
+pids+=($npid)
+for ((i = 0; i < 100; i++)); do grep -q ready "$tmp/noread.out" && break; sleep 0.1; done
+busy=1
+for ((i = 0; i < 50; i++)); do
+	curl -s --max-time 5 --unix-socket "$sock" -D "$tmp/hdr" -o /dev/null http://wqmond/api/v1/history
+	grep -q '^HTTP/1.1 503' "$tmp/hdr" && { busy=0; break; }
+	sleep 0.1
+done
+[ $busy -eq 0 ] && grep -qi '^Retry-After: 1' "$tmp/hdr"
+ok $? "with 20 clients not reading, a further history request is a 503 with Retry-After"
+rss=$(awk '/VmRSS/ {print $2}' /proc/$hpid/status)
+[ "$rss" -lt $(( (3 * size + 40000000) / 1024 )) ]
+ok $? "RSS stays within 3 answers + 40 MB (${rss} kB, answer $size bytes)"
+is "$(get /metrics)" 200 "/metrics is answered meanwhile"
+kill "$npid"; wait "$npid" 2>/dev/null
+for ((i = 0; i < 50; i++)); do [ "$(get /api/v1/history)" = 200 ] && break; sleep 0.1; done
+is "$(get /api/v1/history)" 200 "once they go, history is served again"
+kill "$hpid"; wait "$hpid" 2>/dev/null
 
 # --- a low open-file limit: fewer connections, not a starved daemon ---
 prlimit --nofile=40 "$B/wqmond" -l 127.0.0.1:0 -s none -i 0.5 >"$tmp/log40" 2>&1 &

@@ -28,6 +28,12 @@ as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 		env PATH=/usr/bin:/bin "$@"
 }
+# The same in the background (always with &): exec, so that $! is the
+# process itself and the cleanup stops it.
+bg_nobody() {
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH=/usr/bin:/bin "$@"
+}
 get() { curl -sf --max-time 5 --unix-socket "$sock" "http://wqmond$1"; }
 refused() {	# refused REASON: the counter's value
 	get /metrics | awk -v r="reason=\"$1\"" \
@@ -135,7 +141,7 @@ rm -f /dev/shm/refwq.*.mut
 
 # --- memory: a segment claiming a million series ---
 before=$(awk '/^VmRSS/ { print $2 }' /proc/$dpid/status)
-as_nobody bash -c "exec python3 -c '
+bg_nobody bash -c "exec python3 -c '
 import sys, time
 sys.path.insert(0, \"$tmp\")
 from forge import forge
@@ -176,16 +182,28 @@ done
 wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"not_owner\"} 16'"
 ok $? "16 segments claiming pid 1, made by nobody, are all refused (not_owner)"
 # nobody's own processes each publish one: WQD_REFWQ_PER_USER (4) served.
-as_nobody bash -c "
-for i in 0 1 2 3 4 5; do
-	python3 -c '
-import os, sys, time
-sys.path.insert(0, \"$tmp\")
+# One parent, six children; the parent takes its children with it.
+bg_nobody python3 -c "
+import os, signal, sys, time
+sys.path.insert(0, '$tmp')
 from forge import forge
-forge(\"$tmp/template\", \"/dev/shm/refwq.%d.own%s\" % (os.getpid(), sys.argv[1]), os.getpid(), \"own\" + sys.argv[1])
-time.sleep(120)' \$i &
-done
-wait" &
+kids = []
+for i in range(6):
+    pid = os.fork()
+    if pid == 0:
+        forge('$tmp/template', '/dev/shm/refwq.%d.own%d' % (os.getpid(), i), os.getpid(), 'own%d' % i)
+        time.sleep(120)
+        os._exit(0)
+    kids.append(pid)
+def stop(*a):
+    for k in kids:
+        os.kill(k, signal.SIGTERM)
+    for k in kids:
+        os.waitpid(k, 0)
+    os._exit(0)
+signal.signal(signal.SIGTERM, stop)
+time.sleep(120)
+stop()" &
 pids+=($!)
 wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"user_limit\"} 2'"
 ok $? "a user's seventh and sixth own segments are refused (user_limit 2)"
@@ -197,7 +215,7 @@ wait_for 15 source_up refwq:good2
 ok $? "a real instance started after all that is still a source (refwq:good2)"
 
 # --- spoofing: another instance's name, or a name that is not the file's ---
-as_nobody bash -c "exec python3 -c '
+bg_nobody bash -c "exec python3 -c '
 import os, sys, time
 sys.path.insert(0, \"$tmp\")
 from forge import forge
