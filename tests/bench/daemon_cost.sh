@@ -11,10 +11,12 @@ tmp=$(mktemp -d)
 dpid= spid=
 trap '[ -n "$spid" ] && kill $spid 2>/dev/null; [ -n "$dpid" ] && kill $dpid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 [ "$(id -u)" -eq 0 ] || { echo "daemon_cost: needs root" >&2; exit 1; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$OUT/wqmond" -l "127.0.0.1:$port" -s none -o refwq.enabled=no 2>"$tmp/log" &
+"$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no 2>"$tmp/log" &
 dpid=$!
 sleep 2
+# Port 0: the kernel picked a free port at bind time; the log says which.
+port=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$tmp/log" | grep -oE '[0-9]+$')
+[ -n "$port" ] || { echo "daemon_cost: wqmond did not start: $(tail -3 "$tmp/log")" >&2; exit 1; }
 (while :; do curl -s -o /dev/null "http://127.0.0.1:$port/metrics"; sleep 1; done) &
 spid=$!
 ticks=$(getconf CLK_TCK)

@@ -43,8 +43,7 @@ done
 echo
 
 # idle_host: wqmond on this kernel, as daemon.sh runs it in the VM.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$OUT/wqmond" -l "127.0.0.1:$port" -s none -o refwq.enabled=no -o kmod.enabled=no \
+"$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
 	2>"$tmp/log" &
 dpid=$!
 sleep 3

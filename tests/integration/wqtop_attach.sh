@@ -74,13 +74,15 @@ if mode == "unix":
         os.unlink(addr)
     srv = socketserver.ThreadingUnixStreamServer(addr, H)
 else:
-    srv = socketserver.ThreadingTCPServer(("127.0.0.1", int(addr)), H)
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), H)
+    print("listening on 127.0.0.1:%d" % srv.server_address[1], flush=True)
 print("ready", flush=True)
 srv.serve_forever()
 PY
-port=$((20000 + $$ % 20000))
-python3 "$tmp/server.py" tcp $port >"$tmp/tcp.log" 2>&1 &
+# The fixture server binds port 0 and says which port it got.
+python3 "$tmp/server.py" tcp - >"$tmp/tcp.log" 2>&1 &
 pids+=($!)
+port=$(bound_port "$tmp/tcp.log" $!) || bail "the fixture server did not start: $(tail -2 "$tmp/tcp.log")"
 python3 "$tmp/server.py" unix "$tmp/fix.sock" >"$tmp/unix.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
@@ -117,9 +119,9 @@ ok $? "a source of no known form is refused ($(cat "$tmp/err"))"
 if [ -e daemon/wqmond.c ]; then
 	D="$B/wqmond"
 	[ -x "$D" ] || bail "daemon/ is in the tree but $D is not built"
-	dport=$((port + 1))
-	"$D" -l "127.0.0.1:$dport" -s "$tmp/d.sock" >"$tmp/d.log" 2>&1 &
+	"$D" -l 127.0.0.1:0 -s "$tmp/d.sock" >"$tmp/d.log" 2>&1 &
 	pids+=($!)
+	dport=$(bound_port "$tmp/d.log" $!) || bail "wqmond did not start: $(tail -3 "$tmp/d.log")"
 	"$GEN" -d 30 -b 16 >/dev/null &
 	pids+=($!)
 	for _ in $(seq 50); do [ -S "$tmp/d.sock" ] && break; sleep 0.1; done
