@@ -16,6 +16,7 @@
 
 #include "collector.h"
 #include "envcheck.h"
+#include "invariants.h"
 #include "json.h"
 #include "log.h"
 #include "model.h"
@@ -60,6 +61,8 @@ static void usage(FILE *f)
 "  -q, --queuers           also track which tasks queue the work\n"
 "      --raw-tp            use raw tracepoints even where tp_btf works\n"
 "      --no-cpu            do not hook sched_switch (no on-CPU time)\n"
+"      --check-invariants  check every snapshot (docs/DESIGN.md); each\n"
+"                          violation on stderr, and exit status 3\n"
 "\n"
 "Global options:\n"
 "  -v, --verbose           debug messages, including libbpf's\n"
@@ -107,6 +110,7 @@ struct show_opts {
 	long count;
 	bool json;
 	bool cumulative;
+	bool check_invariants;
 	struct wq_text_opts text;
 	struct wq_collector_opts coll;
 };
@@ -170,6 +174,20 @@ static void print_queuers(struct wq_collector *c)
 	free(q);
 }
 
+/* lib/invariants.h on one snapshot: each violation on stderr. */
+static int check_invariants(const struct wq_snapshot *prev,
+			    const struct wq_snapshot *cur,
+			    const struct wq_snapshot *view)
+{
+	char out[8192], *line, *save = NULL;
+	int n = wq_invariants__check(prev, cur, view, out, sizeof(out));
+
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		pr_err("invariant: %s\n", line);
+	return n;
+}
+
 static int cmd_show(const struct show_opts *o)
 {
 	struct wq_snapshot *prev = wq_snapshot__new("kernel");
@@ -177,7 +195,7 @@ static int cmd_show(const struct show_opts *o)
 	struct wq_snapshot *view = wq_snapshot__new("kernel");
 	struct wq_collector *c = NULL;
 	struct wq_snapshot *tmp;
-	long shown = 0;
+	long shown = 0, violations = 0;
 	int err;
 
 	if (!prev || !cur || !view) {
@@ -195,11 +213,11 @@ static int cmd_show(const struct show_opts *o)
 		err = wq_collector__snapshot(c, cur);
 		if (err)
 			break;
-		if (o->cumulative)
-			err = emit(o, cur);
-		else
-			err = wq_snapshot__delta(view, cur, prev) ?:
-			      emit(o, view);
+		err = wq_snapshot__delta(view, cur, prev);
+		if (!err && o->check_invariants)
+			violations += check_invariants(prev, cur, view);
+		if (!err)
+			err = emit(o, o->cumulative ? cur : view);
 		if (!err && o->coll.track_queuers && !o->json)
 			print_queuers(c);
 		tmp = prev;
@@ -216,7 +234,10 @@ out:
 	wq_snapshot__free(prev);
 	wq_snapshot__free(cur);
 	wq_snapshot__free(view);
-	return err ? 1 : 0;
+	if (!err && violations)
+		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
+		       "Invariants)\n", violations);
+	return err ? 1 : violations ? 3 : 0;
 }
 
 /*
@@ -337,7 +358,7 @@ out:
 
 static int parse_show(int argc, char **argv, struct show_opts *o)
 {
-	enum { OPT_RAW_TP = 256, OPT_NO_CPU };
+	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
@@ -349,6 +370,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		{ "queuers", no_argument, NULL, 'q' },
 		{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
 		{ "no-cpu", no_argument, NULL, OPT_NO_CPU },
+		{ "check-invariants", no_argument, NULL, OPT_CHECK_INV },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -405,6 +427,9 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 			break;
 		case OPT_RAW_TP:
 			o->coll.mode = WQ_ATTACH_RAW_TP;
+			break;
+		case OPT_CHECK_INV:
+			o->check_invariants = true;
 			break;
 		case OPT_NO_CPU:
 			o->coll.no_cpu_time = true;

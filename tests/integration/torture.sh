@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The probes on a busy machine, both CPUs at once: a TCP stream through a
+# rate-limited qdisc in a private network namespace (TCP Small Queues: BH
+# work on 6.9+), a pty flood that re-queues flush_to_ldisc as soon as it
+# runs, process churn, writes with fsync, and the aio generator.  Every
+# snapshot must pass lib/invariants.c (wqctl show --check-invariants), and
+# the aio counts must stay exact beside everything else.
+#
+# Assumes no one else loads the machine: the aio counts are exact whatever
+# the load, but a machine already busy makes the run slow, not wrong.
+set -u
+. "$(dirname "$0")/tap.bash"
+need_root
+command -v tc >/dev/null || bail "tc (iproute2) is missing"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+SECS=10
+N=200000
+
+# wqctl first: the aio items all start after it attached.
+"$B/wqctl" show -i 1 -n $((SECS + 3)) -c -j --check-invariants \
+	>"$tmp/show.jsonl" 2>"$tmp/show.err" &
+wq=$!
+for _ in $(seq 100); do [ -s "$tmp/show.jsonl" ] && break; sleep 0.1; done
+[ -s "$tmp/show.jsonl" ] || bail "wqctl show did not start: $(tail -3 "$tmp/show.err")"
+
+# A TCP stream in a network namespace of its own, through tbf.
+cat >"$tmp/tcp.sh" <<'SH'
+ip link set lo up mtu 1500  # tbf drops packets larger than its burst
+tc qdisc add dev lo root tbf rate 200mbit burst 64kb latency 20ms
+python3 - "$1" <<'PY'
+import socket, sys, threading, time
+end = time.time() + float(sys.argv[1])
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen()
+def sink():
+    c, _ = srv.accept()
+    while c.recv(1 << 16):
+        pass
+threading.Thread(target=sink, daemon=True).start()
+s = socket.create_connection(srv.getsockname())
+buf = b"x" * (1 << 16)
+sent = 0
+while time.time() < end:
+    sent += s.send(buf)
+print("tcp sent %d bytes" % sent)
+PY
+SH
+unshare -n bash "$tmp/tcp.sh" $SECS >"$tmp/tcp.out" 2>&1 &
+pids+=($!)
+# A pty flood: one byte at a time, so flush_to_ldisc is queued again as
+# soon as it clears PENDING.
+python3 - $SECS >"$tmp/pty.out" 2>&1 <<'PY' &
+import os, pty, sys, time, threading
+end = time.time() + float(sys.argv[1])
+m, s = pty.openpty()
+def drain():
+    while True:
+        try:
+            os.read(m, 4096)
+        except OSError:
+            return
+threading.Thread(target=drain, daemon=True).start()
+n = 0
+while time.time() < end:
+    os.write(s, b"x")
+    n += 1
+print("pty bytes %d" % n)
+PY
+pids+=($!)
+# Process churn, and writes with fsync.
+(end=$((SECONDS + SECS)); while [ $SECONDS -lt $end ]; do /bin/true; done) &
+pids+=($!)
+(end=$((SECONDS + SECS)); while [ $SECONDS -lt $end ]; do
+	dd if=/dev/zero of="$tmp/fsync.dat" bs=64k count=4 conv=fsync status=none; done) &
+pids+=($!)
+"$B/tests/gen/aiogen" -n $N -b 16 >"$tmp/aio.out" 2>&1
+ok $? "aiogen queued $N aio_fsync_work items beside the other loads"
+wait $wq
+rc=$?
+[ $rc -eq 0 ] && [ ! -s "$tmp/show.err" ]
+ok $? "every snapshot passes the invariants (wqctl exit $rc): $(head -3 "$tmp/show.err" | tr '\n' ' ')"
+python3 - "$tmp/show.jsonl" $N >"$tmp/check.out" 2>&1 <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+n = int(sys.argv[2])
+last = lines[-1]
+aio = [s for s in last["series"] if s["function"] == "aio_fsync_work"]
+q = sum(s["queued"] for s in aio)
+st = sum(s["started"] for s in aio)
+c = sum(s["completed"] for s in aio)
+print("aio queued %d started %d completed %d" % (q, st, c))
+assert (q, st, c) == (n, n, n), (q, st, c)
+fl = [s for s in last["series"] if s["function"] == "flush_to_ldisc"]
+print("flush_to_ldisc started %d" % sum(s["started"] for s in fl))
+assert sum(s["started"] for s in fl) > 0
+bh = [s for s in last["series"] if s["function"] == "tcp_tsq_workfn"]
+print("tcp_tsq_workfn started %d" % sum(s["started"] for s in bh))
+# BH workqueues (6.9+): TSQ's work runs in softirq, and is seen.
+major, minor = (int(x) for x in last["kernel"].split(".")[:2])
+if (major, minor) >= (6, 9):
+    assert sum(s["started"] for s in bh) > 0, "no BH work seen"
+lost = last["counters"]
+print("losses %s" % {k: v for k, v in lost.items() if v})
+PY
+ok $? "aio counts exact, and the pty flood seen: $(tr '\n' ';' <"$tmp/check.out")"
+grep -q 'tcp sent [1-9]' "$tmp/tcp.out"
+ok $? "the TCP stream ran in its own namespace ($(cat "$tmp/tcp.out" | tr '\n' ' '))"
+finish
