@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "invariants.h"
 #include "json.h"
 #include "log.h"
 #include "model.h"
@@ -234,6 +235,20 @@ static void source_try_start(struct wqd_state *st, struct wqd_source *s,
 
 /* One snapshot of one source: collect and render outside the lock (only
  * this thread writes a source's snapshots), swap and push under it. */
+/* Debug mode (-v): lib/invariants.h on every snapshot of every source. */
+static void log_violations(const struct wq_snapshot *prev,
+			   const struct wq_snapshot *cur,
+			   const struct wq_snapshot *view)
+{
+	char out[4096], *line, *save = NULL;
+
+	if (!wq_invariants__check(prev, cur, view, out, sizeof(out)))
+		return;
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		pr_warn("invariant: %s\n", line);
+}
+
 static void source_collect(struct wqd_state *st, struct wqd_source *s)
 {
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
@@ -249,6 +264,8 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 		wq_snapshot__sanitize(fresh);
 	if (!err && s->cur->mono_ns) {
 		err = wq_snapshot__delta(s->view, fresh, s->cur);
+		if (!err && wq_log__level() >= WQ_LOG_DEBUG)
+			log_violations(s->cur, fresh, s->view);
 		json = err ? NULL : wq_json__render(s->view, WQ_JSON_LAT_SLOTS);
 		if (!err && !json)
 			err = -ENOMEM;

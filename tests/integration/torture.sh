@@ -24,12 +24,24 @@ trap cleanup EXIT
 SECS=10
 N=200000
 
+# Checked: nobody else runs aio fsync work now (the exact counts need it).
+"$B/wqctl" show -i 1 -n 1 -j 2>/dev/null | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readline())
+n = sum(s["started"] for s in d["series"] if s["function"] == "aio_fsync_work")
+sys.exit(n > 0)' || bail "another process runs aio fsync work: this test needs the machine to itself"
+
 # wqctl first: the aio items all start after it attached.
 "$B/wqctl" show -i 1 -n $((SECS + 3)) -c -j --check-invariants \
 	>"$tmp/show.jsonl" 2>"$tmp/show.err" &
 wq=$!
 for _ in $(seq 100); do [ -s "$tmp/show.jsonl" ] && break; sleep 0.1; done
 [ -s "$tmp/show.jsonl" ] || bail "wqctl show did not start: $(tail -3 "$tmp/show.err")"
+
+# The daemon in debug mode checks the same invariants on every snapshot.
+"$B/wqmond" -v -l none -s none -i 1 -o refwq.enabled=no >"$tmp/wqmond.log" 2>&1 &
+dpid=$!
+pids+=($dpid)
 
 # A TCP stream in a network namespace of its own, through tbf.
 cat >"$tmp/tcp.sh" <<'SH'
@@ -112,6 +124,9 @@ lost = last["counters"]
 print("losses %s" % {k: v for k, v in lost.items() if v})
 PY
 ok $? "aio counts exact, and the pty flood seen: $(tr '\n' ';' <"$tmp/check.out")"
+kill $dpid; wait $dpid 2>/dev/null
+grep -q 'source kernel: up\|probes attached' "$tmp/wqmond.log" && ! grep -q 'invariant:' "$tmp/wqmond.log"
+ok $? "wqmond -v found no invariant violation either ($(grep -c 'invariant:' "$tmp/wqmond.log") lines)"
 grep -q 'tcp sent [1-9]' "$tmp/tcp.out"
 ok $? "the TCP stream ran in its own namespace ($(cat "$tmp/tcp.out" | tr '\n' ' '))"
 finish
