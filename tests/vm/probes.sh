@@ -38,6 +38,16 @@ run_pc() {	# run_pc LABEL N BATCH [probe_counts options]
 run_pc tp_btf "$N" 32
 run_pc raw_tp "$R" 8 --raw-tp
 
+# The model's invariants (lib/invariants.h) on every interval of a load:
+# the aio generator and some process churn, on 6.1's flag layout (no BH).
+/bin/aiogen -d 3 -b 8 -f /dev/shm/aiogen >/dev/null 2>&1 &
+gen=$!
+( i=0; while [ $i -lt 200 ]; do sh -c : ; i=$((i + 1)); done ) &
+churn=$!
+wqctl show -i 0.5 -n 5 --check-invariants >/dev/null 2>/tmp/inv.err
+vm_ok $? "wqctl show --check-invariants: no violation on every view ($(head -c 300 /tmp/inv.err))"
+wait $gen $churn
+
 # The text view wqmon serves, taken from this kernel, read back by its
 # parser: the format the module's /proc/workqueues must match.
 wqctl show -n 1 -i 0.5 -c >/tmp/view.txt 2>/tmp/view.err
