@@ -45,8 +45,10 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) -Ilib -Ibpf
 LIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LIBS_JSON := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
-LIBS_DAEMON := $(shell $(PKG_CONFIG) --libs libmicrohttpd inih libsystemd libcap 2>/dev/null || \
-	echo -lmicrohttpd -linih -lsystemd -lcap) -lpthread
+# TLS and basic auth (daemon/web_config.c): GnuTLS, libyaml, libxcrypt.
+LIBS_DAEMON := $(shell $(PKG_CONFIG) --libs libmicrohttpd inih libsystemd libcap \
+	gnutls yaml-0.1 libxcrypt 2>/dev/null || \
+	echo -lmicrohttpd -linih -lsystemd -lcap -lgnutls -lyaml -lcrypt) -lpthread
 CFLAGS_JSON := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 ALL_CFLAGS += $(CFLAGS_JSON)
 

@@ -221,6 +221,13 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 	} else if (!strcmp(k, "web_root")) {
 		if (copy_value(c->web_root, sizeof(c->web_root), v))
 			BAD("web_root: path too long");
+	} else if (!strcmp(k, "web_config")) {
+		if (copy_value(c->web_config, sizeof(c->web_config), v))
+			BAD("web_config: path too long");
+	} else if (!strcmp(k, "socket_web_config")) {
+		if (copy_value(c->socket_web_config,
+			       sizeof(c->socket_web_config), v))
+			BAD("socket_web_config: path too long");
 	} else if (!strcmp(k, "user")) {
 		if (copy_value(c->user, sizeof(c->user), v))
 			BAD("user: name too long");
@@ -235,7 +242,8 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 	} else {
 		BAD("unknown key '%s' in [daemon]; keys: interval, listen, "
 		    "socket, history_bytes, top_functions, max_connections, "
-		    "web_root, log_level, user", k);
+		    "web_root, web_config, socket_web_config, log_level, "
+		    "user", k);
 	}
 	return 0;
 }

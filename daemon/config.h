@@ -22,6 +22,10 @@ struct wqd_config {
 	size_t top_functions;		/* per source in /metrics */
 	size_t max_connections;
 	char web_root[256];		/* "" : the dashboard built into the binary */
+	/* TLS and basic auth (web_config.h) of the TCP listener and of the
+	 * socket; "": plain HTTP, no password. */
+	char web_config[256];
+	char socket_web_config[256];
 	int log_level;			/* enum wq_log_level */
 	char user[64];			/* run as, once the probes load; "": stay */
 	/* [kernel] */

@@ -11,7 +11,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -35,6 +37,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "text.h"
+#include "web_config.h"
 
 /* libmicrohttpd changed the handler's return type in 0.9.71. */
 #if MHD_VERSION >= 0x00097002
@@ -52,9 +55,33 @@
  */
 #define MAX_HISTORY_BODIES 2
 
+/*
+ * One libmicrohttpd daemon on a listening socket, with the TLS and
+ * passwords it was started with.  A reload that changes them starts a new
+ * one on the same socket and retires the old: it takes no new client and
+ * is stopped once its own have gone (the guard's deadlines bound that).
+ */
+struct served {
+	struct wqd_state *st;
+	struct MHD_Daemon *d;
+	struct wqd_web_config *web;	/* NULL: plain HTTP, no password */
+	uint64_t retired_ns;		/* 0: serving */
+};
+
+#define MAX_RETIRED 8
+#define RETIRED_MAX_NS ((WQD_ANSWER_DEADLINE_S + 10) * 1000000000ull)
+
+struct listener {
+	struct served *cur;
+	struct wqd_guard *guard;
+	size_t limit;
+	const char *name;		/* "listen" or "socket", for the log */
+	const char *web_key;		/* its web config's key */
+};
+
 struct wqd_http {
-	struct MHD_Daemon *tcp, *unix_sock;
-	struct wqd_guard *tcp_guard, *unix_guard;
+	struct listener tcp, local;
+	struct served *retired[MAX_RETIRED];
 	char socket_path[108];
 	struct stat socket_st;	/* the socket file we made, to remove only it */
 };
@@ -68,7 +95,8 @@ struct reply {
 	const char *allow;	/* for 405 */
 	bool asset;		/* a dashboard file: cacheable, with a CSP */
 	bool history;		/* counts in history_bodies until freed */
-	const char *retry_after;	/* for 503 */
+	const char *retry_after;	/* for 503 and 429 */
+	bool challenge;		/* 401: ask for basic auth */
 };
 
 static atomic_int history_bodies;	/* history answers alive */
@@ -405,6 +433,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 	};
 	struct wq_metrics_stall_total totals[WQD_MAX_STALL_TOTALS];
 	struct wq_metrics_refusal refused[WQD_REF_NR];
+	struct wq_metrics_tls tls[2];
 	struct body b;
 	int err;
 
@@ -430,6 +459,13 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 			wqd_refusal__name(i), st->refused[i] };
 	o.refused = refused;
 	o.nr_refused = WQD_REF_NR;
+	o.http_auth = st->http_auth;
+	o.http_auth_refused = st->http_unauthorized;
+	for (size_t i = 0; i < 2; i++)
+		if (st->tls_not_after[i])
+			tls[o.nr_tls++] = (struct wq_metrics_tls){
+				i ? "socket" : "listen", st->tls_not_after[i] };
+	o.tls = tls;
 	if (body_open(&b))
 		return error_reply(r, 500, "out of memory", "see the log");
 	err = wq_metrics__render(b.f, ms, st->nr_src, &o);
@@ -590,12 +626,80 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		do_asset(st, url, r);
 }
 
+/* The client's certificate, when the web config asks for one. */
+static bool client_cert_ok(const struct wqd_web_config *web,
+			   struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned int status = 0;
+	int ret;
+
+	if (!web->tls || web->client_auth == WQD_CLIENT_CERT_NONE)
+		return true;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return false;
+	/* Checks the chain against client_ca_file, and the dates. */
+	ret = gnutls_certificate_verify_peers2(ci->tls_session, &status);
+	if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
+		return web->client_auth == WQD_CLIENT_CERT_VERIFY_IF_GIVEN;
+	return ret == 0 && status == 0;
+}
+
+/*
+ * TLS client certificate and basic auth, before anything is answered.  A
+ * refusal says no more than 401 or 403: nothing about which user exists or
+ * what was wrong.
+ */
+static bool authorized(struct served *sv, struct MHD_Connection *c,
+		       struct reply *r)
+{
+	char *user, *pass = NULL;
+	enum wqd_auth_result res;
+
+	if (!sv->web)
+		return true;
+	if (!client_cert_ok(sv->web, c)) {
+		r->status = 403;
+		r->static_body = "Forbidden\n";
+	} else if (!sv->web->nr_users) {
+		return true;
+	} else {
+		user = MHD_basic_auth_get_username_password(c, &pass);
+		res = user && pass ?
+			wqd_web_config__check(sv->web, user, pass) :
+			WQD_AUTH_DENIED;
+		if (pass)
+			explicit_bzero(pass, strlen(pass));
+		MHD_free(user);
+		MHD_free(pass);
+		if (res == WQD_AUTH_OK)
+			return true;
+		if (res == WQD_AUTH_BUSY) {
+			r->status = 429;
+			r->static_body = "Too Many Requests\n";
+			r->retry_after = "1";
+		} else {
+			r->status = 401;
+			r->static_body = "Unauthorized\n";
+			r->challenge = true;
+		}
+	}
+	r->type = "text/plain; charset=utf-8";
+	r->len = strlen(r->static_body);
+	pthread_mutex_lock(&sv->st->lock);
+	sv->st->http_unauthorized++;
+	pthread_mutex_unlock(&sv->st->lock);
+	return false;
+}
+
 static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 			     const char *url, const char *method,
 			     const char *version, const char *upload_data,
 			     size_t *upload_data_size, void **con_cls)
 {
-	struct wqd_state *st = cls;
+	struct served *sv = cls;
+	struct wqd_state *st = sv->st;
 	struct reply r = { 0 };
 	struct MHD_Response *resp;
 	MHD_RESULT ret;
@@ -606,7 +710,9 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 	(void)con_cls;
 
 	wqd_guard__request_started(c);
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+	if (!authorized(sv, c, &r)) {
+		/* answered below, with nothing of the API */
+	} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		error_reply(&r, 405, "method not allowed",
 			    "this API is read-only: use GET or HEAD");
 		r.allow = "GET, HEAD";
@@ -647,7 +753,10 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 		MHD_add_response_header(resp, "Allow", r.allow);
 	if (r.retry_after)
 		MHD_add_response_header(resp, "Retry-After", r.retry_after);
-	ret = MHD_queue_response(c, r.status, resp);
+	if (r.challenge)
+		ret = MHD_queue_basic_auth_fail_response(c, "wqmond", resp);
+	else
+		ret = MHD_queue_response(c, r.status, resp);
 	MHD_destroy_response(resp);
 
 	pthread_mutex_lock(&st->lock);
@@ -660,7 +769,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 
 /* "listening on http://ADDR/": the address bound, the port the kernel
  * picked for port 0 included, so whoever started us can connect. */
-static void log_bound(int fd)
+static void log_bound(int fd, bool tls)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -679,12 +788,12 @@ static void log_bound(int fd)
 	}
 	if (!inet_ntop(ss.ss_family, a, host, sizeof(host)))
 		return;
-	pr_info("listening on http://%s%s%s:%d/ (the dashboard; /metrics)\n",
-		ss.ss_family == AF_INET6 ? "[" : "", host,
+	pr_info("listening on %s://%s%s%s:%d/ (the dashboard; /metrics)\n",
+		tls ? "https" : "http", ss.ss_family == AF_INET6 ? "[" : "", host,
 		ss.ss_family == AF_INET6 ? "]" : "", port);
 }
 
-static int listen_tcp(const char *listen_addr)
+static int listen_tcp(const char *listen_addr, bool tls)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
@@ -721,7 +830,7 @@ static int listen_tcp(const char *listen_addr)
 					   "port with --listen)" : "");
 		return -err;
 	}
-	log_bound(fd);
+	log_bound(fd, tls);
 	return fd;
 }
 
@@ -790,19 +899,77 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	wqd_guard__request_done(c);
 }
 
-/* One listener: @limit connections, watched by @g (conn_guard.h). */
-static struct MHD_Daemon *serve(struct wqd_state *st, int fd, size_t limit,
-				struct wqd_guard *g)
+/*
+ * A daemon on @fd (which it then owns): @limit connections, watched by @g
+ * (conn_guard.h), with @web's TLS and passwords (taken over; NULL: plain).
+ */
+static struct served *serve(struct wqd_state *st, int fd, size_t limit,
+			    struct wqd_guard *g, struct wqd_web_config *web)
 {
-	return MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
-		on_request, st, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)limit,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
-		MHD_OPTION_NOTIFY_CONNECTION, wqd_guard__notify, g,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+	struct served *sv = calloc(1, sizeof(*sv));
+	struct MHD_OptionItem o[16];
+	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+	int n = 0;
+
+	if (!sv) {
+		wqd_web_config__free(web);
+		return NULL;
+	}
+	sv->st = st;
+	sv->web = web;
+#define OPT(opt, val, ptr) (o[n++] = (struct MHD_OptionItem){ opt, val, ptr })
+	OPT(MHD_OPTION_LISTEN_SOCKET, fd, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY_LIMIT, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)wqd_guard__notify, g);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL);
+	if (web && web->tls) {
+		flags |= MHD_USE_TLS;
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, web->cert_pem);
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, web->key_pem);
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)web->priorities);
+		/* With a trust list, libmicrohttpd asks for a client
+		 * certificate; client_cert_ok() decides. */
+		if (web->ca_pem)
+			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, web->ca_pem);
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv,
+				 MHD_OPTION_ARRAY, o, MHD_OPTION_END);
+	if (!sv->d) {
+		wqd_web_config__free(web);
+		free(sv);
+		return NULL;
+	}
+	return sv;
+}
+
+static void served_free(struct served *sv)
+{
+	if (!sv)
+		return;
+	MHD_stop_daemon(sv->d);
+	wqd_web_config__free(sv->web);
+	free(sv);
+}
+
+/* A listener's web config, or NULL for none; -errno with the reason
+ * logged. */
+static int load_web(const char *path, const char *key,
+		    struct wqd_web_config **out)
+{
+	char err[PATH_MAX + 256];
+	int ret;
+
+	*out = NULL;
+	if (!path[0])
+		return 0;
+	ret = wqd_web_config__load(out, path, err, sizeof(err));
+	if (ret)
+		pr_err("%s: %s\n", key, err);
+	return ret;
 }
 
 /* Connections per listener: max_connections, or what the descriptor limit
@@ -824,59 +991,208 @@ static size_t connection_limit(const struct wqd_state *st, int listeners)
 	return n;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* What /metrics tells of the listeners' web configs. */
+static void publish(struct wqd_http *h, struct wqd_state *st)
+{
+	const struct wqd_web_config *w[2] = {
+		h->tcp.cur ? h->tcp.cur->web : NULL,
+		h->local.cur ? h->local.cur->web : NULL };
+
+	pthread_mutex_lock(&st->lock);
+	st->http_auth = false;
+	for (int i = 0; i < 2; i++) {
+		st->http_auth |= w[i] && (w[i]->nr_users ||
+					  w[i]->client_auth);
+		st->tls_not_after[i] = w[i] && w[i]->tls ?
+				       (int64_t)w[i]->cert_not_after : 0;
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Start @l on @fd with @web, its guard first. */
+static int listener_start(struct wqd_state *st, struct listener *l, int fd,
+			  bool local, struct wqd_web_config *web)
+{
+	l->guard = wqd_guard__new(l->limit, local);
+	if (!l->guard || wqd_guard__start(l->guard)) {
+		close(fd);
+		wqd_web_config__free(web);
+		return -ENOMEM;
+	}
+	l->cur = serve(st, fd, l->limit, l->guard, web);
+	if (!l->cur) {
+		pr_err("cannot start the HTTP server on %s%s\n", l->name,
+		       web && web->tls ? " with TLS (see the web config)" :
+		       "");
+		return -EIO;
+	}
+	return 0;
+}
+
 int wqd_http__start(struct wqd_http **out, struct wqd_state *st)
 {
 	struct wqd_http *h = calloc(1, sizeof(*h));
 	bool tcp = strcmp(st->cfg.listen, "none"), local = st->cfg.socket_path[0];
-	size_t limit = connection_limit(st, tcp + local);
+	struct wqd_web_config *web = NULL, *sweb = NULL;
 	int fd;
 
 	*out = NULL;
 	if (!h)
 		return -ENOMEM;
+	h->tcp = (struct listener){ .name = st->cfg.listen,
+				    .web_key = "web_config" };
+	h->local = (struct listener){ .name = st->cfg.socket_path,
+				      .web_key = "socket_web_config" };
+	h->tcp.limit = h->local.limit = connection_limit(st, tcp + local);
+	/* Both files first: a bad one stops us before any socket is made. */
+	fd = load_web(tcp ? st->cfg.web_config : "", "web_config", &web);
+	fd = fd ?: load_web(local ? st->cfg.socket_web_config : "",
+			    "socket_web_config", &sweb);
+	if (fd)
+		goto err;
 	if (tcp) {
-		fd = listen_tcp(st->cfg.listen);
+		fd = listen_tcp(st->cfg.listen, web && web->tls);
 		if (fd < 0)
 			goto err;
-		h->tcp_guard = wqd_guard__new(limit, false);
-		if (!h->tcp_guard || wqd_guard__start(h->tcp_guard)) {
-			close(fd);
-			fd = -ENOMEM;
+		fd = listener_start(st, &h->tcp, fd, false, web);
+		web = NULL;
+		if (fd)
 			goto err;
-		}
-		h->tcp = serve(st, fd, limit, h->tcp_guard);
-		if (!h->tcp) {
-			close(fd);
-			pr_err("cannot start the HTTP server on %s\n",
-			       st->cfg.listen);
-			fd = -EIO;
-			goto err;
-		}
 	}
 	if (local) {
 		fd = listen_unix(st->cfg.socket_path, &h->socket_st);
 		if (fd < 0)
 			goto err;
-		h->unix_guard = wqd_guard__new(limit, true);
-		if (!h->unix_guard || wqd_guard__start(h->unix_guard)) {
-			close(fd);
-			fd = -ENOMEM;
-			goto err;
-		}
-		h->unix_sock = serve(st, fd, limit, h->unix_guard);
-		if (!h->unix_sock) {
-			close(fd);
-			fd = -EIO;
-			goto err;
-		}
 		snprintf(h->socket_path, sizeof(h->socket_path), "%s",
 			 st->cfg.socket_path);
+		fd = listener_start(st, &h->local, fd, true, sweb);
+		sweb = NULL;
+		if (fd)
+			goto err;
 	}
+	publish(h, st);
 	*out = h;
 	return 0;
 err:
+	wqd_web_config__free(web);
+	wqd_web_config__free(sweb);
 	wqd_http__stop(h);
 	return fd;
+}
+
+int wqd_http__check_web_configs(const char *web_config,
+				const char *socket_web_config)
+{
+	struct wqd_web_config *w;
+	int ret;
+
+	ret = load_web(web_config, "web_config", &w);
+	wqd_web_config__free(w);
+	if (ret)
+		return ret;
+	ret = load_web(socket_web_config, "socket_web_config", &w);
+	wqd_web_config__free(w);
+	return ret;
+}
+
+/* Serve @l's socket with @web from now on: a new daemon on a duplicate of
+ * the socket, then the old one quiesced (it keeps its clients) and
+ * retired.  If the new one cannot start, the old one serves on. */
+static int listener_swap(struct wqd_http *h, struct wqd_state *st,
+			 struct listener *l, struct wqd_web_config *web)
+{
+	const union MHD_DaemonInfo *di;
+	struct served *sv;
+	int fd, old;
+	size_t i;
+
+	di = MHD_get_daemon_info(l->cur->d, MHD_DAEMON_INFO_LISTEN_FD);
+	fd = di ? fcntl(di->listen_fd, F_DUPFD_CLOEXEC, 3) : -1;
+	if (fd < 0) {
+		wqd_web_config__free(web);
+		return -errno ?: -EIO;
+	}
+	sv = serve(st, fd, l->limit, l->guard, web);
+	if (!sv) {
+		close(fd);
+		pr_err("%s: cannot serve the new TLS settings\n", l->web_key);
+		return -EIO;
+	}
+	for (i = 0; i < MAX_RETIRED && h->retired[i]; i++)
+		;
+	if (i == MAX_RETIRED) {		/* reloads faster than clients go */
+		served_free(h->retired[0]);
+		memmove(h->retired, h->retired + 1,
+			(MAX_RETIRED - 1) * sizeof(h->retired[0]));
+		i = MAX_RETIRED - 1;
+	}
+	old = MHD_quiesce_daemon(l->cur->d);
+	if (old >= 0)
+		close(old);
+	l->cur->retired_ns = now_ns();
+	h->retired[i] = l->cur;
+	l->cur = sv;
+	return 0;
+}
+
+int wqd_http__reload(struct wqd_http *h, struct wqd_state *st,
+		     const char *web_config, const char *socket_web_config)
+{
+	struct wqd_web_config *web = NULL, *sweb = NULL;
+	int ret;
+
+	if (!h)
+		return 0;
+	ret = load_web(h->tcp.cur ? web_config : "", "web_config", &web);
+	ret = ret ?: load_web(h->local.cur ? socket_web_config : "",
+			      "socket_web_config", &sweb);
+	if (ret) {
+		wqd_web_config__free(web);
+		wqd_web_config__free(sweb);
+		return ret;
+	}
+	if (h->tcp.cur && (web || h->tcp.cur->web)) {
+		ret = listener_swap(h, st, &h->tcp, web);
+		web = NULL;
+	}
+	if (h->local.cur && (sweb || h->local.cur->web) && !ret) {
+		ret = listener_swap(h, st, &h->local, sweb);
+		sweb = NULL;
+	}
+	wqd_web_config__free(web);
+	wqd_web_config__free(sweb);
+	publish(h, st);
+	return ret;
+}
+
+void wqd_http__tick(struct wqd_http *h)
+{
+	uint64_t now = now_ns();
+	size_t i = 0;
+
+	while (h && i < MAX_RETIRED && h->retired[i]) {
+		struct served *sv = h->retired[i];
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(
+			sv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+		if ((di && !di->num_connections) ||
+		    now - sv->retired_ns > RETIRED_MAX_NS) {
+			served_free(sv);
+			memmove(h->retired + i, h->retired + i + 1,
+				(MAX_RETIRED - i - 1) * sizeof(sv));
+			h->retired[MAX_RETIRED - 1] = NULL;
+		} else {
+			i++;
+		}
+	}
 }
 
 void wqd_http__stop(struct wqd_http *h)
@@ -885,17 +1201,18 @@ void wqd_http__stop(struct wqd_http *h)
 
 	if (!h)
 		return;
-	if (h->tcp)
-		MHD_stop_daemon(h->tcp);
-	if (h->unix_sock) {
-		MHD_stop_daemon(h->unix_sock);
+	for (size_t i = 0; i < MAX_RETIRED; i++)
+		served_free(h->retired[i]);
+	served_free(h->tcp.cur);
+	if (h->local.cur) {
+		served_free(h->local.cur);
 		/* Ours still: not one that replaced it meanwhile. */
 		if (!lstat(h->socket_path, &sb) &&
 		    sb.st_ino == h->socket_st.st_ino &&
 		    sb.st_dev == h->socket_st.st_dev)
 			unlink(h->socket_path);
 	}
-	wqd_guard__free(h->tcp_guard);
-	wqd_guard__free(h->unix_guard);
+	wqd_guard__free(h->tcp.guard);
+	wqd_guard__free(h->local.guard);
 	free(h);
 }

@@ -83,6 +83,10 @@ struct wqd_state {
 	uint64_t started_mono_ns;
 	uint64_t http_requests;		/* lock */
 	uint64_t http_errors;		/* lock: 4xx and 5xx answers */
+	uint64_t http_unauthorized;	/* lock: 401, 403 and 429 of web_config */
+	/* lock: set by the HTTP side at start and reload (web_config.h). */
+	bool http_auth;			/* a listener asks for credentials */
+	int64_t tls_not_after[2];	/* listen, socket; 0: no TLS */
 	uint64_t refused[WQD_REF_NR];	/* lock: refwq segments refused */
 	/* The collection loop's own: */
 	struct wqd_refused_seg refused_seen[WQD_REFUSED_SEEN];

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include "refwq_reader.h"
 #include "state.h"
 #include "stalls.h"
+#include "web_config.h"
 
 #define EXIT_USAGE 2
 #define RETRY_START_NS (30ULL * 1000000000ULL)
@@ -72,6 +74,10 @@ static void usage(FILE *f)
 "  -i, --interval SECS    seconds between snapshots (default 1)\n"
 "  -o, --set SECTION.KEY=VALUE\n"
 "                         any configuration key, e.g. -o kernel.queuers=yes\n"
+"      --web-config FILE  TLS and basic auth for the HTTP address: the YAML\n"
+"                         of Prometheus exporters' --web.config.file\n"
+"      --hash-password    read a password on stdin, print its bcrypt hash\n"
+"                         for basic_auth_users, and exit\n"
 "      --check-config     check the configuration and exit (0: valid)\n"
 "      --print-config     print the built-in configuration and exit\n"
 "  -v, --verbose          debug messages\n"
@@ -150,9 +156,48 @@ static int load_config(const struct cli *cli, struct wqd_config *c)
 	return 0;
 }
 
+/* --hash-password: one line from stdin (not echoed on a terminal). */
+static int hash_password(void)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
+	char pw[1024], hash[128];
+	size_t n;
+
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	if (!fgets(pw, sizeof(pw), stdin))
+		pw[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	n = strcspn(pw, "\r\n");
+	if (!n || n == sizeof(pw) - 1) {
+		explicit_bzero(pw, sizeof(pw));
+		pr_err("--hash-password: give a password of 1 to 1022 bytes "
+		       "on one line of stdin\n");
+		return EXIT_USAGE;
+	}
+	pw[n] = '\0';
+	n = wqd_web_config__hash_password(pw, hash, sizeof(hash));
+	explicit_bzero(pw, sizeof(pw));
+	if (n) {
+		pr_err("--hash-password: cannot hash (libxcrypt has no "
+		       "bcrypt?)\n");
+		return 1;
+	}
+	printf("%s\n", hash);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_CHECK = 256, OPT_PRINT };
+	enum { OPT_CHECK = 256, OPT_PRINT, OPT_WEB, OPT_HASH };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -161,6 +206,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{ "set", required_argument, NULL, 'o' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "print-config", no_argument, NULL, OPT_PRINT },
+		{ "web-config", required_argument, NULL, OPT_WEB },
+		{ "hash-password", no_argument, NULL, OPT_HASH },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -177,6 +224,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'i': err = add_set(cli, "daemon", "interval", optarg); break;
 		case 'o': err = parse_set(cli, optarg); break;
 		case OPT_CHECK: cli->check_only = true; break;
+		case OPT_WEB:
+			err = add_set(cli, "daemon", "web_config", optarg);
+			break;
+		case OPT_HASH: exit(hash_password());
 		case OPT_PRINT:
 			fputs(wqd_config_default_text, stdout);
 			exit(0);
@@ -501,11 +552,15 @@ static void discover_refwq(struct wqd_state *st, uint64_t now)
 	pthread_mutex_unlock(&st->lock);
 }
 
-static void reload(const struct cli *cli, struct wqd_state *st)
+static void reload(const struct cli *cli, struct wqd_state *st,
+		   struct wqd_http *http)
 {
 	struct wqd_config c;
 
-	if (load_config(cli, &c)) {
+	/* The web configs first: certificates and passwords change with the
+	 * rest, or nothing does. */
+	if (load_config(cli, &c) ||
+	    wqd_http__reload(http, st, c.web_config, c.socket_web_config)) {
 		pr_err("reload failed: keeping the running configuration\n");
 		return;
 	}
@@ -607,7 +662,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		if (got_hup) {
 			got_hup = 0;
 			sd_notify(0, "RELOADING=1");
-			reload(cli, st);
+			reload(cli, st, http);
 			sd_notify(0, "READY=1");
 		}
 		if (st->cfg.refwq)
@@ -623,6 +678,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 				source_collect(st, s);
 		}
 		maybe_drop_privileges(st, &dropped);
+		wqd_http__tick(http);
 		next += st->cfg.interval_ns;
 		if (next < now)	/* fell behind (suspend, overload): resync */
 			next = now + st->cfg.interval_ns;
@@ -674,6 +730,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (cli.check_only) {
+		if (wqd_http__check_web_configs(st.cfg.web_config,
+						st.cfg.socket_web_config)) {
+			teardown(&st, &cli);
+			return EXIT_USAGE;
+		}
 		printf("configuration ok\n");
 		teardown(&st, &cli);
 		return 0;

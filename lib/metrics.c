@@ -1092,6 +1092,33 @@ static void write_refused(struct out *o, const struct wq_metrics_opts *opts)
 			opts->refused[i].reason, opts->refused[i].count);
 }
 
+static const struct family fam_auth = {
+	"wqmon_http_auth_refused", T_COUNTER, false,
+	"HTTP requests refused by a listener's web_config: no or wrong "
+	"password (401), client certificate (403), too many password "
+	"checks (429)."};
+
+static const struct family fam_cert = {
+	"wqmon_tls_certificate_expiry_timestamp_seconds", T_GAUGE, true,
+	"When the certificate a listener serves expires, in seconds since "
+	"the epoch: alert well before time() reaches it."};
+
+static void write_http(struct out *o, const struct wq_metrics_opts *opts)
+{
+	if (opts->http_auth) {
+		head(o, &fam_auth);
+		fprintf(o->f, "%s%s %" PRIu64 "\n", fam_auth.name,
+			suffix(&fam_auth), opts->http_auth_refused);
+	}
+	if (!opts->nr_tls)
+		return;
+	head(o, &fam_cert);
+	for (size_t i = 0; i < opts->nr_tls; i++)
+		fprintf(o->f, "%s%s{listener=\"%s\"} %" PRId64 "\n",
+			fam_cert.name, suffix(&fam_cert),
+			opts->tls[i].listener, opts->tls[i].not_after);
+}
+
 static void write_all(struct out *o, const struct view *v, size_t n,
 		      const char *version, const struct wq_metrics_opts *opts)
 {
@@ -1117,6 +1144,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_rows(o, v, n);
 	write_stalls(o, opts);
 	write_refused(o, opts);
+	write_http(o, opts);
 	if (o->om)
 		fputs("# EOF\n", o->f);
 }

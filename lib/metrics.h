@@ -49,6 +49,12 @@ struct wq_metrics_refusal {
 	uint64_t count;
 };
 
+/* A listener's TLS certificate (wqmond's web_config). */
+struct wq_metrics_tls {
+	const char *listener;	/* "listen" or "socket" */
+	int64_t not_after;	/* seconds since the epoch */
+};
+
 struct wq_metrics_opts {
 	bool openmetrics;	/* OpenMetrics 1.0 text instead of 0.0.4 */
 	size_t top_functions;	/* per source; the rest is "other"; 0: 50 */
@@ -63,6 +69,12 @@ struct wq_metrics_opts {
 	size_t nr_stall_totals;
 	const struct wq_metrics_refusal *refused;
 	size_t nr_refused;
+	/* wqmond's HTTP: requests refused by a web_config (basic auth, client
+	 * certificate, rate limit), and its certificates. */
+	bool http_auth;
+	uint64_t http_auth_refused;
+	const struct wq_metrics_tls *tls;
+	size_t nr_tls;
 };
 
 /*

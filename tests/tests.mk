@@ -45,7 +45,8 @@ $(OUTPUT)/tests/bench/countonly: tests/bench/countonly.c $(OUTPUT)/countonly.ske
 test-build: $(OUTPUT)/tests/bench/countonly
 
 # Unit tests of the daemon's pure modules (config, history, HTTP helpers).
-DAEMON_UNIT_OBJS := $(OUTPUT)/daemon/config.o $(OUTPUT)/daemon/history.o
+DAEMON_UNIT_OBJS := $(OUTPUT)/daemon/config.o $(OUTPUT)/daemon/history.o \
+	$(OUTPUT)/daemon/web_config.o
 
 $(OUTPUT)/tests/bin/unit_wqmond_%: tests/unit/test_wqmond_%.c $(DAEMON_UNIT_OBJS) $(LIB)
 	$(call msg,TEST,$@)

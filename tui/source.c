@@ -208,6 +208,15 @@ static int daemon_fetch(struct wqtop_source *s, struct wqtop_data *d)
 			 wqtop_http__name(s->http), strerror(-err));
 		return err;
 	}
+	/* A web config asks for a password or a client certificate, which
+	 * wqtop does not send (wqmond(8), TLS AND AUTHENTICATION). */
+	if (status == 401 || status == 403) {
+		snprintf(s->error, sizeof(s->error), "%s: HTTP %d: wqmond asks "
+			 "for credentials (its web config), which wqtop does "
+			 "not send", wqtop_http__name(s->http), status);
+		free(body);
+		return -EACCES;
+	}
 	if (status != 200) {
 		snprintf(s->error, sizeof(s->error), "%s: HTTP %d: %.120s",
 			 wqtop_http__name(s->http), status, body);
@@ -267,7 +276,10 @@ static int open_daemon(struct wqtop_source *s, const char *url, bool quiet)
 	/* Check that it answers now, not on the first screen. */
 	err = daemon_fetch(s, &probe);
 	wqtop_data__free(&probe);
-	if (err && !quiet)
+	if (err == -EACCES && !quiet)
+		fprintf(stderr, "wqtop: %s; read another wqmond or, as root, "
+			"--source local\n", s->error);
+	else if (err && !quiet)
 		fprintf(stderr, "wqtop: cannot read wqmond at %s; is wqmond "
 			"running? (%s)\n", url, s->error);
 	return err;
@@ -311,7 +323,14 @@ int wqtop_source__open(struct wqtop_source **out, const char *spec,
 		if (err) {
 			wqtop_http__free(s->http);
 			s->http = NULL;
-			if (geteuid() != 0) {
+			if (geteuid() != 0 && err == -EACCES) {
+				fprintf(stderr, "wqtop: wqmond at %s asks for "
+					"a password, which wqtop does not "
+					"send; run as root (sudo wqtop) to "
+					"read the kernel itself\n",
+					WQTOP_DAEMON_SOCKET);
+				err = -EPERM;
+			} else if (geteuid() != 0) {
 				fprintf(stderr, "wqtop: no wqmond answers at "
 					"%s and the in-process collector "
 					"needs root: run as root (sudo wqtop)"

@@ -19,4 +19,5 @@ need_pkgs gcc-aarch64-linux-gnu libc6-dev:arm64 libbpf-dev:arm64 \
 	libelf-dev:arm64 zlib1g-dev:arm64 libncurses-dev:arm64 \
 	libmicrohttpd-dev:arm64 libjson-c-dev:arm64 libcmocka-dev:arm64 \
 	libinih-dev:arm64 libsystemd-dev:arm64 libcap-dev:arm64 \
+	libgnutls28-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 \
 	qemu-user-static qemu-system-arm

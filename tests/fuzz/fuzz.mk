@@ -11,6 +11,8 @@
 #       tests/fuzz/corpus/config
 #   build/fuzz/fuzz_shm_parse -max_total_time=60 build/fuzz/corpus-shm \
 #       tests/fuzz/corpus/shm
+#   build/fuzz/fuzz_web_config_parse -max_total_time=60 \
+#       build/fuzz/corpus-web_config tests/fuzz/corpus/web_config
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c lib/refwq_reader.c
@@ -25,6 +27,15 @@ $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-config
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -o $@ $< \
 		$(FUZZ_CONFIG_SRCS) -linih -lm
+
+# The web config (TLS and basic auth): daemon/web_config.c with libyaml,
+# GnuTLS and libxcrypt.
+$(OUTPUT)/fuzz/fuzz_web_config_parse: tests/fuzz/fuzz_web_config_parse.c \
+		daemon/web_config.c daemon/web_config.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-web_config
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/web_config.c \
+		-lyaml -lgnutls -lcrypt -lpthread
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h)
 	$(call msg,FUZZ,$@)

@@ -66,13 +66,13 @@ finish() {
 # bound_port LOG PID: the port that a server started on port 0 (the kernel
 # picks a free one at bind time, so nobody can take it in between, unlike
 # probing for a free port and binding later) says it bound, in LOG: wqmond's
-# "listening on http://127.0.0.1:N/", Prometheus's and Alertmanager's
+# "listening on http(s)://127.0.0.1:N/", Prometheus's and Alertmanager's
 # msg="Listening on" address=127.0.0.1:N, our Python servers' "listening on
 # 127.0.0.1:N".  Waits up to 20 s; fails if PID exits first.
 bound_port() {
 	local log=$1 pid=$2 i p
 	for i in $(seq 200); do
-		p=$(grep -oiE '(listening on (http://)?|Listening on" address=)(127\.0\.0\.1|\[::1\]):[0-9]+' "$log" |
+		p=$(grep -oiE '(listening on (https?://)?|Listening on" address=)(127\.0\.0\.1|\[::1\]):[0-9]+' "$log" |
 			head -1 | grep -oE '[0-9]+$')
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		kill -0 "$pid" 2>/dev/null || return 1
@@ -107,11 +107,13 @@ wait_http() {
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-# start_prometheus DIR TARGET: a real Prometheus on a loopback port of its own,
-# scraping TARGET (host:port) every second, its data and log in DIR.
-# Sets P (its URL) and PROM_PID; bails if it does not become ready.
+# start_prometheus DIR TARGET [JOB-YAML]: a real Prometheus on a loopback port
+# of its own, scraping TARGET (host:port) every second, its data and log in
+# DIR; JOB-YAML: more settings of the scrape job (scheme, tls_config,
+# basic_auth), indented by four spaces.  Sets P (its URL) and PROM_PID; bails
+# if it does not become ready.
 start_prometheus() {
-	local dir=$1 target=$2 port
+	local dir=$1 target=$2 job=${3:-} port
 	command -v prometheus >/dev/null ||
 		bail "prometheus missing: apt-get install prometheus (scripts/deps.sh does)"
 	cat >"$dir/prometheus.yml" <<YML
@@ -122,6 +124,7 @@ scrape_configs:
   - job_name: wqmon
     static_configs:
       - targets: ['$target']
+$job
 YML
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
 		--web.listen-address=127.0.0.1:0 --log.level=info >"$dir/prom.log" 2>&1 &
