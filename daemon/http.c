@@ -236,9 +236,11 @@ static void do_history(struct wqd_state *st, struct MHD_Connection *c,
 	char *end;
 
 	if (since) {
+		/* Digits only: strtoull would also take blanks and a sign. */
 		errno = 0;
 		since_ns = strtoull(since, &end, 10);
-		if (errno || end == since || *end || since[0] == '-')
+		if (errno || end == since || *end || since[0] < '0' ||
+		    since[0] > '9')
 			return error_reply(r, 400, "bad 'since'",
 					   "give the mono_ns of the last view "
 					   "you have, e.g. ?since=0");
