@@ -12,12 +12,7 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 sock="$tmp/wqmond.sock"
 pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap scratch_cleanup EXIT
 # The system's python3, not a root-only one earlier in root's PATH.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \

@@ -17,12 +17,7 @@ chmod 755 "$tmp"
 mkdir -m 1777 "$tmp/nobody"
 sock="$tmp/wqmond.sock"
 pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap scratch_cleanup EXIT
 # The system's python3, not a root-only one earlier in root's PATH.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \

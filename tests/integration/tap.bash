@@ -105,6 +105,16 @@ wait_http() {
 	return 1
 }
 
+# scratch_cleanup: `trap scratch_cleanup EXIT` in a test that keeps its
+# files in $tmp and the PIDs of what it started in the array pids: stops
+# those processes (only them, by PID), waits, and removes $tmp.
+scratch_cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 # start_prometheus DIR TARGET [JOB-YAML]: a real Prometheus on a loopback port

@@ -14,12 +14,7 @@ command -v certtool >/dev/null ||
 	bail "certtool missing: apt-get install gnutls-bin (scripts/deps.sh does)"
 tmp=$(mktemp -d)
 pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap scratch_cleanup EXIT
 cd "$tmp" || bail "no temporary directory"
 
 # ---- certificates: a CA, the server's, a client's, a rogue client's ----
