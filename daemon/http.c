@@ -36,6 +36,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "stall_json.h"
 #include "text.h"
 #include "web_config.h"
 
@@ -319,38 +320,6 @@ static void do_sources(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->body);
 }
 
-static struct json_object *stall_json(const struct wq_stall *x)
-{
-	struct json_object *e = json_object_new_object();
-
-	if (!e)
-		return NULL;
-	json_object_object_add(e, "id", json_object_new_uint64(x->id));
-	json_object_object_add(e, "kind",
-			       json_object_new_string(wq_stall_kind__name(x->kind)));
-	json_object_object_add(e, "state", json_object_new_string(
-		x->state == WQ_STALL_FIRING ? "firing" : "resolved"));
-	json_object_object_add(e, "source", json_object_new_string(x->source));
-	json_object_object_add(e, "pool_id", json_object_new_int(x->pool_id));
-	json_object_object_add(e, "cpu", json_object_new_int(x->cpu));
-	json_object_object_add(e, "workqueue",
-			       json_object_new_string(x->workqueue));
-	json_object_object_add(e, "function",
-			       json_object_new_string(x->function));
-	json_object_object_add(e, "worker_tid",
-			       json_object_new_int(x->worker_tid));
-	json_object_object_add(e, "threshold_ns",
-			       json_object_new_uint64(x->threshold_ns));
-	json_object_object_add(e, "age_ns", json_object_new_uint64(x->age_ns));
-	json_object_object_add(e, "since_real_ns",
-			       json_object_new_uint64(x->start_real_ns));
-	json_object_object_add(e, "end_real_ns",
-			       json_object_new_uint64(x->end_real_ns));
-	json_object_object_add(e, "evidence",
-			       json_object_new_string(x->evidence));
-	return e;
-}
-
 /* Delivery counters of the alert sinks ({} when none is configured). */
 static struct json_object *sinks_json(struct wqd_state *st)
 {
@@ -386,16 +355,21 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 	struct json_object *o = json_object_new_object();
 	struct json_object *act = json_object_new_array();
 	struct json_object *rec = json_object_new_array();
+	/* The rules in force, so that every face says what a stall is. */
+	struct json_object *rules,
+		*thr = wq_stall_json__rules(&st->cfg.stalls, &rules);
 	const char *s;
 
 	for (size_t i = 0; act && i < st->nr_active; i++)
-		json_object_array_add(act, stall_json(&st->active[i]));
+		json_object_array_add(act,
+				      wq_stall_json__stall(&st->active[i]));
 	/* Newest first. */
 	for (size_t i = 0; rec && i < st->nr_recent; i++) {
 		size_t k = (st->recent_next + WQD_RECENT_STALLS - 1 - i) %
 			   WQD_RECENT_STALLS;
 
-		json_object_array_add(rec, stall_json(&st->recent[k]));
+		json_object_array_add(rec,
+				      wq_stall_json__stall(&st->recent[k]));
 	}
 	if (o && act && rec) {
 		json_object_object_add(o, "format",
@@ -404,7 +378,9 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 		json_object_object_add(o, "active", act);
 		json_object_object_add(o, "recent", rec);
 		json_object_object_add(o, "sinks", sinks_json(st));
-		act = rec = NULL;
+		json_object_object_add(o, "thresholds_ns", thr);
+		json_object_object_add(o, "rules", rules);
+		act = rec = thr = rules = NULL;
 	}
 	s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
 		NULL;
@@ -412,6 +388,8 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 	json_object_put(o);
 	json_object_put(act);
 	json_object_put(rec);
+	json_object_put(thr);
+	json_object_put(rules);
 	if (!r->body)
 		return error_reply(r, 500, "out of memory", "see the log");
 	r->status = 200;

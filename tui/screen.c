@@ -197,7 +197,7 @@ static void draw_colhdr(struct ui *ui)
 	attrset(A_NORMAL);
 }
 
-static void draw_rows(struct ui *ui)
+static void draw_rows(struct ui *ui, const struct wqtop_data *d)
 {
 	enum wqtop_col col[COL_NR];
 	int width[COL_NR], n, i, y, x, attr;
@@ -251,8 +251,14 @@ static void draw_rows(struct ui *ui)
 	}
 	if (!ui->rows.nr && ui->table_h > 1) {
 		const char *msg = ui->filter[0] ? "no rows match the filter" :
-				  ui->view == VIEW_STALLS ? "no stalls: every pool starts its work within the thresholds" :
-							  "waiting for the first interval...";
+				  "waiting for the first interval...";
+		char rules[160], buf[200];
+
+		if (ui->view == VIEW_STALLS && !ui->filter[0]) {
+			wqtop_data__stall_rules(d, rules, sizeof(rules));
+			snprintf(buf, sizeof(buf), "no stalls (%s)", rules);
+			msg = buf;
+		}
 		put(ui->table_y + 1, 2, crt__attr(CRT_DIM), msg);
 	}
 }
@@ -585,7 +591,7 @@ void screen__draw(struct ui *ui, const struct wqtop_data *d)
 		if (ui->mode == MODE_SORT)
 			draw_sort(ui);
 		else
-			draw_rows(ui);
+			draw_rows(ui, d);
 	}
 	draw_footer(ui);
 	refresh();

@@ -228,14 +228,33 @@ static int daemon_fetch(struct wqtop_source *s, struct wqtop_data *d)
 	return err;
 }
 
+/* The daemon's stalls and rules: wqtop shows those, not a detector of its
+ * own.  A daemon without the endpoint leaves the in-process detector on. */
+static void daemon_stalls(struct wqtop_source *s, struct wqtop_data *d)
+{
+	char *body = NULL, err[128];
+	size_t len;
+	int status;
+
+	if (wqtop_http__get(s->http, "/api/v1/stalls", s->opts.timeout_ms,
+			    &status, &body, &len))
+		return;
+	if (status == 200 && wqtop_data__set_stalls(d, body, err, sizeof(err)))
+		snprintf(s->error, sizeof(s->error), "%s/api/v1/stalls: %s",
+			 wqtop_http__name(s->http), err);
+	free(body);
+}
+
 static int daemon_poll(struct wqtop_source *s, struct wqtop_data *d)
 {
 	int err = daemon_fetch(s, d);
 
 	/* On error the sources stay, with their last state, until the
 	 * daemon answers again. */
-	if (!err)
+	if (!err) {
+		daemon_stalls(s, d);
 		wqtop_data__end_poll(d);
+	}
 	return err;
 }
 

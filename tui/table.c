@@ -42,7 +42,9 @@ const struct wqtop_column wqtop_columns[COL_NR] = {
 	[COL_STATE] = { "S", "state", 1, FMT_TEXT, "thread state: I idle, R running, D blocked" },
 	[COL_CPU_TIME] = { "TIME", "time", 7, FMT_NS, "on-CPU time since the thread started" },
 	[COL_COMM] = { "COMMAND", "comm", 16, FMT_TEXT, "kworker name (+wq: running, -wq: last ran)" },
-	[COL_KIND] = { "KIND", "kind", 8, FMT_TEXT, "stall: pending over threshold; slow: over warn; long run" },
+	[COL_KIND] = { "KIND", "kind", 8, FMT_TEXT, "stall kind (wqmond's detector): pending, running, cpu_hog, starved, kernel" },
+	[COL_AGE] = { "AGE", "age", 7, FMT_NS, "how long the stall has lasted" },
+	[COL_LIMIT] = { "OVER", "threshold", 7, FMT_NS, "the threshold it passed (wqmond's [stalls] rules)" },
 	[COL_WHAT] = { "WHAT", "what", 16, FMT_TEXT, "the work involved" },
 };
 
@@ -72,8 +74,8 @@ static const struct wqtop_vcol kw_cols[] = {
 	VC(COL_CPU_TIME, 0), VC(COL_COMM, 0),
 };
 static const struct wqtop_vcol stall_cols[] = {
-	VC(COL_KIND, 0), VC(COL_POOL, 0), VC(COL_PENDING, 0),
-	VC(COL_OLDEST, 0), VC(COL_RUN_MAX, 0), VC(COL_WHAT, 0),
+	VC(COL_KIND, 0), VC(COL_POOL, 0), VC(COL_CPU, 0), VC(COL_TID, 100),
+	VC(COL_AGE, 0), VC(COL_LIMIT, 0), VC(COL_WHAT, 0),
 };
 
 static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
@@ -98,7 +100,7 @@ const struct wqtop_view wqtop_views[VIEW_NR] = {
 	[VIEW_KWORKERS] = { "kworkers", "4", kw_cols, NCOLS(kw_cols),
 			    COL_CPU_PCT, false, true, build_kworkers },
 	[VIEW_STALLS] = { "stalls", "5", stall_cols, NCOLS(stall_cols),
-			  COL_OLDEST, false, true, build_stalls },
+			  COL_AGE, false, true, build_stalls },
 };
 
 /* ---- sources ---- */
@@ -129,6 +131,85 @@ static void src_free(struct wqtop_src *s)
 	wq_snapshot__free(s->prev);
 	for (i = 0; i < WQTOP_RING; i++)
 		wq_snapshot__free(s->ring[i]);
+}
+
+/* ---- stalls ---- */
+
+/* The detector's events kept as the list of active stalls. */
+static void on_stall(const struct wq_stall *x, enum wq_stall_event ev,
+		     void *ctx)
+{
+	struct wq_stall_list *l = ctx;
+	struct wq_stall *n;
+	size_t i;
+
+	for (i = 0; i < l->nr_active; i++)
+		if (l->active[i].id == x->id)
+			break;
+	if (ev == WQ_STALL_RESOLVE) {
+		if (i < l->nr_active)
+			memmove(&l->active[i], &l->active[i + 1],
+				(--l->nr_active - i) * sizeof(*n));
+		return;
+	}
+	if (i == l->nr_active) {
+		n = realloc(l->active, (l->nr_active + 1) * sizeof(*n));
+		if (!n)
+			return;	/* shown at the next update */
+		l->active = n;
+		l->nr_active++;
+	}
+	l->active[i] = *x;
+}
+
+/* A new interval of a source: the core's detector, unless the daemon's
+ * stalls are shown. */
+static int detect(struct wqtop_data *d, const struct wq_snapshot *cur,
+		  const struct wq_snapshot *view)
+{
+	if (d->stalls_from_daemon)
+		return 0;
+	if (!d->detector) {
+		d->detector = wq_stall_detector__new();
+		if (!d->detector)
+			return -ENOMEM;
+		wq_stall_rules__defaults(&d->stalls.rules);
+	}
+	return wq_stall_detector__update(d->detector, &d->stalls.rules, cur,
+					 view, cur->real_ns, on_stall,
+					 &d->stalls);
+}
+
+int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
+			   size_t errlen)
+{
+	int ret = wq_stall_json__parse(&d->stalls, json, err, errlen);
+
+	if (ret)
+		return ret;
+	d->stalls_from_daemon = true;
+	wq_stall_detector__free(d->detector);
+	d->detector = NULL;
+	return 0;
+}
+
+void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
+			     size_t len)
+{
+	const struct wq_stall_rules *r = &d->stalls.rules;
+	size_t off = 0;
+	char v[16];
+
+	buf[0] = '\0';
+	for (int k = 0; k < WQ_STALL_NR && off < len; k++) {
+		if (k == WQ_STALL_KERNEL || !r->threshold_ns[k])
+			continue;
+		wqtop_fmt__ns(r->threshold_ns[k], v, sizeof(v));
+		off += snprintf(buf + off, len - off, "%s%s >= %s",
+				off ? ", " : "", wq_stall_kind__name(k), v);
+	}
+	if (r->nr_rules && off < len)
+		snprintf(buf + off, len - off, " (+%zu rules)", r->nr_rules);
 }
 
 int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
@@ -164,7 +245,7 @@ int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
 	s->fresh = true;
 	if (s->nr_ring < WQTOP_RING)
 		s->nr_ring++;
-	return 0;
+	return detect(d, s->cur, s->ring[slot]);
 }
 
 void wqtop_data__end_poll(struct wqtop_data *d)
@@ -180,7 +261,13 @@ void wqtop_data__end_poll(struct wqtop_data *d)
 			i++;
 			continue;
 		}
-		/* A refwq instance that exited, or a daemon source gone. */
+		/* A refwq instance that exited, or a daemon source gone:
+		 * its stalls end with it. */
+		if (d->detector)
+			wq_stall_detector__forget(d->detector, d->src[i].name,
+						  d->src[i].cur ?
+						  d->src[i].cur->real_ns : 0,
+						  on_stall, &d->stalls);
 		src_free(&d->src[i]);
 		memmove(&d->src[i], &d->src[i + 1],
 			(d->nr_src - i - 1) * sizeof(d->src[0]));
@@ -252,6 +339,9 @@ void wqtop_data__free(struct wqtop_data *d)
 	free(d->src);
 	free(d->kw);
 	free(d->queuers);
+	wq_stall_list__free(&d->stalls);
+	wq_stall_detector__free(d->detector);
+	d->detector = NULL;
 	d->src = NULL;
 	d->kw = NULL;
 	d->queuers = NULL;
@@ -650,92 +740,46 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 	return 0;
 }
 
-/* What a stalled pool holds: the series with the most items outstanding. */
-static void pool_what(const struct wq_snapshot *cur, int32_t pool,
-		      char *buf, size_t len)
-{
-	const struct wq_series *best = NULL;
-	uint64_t most = 0, n;
-	int others = 0;
-	size_t k;
-
-	for (k = 0; k < cur->nr_series; k++) {
-		const struct wq_series *s = &cur->series[k];
-
-		if (s->pool_id != pool)
-			continue;
-		n = s->queued > s->started + s->cancelled ?
-			    s->queued - s->started - s->cancelled : 0;
-		if (!n)
-			continue;
-		if (n > most) {
-			most = n;
-			best = s;
-		}
-		others++;
-	}
-	if (!best)
-		snprintf(buf, len, "(items queued before wqtop started)");
-	else
-		snprintf(buf, len, "%s (%s) %llu waiting%s", best->function,
-			 best->workqueue, (unsigned long long)most,
-			 others > 1 ? ", and more" : "");
-}
-
+/* The stalls of the one detector (wqtop_data.stalls), as rows. */
 static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
 			bool tree)
 {
-	const struct wq_snapshot *v, *cur;
+	const struct wq_stall_list *l = &d->stalls;
 	struct wqtop_row *r;
-	uint64_t interval;
-	size_t i, j;
+	size_t i, k;
+	int n;
 
 	(void)tree;
-	for (i = 0; i < d->nr_src; i++) {
-		cur = d->src[i].cur;
-		for (j = 0; cur && j < cur->nr_pools; j++) {
-			const struct wq_pool *p = &cur->pools[j];
-			enum wqtop_sev sev;
+	for (i = 0; i < l->nr_active; i++) {
+		const struct wq_stall *x = &l->active[i];
 
-			if (!p->pending)
-				continue;
-			sev = sev_of(p->oldest_pending_ns, d->thr.pending_ns);
-			if (sev < SEV_WARN)
-				continue;
-			r = row_add(o, (int)i);
-			if (!r)
-				return -ENOMEM;
-			r->pool_id = p->id;
-			r->v[COL_POOL] = p->id;
-			r->v[COL_PENDING] = p->pending;
-			r->v[COL_OLDEST] = p->oldest_pending_ns;
-			strcpy(r->extra, sev == SEV_CRIT ? "stall" : "slow");
-			pool_what(cur, p->id, r->text, sizeof(r->text));
-			r->sev[COL_OLDEST] = r->sev[COL_KIND] = sev;
-			row_sev(r);
-		}
-		v = wqtop_data__view(d, i);
-		for (j = 0; v && j < v->nr_series; j++) {
-			const struct wq_series *s = &v->series[j];
-
-			if (!s->completed ||
-			    s->max_ns[WQ_H_RUN] < d->thr.run_ns[1])
-				continue;
-			r = row_add(o, (int)i);
-			if (!r)
-				return -ENOMEM;
-			interval = v->interval_ns;
-			row_from_series(d, r, s, interval);
-			r->pool_id = s->pool_id;
-			r->v[COL_POOL] = s->pool_id;
-			snprintf(r->wq, sizeof(r->wq), "%s", s->workqueue);
-			snprintf(r->func, sizeof(r->func), "%s", s->function);
-			strcpy(r->extra, "long run");
-			snprintf(r->text, sizeof(r->text), "%s (%s)",
-				 s->function, s->workqueue);
-			r->sev[COL_RUN_MAX] = r->sev[COL_KIND] = SEV_CRIT;
-			row_sev(r);
-		}
+		for (k = 0; k < d->nr_src; k++)
+			if (!strcmp(d->src[k].name, x->source))
+				break;
+		r = row_add(o, k < d->nr_src ? (int)k : -1);
+		if (!r)
+			return -ENOMEM;
+		r->pool_id = x->pool_id;
+		r->v[COL_POOL] = x->pool_id >= 0 ? x->pool_id : NAN;
+		r->v[COL_CPU] = x->cpu >= 0 ? x->cpu : NAN;
+		r->v[COL_TID] = x->worker_tid ? x->worker_tid : NAN;
+		r->v[COL_AGE] = x->age_ns;
+		r->v[COL_LIMIT] = x->threshold_ns;
+		snprintf(r->wq, sizeof(r->wq), "%s", x->workqueue);
+		snprintf(r->func, sizeof(r->func), "%s", x->function);
+		snprintf(r->extra, sizeof(r->extra), "%s",
+			 wq_stall_kind__name(x->kind));
+		/* The evidence is long; the screen shows what fits. */
+		if (x->function[0])
+			n = snprintf(r->text, sizeof(r->text), "%s (%s): %s",
+				     x->function, x->workqueue, x->evidence);
+		else
+			n = snprintf(r->text, sizeof(r->text), "%s",
+				     x->evidence);
+		if (n >= (int)sizeof(r->text))
+			strcpy(r->text + sizeof(r->text) - 4, "...");
+		r->sev[COL_AGE] = r->sev[COL_KIND] = SEV_CRIT;
+		row_sev(r);
 	}
 	return 0;
 }
@@ -1094,17 +1138,13 @@ void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 
 	memset(m, 0, sizeof(*m));
 	memset(&lat, 0, sizeof(lat));
+	m->stalls = (int)d->stalls.nr_active;
 	for (i = 0; i < d->nr_src; i++) {
 		const struct wq_snapshot *v = wqtop_data__view(d, i);
 		const struct wq_snapshot *cur = d->src[i].cur;
 
-		for (j = 0; cur && j < cur->nr_pools; j++) {
+		for (j = 0; cur && j < cur->nr_pools; j++)
 			m->pending += cur->pools[j].pending;
-			if (cur->pools[j].pending &&
-			    cur->pools[j].oldest_pending_ns >=
-				    d->thr.pending_ns[1])
-				m->stalls++;
-		}
 		if (!v || !v->interval_ns)
 			continue;
 		m->valid = true;
@@ -1280,6 +1320,12 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		(wqtop_col__ascending(o->sort) != o->reverse) ? "asc" : "desc",
 		o->filter && o->filter[0] ? "  filter: " : "",
 		o->filter && o->filter[0] ? o->filter : "", rows.nr);
+	if (view == VIEW_STALLS) {
+		wqtop_data__stall_rules(d, names, sizeof(names));
+		fprintf(f, "Stalls from %s: %s\n\n", d->stalls_from_daemon ?
+			"wqmond (/api/v1/stalls)" : "the detector in wqtop",
+			names);
+	}
 	n = wqtop_table__layout(view, cols, &rows, col, width, COL_NR);
 	wqtop_table__line(NULL, col, width, n, line, sizeof(line));
 	fprintf(f, "%s\n", line);

@@ -16,6 +16,7 @@
 #include "collector.h"
 #include "kworkers.h"
 #include "model.h"
+#include "stall_json.h"
 
 /* Interval views kept per source: the drill-down's sparkline. */
 #define WQTOP_RING 40
@@ -56,9 +57,18 @@ struct wqtop_data {
 	size_t nr_kw;
 	struct wq_queuer *queuers;
 	int nr_queuers;
-	struct wqtop_thresholds thr;
+	struct wqtop_thresholds thr;	/* colours only */
 	unsigned long refreshes;	/* polls that brought a new interval */
 	int ncpus;
+	/*
+	 * The stalls shown: wqmond's (/api/v1/stalls) when attached, else
+	 * those of the core's detector (lib/stall.h) run here on every new
+	 * interval with wqmond's default rules.  One definition of a stall
+	 * for every face; the colour thresholds above are not it.
+	 */
+	struct wq_stall_list stalls;
+	struct wq_stall_detector *detector;
+	bool stalls_from_daemon;
 };
 
 /* Every column any view can show. */
@@ -68,7 +78,7 @@ enum wqtop_col {
 	COL_RATE, COL_QUEUED, COL_COMPLETED, COL_CANCELLED, COL_LAT_P50,
 	COL_LAT_P99, COL_LAT_MAX, COL_RUN_P50, COL_RUN_P99, COL_RUN_MAX,
 	COL_CPU_PCT, COL_TID, COL_STATE, COL_CPU_TIME, COL_COMM, COL_KIND,
-	COL_WHAT, COL_NR,
+	COL_AGE, COL_LIMIT, COL_WHAT, COL_NR,
 };
 
 enum wqtop_fmt { FMT_TEXT, FMT_INT, FMT_COUNT, FMT_RATE, FMT_NS, FMT_PCT };
@@ -151,6 +161,13 @@ const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
 void wqtop_data__set_kworkers(struct wqtop_data *d, struct wq_kworker *kw,
 			      size_t nr, uint64_t interval_ns);
 void wqtop_data__free(struct wqtop_data *d);
+/* The daemon's /api/v1/stalls answer: from now on its stalls are shown,
+ * not the in-process detector's.  Return: 0, or -errno with @err set. */
+int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
+			   size_t errlen);
+/* "pending >= 5s, running >= 10s, ...": the rules the stalls come from. */
+void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
+			     size_t len);
 
 /* Header meters, over every source's newest interval. */
 struct wqtop_meters {

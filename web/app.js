@@ -4,17 +4,19 @@
 // these files as they are.
 
 import { fmtDur, fmtDurShort, fmtRate, fmtCount, fmtPct, fmtClock, fmtAge, escapeHtml } from './format.js';
-import { compactView, binOf, binStats, stallEpisodes, seriesKey, poolKey, wqKey, keyParts, poolLabel, severity } from './model.js';
+import { compactView, binOf, binStats, seriesKey, poolKey, wqKey, keyParts, poolLabel, severity } from './model.js';
 import { lineChart, heatmap, PALETTE } from './charts.js';
 import { LiveTable } from './table.js';
 
 const params = new URLSearchParams(location.search);
 const num = (k, d) => (params.has(k) && Number.isFinite(+params.get(k)) ? +params.get(k) : d);
 
-// Thresholds (docs/DASHBOARD.md); the URL can override them: ?stall_ms=2000
+// Colour thresholds (docs/DASHBOARD.md), a display setting only: what a
+// stall is, the daemon decides (/api/v1/stalls).  The URL can override
+// them: ?pending_crit_ms=2000
 export const T = {
-	stallNs: num('stall_ms', 1000) * 1e6,
 	pendWarnNs: num('pending_warn_ms', 100) * 1e6,
+	pendCritNs: num('pending_crit_ms', 1000) * 1e6,
 	latWarnNs: num('lat_warn_ms', 1) * 1e6,
 	latCritNs: num('lat_crit_ms', 10) * 1e6,
 	runWarnNs: num('run_warn_ms', 10) * 1e6,
@@ -25,7 +27,6 @@ export const T = {
 const WINDOW_NS = num('window_s', 600) * 1e9;
 const POLL_MS = num('poll_ms', 1000);
 const SOURCES_EVERY_MS = 5000;
-const STALLS_RETRY_MS = 60000;
 const FETCH_TIMEOUT_MS = 4000;
 
 const $ = (s) => document.querySelector(s);
@@ -40,9 +41,8 @@ const state = {
 	latest: new Map(),      // source -> latest raw interval view
 	sources: null,          // last /api/v1/sources, or null
 	sourcesAt: 0,
-	stallsApi: 'unknown',   // 'unknown' | 'present' | 'absent'
-	stallsAt: 0,
-	stalls: null,
+	stalls: null,           // last /api/v1/stalls, or null
+	stallsError: '',        // why the last one failed
 	startedReal: null,
 	failures: 0,
 	lastOk: 0,
@@ -95,7 +95,7 @@ async function poll() {
 			state.sourcesAt = now;
 			getJSON('api/v1/sources').then((s) => { state.sources = s; renderHeader(); }).catch(() => { state.sources = null; });
 		}
-		await pollStalls(now);
+		await pollStalls();
 		state.failures = 0;
 		state.lastOk = now;
 		state.polls++;
@@ -120,19 +120,30 @@ function schedule() {
 	state.timer = setTimeout(poll, backoffMs());
 }
 
-// /api/v1/stalls arrives with issue 7: until then it 404s, and the panel
-// derives stalls from the pools' oldest pending age.  Probe it once a minute.
-async function pollStalls(now) {
-	if (state.stallsApi === 'absent' && now - state.stallsAt < STALLS_RETRY_MS) return;
-	state.stallsAt = now;
+// The daemon's stall detector is the only one: the panel, the KPI and the
+// pools' highlight show its stalls and its thresholds, never a rule of
+// the page's own (they once disagreed).
+async function pollStalls() {
 	try {
 		state.stalls = await getJSON('api/v1/stalls');
-		state.stallsApi = 'present';
+		state.stallsError = '';
 	} catch (e) {
-		state.stallsApi = 'absent';
-		state.stalls = null;
+		state.stallsError = e.message;
 		if (!(e instanceof HttpError)) throw e;
 	}
+}
+
+// "pending ≥ 5 s · running ≥ 10 s · …" from the daemon's [stalls].
+function stallRules() {
+	const t = state.stalls?.thresholds_ns || {};
+	const parts = Object.entries(t).map(([k, v]) => `${k.replace('_', ' ')} ≥ ${fmtDur(v)}`);
+	const n = state.stalls?.rules?.length || 0;
+	return parts.join(' · ') + (n ? ` · ${n} rule${n > 1 ? 's' : ''} per workqueue or function` : '');
+}
+
+// Pools with a stall going on now, by poolKey.
+function stalledPools() {
+	return new Set((state.stalls?.active || []).filter((s) => s.pool_id >= 0).map((s) => poolKey(s.source, s.pool_id)));
 }
 
 function resetWindow(why) {
@@ -212,10 +223,9 @@ function render() {
 	document.body.dataset.polls = String(state.polls);
 	const multi = snaps.length > 1;
 	renderHeader();
-	const episodes = stallEpisodes(bins, T.stallNs);
 	renderKpis(bins, snaps);
 	renderCharts(bins);
-	renderStalls(episodes, snaps);
+	renderStalls(snaps);
 	renderTables(snaps, multi);
 }
 
@@ -261,20 +271,20 @@ function renderKpis(bins, snaps) {
 		st && severity(st.p99, T.latWarnNs, T.latCritNs));
 	const cpu = last ? last.views.reduce((n, v) => n + v.pools.reduce((m, p) => m + p.cpuPct, 0), 0) : null;
 	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit));
-	let pending = 0, oldest = 0, stalled = 0;
+	let pending = 0, oldest = 0;
 	const dropped = [];
 	for (const d of snaps) {
 		for (const p of d.pools || []) {
 			pending += p.pending;
 			oldest = Math.max(oldest, p.oldest_pending_ns);
-			if (p.oldest_pending_ns >= T.stallNs) stalled++;
 		}
 		for (const [k, v] of Object.entries(d.counters || {})) {
 			if (k.endsWith('_dropped') && v > 0) dropped.push(`${multiSrc(snaps, d)}${k.replace('_dropped', '')} ${fmtCount(v)}`);
 		}
 	}
-	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.stallNs));
-	setKpi('#kpi-stalls', snaps.length ? String(stalled) : '–', `oldest pending ≥ ${fmtDur(T.stallNs)}`, stalled ? 'crit' : '');
+	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.pendCritNs));
+	const stalls = state.stalls?.active;
+	setKpi('#kpi-stalls', stalls ? String(stalls.length) : '–', stalls ? stallRules() : state.stallsError, stalls?.length ? 'crit' : '');
 	const dk = $('#kpi-dropped');
 	dk.hidden = !dropped.length;
 	if (dropped.length) {
@@ -366,30 +376,31 @@ function renderLegend(chartEl, series) {
 	lg.innerHTML = series.map((s) => `<span class="${s.dim ? 'dim' : ''}"><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
 }
 
-function renderStalls(episodes, snaps) {
+function stallItem(s, multi, active) {
+	const what = s.function ? `${s.function} (${s.workqueue})` : s.workqueue || (s.pool_id >= 0 ? `pool ${s.pool_id}` : s.kind);
+	const where = [multi ? s.source : '', s.pool_id >= 0 ? `pool ${s.pool_id}` : '', s.cpu >= 0 ? `cpu ${s.cpu}` : '',
+		s.worker_tid ? `tid ${s.worker_tid}` : ''].filter(Boolean).join(' ');
+	const when = `since ${fmtClock(s.since_real_ns / 1e6)}` + (active ? '' : ` · cleared ${fmtClock(s.end_real_ns / 1e6)}`);
+	const key = s.pool_id >= 0 ? ` data-pool="${escapeHtml(poolKey(s.source, s.pool_id))}"` : '';
+	return `<li class="stall ${active ? 'active' : 'ended'}"${key}><span class="badge">${escapeHtml(s.kind)}</span>` +
+		`<b>${escapeHtml(what)}</b> <span class="age">${active ? '' : 'lasted '}${fmtDur(s.age_ns)} (≥ ${fmtDur(s.threshold_ns)})</span>` +
+		`<div class="ev">${escapeHtml([where, s.evidence].filter(Boolean).join(' · '))} · ${when}</div></li>`;
+}
+
+// Active stalls, then the ones that ended within the window, newest first.
+function renderStalls(snaps) {
 	const ul = $('#stalls');
+	const multi = snaps.length > 1;
+	const d = state.stalls;
 	const items = [];
-	if (state.stallsApi === 'present') {
-		for (const s of state.stalls?.stalls || []) {
-			const what = s.function || (s.pool_id != null ? `pool ${s.pool_id}` : s.workqueue || '');
-			const age = s.age_ns ?? s.duration_ns;
-			items.push(`<li class="stall active"><span class="badge">${escapeHtml(s.kind || 'stall')}</span><b>${escapeHtml(what)}</b> <span class="age">${fmtDur(age)}</span>` +
-				`<div class="ev">${escapeHtml([s.source, s.evidence || s.reason].filter(Boolean).join(' · '))}${s.since_real_ns ? ` · since ${fmtClock(s.since_real_ns / 1e6)}` : ''}</div></li>`);
-		}
-	}
-	const apiPools = new Set((state.stalls?.stalls || []).filter((s) => s.pool_id != null).map((s) => poolKey(s.source, s.pool_id)));
-	for (const e of episodes) {
-		if (e.active && apiPools.has(e.key)) continue;
-		items.push(`<li class="stall ${e.active ? 'active' : 'ended'}" data-pool="${escapeHtml(e.key)}"><span class="badge">${e.active ? 'stalled' : 'ended'}</span>` +
-			`<b>${escapeHtml((snaps.length > 1 ? `${e.src}: ` : '') + e.label)}</b> <span class="age">${e.active ? 'oldest pending' : 'peak'} ${fmtDur(e.peak)}</span>` +
-			`<div class="ev">${e.pending} pending · since ${fmtClock(e.startReal / 1e6)}${e.active ? '' : ` · cleared ${fmtClock(e.last / 1e6)}`}</div></li>`);
-	}
-	if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}: every pool started its oldest item within ${fmtDur(T.stallNs)}.</li>`);
+	const since = Date.now() * 1e6 - WINDOW_NS;
+	for (const s of d?.active || []) items.push(stallItem(s, multi, true));
+	for (const s of d?.recent || []) if (s.end_real_ns >= since) items.push(stallItem(s, multi, false));
+	if (!d) items.push(`<li class="none">Stalls unavailable: ${escapeHtml(state.stallsError || 'not read yet')}</li>`);
+	else if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}.</li>`);
 	ul.innerHTML = items.join('');
-	$('#stalls-src').textContent = state.stallsApi === 'present' ?
-		'from /api/v1/stalls and pool history' :
-		`derived: oldest pending ≥ ${fmtDur(T.stallNs)}`;
-	$('#stalls-panel').dataset.api = state.stallsApi;
+	$('#stalls-src').textContent = d ? `wqmond's detector: ${stallRules()}` : '';
+	$('#stalls-panel').dataset.api = d && !state.stallsError ? 'present' : 'error';
 }
 
 /* ---------- tables ---------- */
@@ -413,7 +424,7 @@ function makeTables() {
 		pools: new LiveTable($('#pools'), {
 			sort: 'oldest', desc: true, rowKey: (r) => r.key, empty: 'no pools seen yet',
 			filterText: (r) => `${r.src} ${r.label} ${r.flags}`,
-			rowClass: (r) => (r.oldest >= T.stallNs ? 'stalled' : ''),
+			rowClass: (r) => (stalledPools().has(r.key) ? 'stalled' : ''),
 			cols: [
 				{ key: 'src', label: 'source' },
 				{ key: 'id', label: 'pool', num: true },
@@ -423,8 +434,8 @@ function makeTables() {
 				{ key: 'workers', label: 'workers', num: true },
 				{ key: 'idle', label: 'idle', num: true },
 				{ key: 'running', label: 'running', num: true },
-				{ key: 'pending', label: 'pending', num: true, sev: (r) => (r.pending ? severity(r.oldest, T.pendWarnNs, T.stallNs) : '') },
-				{ key: 'oldest', label: 'oldest pending', num: true, fmt: (v) => (v ? fmtDur(v) : '–'), sev: (r) => severity(r.oldest, T.pendWarnNs, T.stallNs) },
+				{ key: 'pending', label: 'pending', num: true, sev: (r) => (r.pending ? severity(r.oldest, T.pendWarnNs, T.pendCritNs) : '') },
+				{ key: 'oldest', label: 'oldest pending', num: true, fmt: (v) => (v ? fmtDur(v) : '–'), sev: (r) => severity(r.oldest, T.pendWarnNs, T.pendCritNs) },
 				{ key: 'cpuPct', label: 'CPU', num: true, fmt: fmtPct, sev: (r) => severity(r.cpuPct, T.cpuWarn, T.cpuCrit), title: 'on-CPU time of the pool’s kworkers, % of one CPU, last interval' },
 			],
 		}),

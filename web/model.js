@@ -117,43 +117,6 @@ export function binStats(bin, focus) {
 	};
 }
 
-// Episodes where a pool's oldest pending item was older than thresholdNs,
-// read from the pools of the views in the window.  Newest first.
-export function stallEpisodes(bins, thresholdNs) {
-	const open = new Map();
-	const done = [];
-	for (const b of bins) {
-		const seen = new Set();
-		for (const v of b.views) {
-			for (const p of v.pools) {
-				if (p.oldest < thresholdNs) continue;
-				seen.add(p.key);
-				let e = open.get(p.key);
-				if (!e) {
-					e = { key: p.key, src: p.src, pool: p.id, label: p.label,
-						startReal: v.real - p.oldest, peak: 0, pending: 0, last: v.real };
-					open.set(p.key, e);
-				}
-				e.peak = Math.max(e.peak, p.oldest);
-				e.pending = p.pending;
-				e.last = v.real;
-			}
-		}
-		for (const [k, e] of open) {
-			if (!seen.has(k)) {
-				e.active = false;
-				done.push(e);
-				open.delete(k);
-			}
-		}
-	}
-	for (const e of open.values()) {
-		e.active = true;
-		done.push(e);
-	}
-	return done.sort((a, b) => (b.active - a.active) || (b.last - a.last));
-}
-
 export function severity(v, warn, crit) {
 	if (v == null) return '';
 	if (v >= crit) return 'crit';

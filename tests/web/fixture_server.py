@@ -15,8 +15,10 @@ and the view at start-up lies 5 s into such a stall.
 
 Paths follow docs/API.md: `/` (web/index.html), `/static/FILE` (web/FILE),
 `/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`.
-`/api/v1/stalls` answers 404, as the daemon does until issue 7, unless
---stalls is given.  Test hooks (not part of the daemon's API):
+`/api/v1/stalls` answers as the daemon's detector would with a pending
+threshold of 2 s: pool 3's stall is active from 2 s into each episode, and
+the episodes that ended are in `recent`.  Test hooks (not part of the
+daemon's API):
 `/_fixture/fail?seconds=N` makes the API answer 503 for N seconds;
 `/_fixture/restart` simulates a daemon restart (empty history ring).
 
@@ -40,6 +42,7 @@ STALL_POOL = 3
 STALL_PERIOD = 60
 STALL_LEN = 40
 STALL_OFFSET = 55  # tick 0 lies 5 ticks into a stall
+STALL_THRESHOLD = 2  # seconds: the fixture's [stalls] pending
 COUNTS = ("queued", "activated", "started", "completed", "cancelled")
 MIME = {
     ".html": "text/html; charset=utf-8",
@@ -91,13 +94,12 @@ def set_percentiles(h):
 class Sim:
     """The fake daemon's state: the clock, the replayed ring, the totals."""
 
-    def __init__(self, fixtures, backfill, serve_stalls):
+    def __init__(self, fixtures, backfill):
         with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
             self.base_cum = json.load(f)
         with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
             self.base_views = [json.loads(line) for line in f if line.strip()]
         self.backfill = backfill
-        self.serve_stalls = serve_stalls
         self.lock = threading.Lock()
         self.fail_until = 0.0
         self.restart()
@@ -229,20 +231,43 @@ class Sim:
                          "last_scrape_seconds": 0.000184223}],
         }
 
+    def stall(self, start, now):
+        """The episode of pool 3 that began at tick start, seen at now."""
+        age = min(now - start, STALL_LEN)
+        oldest = age * NSEC + 350_000_000
+        ended = now - start >= STALL_LEN
+        return {"id": 1000 + (start - STALL_OFFSET) // STALL_PERIOD,
+                "kind": "pending", "state": "resolved" if ended else "firing",
+                "source": "kernel", "pool_id": STALL_POOL, "cpu": 0,
+                "workqueue": "events_highpri", "function": "aio_fsync_work",
+                "worker_tid": 0, "threshold_ns": STALL_THRESHOLD * NSEC,
+                "age_ns": oldest,
+                "since_real_ns": self.real0 + start * NSEC - 350_000_000,
+                "end_real_ns": self.real0 + (start + STALL_LEN) * NSEC
+                if ended else 0,
+                "evidence": "pool %d cpu 0: 2 pending, 1 running; oldest "
+                            "not started" % STALL_POOL}
+
     def stalls(self):
+        """Like wqmond's: active, recent (newest first) and the rules."""
         with self.lock:
             k = self.tick_now()
-            v = self.view(k)
-        out = []
-        for p in v["pools"]:
-            if p["oldest_pending_ns"] >= NSEC:
-                out.append({"source": v["source"], "kind": "pool",
-                            "pool_id": p["id"],
-                            "since_real_ns": v["real_ns"] - p["oldest_pending_ns"],
-                            "age_ns": p["oldest_pending_ns"],
-                            "evidence": "%d pending, oldest not started"
-                                        % p["pending"]})
-        return {"format": "wqmon-stalls", "version": 1, "stalls": out}
+            first = self.first_tick
+        active, recent = [], []
+        start = k - ((k - STALL_OFFSET) % STALL_PERIOD)
+        while start + STALL_LEN > first and len(recent) < 64:
+            if k - start >= STALL_LEN:
+                recent.append(self.stall(start, k))
+            elif k - start >= STALL_THRESHOLD:
+                active.append(self.stall(start, k))
+            start -= STALL_PERIOD
+        return {"format": "wqmon-stalls", "version": 1, "active": active,
+                "recent": recent, "sinks": {},
+                "thresholds_ns": {"pending": STALL_THRESHOLD * NSEC,
+                                  "running": 10 * NSEC,
+                                  "cpu_hog": 100_000_000,
+                                  "starved": 5 * NSEC},
+                "rules": []}
 
 
 def derive_workqueues(series):
@@ -337,7 +362,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.json(200, sim.history(since))
         if path == "/api/v1/sources":
             return self.json(200, sim.sources())
-        if path == "/api/v1/stalls" and sim.serve_stalls:
+        if path == "/api/v1/stalls":
             return self.json(200, sim.stalls())
         if path == "/":
             return self.static("index.html")
@@ -377,11 +402,9 @@ def main():
     ap.add_argument("--fixtures", default=os.path.join(HERE, "fixtures"))
     ap.add_argument("--backfill", type=int, default=180,
                     help="seconds of history already in the ring at start")
-    ap.add_argument("--stalls", action="store_true",
-                    help="serve /api/v1/stalls (default: 404, as before issue 7)")
     args = ap.parse_args()
 
-    Handler.sim = Sim(args.fixtures, args.backfill, args.stalls)
+    Handler.sim = Sim(args.fixtures, args.backfill)
     Handler.web = os.path.abspath(args.web)
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
