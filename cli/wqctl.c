@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "daemon_client.h"
 #include "envcheck.h"
 #include "invariants.h"
 #include "json.h"
 #include "log.h"
 #include "model.h"
 #include "text.h"
+#include "wqtime.h"
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 usage error (as grep/diff). */
 #define EXIT_USAGE 2
@@ -43,13 +45,18 @@ static void usage(FILE *f)
 "and ran, and how much CPU the kworkers spent on them.\n"
 "\n"
 "Commands:\n"
-"  show     print the workqueue view every interval (needs root)\n"
+"  show     print the workqueue view every interval (root, or a wqmond\n"
+"           with --source daemon)\n"
 "  check    report whether the probes can run here, and what to fix\n"
 "  cat      read a saved text view (FILE, or - for stdin) and print it\n"
 "           again, canonically or as JSON (-j)\n"
 "\n"
 "Options of show:\n"
-"  -i, --interval SECONDS  seconds between views (default 1; decimals ok)\n"
+"      --source SOURCE     kernel: the probes, in-process (root; default);\n"
+"                          daemon: a running wqmond's sources through its\n"
+"                          socket (no root); unix:/path, http://host:port\n"
+"                          another wqmond\n"
+"  -i, --interval SECONDS  seconds between views (default 1; 0.5 or 500ms)\n"
 "  -n, --count COUNT       stop after COUNT views (default: until Ctrl-C)\n"
 "  -s, --sort COLUMN       sort functions by COLUMN (queued, started,\n"
 "                          completed, rate, lat_p50, lat_p99, lat_max,\n"
@@ -75,21 +82,9 @@ static void usage(FILE *f)
 "  sudo wqctl show -i 5 -n 3 -s lat_p99 -t 10\n"
 "  sudo wqctl show -n 1 -i 10 --json | jq '.series[0]'\n"
 "  sudo wqctl show -n 1 > view.txt; wqctl cat -j view.txt\n"
+"  wqctl show --source daemon -n 3      # no root: a running wqmond\n"
 "\n"
 "The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
-}
-
-static int parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0.01 || v > 86400)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int parse_count(const char *s, long *out)
@@ -106,6 +101,7 @@ static int parse_count(const char *s, long *out)
 }
 
 struct show_opts {
+	const char *source;	/* NULL: the probes; else a wqmond */
 	double interval;
 	long count;
 	bool json;
@@ -188,6 +184,97 @@ static int check_invariants(const struct wq_snapshot *prev,
 	return n;
 }
 
+/* ---- show from a running wqmond (lib/daemon_client.h) ---- */
+
+#define MAX_SHOWN 64	/* wqmond serves 16 sources at most */
+
+/* Each of the daemon's sources: its last snapshot, for the next delta. */
+struct shown {
+	const struct show_opts *o;
+	struct wq_snapshot *prev[MAX_SHOWN], *view;
+	size_t nr;
+	long fresh, violations;
+	bool first;
+};
+
+static int daemon_snap(void *ctx, struct wq_snapshot *snap)
+{
+	struct shown *sh = ctx;
+	struct wq_snapshot **prev = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < sh->nr; i++)
+		if (!strcmp(sh->prev[i]->source, snap->source))
+			prev = &sh->prev[i];
+	if (!prev) {
+		/* A source that came up meanwhile: its first interval is
+		 * the next one. */
+		if (sh->nr == MAX_SHOWN) {
+			wq_snapshot__free(snap);
+			return 0;
+		}
+		sh->prev[sh->nr++] = snap;
+		return 0;
+	}
+	/* Polled faster than the daemon samples: the same snapshot again,
+	 * no new interval. */
+	if (snap->mono_ns == (*prev)->mono_ns) {
+		wq_snapshot__free(snap);
+		return 0;
+	}
+	err = wq_snapshot__delta(sh->view, snap, *prev);
+	if (!err && sh->o->check_invariants)
+		sh->violations += check_invariants(*prev, snap, sh->view);
+	if (!err)
+		err = emit(sh->o, sh->o->cumulative ? snap : sh->view);
+	wq_snapshot__free(*prev);
+	*prev = snap;
+	sh->fresh++;
+	return err;
+}
+
+static int show_daemon(const struct show_opts *o)
+{
+	struct shown sh = { .o = o, .view = wq_snapshot__new("") };
+	struct wq_daemon *d = NULL;
+	long shown = 0;
+	int err;
+
+	err = sh.view ? wq_daemon__open(&d, o->source, 0) : -ENOMEM;
+	if (err == -EINVAL)
+		pr_err("bad --source '%s': give kernel, daemon, unix:/path or "
+		       "http://host:port\n", o->source);
+	if (err)
+		goto out;
+	err = wq_daemon__snapshots(d, daemon_snap, &sh);
+	while (!err && !stop && (o->count == 0 || shown < o->count)) {
+		sleep_interval(o->interval);
+		if (stop)
+			break;
+		sh.fresh = 0;
+		err = wq_daemon__snapshots(d, daemon_snap, &sh);
+		shown += sh.fresh ? 1 : 0;
+	}
+	if (err == -EPIPE) {
+		err = 0;
+	} else if (err) {
+		pr_err("show: %s%s\n", wq_daemon__error(d)[0] ?
+		       wq_daemon__error(d) : strerror(-err),
+		       err == -ENOENT || err == -ECONNREFUSED ?
+		       " (is wqmond running? sudo systemctl start wqmond)" :
+		       "");
+	}
+out:
+	for (size_t i = 0; i < sh.nr; i++)
+		wq_snapshot__free(sh.prev[i]);
+	wq_snapshot__free(sh.view);
+	wq_daemon__close(d);
+	if (!err && sh.violations)
+		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
+		       "Invariants)\n", sh.violations);
+	return err ? 1 : sh.violations ? 3 : 0;
+}
+
 static int cmd_show(const struct show_opts *o)
 {
 	struct wq_snapshot *prev = wq_snapshot__new("kernel");
@@ -198,6 +285,12 @@ static int cmd_show(const struct show_opts *o)
 	long shown = 0, violations = 0;
 	int err;
 
+	if (o->source) {
+		wq_snapshot__free(prev);
+		wq_snapshot__free(cur);
+		wq_snapshot__free(view);
+		return show_daemon(o);
+	}
 	if (!prev || !cur || !view) {
 		err = -ENOMEM;
 		goto out;
@@ -358,7 +451,7 @@ out:
 
 static int parse_show(int argc, char **argv, struct show_opts *o)
 {
-	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV };
+	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV, OPT_SOURCE };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
@@ -371,10 +464,12 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
 		{ "no-cpu", no_argument, NULL, OPT_NO_CPU },
 		{ "check-invariants", no_argument, NULL, OPT_CHECK_INV },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	uint64_t ns;
 	long top;
 	int ch, key;
 
@@ -382,12 +477,13 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			if (parse_seconds(optarg, &o->interval)) {
+			if (wq_seconds__parse(optarg, 0.01, 86400, &ns)) {
 				pr_err("bad --interval '%s': give seconds "
-				       "between 0.01 and 86400, e.g. -i 2\n",
-				       optarg);
+				       "between 0.01 and 86400, e.g. -i 2 or "
+				       "-i 500ms\n", optarg);
 				return -EINVAL;
 			}
+			o->interval = ns / 1e9;
 			break;
 		case 'n':
 			if (parse_count(optarg, &o->count)) {
@@ -431,6 +527,20 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case OPT_CHECK_INV:
 			o->check_invariants = true;
 			break;
+		case OPT_SOURCE: {
+			struct wq_daemon *d;
+
+			o->source = strcmp(optarg, "kernel") ? optarg : NULL;
+			if (o->source && wq_daemon__open(&d, optarg, 0)) {
+				pr_err("bad --source '%s': give kernel, daemon,"
+				       " unix:/path or http://host:port\n",
+				       optarg);
+				return -EINVAL;
+			}
+			if (o->source)
+				wq_daemon__close(d);
+			break;
+		}
 		case OPT_NO_CPU:
 			o->coll.no_cpu_time = true;
 			break;
@@ -448,6 +558,13 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	if (optind < argc) {
 		pr_err("unexpected argument '%s'; try 'wqctl --help'\n",
 		       argv[optind]);
+		return -EINVAL;
+	}
+	if (o->source && (o->coll.track_queuers || o->coll.mode ||
+			  o->coll.no_cpu_time)) {
+		pr_err("--queuers, --raw-tp and --no-cpu set the probes: with "
+		       "--source %s, set them in wqmond.conf ([kernel])\n",
+		       o->source);
 		return -EINVAL;
 	}
 	return 0;

@@ -12,12 +12,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "http_client.h"
 #include "log.h"
 
 /* daemon/wqmond.conf, the file `make install` puts in /etc/wqmon/, as a C
  * string (the Makefile generates it): one text for both. */
 const char wqd_config_default_text[] =
 #include "wqmond.conf.inc"
+#include "wqtime.h"
 	;
 
 void wqd_config__defaults(struct wqd_config *c)
@@ -108,37 +110,10 @@ int wqd_config__split_listen(const char *listen, char *host, size_t hostlen,
 /* http://host[:port][/path], host a name, an IPv4 address or [v6]. */
 int wqd_config__check_url(const char *url)
 {
-	const char *h = url + 7, *end;
-	char v6[64];
-	long port;
-	char *pe;
+	struct wq_http_url u;
 
-	if (strncmp(url, "http://", 7))
-		return -EINVAL;
-	if (*h == '[') {
-		end = strchr(h, ']');
-		if (!end || (size_t)(end - h - 1) >= sizeof(v6) || end == h + 1)
-			return -EINVAL;
-		memcpy(v6, h + 1, end - h - 1);
-		v6[end - h - 1] = '\0';
-		if (inet_pton(AF_INET6, v6, &(struct in6_addr){ 0 }) != 1)
-			return -EINVAL;
-		end++;
-	} else {
-		end = h + strspn(h, "abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
-		if (end == h)
-			return -EINVAL;
-	}
-	if (*end == ':') {
-		errno = 0;
-		port = strtol(end + 1, &pe, 10);
-		if (errno || pe == end + 1 || end[1] == '-' || end[1] == '+' ||
-		    port < 1 || port > 65535)
-			return -EINVAL;
-		end = pe;
-	}
-	return *end && *end != '/' ? -EINVAL : 0;
+	/* The parser the alert sink sends with (lib/http_client.h). */
+	return wq_http_url__parse(url, &u) || u.local ? -EINVAL : 0;
 }
 
 bool wqd_config__listen_is_loopback(const char *listen)
@@ -181,15 +156,11 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 					      "debug" };
 	uint64_t n;
 	char h[128], p[8];
-	char *end;
-	double d;
 
 	if (!strcmp(k, "interval")) {
-		errno = 0;
-		d = strtod(v, &end);
-		if (errno || end == v || *end || !(d >= 0.1 && d <= 3600))
+		if (wq_seconds__parse(v, 0.1, 3600, &n))
 			BAD("interval = '%s': give seconds from 0.1 to 3600", v);
-		c->interval_ns = (uint64_t)(d * 1e9 + 0.5);
+		c->interval_ns = n;
 	} else if (!strcmp(k, "listen")) {
 		if (strcmp(v, "none") &&
 		    (wqd_config__split_listen(v, h, sizeof(h), p, sizeof(p)) ||

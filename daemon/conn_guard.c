@@ -11,6 +11,7 @@
 
 #include "conn_guard.h"
 #include "log.h"
+#include "wqtime.h"
 
 #define NSEC 1000000000ull
 #define SWEEP_MS 250
@@ -41,14 +42,6 @@ struct wqd_guard {
 	struct conn *conn;
 	struct wqd_guard_stats stats;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
 
 size_t wqd_guard__fit_limit(size_t want, uint64_t nofile, int listeners)
 {
@@ -91,7 +84,7 @@ static void shut(struct conn *c)
 
 static void sweep(struct wqd_guard *g)
 {
-	uint64_t now = now_ns();
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 
 	pthread_mutex_lock(&g->lock);
 	for (size_t i = 0; i < g->limit; i++) {
@@ -237,7 +230,7 @@ static void started(struct wqd_guard *g, struct MHD_Connection *mc,
 		return;
 	}
 	*c = (struct conn){ .g = g, .used = true, .fd = ci->connect_fd,
-			    .since = now_ns() };
+			    .since = wq_clock_ns(CLOCK_MONOTONIC) };
 	g->nr++;
 	*ctx = c;
 	identify(g, mc, c);
@@ -292,7 +285,7 @@ static void mark(struct MHD_Connection *mc, bool busy)
 		return;
 	c = ci->socket_context;
 	pthread_mutex_lock(&c->g->lock);
-	c->since = now_ns();
+	c->since = wq_clock_ns(CLOCK_MONOTONIC);
 	c->busy = busy;
 	pthread_mutex_unlock(&c->g->lock);
 }

@@ -39,6 +39,7 @@
 #include "stall_json.h"
 #include "text.h"
 #include "web_config.h"
+#include "wqtime.h"
 
 /* libmicrohttpd changed the handler's return type in 0.9.71. */
 #if MHD_VERSION >= 0x00097002
@@ -478,11 +479,7 @@ static void do_workqueues(struct wqd_state *st, struct reply *r)
 static void do_healthz(struct wqd_state *st, struct reply *r)
 {
 	uint64_t last = __atomic_load_n(&st->loop_ns, __ATOMIC_RELAXED);
-	struct timespec ts;
-	uint64_t now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 	if (last && now > last + 3 * st->cfg.interval_ns + 5000000000ull) {
 		r->status = 503;
 		r->type = "text/plain; charset=utf-8";
@@ -971,14 +968,6 @@ static size_t connection_limit(const struct wqd_state *st, int listeners)
 	return n;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* What /metrics tells of the listeners' web configs. */
 static void publish(struct wqd_http *h, struct wqd_state *st)
 {
@@ -1117,7 +1106,7 @@ static int listener_swap(struct wqd_http *h, struct wqd_state *st,
 	old = MHD_quiesce_daemon(l->cur->d);
 	if (old >= 0)
 		close(old);
-	l->cur->retired_ns = now_ns();
+	l->cur->retired_ns = wq_clock_ns(CLOCK_MONOTONIC);
 	h->retired[i] = l->cur;
 	l->cur = sv;
 	return 0;
@@ -1155,7 +1144,7 @@ int wqd_http__reload(struct wqd_http *h, struct wqd_state *st,
 
 void wqd_http__tick(struct wqd_http *h)
 {
-	uint64_t now = now_ns();
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 	size_t i = 0;
 
 	while (h && i < MAX_RETIRED && h->retired[i]) {

@@ -15,14 +15,7 @@
 #include "kmsg.h"
 #include "log.h"
 #include "stalls.h"
-
-static uint64_t real_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+#include "wqtime.h"
 
 /* Alertmanager drops a firing alert it has not heard of for its
  * resolve_timeout (5 min by default): repeat live stalls this often. */
@@ -205,7 +198,7 @@ void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
 	const struct wq_stall *first;
 
 	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->cur,
-				      view, real_now(), on_event, st))
+				      view, wq_clock_ns(CLOCK_REALTIME), on_event, st))
 		pr_warn("stall detection skipped an interval: out of memory\n");
 	if (!refused && wq_stall_detector__refused(st->detector, &first))
 		log_refused(first, "impossible value in a");
@@ -213,7 +206,7 @@ void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
 
 void wqd_stalls__forget(struct wqd_state *st, const char *source)
 {
-	wq_stall_detector__forget(st->detector, source, real_now(), on_event,
+	wq_stall_detector__forget(st->detector, source, wq_clock_ns(CLOCK_REALTIME), on_event,
 				  st);
 }
 
@@ -258,7 +251,7 @@ void wqd_stalls__read_kmsg(struct wqd_state *st)
 			continue;
 		}
 		s.id = next_id++;
-		s.start_real_ns = real_now();
+		s.start_real_ns = wq_clock_ns(CLOCK_REALTIME);
 		pthread_mutex_lock(&st->lock);
 		/* A report is an event: it starts and ends at once. */
 		s.state = WQ_STALL_FIRING;

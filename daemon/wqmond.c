@@ -33,6 +33,7 @@
 #include "state.h"
 #include "stalls.h"
 #include "web_config.h"
+#include "wqtime.h"
 
 #define EXIT_USAGE 2
 #define RETRY_START_NS (30ULL * 1000000000ULL)
@@ -45,14 +46,6 @@ static void on_signal(int sig)
 		got_hup = 1;
 	else
 		got_term = 1;
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static void usage(FILE *f)
@@ -302,7 +295,7 @@ static void log_violations(const struct wq_snapshot *prev,
 
 static void source_collect(struct wqd_state *st, struct wqd_source *s)
 {
-	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	uint64_t t0 = wq_clock_ns(CLOCK_MONOTONIC);
 	struct wq_snapshot *fresh = s->prev;	/* becomes cur */
 	char *json = NULL;
 	bool is_kmod = s->ops == &wqd_kmod_source;
@@ -323,7 +316,7 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 	}
 	pthread_mutex_lock(&st->lock);
 	s->scrapes++;
-	s->scrape_ns = clock_ns(CLOCK_MONOTONIC) - t0;
+	s->scrape_ns = wq_clock_ns(CLOCK_MONOTONIC) - t0;
 	if (err) {
 		s->failures++;
 		if (!is_kmod || s->state == WQD_SRC_UP)
@@ -646,7 +639,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	if (!st->history || !st->metrics || wqd_stalls__init(st))
 		return -ENOMEM;
 	for (size_t i = 0; i < st->nr_src; i++)
-		source_try_start(st, &st->src[i], clock_ns(CLOCK_MONOTONIC));
+		source_try_start(st, &st->src[i], wq_clock_ns(CLOCK_MONOTONIC));
 	err = wqd_http__start(&http, st);
 	if (err)
 		return err;
@@ -654,9 +647,9 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		pr_info("local API on %s\n", st->cfg.socket_path);
 	sd_notify(0, "READY=1\nSTATUS=collecting");
 
-	next = clock_ns(CLOCK_MONOTONIC);
+	next = wq_clock_ns(CLOCK_MONOTONIC);
 	while (!got_term) {
-		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 
 		__atomic_store_n(&st->loop_ns, now, __ATOMIC_RELAXED);
 		if (got_hup) {
@@ -744,8 +737,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	st.started_real_ns = clock_ns(CLOCK_REALTIME);
-	st.started_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	st.started_real_ns = wq_clock_ns(CLOCK_REALTIME);
+	st.started_mono_ns = wq_clock_ns(CLOCK_MONOTONIC);
 
 	err = run(&cli, &st);
 	teardown(&st, &cli);

@@ -25,7 +25,9 @@
 #include <json-c/json.h>
 
 #include "alert.h"
+#include "http_client.h"
 #include "log.h"
+#include "wqtime.h"
 
 #define SEEN_LEN                                                               \
 	1024 /* stalls firing at once we tell starts from updates for */
@@ -33,60 +35,6 @@
 #define STOP_SLICE_MS 100 /* how soon a sink notices a stop deadline */
 
 /* ---- pure parts ---- */
-
-int wq_alert__parse_url(const char *url, struct wq_alert_url *u)
-{
-	const char *p, *h, *he, *e;
-	size_t hl;
-
-	memset(u, 0, sizeof(*u));
-	if (!url || strncasecmp(url, "http://", 7))
-		return -EINVAL;
-	/* Whatever ends up in the request line and Host header must not be
-	 * able to split it. */
-	for (p = url; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return -EINVAL;
-	h = url + 7;
-	if (*h == '[') {
-		he = strchr(++h, ']');
-		if (!he)
-			return -EINVAL;
-		p = he + 1;
-	} else {
-		he = h + strcspn(h, ":/?#");
-		p = he;
-	}
-	hl = he - h;
-	if (!hl || hl >= sizeof(u->host) || memchr(h, '@', hl))
-		return -EINVAL;
-	memcpy(u->host, h, hl);
-	if (*p == ':') {
-		unsigned long port;
-		char *end;
-
-		p++;
-		e = p + strcspn(p, "/?#");
-		if (e == p || e - p > 5)
-			return -EINVAL;
-		port = strtoul(p, &end, 10);
-		if (end != e || port < 1 || port > 65535)
-			return -EINVAL;
-		snprintf(u->port, sizeof(u->port), "%lu", port);
-		p = e;
-	} else {
-		strcpy(u->port, "80");
-	}
-	if (*p == '#' || strchr(p, '#'))
-		return -EINVAL;
-	if (!*p)
-		strcpy(u->path, "/");
-	else if (*p == '/')
-		snprintf(u->path, sizeof(u->path), "%s", p);
-	else
-		return -EINVAL;
-	return strlen(p) < sizeof(u->path) ? 0 : -EINVAL;
-}
 
 int wq_alert__rfc3339(uint64_t real_ns, char *buf, size_t len)
 {
@@ -469,8 +417,7 @@ struct wq_alerter {
 	struct wq_alert_opts o; /* strings point into the copies below */
 	char **argv;
 	char *webhook_url, *name, *generator_url;
-	struct wq_alert_url url;
-	char host_hdr[270]; /* Host: header value */
+	struct wq_http_url url;
 	pthread_mutex_t lock;
 	pthread_cond_t idle; /* lock: some sink went idle or stopped */
 	bool stopping; /* lock */
@@ -484,22 +431,6 @@ struct wq_alerter {
 	unsigned int seen_next; /* lock */
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static uint64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static struct timespec abs_ts(uint64_t ns)
 {
 	return (struct timespec){.tv_sec = ns / 1000000000ULL,
@@ -512,7 +443,7 @@ static bool expired(struct wq_alerter *a)
 	bool r;
 
 	pthread_mutex_lock(&a->lock);
-	r = a->stopping && mono_ns() >= a->deadline_ns;
+	r = a->stopping && wq_clock_ns(CLOCK_MONOTONIC) >= a->deadline_ns;
 	pthread_mutex_unlock(&a->lock);
 	return r;
 }
@@ -525,132 +456,27 @@ static const char *stall_str(const struct wq_stall *s, char *buf, size_t len)
 	return buf;
 }
 
-/* Wait for fd to be ready until deadline_ns, noticing a stop.
- * Return: 0, -ETIMEDOUT, -ECANCELED or -errno. */
-static int wait_fd(struct wq_alerter *a, int fd, short ev, uint64_t deadline_ns)
+static bool cancelled(void *ctx)
 {
-	for (;;) {
-		struct pollfd p = {.fd = fd, .events = ev};
-		uint64_t now = mono_ns();
-		int ms, r;
-
-		if (now >= deadline_ns)
-			return -ETIMEDOUT;
-		if (expired(a))
-			return -ECANCELED;
-		ms = (deadline_ns - now) / 1000000 + 1;
-		r = poll(&p, 1, ms < STOP_SLICE_MS ? ms : STOP_SLICE_MS);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-static int tcp_connect(struct wq_alerter *a, uint64_t deadline_ns)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG};
-	struct addrinfo *res, *ai;
-	int fd = -1, err = -EHOSTUNREACH, r;
-
-	r = getaddrinfo(a->url.host, a->url.port, &hints, &res);
-	if (r)
-		return r == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
-	for (ai = res; ai; ai = ai->ai_next) {
-		socklen_t sl = sizeof(r);
-
-		fd = socket(ai->ai_family,
-			    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    ai->ai_protocol);
-		if (fd < 0) {
-			err = -errno;
-			continue;
-		}
-		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
-			break;
-		err = -errno;
-		if (err == -EINPROGRESS) {
-			err = wait_fd(a, fd, POLLOUT, deadline_ns);
-			if (!err &&
-			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &sl))
-				err = -errno;
-			else if (!err)
-				err = -r;
-			if (!err)
-				break;
-		}
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd >= 0 ? fd : err;
+	return expired(ctx);
 }
 
 /* POST the body; Return: the HTTP status, or -errno. */
 static int http_post(struct wq_alerter *a, const char *body)
 {
-	uint64_t deadline = mono_ns() + a->o.webhook_timeout_ms * 1000000ULL;
-	char *req = NULL, resp[256];
-	size_t off = 0, len, got = 0;
-	int fd, n, err, major, minor, status;
+	struct wq_http_req req = {
+		.method = "POST",
+		.content_type = "application/json",
+		.body = body,
+		.body_len = strlen(body),
+		.timeout_ms = a->o.webhook_timeout_ms,
+		.cancel = cancelled,
+		.cancel_ctx = a,
+	};
+	int status, err;
 
-	fd = tcp_connect(a, deadline);
-	if (fd < 0)
-		return fd;
-	n = asprintf(&req,
-		     "POST %s HTTP/1.1\r\nHost: %s\r\n"
-		     "User-Agent: wqmon/" WQMON_VERSION "\r\n"
-		     "Content-Type: application/json\r\n"
-		     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-		     a->url.path, a->host_hdr, strlen(body), body);
-	if (n < 0) {
-		err = -ENOMEM;
-		goto out;
-	}
-	len = n;
-	while (off < len) {
-		ssize_t w = send(fd, req + off, len - off, MSG_NOSIGNAL);
-
-		if (w >= 0) {
-			off += w;
-			continue;
-		}
-		if (errno != EAGAIN && errno != EINTR) {
-			err = -errno;
-			goto out;
-		}
-		err = wait_fd(a, fd, POLLOUT, deadline);
-		if (err)
-			goto out;
-	}
-	/* The status line is all we need. */
-	while (!memchr(resp, '\n', got) && got < sizeof(resp) - 1) {
-		ssize_t r = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
-
-		if (r > 0) {
-			got += r;
-			continue;
-		}
-		if (!r) {
-			break;
-		} else if (errno != EAGAIN && errno != EINTR) {
-			err = -errno;
-			goto out;
-		}
-		err = wait_fd(a, fd, POLLIN, deadline);
-		if (err)
-			goto out;
-	}
-	resp[got] = '\0';
-	if (sscanf(resp, "HTTP/%d.%d %d", &major, &minor, &status) != 3)
-		err = -EPROTO;
-	else
-		err = status;
-out:
-	free(req);
-	close(fd);
-	return err;
+	err = wq_http__request(&a->url, &req, &status, NULL, NULL);
+	return err ? err : status;
 }
 
 /* Sleep until until_ns, or a stop's deadline.  Return: false if stopped. */
@@ -662,7 +488,7 @@ static bool backoff_wait(struct sink *k, uint64_t until_ns)
 
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
-		uint64_t now = mono_ns(), end = until_ns;
+		uint64_t now = wq_clock_ns(CLOCK_MONOTONIC), end = until_ns;
 
 		if (a->stopping && now >= a->deadline_ns) {
 			ok = false;
@@ -692,7 +518,7 @@ static void deliver_webhook(struct sink *k, const struct wq_alert_item *it)
 	char *body;
 	int r;
 
-	body = wq_alert__payload(&it->s, &a->o, real_ns());
+	body = wq_alert__payload(&it->s, &a->o, wq_clock_ns(CLOCK_REALTIME));
 	for (;;) {
 		uint64_t age_ms;
 		bool newer;
@@ -706,7 +532,7 @@ static void deliver_webhook(struct sink *k, const struct wq_alert_item *it)
 				 stall_str(&it->s, sb, sizeof(sb)));
 			break;
 		}
-		age_ms = (mono_ns() - it->enq_ns) / 1000000;
+		age_ms = (wq_clock_ns(CLOCK_MONOTONIC) - it->enq_ns) / 1000000;
 		pthread_mutex_lock(&a->lock);
 		/* A newer record of this stall is queued: it says more. */
 		newer = wq_alert_queue__has(&k->q, it->s.id) &&
@@ -717,7 +543,7 @@ static void deliver_webhook(struct sink *k, const struct wq_alert_item *it)
 		if (newer)
 			break;
 		if (!body || wq_alert__give_up(&a->o.retry, attempt, age_ms) ||
-		    !backoff_wait(k, mono_ns() + wait_ns(a, attempt + 1))) {
+		    !backoff_wait(k, wq_clock_ns(CLOCK_MONOTONIC) + wait_ns(a, attempt + 1))) {
 			pthread_mutex_lock(&a->lock);
 			k->st.failed++;
 			pthread_mutex_unlock(&a->lock);
@@ -827,7 +653,7 @@ static void hook_out__log(const struct hook_out *h, const char *hook)
  * its wait status, or -errno (-ETIMEDOUT: killed at its timeout). */
 static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 {
-	uint64_t deadline = mono_ns() + a->o.exec_timeout_ms * 1000000ULL;
+	uint64_t deadline = wq_clock_ns(CLOCK_MONOTONIC) + a->o.exec_timeout_ms * 1000000ULL;
 	uint64_t kill_at = 0;
 	extern char **environ;
 	int status, sig = 0, p[2], open_out;
@@ -880,7 +706,7 @@ static int run_hook(struct wq_alerter *a, const struct wq_stall *s)
 	open_out = 1;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
-		uint64_t now = mono_ns();
+		uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 
 		if (r == pid)
 			break;
@@ -923,11 +749,11 @@ out:
 static void deliver_exec(struct sink *k, const struct wq_alert_item *it)
 {
 	struct wq_alerter *a = k->a;
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = wq_clock_ns(CLOCK_MONOTONIC);
 	char sb[80];
 	int st = run_hook(a, &it->s);
 	bool ok = st >= 0 && WIFEXITED(st) && !WEXITSTATUS(st);
-	unsigned int ms = (mono_ns() - t0) / 1000000;
+	unsigned int ms = (wq_clock_ns(CLOCK_MONOTONIC) - t0) / 1000000;
 
 	stall_str(&it->s, sb, sizeof(sb));
 	if (st == -ETIMEDOUT)
@@ -965,7 +791,7 @@ static void *sink_thread(void *arg)
 	for (;;) {
 		while (!k->q.n && !a->stopping)
 			pthread_cond_wait(&k->wake, &a->lock);
-		if (a->stopping && (!k->q.n || mono_ns() >= a->deadline_ns))
+		if (a->stopping && (!k->q.n || wq_clock_ns(CLOCK_MONOTONIC) >= a->deadline_ns))
 			break;
 		wq_alert_queue__pop(&k->q, &it);
 		k->busy = true;
@@ -1054,16 +880,14 @@ struct wq_alerter *wq_alerter__new(const struct wq_alert_opts *o)
 		a->o.exec_argv = NULL;
 	}
 	if (o->webhook_url && o->webhook_url[0]) {
-		if (wq_alert__parse_url(o->webhook_url, &a->url)) {
+		if (wq_http_url__parse(o->webhook_url, &a->url) ||
+		    a->url.local) {
 			pr_err("alert: bad webhook URL '%s': want "
 			       "http://host[:port]/path\n",
 			       o->webhook_url);
 			err = -EINVAL;
 			goto fail;
 		}
-		snprintf(a->host_hdr, sizeof(a->host_hdr),
-			 strchr(a->url.host, ':') ? "[%s]:%s" : "%s:%s",
-			 a->url.host, a->url.port);
 		a->webhook_url = dup_opt(o->webhook_url, &failed);
 		a->o.webhook_url = a->webhook_url;
 	} else {
@@ -1122,7 +946,7 @@ static bool seen__test_and_set(struct wq_alerter *a, uint64_t id, bool firing)
 
 int wq_alerter__post(struct wq_alerter *a, const struct wq_stall *s)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 	bool update;
 	int i, r = 0;
 
@@ -1158,7 +982,7 @@ static bool idle_locked(struct wq_alerter *a)
 
 int wq_alerter__flush(struct wq_alerter *a, unsigned int timeout_ms)
 {
-	struct timespec ts = abs_ts(mono_ns() + timeout_ms * 1000000ULL);
+	struct timespec ts = abs_ts(wq_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ULL);
 	int r = 0;
 
 	pthread_mutex_lock(&a->lock);
@@ -1205,7 +1029,7 @@ int wq_alerter__stop(struct wq_alerter *a, unsigned int timeout_ms)
 	pthread_mutex_lock(&a->lock);
 	before = dropped_at_stop(a);
 	a->stopping = true;
-	a->deadline_ns = mono_ns() + timeout_ms * 1000000ULL;
+	a->deadline_ns = wq_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ULL;
 	for (i = 0; i < WQ_ALERT_NR; i++)
 		pthread_cond_broadcast(&a->sink[i].wake);
 	pthread_mutex_unlock(&a->lock);

@@ -82,15 +82,6 @@ void wq_alerter__free(struct wq_alerter *a);
 
 /* ---- pure parts, visible for testing ---- */
 
-struct wq_alert_url {
-	char host[256]; /* without the brackets of an IPv6 address */
-	char port[6]; /* "80" when not given */
-	char path[1024]; /* "/" when not given */
-};
-
-/* Only http:// (no TLS, no user info).  Return: 0 or -EINVAL. */
-int wq_alert__parse_url(const char *url, struct wq_alert_url *u);
-
 /* UTC, milliseconds: 2025-11-23T18:36:10.123Z.  Return: 0 or -ENOSPC. */
 int wq_alert__rfc3339(uint64_t real_ns, char *buf, size_t len);
 

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "wqmon.h"
 #include "wqmon.skel.h"
+#include "wqtime.h"
 
 /* Histogram buckets are __u32 per CPU in the kernel.  Per slot we keep the
  * previous sum over CPUs modulo 2^32 and a 64-bit accumulator: the interval's
@@ -89,14 +90,6 @@ struct wq_collector {
 	uint64_t reclaimed;
 	char kernel[64];
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -1020,9 +1013,9 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	if (err)
 		return err;
 	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC: ages compare directly. */
-	now = clock_ns(CLOCK_MONOTONIC);
+	now = wq_clock_ns(CLOCK_MONOTONIC);
 	s->mono_ns = now;
-	s->real_ns = clock_ns(CLOCK_REALTIME);
+	s->real_ns = wq_clock_ns(CLOCK_REALTIME);
 	s->interval_ns = 0;
 	s->ncpus = (uint32_t)c->online;
 	err = read_series(c, s, now);

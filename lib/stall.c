@@ -24,28 +24,6 @@ const char *wq_stall_kind__name(enum wq_stall_kind k)
 	return (unsigned int)k < WQ_STALL_NR ? names[k] : "?";
 }
 
-int wq_duration__parse(const char *text, uint64_t *ns)
-{
-	static const struct {
-		const char *unit;
-		double mult;
-	} units[] = { { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		      { "m", 60e9 }, { "h", 3600e9 } };
-	char *end;
-	double v;
-
-	v = strtod(text, &end);
-	if (end == text || !(v >= 0) || v > 1e7)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*ns = (uint64_t)(v * units[i].mult + 0.5);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 void wq_stall_rules__defaults(struct wq_stall_rules *r)
 {
 	memset(r, 0, sizeof(*r));

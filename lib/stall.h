@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "kmsg.h"
 #include "model.h"
+#include "wqtime.h"
 
 enum wq_stall_kind {
 	WQ_STALL_PENDING,	/* oldest pending item of a pool not started */
@@ -42,9 +43,6 @@ struct wq_stall {
 };
 
 const char *wq_stall_kind__name(enum wq_stall_kind k);	/* "pending" ... */
-
-/* "5s", "250ms", "1.5s", "800us", "2m": Return 0, or -EINVAL. */
-int wq_duration__parse(const char *text, uint64_t *ns);
 
 /*
  * Thresholds: a default per kind, and rules "KIND WORKQUEUE/FUNCTION DURATION"

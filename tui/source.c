@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include "collector.h"
-#include "http.h"
+#include "daemon_client.h"
 #include "json.h"
 #include "kworkers.h"
 #include "refwq_shm.h"
 #include "source.h"
+#include "wqtime.h"
 
 struct wqtop_source;
 
@@ -29,21 +30,13 @@ struct wqtop_source_ops {
 struct wqtop_source {
 	const struct wqtop_source_ops *ops;
 	struct wqtop_source_opts opts;
-	char name[280];
-	char error[256];
+	char name[300];
+	char error[512];
 	struct wq_collector *coll;	/* local */
 	char refwq_want[32];		/* refwq:NAME; "" for all */
 	uint64_t kw_mono_ns;		/* last kworker scan */
-	struct wqtop_http_target *http;	/* daemon */
+	struct wq_daemon *http;		/* daemon */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* ---- refwq instances, from their shared-memory export ---- */
 
@@ -125,7 +118,7 @@ static int local_poll(struct wqtop_source *s, struct wqtop_data *d)
 	wqtop_data__end_poll(d);
 	if (err)
 		return err;
-	now = mono_ns();
+	now = wq_clock_ns(CLOCK_MONOTONIC);
 	if (!wq_kworkers__scan(NULL, &kw, &nr)) {
 		wqtop_data__set_kworkers(d, kw, nr,
 					 s->kw_mono_ns ? now - s->kw_mono_ns :
@@ -152,79 +145,17 @@ static void local_close(struct wqtop_source *s)
 
 /* ---- daemon: wqmond's /api/v1/snapshot ---- */
 
-static int daemon_parse(struct wqtop_source *s, struct wqtop_data *d,
-			const char *body)
+static int ingest(void *ctx, struct wq_snapshot *snap)
 {
-	struct json_object *root = json_tokener_parse(body), *arr;
-	struct wq_snapshot *snap;
-	char msg[160];
-	size_t i, n;
-	int err = 0;
-
-	if (!root || !json_object_object_get_ex(root, "snapshots", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		snprintf(s->error, sizeof(s->error),
-			 "%s: not a wqmon-snapshot document",
-			 wqtop_http__name(s->http));
-		json_object_put(root);
-		return -EPROTO;
-	}
-	n = json_object_array_length(arr);
-	for (i = 0; i < n && !err; i++) {
-		const char *doc = json_object_to_json_string_ext(
-			json_object_array_get_idx(arr, i),
-			JSON_C_TO_STRING_PLAIN);
-
-		snap = wq_snapshot__new("");
-		if (!snap) {
-			err = -ENOMEM;
-			break;
-		}
-		err = wq_json__parse_msg(snap, doc, msg, sizeof(msg));
-		if (err) {
-			snprintf(s->error, sizeof(s->error),
-				 "%s: snapshot %zu: %s",
-				 wqtop_http__name(s->http), i, msg);
-			wq_snapshot__free(snap);
-			break;
-		}
-		err = wqtop_data__ingest(d, snap);
-	}
-	json_object_put(root);
-	return err;
+	return wqtop_data__ingest(ctx, snap);
 }
 
+/* Every source of the daemon (lib/daemon_client.h), into @d. */
 static int daemon_fetch(struct wqtop_source *s, struct wqtop_data *d)
 {
-	char *body = NULL;
-	size_t len;
-	int status, err;
+	int err = wq_daemon__snapshots(s->http, ingest, d);
 
-	s->error[0] = '\0';
-	err = wqtop_http__get(s->http, "/api/v1/snapshot", s->opts.timeout_ms,
-			      &status, &body, &len);
-	if (err) {
-		snprintf(s->error, sizeof(s->error), "%s: %s",
-			 wqtop_http__name(s->http), strerror(-err));
-		return err;
-	}
-	/* A web config asks for a password or a client certificate, which
-	 * wqtop does not send (wqmond(8), TLS AND AUTHENTICATION). */
-	if (status == 401 || status == 403) {
-		snprintf(s->error, sizeof(s->error), "%s: HTTP %d: wqmond asks "
-			 "for credentials (its web config), which wqtop does "
-			 "not send", wqtop_http__name(s->http), status);
-		free(body);
-		return -EACCES;
-	}
-	if (status != 200) {
-		snprintf(s->error, sizeof(s->error), "%s: HTTP %d: %.120s",
-			 wqtop_http__name(s->http), status, body);
-		free(body);
-		return -EPROTO;
-	}
-	err = daemon_parse(s, d, body);
-	free(body);
+	snprintf(s->error, sizeof(s->error), "%s", wq_daemon__error(s->http));
 	return err;
 }
 
@@ -233,15 +164,13 @@ static int daemon_fetch(struct wqtop_source *s, struct wqtop_data *d)
 static void daemon_stalls(struct wqtop_source *s, struct wqtop_data *d)
 {
 	char *body = NULL, err[128];
-	size_t len;
 	int status;
 
-	if (wqtop_http__get(s->http, "/api/v1/stalls", s->opts.timeout_ms,
-			    &status, &body, &len))
+	if (wq_daemon__get(s->http, "/api/v1/stalls", &status, &body))
 		return;
 	if (status == 200 && wqtop_data__set_stalls(d, body, err, sizeof(err)))
 		snprintf(s->error, sizeof(s->error), "%s/api/v1/stalls: %s",
-			 wqtop_http__name(s->http), err);
+			 wq_daemon__name(s->http), err);
 	free(body);
 }
 
@@ -260,7 +189,7 @@ static int daemon_poll(struct wqtop_source *s, struct wqtop_data *d)
 
 static void daemon_close(struct wqtop_source *s)
 {
-	wqtop_http__free(s->http);
+	wq_daemon__close(s->http);
 }
 
 static const struct wqtop_source_ops local_ops = {
@@ -283,7 +212,7 @@ static int open_daemon(struct wqtop_source *s, const char *url, bool quiet)
 	struct wqtop_data probe = { 0 };
 	int err;
 
-	err = wqtop_http__target(&s->http, url);
+	err = wq_daemon__open(&s->http, url, s->opts.timeout_ms);
 	if (err) {
 		fprintf(stderr, "wqtop: bad --source '%s': give auto, local, "
 			"refwq[:NAME], daemon, unix:/path or "
@@ -338,23 +267,23 @@ int wqtop_source__open(struct wqtop_source **out, const char *spec,
 	if (!s->opts.timeout_ms)
 		s->opts.timeout_ms = 3000;
 	if (!strcmp(spec, "auto")) {
-		err = open_daemon(s, "unix:" WQTOP_DAEMON_SOCKET, true);
+		err = open_daemon(s, "daemon", true);
 		if (err) {
-			wqtop_http__free(s->http);
+			wq_daemon__close(s->http);
 			s->http = NULL;
 			if (geteuid() != 0 && err == -EACCES) {
 				fprintf(stderr, "wqtop: wqmond at %s asks for "
 					"a password, which wqtop does not "
 					"send; run as root (sudo wqtop) to "
 					"read the kernel itself\n",
-					WQTOP_DAEMON_SOCKET);
+					WQ_DAEMON_SOCKET);
 				err = -EPERM;
 			} else if (geteuid() != 0) {
 				fprintf(stderr, "wqtop: no wqmond answers at "
 					"%s and the in-process collector "
 					"needs root: run as root (sudo wqtop)"
 					" or start wqmond\n",
-					WQTOP_DAEMON_SOCKET);
+					WQ_DAEMON_SOCKET);
 				err = -EPERM;
 			} else {
 				err = open_local(s);
@@ -369,7 +298,7 @@ int wqtop_source__open(struct wqtop_source **out, const char *spec,
 		snprintf(s->name, sizeof(s->name), "%s", spec);
 		err = 0;
 	} else if (!strcmp(spec, "daemon")) {
-		err = open_daemon(s, "unix:" WQTOP_DAEMON_SOCKET, false);
+		err = open_daemon(s, "daemon", false);
 	} else {
 		err = open_daemon(s, spec, false);
 	}
@@ -403,6 +332,6 @@ void wqtop_source__close(struct wqtop_source *s)
 	if (s->ops && s->ops->close)
 		s->ops->close(s);
 	else
-		wqtop_http__free(s->http);
+		wq_daemon__close(s->http);
 	free(s);
 }

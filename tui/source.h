@@ -14,9 +14,9 @@
 
 #include <stdbool.h>
 
+#include "daemon_client.h"
 #include "table.h"
 
-#define WQTOP_DAEMON_SOCKET "/run/wqmon/wqmond.sock"
 
 struct wqtop_source_opts {
 	bool track_queuers;	/* local: who queued the work (drill-down) */

@@ -12,6 +12,7 @@
 
 #include "hist.h"
 #include "table.h"
+#include "wqtime.h"
 
 bool wqtop_utf8;
 
@@ -365,34 +366,30 @@ void wqtop_thresholds__default(struct wqtop_thresholds *t)
 	t->cpu_pct[1] = 90;
 }
 
+/* A time in the one grammar of lib/wqtime.h (a bare number is refused:
+ * ambiguous), or a percentage ("90" or "90%"). */
 static int parse_value(const char *s, bool time, double *out)
 {
-	static const struct {
-		const char *sfx;
-		double mul;
-	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+	uint64_t ns;
 	char *end;
 	double v;
-	size_t i;
 
+	if (time) {
+		if (wq_duration__parse(s, &ns))
+			return -EINVAL;
+		*out = (double)ns;
+		return 0;
+	}
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || v < 0 || isnan(v) || isinf(v))
 		return -EINVAL;
-	if (!time) {
-		if (*end == '%')
-			end++;
-		if (*end)
-			return -EINVAL;
-		*out = v;
-		return 0;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].sfx)) {
-			*out = v * units[i].mul;
-			return 0;
-		}
-	return -EINVAL;	/* a time without a unit is ambiguous */
+	if (*end == '%')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 int wqtop_thresholds__parse(struct wqtop_thresholds *t, const char *spec)

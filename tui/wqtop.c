@@ -20,6 +20,7 @@
 #include "log.h"
 #include "source.h"
 #include "ui.h"
+#include "wqtime.h"
 
 /* Exit codes, as wqctl's: 0 ok, 1 runtime failure, 2 usage error. */
 #define EXIT_USAGE 2
@@ -59,7 +60,7 @@ static void usage(FILE *f)
 "pool is backed up, how long work waits, and whether anything is stalled.\n"
 "\n"
 "Options:\n"
-"  -d, --delay SECONDS     between refreshes (default 1; decimals ok,\n"
+"  -d, --delay SECONDS     between refreshes (default 1; 0.5 or 500ms,\n"
 "                          0.1 to 3600)\n"
 "  -n, --iterations N      exit after N refreshes (default: until q)\n"
 "  -b, --batch             print text frames, like top -b (no curses)\n"
@@ -69,7 +70,7 @@ static void usage(FILE *f)
 "                            local    in-process: kernel probes (root) and\n"
 "                                     running refwq instances\n"
 "                            refwq[:NAME]  refwq instances only, no root\n"
-"                            daemon   wqmond at " WQTOP_DAEMON_SOCKET "\n"
+"                            daemon   wqmond at " WQ_DAEMON_SOCKET "\n"
 "                            unix:/path, http://host:port   a wqmond\n"
 "      --view VIEW         start in pools, workqueues, functions,\n"
 "                          kworkers or stalls (default functions)\n"
@@ -133,6 +134,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	uint64_t ns;
 	char *end;
 	long l;
 	int ch, v;
@@ -141,15 +143,13 @@ static int parse_args(int argc, char **argv, struct opts *o,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			errno = 0;
-			o->delay_s = strtod(optarg, &end);
-			if (errno || end == optarg || *end ||
-			    !(o->delay_s >= 0.1 && o->delay_s <= 3600)) {
+			if (wq_seconds__parse(optarg, 0.1, 3600, &ns)) {
 				pr_err("bad --delay '%s': give seconds between "
 				       "0.1 and 3600, e.g. -d 2 or -d 0.5\n",
 				       optarg);
 				return -EINVAL;
 			}
+			o->delay_s = ns / 1e9;
 			break;
 		case 'n':
 			errno = 0;

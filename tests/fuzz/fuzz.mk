@@ -16,11 +16,12 @@
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c lib/refwq_reader.c
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz"' \
 	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib $(CFLAGS_JSON)
 
 # The configuration parser: daemon/config.c with libinih and the stall rules.
-FUZZ_CONFIG_SRCS := daemon/config.c lib/stall.c lib/log.c lib/model.c lib/hist.c
+FUZZ_CONFIG_SRCS := daemon/config.c lib/stall.c lib/log.c lib/model.c lib/hist.c \
+	lib/wqtime.c lib/http_client.c
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
 	$(call msg,FUZZ,$@)

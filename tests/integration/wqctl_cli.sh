@@ -78,6 +78,56 @@ awk '/^queuers/ { on = 1; next } on && $1 == "aiogen" && $NF == "aio_fsync_work"
 ok $? "--queuers names aiogen as the task queuing aio_fsync_work"
 kill $gen_pid; wait $gen_pid 2>/dev/null; gen_pid=
 
+# --- show from a running wqmond, as nobody (--source) ---
+# The daemon attaches before the load, so its counts of the generator's
+# items are exact; wqctl's interval views, taken through its socket by a
+# user with no privilege, must add up to them.
+usage_error 'bad --source' show --source ftp://x
+usage_error 'set them in wqmond.conf' show --source daemon -q
+chmod 755 "$tmp"
+"$B/wqmond" -l none -s "$tmp/wqmond.sock" -i 0.5 -o refwq.enabled=no >"$tmp/d.log" 2>&1 &
+dpid=$!
+for _ in $(seq 150); do
+	curl -sf --unix-socket "$tmp/wqmond.sock" -o /dev/null http://l/healthz && break
+	sleep 0.1
+done
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# In the background (with &): exec, so that $! is wqctl itself, which
+# stops cleanly on SIGINT.
+bg_nobody() { exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+bg_nobody "$W" show --source "unix:$tmp/wqmond.sock" -i 0.5 -j --check-invariants \
+	>"$tmp/views.jsonl" 2>"$tmp/views.err" &
+wpid=$!
+for _ in $(seq 100); do [ -s "$tmp/views.jsonl" ] && break; sleep 0.1; done
+"$GEN" -n 20000 -b 8 >/dev/null 2>&1
+sleep 1.5	# the daemon's next snapshots, and wqctl's views of them
+kill -INT $wpid
+wait $wpid
+rc=$?
+ok $([ $rc -eq 0 ] && [ ! -s "$tmp/views.err" ]; echo $?) \
+	"show --source unix:SOCK as nobody: exit $rc, invariants hold ($(head -c 200 "$tmp/views.err"))"
+n=$(python3 -c '
+import json, sys
+print(sum(s["completed"] for l in open(sys.argv[1]) if l.strip()
+          for s in json.loads(l)["series"] if s["function"] == "aio_fsync_work"))' "$tmp/views.jsonl")
+is "$n" 20000 "its interval views add up to the generator's 20000 aio items"
+nobody "$W" show --source "unix:$tmp/wqmond.sock" -c -j -n 1 -i 0.6 >"$tmp/cum.json" 2>>"$tmp/err"
+want=$(curl -s --unix-socket "$tmp/wqmond.sock" http://l/api/v1/snapshot | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["snapshots"][0]
+print(sum(s["started"] for s in d["series"] if s["function"] == "aio_fsync_work"))')
+got=$(python3 -c '
+import json, sys
+d = json.loads(open(sys.argv[1]).readline())
+print(sum(s["started"] for s in d["series"] if s["function"] == "aio_fsync_work"))' "$tmp/cum.json")
+ok $([ "$got" = 20000 ] && [ "$want" = 20000 ]; echo $?) \
+	"-c through the daemon: $got aio starts, as its /api/v1/snapshot ($want)"
+kill $dpid; wait $dpid 2>/dev/null
+nobody "$W" show --source "unix:$tmp/wqmond.sock" -n 1 >/dev/null 2>"$tmp/err"
+rc=$?
+ok $([ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "is wqmond running" "$tmp/err"
+     echo $?) "no daemon: exit $rc, one line ($(cat "$tmp/err"))"
+
 # --- malformed input to cat: one line, exit 1, no crash ---
 printf 'wqmon-workqueues 1 garbage\n\x01\x02pools:\n' >"$tmp/bad"
 "$W" cat "$tmp/bad" >/dev/null 2>"$tmp/err"

@@ -52,63 +52,6 @@ static uint64_t mono_ms(void)
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
-static void url_good(void **state)
-{
-	static const struct {
-		const char *url, *host, *port, *path;
-	} t[] = {
-		{"http://127.0.0.1:9093/api/v2/alerts", "127.0.0.1", "9093",
-		 "/api/v2/alerts"},
-		{"http://[::1]:9093/api/v2/alerts", "::1", "9093",
-		 "/api/v2/alerts"},
-		{"http://am.example", "am.example", "80", "/"},
-		{"HTTP://am:8080", "am", "8080", "/"},
-		{"http://[2001:db8::1]/x?a=1", "2001:db8::1", "80", "/x?a=1"},
-	};
-	struct wq_alert_url u;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_int_equal(wq_alert__parse_url(t[i].url, &u), 0);
-		assert_string_equal(u.host, t[i].host);
-		assert_string_equal(u.port, t[i].port);
-		assert_string_equal(u.path, t[i].path);
-	}
-}
-
-static void url_bad(void **state)
-{
-	static const char *const bad[] = {
-		"https://am/",
-		"ftp://am/",
-		"http://",
-		"http:///x",
-		"http://:80/",
-		"http://am:0/",
-		"http://am:65536/",
-		"http://am:abc/",
-		"http://am:/",
-		"http://user@am/",
-		"http://am/a b",
-		"http://am/a\r\nX-Evil: 1",
-		"http://[::1/",
-		"http://[::1]x/",
-		"http://am/#frag",
-		"am:80/",
-		"",
-	};
-	struct wq_alert_url u;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (wq_alert__parse_url(bad[i], &u) != -EINVAL)
-			fail_msg("accepted '%s'", bad[i]);
-	}
-	assert_int_equal(wq_alert__parse_url(NULL, &u), -EINVAL);
-}
-
 static void rfc3339(void **state)
 {
 	char b[40];
@@ -576,8 +519,6 @@ static void hook_output_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(url_good),
-		cmocka_unit_test(url_bad),
 		cmocka_unit_test(rfc3339),
 		cmocka_unit_test(payload_firing),
 		cmocka_unit_test(payload_unknown_fields),
