@@ -290,13 +290,26 @@ static bool kick_pool(struct refwq_pool *pool)
 	return true;
 }
 
-/* Work waits behind a running item: the manager watches for a CPU hog
- * meanwhile, as the kernel's scheduler tick does. */
+/*
+ * Work waits behind a running item: the manager watches for a CPU hog
+ * meanwhile, as the kernel's scheduler tick does.  A manager asleep in
+ * fast mode looks again within half the threshold; one in the middle of a
+ * pass may have looked at this pool before the work waited, and would
+ * then leave fast mode and sleep a watchdog period: it must go round
+ * again.  (Skipping the kick whenever mgr_fast was set, unlocked, lost
+ * that wake-up: a 2 s hog went unseen under TSAN.)
+ */
 static void watch_for_hog(struct refwq_pool *pool)
 {
-	if (pool->cm && pool->nr_running && !list_empty(&pool->worklist) &&
-	    !READ_ONCE(refwq.mgr_fast))
-		mgr_kick(true);
+	if (!pool->cm || !pool->nr_running || list_empty(&pool->worklist))
+		return;
+	refwq_port_lock(&refwq.mgr_lock);
+	if (!refwq.mgr_fast || refwq.mgr_busy) {
+		refwq.mgr_kick = true;
+		WRITE_ONCE(refwq.mgr_fast, true);
+		refwq_port_cond_signal(&refwq.mgr_cond);
+	}
+	refwq_port_unlock(&refwq.mgr_lock);
 }
 
 static void worker_enter_idle(struct refwq_worker *w)
