@@ -152,6 +152,17 @@ struct wq_series *wq_snapshot__find_series(const struct wq_snapshot *s,
 void wq_series__add(struct wq_series *dst, const struct wq_series *src);
 
 /*
+ * The rate every face shows (the text view's rate/s, JSON's
+ * queued_per_second, wqtop's QUEUED/s, the dashboard's rate/s): items
+ * queued per second of an interval view.  0 for a cumulative snapshot.
+ */
+static inline double wq_series__rate(const struct wq_series *s,
+				     uint64_t interval_ns)
+{
+	return interval_ns ? s->queued * 1e9 / interval_ns : 0;
+}
+
+/*
  * @out = @cur - @prev: counters and histograms of the interval, pools as in
  * @cur (their cpu_ns becomes the interval's).  Maxima: exact when they grew
  * in the interval, else bounded by the interval's histogram (see model.c).

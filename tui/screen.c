@@ -91,16 +91,16 @@ static void draw_header(struct ui *ui, const struct wqtop_data *d)
 	put(0, 0, crt__attr(CRT_TITLE), buf);
 	put(0, COLS - (int)strlen(ts) - 1, A_NORMAL, ts);
 
-	if (m.items_per_s > ui->rate_max)
-		ui->rate_max = m.items_per_s;
+	if (m.queued_per_s > ui->rate_max)
+		ui->rate_max = m.queued_per_s;
 	if (m.valid)
-		snprintf(v, sizeof(v), "%.1f/s", m.items_per_s);
+		snprintf(v, sizeof(v), "%.1f/s", m.queued_per_s);
 	else
 		snprintf(v, sizeof(v), "-/s");
 	move(1, 0);
 	clrtoeol();
-	meter(1, 0, half - 1, "Items ", ui->rate_max > 0 ?
-	      m.items_per_s / ui->rate_max : 0, v, A_BOLD);
+	meter(1, 0, half - 1, "Queued ", ui->rate_max > 0 ?
+	      m.queued_per_s / ui->rate_max : 0, v, A_BOLD);
 	wqtop_fmt__ns(m.lat_p99_ns, v, sizeof(v));
 	/* Latency on a log scale from 1 us to ten times the crit line. */
 	lat_frac = m.lat_p99_ns > 1e3 ?
@@ -116,7 +116,7 @@ static void draw_header(struct ui *ui, const struct wqtop_data *d)
 		snprintf(v, sizeof(v), "-");
 	move(2, 0);
 	clrtoeol();
-	meter(2, 0, half - 1, "CPU%  ", m.cpu_pct / (100.0 * d->ncpus), v,
+	meter(2, 0, half - 1, "CPU%   ", m.cpu_pct / (100.0 * d->ncpus), v,
 	      sev_attr(m.cpu_pct >= d->thr.cpu_pct[1] ? SEV_CRIT :
 		       m.cpu_pct >= d->thr.cpu_pct[0] ? SEV_WARN : SEV_OK) |
 		      A_BOLD);

@@ -28,8 +28,8 @@ const struct wqtop_column wqtop_columns[COL_NR] = {
 	[COL_OLDEST] = { "OLDEST", "oldest", 7, FMT_NS, "age of the oldest pending item" },
 	[COL_WORKQUEUE] = { "WORKQUEUE", "workqueue", 14, FMT_TEXT, "workqueue name" },
 	[COL_FUNCTION] = { "FUNCTION", "function", 18, FMT_TEXT, "work function" },
-	[COL_RATE] = { "ITEMS/s", "rate", 8, FMT_RATE, "items completed per second" },
-	[COL_QUEUED] = { "QUEUED", "queued", 7, FMT_COUNT, "items queued in the interval" },
+	[COL_RATE] = { "QUEUED/s", "rate", 8, FMT_RATE, "items queued per second in the interval (rate/s in wqctl and the dashboard)" },
+	[COL_QUEUED] = { "QUEUED", "queued", 7, FMT_COUNT, "items queued in the interval (not since start)" },
 	[COL_COMPLETED] = { "DONE", "completed", 7, FMT_COUNT, "items completed in the interval" },
 	[COL_CANCELLED] = { "CANCEL", "cancelled", 6, FMT_COUNT, "items cancelled in the interval" },
 	[COL_LAT_P50] = { "LAT50", "lat_p50", 7, FMT_NS, "latency (queued to started), median" },
@@ -515,7 +515,7 @@ static void row_from_series(const struct wqtop_data *d, struct wqtop_row *r,
 {
 	double iv = interval_ns ? interval_ns / 1e9 : NAN;
 
-	r->v[COL_RATE] = s->completed / iv;
+	r->v[COL_RATE] = interval_ns ? wq_series__rate(s, interval_ns) : NAN;
 	r->v[COL_QUEUED] = s->queued;
 	r->v[COL_COMPLETED] = s->completed;
 	r->v[COL_CANCELLED] = s->cancelled;
@@ -1130,7 +1130,7 @@ void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 {
 	struct wq_hist lat;
-	uint64_t lat_max = 0, done = 0, cpu = 0, interval = 0;
+	uint64_t lat_max = 0, cpu = 0, interval = 0;
 	size_t i, j;
 
 	memset(m, 0, sizeof(*m));
@@ -1150,15 +1150,14 @@ void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 		for (j = 0; j < v->nr_series; j++) {
 			const struct wq_series *s = &v->series[j];
 
-			done += s->completed;
+			/* Per source: sources are sampled at slightly
+			 * different times, so each rate uses its own
+			 * interval. */
+			m->queued_per_s += wq_series__rate(s, v->interval_ns);
 			wq_hist__add(&lat, &s->hist[WQ_H_LAT]);
 			if (s->max_ns[WQ_H_LAT] > lat_max)
 				lat_max = s->max_ns[WQ_H_LAT];
 		}
-		/* Per source: sources are sampled at slightly different
-		 * times, so each rate uses its own interval. */
-		m->items_per_s += done * 1e9 / v->interval_ns;
-		done = 0;
 		for (j = 0; j < v->nr_pools; j++)
 			if (!pool_is_new(&d->src[i], v->pools[j].id))
 				cpu += v->pools[j].cpu_ns;
@@ -1278,12 +1277,12 @@ void wqtop_meters__line(const struct wqtop_data *d, char *buf, size_t len)
 	wqtop_data__meters(d, &m);
 	wqtop_fmt__ns(m.lat_p99_ns, lat, sizeof(lat));
 	if (!m.valid)
-		snprintf(buf, len, "Items: - /s  Lat p99: -  kworker CPU: -  "
+		snprintf(buf, len, "Queued: - /s  Lat p99: -  kworker CPU: -  "
 			 "Pending: %llu  Stalls: %d",
 			 (unsigned long long)m.pending, m.stalls);
 	else
-		snprintf(buf, len, "Items: %.1f/s  Lat p99: %s  kworker CPU: "
-			 "%.1f%%  Pending: %llu  Stalls: %d", m.items_per_s,
+		snprintf(buf, len, "Queued: %.1f/s  Lat p99: %s  kworker CPU: "
+			 "%.1f%%  Pending: %llu  Stalls: %d", m.queued_per_s,
 			 lat, m.cpu_pct, (unsigned long long)m.pending,
 			 m.stalls);
 }

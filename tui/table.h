@@ -171,7 +171,7 @@ void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
 
 /* Header meters, over every source's newest interval. */
 struct wqtop_meters {
-	double items_per_s;
+	double queued_per_s;	/* wq_series__rate() summed */
 	double lat_p99_ns;
 	double cpu_pct;		/* of one CPU */
 	uint64_t pending;

@@ -445,7 +445,7 @@ function makeTables() {
 			cols: [
 				{ key: 'src', label: 'source' },
 				{ key: 'name', label: 'workqueue', cls: 'name' },
-				{ key: 'queued', label: 'queued', num: true, fmt: fmtCount, title: 'items queued since the source started' },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
 				...latCols,
 			],
 		}),
@@ -458,7 +458,7 @@ function makeTables() {
 				{ key: 'fn', label: 'function', cls: 'name' },
 				{ key: 'wq', label: 'workqueue' },
 				{ key: 'pool', label: 'pool', num: true },
-				{ key: 'queued', label: 'queued', num: true, fmt: fmtCount },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
 				...latCols,
 			],
 		}),

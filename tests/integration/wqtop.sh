@@ -98,7 +98,7 @@ wait_for 5 'aio_fsync_work +events +[0-9]+ +[0-9]'
 rate=$(rows | awk '$1 == "aio_fsync_work" { print $4; exit }')
 awk -v r="$rate" 'BEGIN { exit !(r + 0 > 1000) }'
 ok $? "aio_fsync_work items/s is plausible ($rate)"
-screen | grep -qE 'Items .*[0-9]+\.[0-9]/s\]' && screen | grep -q 'F10Quit'
+screen | grep -qE 'Queued.*[0-9]+\.[0-9]/s\]' && screen | grep -q 'F10Quit'
 ok $? "header meters and F-key footer are drawn"
 first=$(rows | awk 'NF { print $1; exit }')
 is "$first" aio_fsync_work "sorted by rate, the busiest function is first"
@@ -129,8 +129,8 @@ ok $? "> moves the sort to the next column"
 tm send-keys -t w F6
 for _ in 1 2; do tm send-keys -t w Down; done
 tm send-keys -t w Enter
-wait_for 3 'ITEMS/s[▽v]'
-ok $? "the chooser sorts by ITEMS/s again"
+wait_for 3 'QUEUED/s[▽v]'
+ok $? "the chooser sorts by QUEUED/s again"
 
 # Filter.
 tm send-keys -t w /
