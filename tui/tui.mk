@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # wqtop, the terminal dashboard.  Included by the top-level Makefile after
-# refwq/refwq.mk (it reads refwq instances through refwq's shm reader).
+# refwq/refwq.mk: it reads refwq instances' shared memory through lib/'s
+# reader (lib/refwq_reader.c) and refwq's layout header alone, so it links
+# no refwq code (`nm build/wqtop` shows no refwq core symbol).
 #   make wqtop        build/wqtop
 #   make wqtop-asan   build/wqtop-asan: wqtop and lib/ under ASan+UBSan
 WQTOP := $(OUTPUT)/wqtop
@@ -10,22 +12,19 @@ WQTOP_HDRS := $(wildcard tui/*.h) $(wildcard lib/*.h) refwq/export/refwq_shm.h
 WQTOP_OBJS := $(patsubst tui/%.c,$(OUTPUT)/tui/%.o,$(WQTOP_SRCS))
 WQTOP_CFLAGS = $(ALL_CFLAGS) -Itui -Irefwq/export
 LIBS_CURSES := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
-# refwq's shm reader, and what it links against: the export bridge and core.
-WQTOP_REFWQ := $(REFWQ_EXPORT_OBJ) $(REFWQ_LIB_A)
-WQTOP_LIBS = $(LIBS_BPF) $(LIBS_JSON) $(LIBS_CURSES) -lm -lpthread -ldl
+WQTOP_LIBS = $(LIBS_BPF) $(LIBS_JSON) $(LIBS_CURSES) -lm -lpthread
 
 $(OUTPUT)/tui/%.o: tui/%.c $(WQTOP_HDRS) $(BPF_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(WQTOP_CFLAGS) -c $< -o $@
 
-$(WQTOP): $(WQTOP_OBJS) $(LIB) $(WQTOP_REFWQ)
+$(WQTOP): $(WQTOP_OBJS) $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(WQTOP_OBJS) $(REFWQ_EXPORT_OBJ) $(LIB) \
-		$(REFWQ_LIB_A) $(WQTOP_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(WQTOP_OBJS) $(LIB) $(WQTOP_LIBS)
 
 # The sanitizer build: wqtop and lib/ instrumented (lib/ is where the
-# snapshots it walks come from); refwq's reader stays as built.
+# snapshots it walks come from).
 WQTOP_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 WQTOP_ASAN_OBJS := $(patsubst tui/%.c,$(OUTPUT)/asan/tui/%.o,$(WQTOP_SRCS)) \
@@ -41,11 +40,10 @@ $(OUTPUT)/asan/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/wqmon.h $(BPF_SKEL)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(WQTOP_SAN) -c $< -o $@
 
-$(WQTOP_ASAN): $(WQTOP_ASAN_OBJS) $(WQTOP_REFWQ)
+$(WQTOP_ASAN): $(WQTOP_ASAN_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(WQTOP_SAN) -o $@ $(filter $(OUTPUT)/asan/tui/%,$^) \
-		$(REFWQ_EXPORT_OBJ) $(filter $(OUTPUT)/asan/lib/%,$^) \
-		$(REFWQ_LIB_A) $(WQTOP_LIBS)
+		$(filter $(OUTPUT)/asan/lib/%,$^) $(WQTOP_LIBS)
 
 .PHONY: wqtop wqtop-asan
 wqtop: $(WQTOP)

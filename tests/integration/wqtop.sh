@@ -16,6 +16,12 @@ DEMO="$B/refwq-demo"
 for f in "$T" "$TA" "$GEN" "$DEMO"; do
 	[ -x "$f" ] || bail "$f is not built (make all test-build)"
 done
+# wqtop links no refwq code: it reads refwq instances' shared memory
+# through lib/'s reader, so no symbol of librefwq is defined in it.
+[ -f "$B/librefwq.a" ] || bail "$B/librefwq.a is not built"
+common=$(comm -12 <(nm -g --defined-only "$T" | awk '{ print $3 }' | sort -u) \
+	<(nm -g --defined-only "$B/librefwq.a" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u))
+ok $([ -z "$common" ]; echo $?) "wqtop links no refwq symbol ($(echo $common | head -c 200))"
 tmp=$(mktemp -d)
 sock="wqtop-test-$$"
 gen_pid=
