@@ -134,12 +134,23 @@ get /healthz >/dev/null
 ok $? "/healthz still answers"
 rm -f /dev/shm/refwq.*.mut
 
-# --- memory: a segment claiming a million series ---
-# Counted from here: the mutator above may have made its own segment look
-# too large at some instant, and that was counted too.
-too_large0=$(refused too_large)
-too_large0=${too_large0:-0}
-more_too_large() { [ "$(refused too_large)" -gt "$too_large0" ] 2>/dev/null; }
+# The mutator's segment may have been refused at some instant for any
+# reason (too large, a pid not its owner's, a bad name...), each counted
+# once: the counts below start from here, two collection rounds after it
+# went (so none of its refusals is still on the way).
+scrapes() {
+	get /api/v1/sources | python3 -c 'import json,sys; print([s["scrapes"] for s in json.load(sys.stdin)["sources"] if s["name"] == "refwq:good"][0])' 2>/dev/null
+}
+s0=$(scrapes)
+two_rounds() { [ "$(scrapes)" -ge $((${s0:-0} + 2)) ] 2>/dev/null; }
+wait_for 10 two_rounds
+declare -A base
+for r in too_large symlink not_regular not_owner user_limit duplicate_name bad_name; do
+	base[$r]=$(refused $r)
+	base[$r]=${base[$r]:-0}
+done
+refused_since() { local v; v=$(refused "$1"); echo $((${v:-0} - ${base[$1]})); }
+is_refused() { [ "$(refused_since "$1")" -eq "$2" ]; }	# REASON N, since then
 before=$(awk '/^VmRSS/ { print $2 }' /proc/$dpid/status)
 bg_nobody bash -c "exec python3 -c '
 import sys, time
@@ -152,8 +163,8 @@ open(\"$tmp/nobody/huge.ready\", \"w\").close()
 time.sleep(60)'" &
 pids+=($!)
 wait_for 10 test -e "$tmp/nobody/huge.ready"
-wait_for 10 more_too_large && grep -q 'refwq\.[0-9]*\.huge refused: larger than' "$tmp/log"
-ok $? "a segment of a million series (1.7 GB) is refused as too large ($too_large0 -> $(refused too_large)): $(grep huge "$tmp/log" | head -1)"
+wait_for 10 is_refused too_large 1 && grep -q 'refwq\.[0-9]*\.huge refused: larger than' "$tmp/log"
+ok $? "a segment of a million series (1.7 GB) is refused as too large: $(grep huge "$tmp/log" | head -1)"
 after=$(awk '/^VmRSS/ { print $2 }' /proc/$dpid/status)
 [ "$after" -lt $((before + 65536)) ]
 ok $? "and wqmond's memory did not grow for it (RSS ${before} kB -> ${after} kB)"
@@ -163,13 +174,13 @@ ok $? "it is logged once, not every interval"
 # --- freeze: a FIFO and a symlink ---
 as_nobody mkfifo /dev/shm/refwq.1.fifo
 as_nobody ln -s /dev/zero /dev/shm/refwq.1.link
-p0=$(get /api/v1/sources | python3 -c 'import json,sys; print([s["scrapes"] for s in json.load(sys.stdin)["sources"] if s["name"] == "refwq:good"][0])' 2>/dev/null)
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"symlink\"} 1'"
+p0=$(scrapes)
+wait_for 10 is_refused symlink 1
 ok $? "a symlink is refused, never followed"
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"not_regular\"} 1'"
+wait_for 10 is_refused not_regular 1
 ok $? "a FIFO is refused, never opened for reading"
 sleep 1
-p1=$(get /api/v1/sources | python3 -c 'import json,sys; print([s["scrapes"] for s in json.load(sys.stdin)["sources"] if s["name"] == "refwq:good"][0])' 2>/dev/null)
+p1=$(scrapes)
 [ -n "$p0" ] && [ -n "$p1" ] && [ "$p1" -gt "$p0" ]
 ok $? "collection goes on beside the FIFO (scrapes of refwq:good $p0 -> $p1)"
 get /healthz >/dev/null
@@ -179,7 +190,7 @@ ok $? "/healthz answers ok while collecting"
 for i in $(seq 0 15); do
 	as_nobody python3 "$tmp/forge.py" "$tmp/template" /dev/shm/refwq.1.sq$i 1 sq$i
 done
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"not_owner\"} 16'"
+wait_for 10 is_refused not_owner 16
 ok $? "16 segments claiming pid 1, made by nobody, are all refused (not_owner)"
 # nobody's own processes each publish one: WQD_REFWQ_PER_USER (4) served.
 # One parent, six children; the parent takes its children with it.
@@ -205,7 +216,7 @@ signal.signal(signal.SIGTERM, stop)
 time.sleep(120)
 stop()" &
 pids+=($!)
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"user_limit\"} 2'"
+wait_for 10 is_refused user_limit 2
 ok $? "a user's seventh and sixth own segments are refused (user_limit 2)"
 n=$(get /api/v1/sources | grep -o '"name":"refwq:own[0-9]"' | wc -l)
 is "$n" 4 "nobody has 4 refwq sources"
@@ -223,9 +234,9 @@ forge(\"$tmp/template\", \"/dev/shm/refwq.%d.good\" % os.getpid(), os.getpid(), 
 forge(\"$tmp/template\", \"/dev/shm/refwq.%d.foo\" % os.getpid(), os.getpid(), \"bar\")
 time.sleep(60)'" &
 pids+=($!)
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"duplicate_name\"} 1'"
+wait_for 10 is_refused duplicate_name 1
 ok $? "a second refwq:good, by nobody, is refused (duplicate_name)"
-wait_for 10 bash -c "curl -sf --unix-socket '$sock' http://w/metrics | grep -q 'refused_total{reason=\"bad_name\"} 1'"
+wait_for 10 is_refused bad_name 1
 ok $? "a header naming another instance than its file is refused (bad_name)"
 get /workqueues | grep -q '^\[refwq:good\]\|refwq:good' && get /metrics | grep -q 'source="refwq:good"'
 ok $? "refwq:good has one name in /workqueues and /metrics"
