@@ -184,39 +184,41 @@ static int check_invariants(const struct wq_snapshot *prev,
 	return n;
 }
 
-/* ---- show from a running wqmond (lib/daemon_client.h) ---- */
+/* ---- show: the probes in-process, or a running wqmond ---- */
 
 #define MAX_SHOWN 64	/* wqmond serves 16 sources at most */
 
-/* Each of the daemon's sources: its last snapshot, for the next delta. */
+/*
+ * Both kinds of source hand over each of their sources' newest cumulative
+ * snapshot; here, and only here, it becomes an interval view, is checked
+ * and printed.  Per source: its last snapshot, for the next delta.
+ */
 struct shown {
 	const struct show_opts *o;
 	struct wq_snapshot *prev[MAX_SHOWN], *view;
 	size_t nr;
 	long fresh, violations;
-	bool first;
 };
 
-static int daemon_snap(void *ctx, struct wq_snapshot *snap)
+static int show_snap(void *ctx, struct wq_snapshot *snap)
 {
 	struct shown *sh = ctx;
 	struct wq_snapshot **prev = NULL;
-	int err = 0;
+	int err;
 
 	for (size_t i = 0; i < sh->nr; i++)
 		if (!strcmp(sh->prev[i]->source, snap->source))
 			prev = &sh->prev[i];
 	if (!prev) {
-		/* A source that came up meanwhile: its first interval is
-		 * the next one. */
-		if (sh->nr == MAX_SHOWN) {
+		/* The first snapshot of a source (one that came up
+		 * meanwhile too): its first interval is the next one. */
+		if (sh->nr == MAX_SHOWN)
 			wq_snapshot__free(snap);
-			return 0;
-		}
-		sh->prev[sh->nr++] = snap;
+		else
+			sh->prev[sh->nr++] = snap;
 		return 0;
 	}
-	/* Polled faster than the daemon samples: the same snapshot again,
+	/* A daemon polled faster than it samples: the same snapshot again,
 	 * no new interval. */
 	if (snap->mono_ns == (*prev)->mono_ns) {
 		wq_snapshot__free(snap);
@@ -233,104 +235,71 @@ static int daemon_snap(void *ctx, struct wq_snapshot *snap)
 	return err;
 }
 
-static int show_daemon(const struct show_opts *o)
+/* One poll of the source: every snapshot it has into show_snap(). */
+static int show_poll(struct wq_collector *c, struct wq_daemon *d,
+		     struct shown *sh)
+{
+	struct wq_snapshot *s;
+	int err;
+
+	if (d)
+		return wq_daemon__snapshots(d, show_snap, sh);
+	s = wq_snapshot__new("kernel");
+	if (!s)
+		return -ENOMEM;
+	err = wq_collector__snapshot(c, s);
+	if (err) {
+		wq_snapshot__free(s);
+		return err;
+	}
+	return show_snap(sh, s);
+}
+
+static int cmd_show(const struct show_opts *o)
 {
 	struct shown sh = { .o = o, .view = wq_snapshot__new("") };
+	struct wq_collector *c = NULL;
 	struct wq_daemon *d = NULL;
 	long shown = 0;
 	int err;
 
-	err = sh.view ? wq_daemon__open(&d, o->source, 0) : -ENOMEM;
-	if (err == -EINVAL)
-		pr_err("bad --source '%s': give kernel, daemon, unix:/path or "
-		       "http://host:port\n", o->source);
-	if (err)
-		goto out;
-	err = wq_daemon__snapshots(d, daemon_snap, &sh);
+	if (!sh.view)
+		err = -ENOMEM;
+	else if (o->source)	/* checked by parse_show() */
+		err = wq_daemon__open(&d, o->source, 0);
+	else
+		err = wq_collector__open(&c, &o->coll);
+	if (!err)
+		err = show_poll(c, d, &sh);
 	while (!err && !stop && (o->count == 0 || shown < o->count)) {
 		sleep_interval(o->interval);
 		if (stop)
 			break;
 		sh.fresh = 0;
-		err = wq_daemon__snapshots(d, daemon_snap, &sh);
+		err = show_poll(c, d, &sh);
+		if (!err && sh.fresh && c && o->coll.track_queuers && !o->json)
+			print_queuers(c);
 		shown += sh.fresh ? 1 : 0;
 	}
-	if (err == -EPIPE) {
-		err = 0;
-	} else if (err) {
+	if (err == -EPIPE)
+		err = 0;	/* `wqctl show | head` is not a failure */
+	else if (err && d)
 		pr_err("show: %s%s\n", wq_daemon__error(d)[0] ?
 		       wq_daemon__error(d) : strerror(-err),
 		       err == -ENOENT || err == -ECONNREFUSED ?
 		       " (is wqmond running? sudo systemctl start wqmond)" :
 		       "");
-	}
-out:
+	else if (err && err != -EPERM && err != -ENOENT && err != -ENOTSUP)
+		pr_err("show: %s\n", strerror(-err));
 	for (size_t i = 0; i < sh.nr; i++)
 		wq_snapshot__free(sh.prev[i]);
 	wq_snapshot__free(sh.view);
+	wq_collector__close(c);
 	wq_daemon__close(d);
 	if (!err && sh.violations)
 		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
 		       "Invariants)\n", sh.violations);
 	return err ? 1 : sh.violations ? 3 : 0;
-}
-
-static int cmd_show(const struct show_opts *o)
-{
-	struct wq_snapshot *prev = wq_snapshot__new("kernel");
-	struct wq_snapshot *cur = wq_snapshot__new("kernel");
-	struct wq_snapshot *view = wq_snapshot__new("kernel");
-	struct wq_collector *c = NULL;
-	struct wq_snapshot *tmp;
-	long shown = 0, violations = 0;
-	int err;
-
-	if (o->source) {
-		wq_snapshot__free(prev);
-		wq_snapshot__free(cur);
-		wq_snapshot__free(view);
-		return show_daemon(o);
-	}
-	if (!prev || !cur || !view) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = wq_collector__open(&c, &o->coll);
-	if (err)
-		goto out;
-	err = wq_collector__snapshot(c, prev);
-	while (!err && !stop && (o->count == 0 || shown < o->count)) {
-		sleep_interval(o->interval);
-		if (stop)
-			break;
-		err = wq_collector__snapshot(c, cur);
-		if (err)
-			break;
-		err = wq_snapshot__delta(view, cur, prev);
-		if (!err && o->check_invariants)
-			violations += check_invariants(prev, cur, view);
-		if (!err)
-			err = emit(o, o->cumulative ? cur : view);
-		if (!err && o->coll.track_queuers && !o->json)
-			print_queuers(c);
-		tmp = prev;
-		prev = cur;
-		cur = tmp;
-		shown++;
-	}
-	if (err == -EPIPE)
-		err = 0;	/* `wqctl show | head` is not a failure */
-	else if (err && err != -EPERM && err != -ENOENT && err != -ENOTSUP)
-		pr_err("show: %s\n", strerror(-err));
-out:
-	wq_collector__close(c);
-	wq_snapshot__free(prev);
-	wq_snapshot__free(cur);
-	wq_snapshot__free(view);
-	if (!err && violations)
-		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
-		       "Invariants)\n", violations);
-	return err ? 1 : violations ? 3 : 0;
 }
 
 /*

@@ -998,6 +998,7 @@ static int listener_start(struct wqd_state *st, struct listener *l, int fd,
 	}
 	l->cur = serve(st, fd, l->limit, l->guard, web);
 	if (!l->cur) {
+		close(fd);
 		pr_err("cannot start the HTTP server on %s%s\n", l->name,
 		       web && web->tls ? " with TLS (see the web config)" :
 		       "");

@@ -103,11 +103,12 @@ static int read_regular(const char *path, size_t max, char **out, char *err,
 	}
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
 	    (size_t)sb.st_size > max) {
+		bool big = !fstat(fd, &sb) && S_ISREG(sb.st_mode);
+
 		close(fd);
 		snprintf(err, errlen, "%s %s: %s", key, path,
-			 S_ISREG(sb.st_mode) ? "larger than the limit; is this "
-					       "the right file?" :
-					       "not a regular file");
+			 big ? "larger than the limit; is this the right "
+			       "file?" : "not a regular file");
 		return -EINVAL;
 	}
 	buf = malloc(max + 1);

@@ -150,7 +150,7 @@ static void on_stall(const struct wq_stall *x, enum wq_stall_event ev,
 	if (ev == WQ_STALL_RESOLVE) {
 		if (i < l->nr_active)
 			memmove(&l->active[i], &l->active[i + 1],
-				(--l->nr_active - i) * sizeof(*n));
+				(--l->nr_active - i) * sizeof(l->active[0]));
 		return;
 	}
 	if (i == l->nr_active) {

@@ -42,6 +42,7 @@ const state = {
 	sources: null,          // last /api/v1/sources, or null
 	sourcesAt: 0,
 	stalls: null,           // last /api/v1/stalls, or null
+	stalledPools: new Set(), // poolKey of its active stalls' pools
 	stallsError: '',        // why the last one failed
 	startedReal: null,
 	failures: 0,
@@ -127,6 +128,7 @@ async function pollStalls() {
 	try {
 		state.stalls = await getJSON('api/v1/stalls');
 		state.stallsError = '';
+		state.stalledPools = new Set((state.stalls.active || []).filter((s) => s.pool_id >= 0).map((s) => poolKey(s.source, s.pool_id)));
 	} catch (e) {
 		state.stallsError = e.message;
 		if (!(e instanceof HttpError)) throw e;
@@ -141,10 +143,6 @@ function stallRules() {
 	return parts.join(' · ') + (n ? ` · ${n} rule${n > 1 ? 's' : ''} per workqueue or function` : '');
 }
 
-// Pools with a stall going on now, by poolKey.
-function stalledPools() {
-	return new Set((state.stalls?.active || []).filter((s) => s.pool_id >= 0).map((s) => poolKey(s.source, s.pool_id)));
-}
 
 function resetWindow(why) {
 	state.bins.clear();
@@ -424,7 +422,7 @@ function makeTables() {
 		pools: new LiveTable($('#pools'), {
 			sort: 'oldest', desc: true, rowKey: (r) => r.key, empty: 'no pools seen yet',
 			filterText: (r) => `${r.src} ${r.label} ${r.flags}`,
-			rowClass: (r) => (stalledPools().has(r.key) ? 'stalled' : ''),
+			rowClass: (r) => (state.stalledPools.has(r.key) ? 'stalled' : ''),
 			cols: [
 				{ key: 'src', label: 'source' },
 				{ key: 'id', label: 'pool', num: true },

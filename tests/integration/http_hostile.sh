@@ -13,17 +13,6 @@ chmod 755 "$tmp"
 sock="$tmp/wqmond.sock"
 pids=()
 trap scratch_cleanup EXIT
-# The system's python3, not a root-only one earlier in root's PATH.
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env PATH=/usr/bin:/bin "$@"
-}
-# The same in the background (always with &): exec, so that $! is the
-# process itself and the cleanup stops it.
-bg_nobody() {
-	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env PATH=/usr/bin:/bin "$@"
-}
 
 # slowloris.py ADDR N SECONDS: N connections that each send the start of a
 # request, then one header line every 2 s, reconnecting when cut, for

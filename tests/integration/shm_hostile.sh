@@ -18,17 +18,6 @@ mkdir -m 1777 "$tmp/nobody"
 sock="$tmp/wqmond.sock"
 pids=()
 trap scratch_cleanup EXIT
-# The system's python3, not a root-only one earlier in root's PATH.
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env PATH=/usr/bin:/bin "$@"
-}
-# The same in the background (always with &): exec, so that $! is the
-# process itself and the cleanup stops it.
-bg_nobody() {
-	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env PATH=/usr/bin:/bin "$@"
-}
 get() { curl -sf --max-time 5 --unix-socket "$sock" "http://wqmond$1"; }
 refused() {	# refused REASON: the counter's value
 	get /metrics | awk -v r="reason=\"$1\"" \

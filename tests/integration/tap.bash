@@ -105,6 +105,20 @@ wait_http() {
 	return 1
 }
 
+# as_nobody CMD...: CMD as the hostile local user (uid and gid 65534, no
+# groups), with the system's python3, not a root-only one earlier in
+# root's PATH.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH=/usr/bin:/bin "$@"
+}
+# bg_nobody CMD... &: the same in the background (always with &): exec, so
+# that $! is the process itself, which the cleanup (and a SIGINT) stops.
+bg_nobody() {
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH=/usr/bin:/bin "$@"
+}
+
 # scratch_cleanup: `trap scratch_cleanup EXIT` in a test that keeps its
 # files in $tmp and the PIDs of what it started in the array pids: stops
 # those processes (only them, by PID), waits, and removes $tmp.

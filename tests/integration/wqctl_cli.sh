@@ -91,10 +91,6 @@ for _ in $(seq 150); do
 	curl -sf --unix-socket "$tmp/wqmond.sock" -o /dev/null http://l/healthz && break
 	sleep 0.1
 done
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-# In the background (with &): exec, so that $! is wqctl itself, which
-# stops cleanly on SIGINT.
-bg_nobody() { exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 bg_nobody "$W" show --source "unix:$tmp/wqmond.sock" -i 0.5 -j --check-invariants \
 	>"$tmp/views.jsonl" 2>"$tmp/views.err" &
 wpid=$!
@@ -111,7 +107,7 @@ import json, sys
 print(sum(s["completed"] for l in open(sys.argv[1]) if l.strip()
           for s in json.loads(l)["series"] if s["function"] == "aio_fsync_work"))' "$tmp/views.jsonl")
 is "$n" 20000 "its interval views add up to the generator's 20000 aio items"
-nobody "$W" show --source "unix:$tmp/wqmond.sock" -c -j -n 1 -i 0.6 >"$tmp/cum.json" 2>>"$tmp/err"
+as_nobody "$W" show --source "unix:$tmp/wqmond.sock" -c -j -n 1 -i 0.6 >"$tmp/cum.json" 2>>"$tmp/err"
 want=$(curl -s --unix-socket "$tmp/wqmond.sock" http://l/api/v1/snapshot | python3 -c '
 import json, sys
 d = json.load(sys.stdin)["snapshots"][0]
@@ -123,7 +119,7 @@ print(sum(s["started"] for s in d["series"] if s["function"] == "aio_fsync_work"
 ok $([ "$got" = 20000 ] && [ "$want" = 20000 ]; echo $?) \
 	"-c through the daemon: $got aio starts, as its /api/v1/snapshot ($want)"
 kill $dpid; wait $dpid 2>/dev/null
-nobody "$W" show --source "unix:$tmp/wqmond.sock" -n 1 >/dev/null 2>"$tmp/err"
+as_nobody "$W" show --source "unix:$tmp/wqmond.sock" -n 1 >/dev/null 2>"$tmp/err"
 rc=$?
 ok $([ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "is wqmond running" "$tmp/err"
      echo $?) "no daemon: exit $rc, one line ($(cat "$tmp/err"))"
