@@ -245,9 +245,12 @@ ok $? "TERM=dumb falls back to text frames"
 
 # --- ASan: the sanitizer build in the terminal, and batch ---
 tm send-keys -t w "clear; ASAN_OPTIONS=log_path=$tmp/asan $TA --source local -n 3 -d 0.5; echo EXITED-ASAN:\$?" Enter
-wait_for 30 'EXITED-ASAN:'
+# Wait for the echoed status, a digit after the colon: the typed command
+# line itself shows 'EXITED-ASAN:$?' until `clear` runs, and a bare
+# 'EXITED-ASAN:' matched it on a loaded machine (a flaky failure in CI).
+wait_for 30 'EXITED-ASAN:[0-9]'
 screen | grep -q 'EXITED-ASAN:0' && ! ls "$tmp"/asan* >/dev/null 2>&1
-ok $? "wqtop-asan -n 3 in tmux: exit 0, no ASan/UBSan report"
+ok $? "wqtop-asan -n 3 in tmux: exit 0, no ASan/UBSan report ($(screen | grep -o 'EXITED-ASAN:[0-9]*'; cat "$tmp"/asan* 2>/dev/null | head -3))"
 ASAN_OPTIONS=log_path=$tmp/asanb "$TA" --source local -b -n 3 -d 0.3 -t --view functions >"$tmp/batch-asan.out" 2>&1
 [ $? -eq 0 ] && ! ls "$tmp"/asanb* >/dev/null 2>&1
 ok $? "wqtop-asan -b -n 3: exit 0, no report"
