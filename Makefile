@@ -39,10 +39,12 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+# lib/'s layers (docs/DESIGN.md, "Layout"): every header by its bare name.
+LIB_INC := -Ilib/core -Ilib/util -Ilib/io -Ilib/service
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 WARN := -Wall -Wextra -Werror
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) -Ilib -Ibpf
+	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) $(LIB_INC) -Ibpf
 LIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LIBS_JSON := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
 # TLS and basic auth (daemon/web_config.c): GnuTLS, libyaml, libxcrypt.
@@ -76,17 +78,32 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@
 
-# ---- lib/: collector, model, formats ----
-LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
-LIB := $(OUTPUT)/libwqmon.a
+# ---- lib/: the pure core, then the sources, helpers and services ----
+# libwqmon-core.a is the domain with no I/O and no BPF: model, histograms,
+# derived numbers, stall rules, formats.  refwq links it too.  Only the
+# collector waits for the BPF skeleton.  Programs link $(LIB): both
+# archives, the outer layer first.
+CORE_SRCS := $(wildcard lib/core/*.c)
+IO_SRCS := $(wildcard lib/io/*.c lib/util/*.c lib/service/*.c)
+LIB_SRCS := $(CORE_SRCS) $(IO_SRCS)
+LIB_HDRS := $(wildcard lib/*/*.h)
+CORE_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(CORE_SRCS))
+IO_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(IO_SRCS))
+CORE_LIB := $(OUTPUT)/libwqmon-core.a
+IO_LIB := $(OUTPUT)/libwqmon.a
+LIB := $(IO_LIB) $(CORE_LIB)
 
-$(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/wqmon.h $(BPF_SKEL)
+$(OUTPUT)/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(OUTPUT)/lib/io/collector.o: $(BPF_SKEL)
 
-$(LIB): $(LIB_OBJS)
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(IO_LIB): $(IO_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -94,7 +111,7 @@ $(LIB): $(LIB_OBJS)
 WQCTL := $(OUTPUT)/wqctl
 PROGRAMS := $(WQCTL)
 
-$(OUTPUT)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard lib/*.h)
+$(OUTPUT)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(LIB_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -115,7 +132,7 @@ $(OUTPUT)/daemon/web_assets.c: scripts/embed-assets.sh $(WEB_FILES) | $(OUTPUT)
 	$(Q)mkdir -p $(@D)
 	$(Q)./scripts/embed-assets.sh web > $@
 
-$(OUTPUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) $(wildcard lib/*.h)
+$(OUTPUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) $(LIB_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -c $< -o $@

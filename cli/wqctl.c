@@ -170,7 +170,7 @@ static void print_queuers(struct wq_collector *c)
 	free(q);
 }
 
-/* lib/invariants.h on one snapshot: each violation on stderr. */
+/* lib/core/invariants.h on one snapshot: each violation on stderr. */
 static int check_invariants(const struct wq_snapshot *prev,
 			    const struct wq_snapshot *cur,
 			    const struct wq_snapshot *view)

@@ -112,7 +112,7 @@ int wqd_config__check_url(const char *url)
 {
 	struct wq_http_url u;
 
-	/* The parser the alert sink sends with (lib/http_client.h). */
+	/* The parser the alert sink sends with (lib/util/http_client.h). */
 	return wq_http_url__parse(url, &u) || u.local ? -EINVAL : 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * refwq sources: each running refwq instance publishes a shared-memory
- * segment (lib/refwq_reader.h); we read it without its cooperation.  One
+ * segment (lib/io/refwq_reader.h); we read it without its cooperation.  One
  * source per segment, named "refwq:<instance name>".
  */
 #include <errno.h>

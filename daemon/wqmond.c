@@ -279,7 +279,7 @@ static void source_try_start(struct wqd_state *st, struct wqd_source *s,
 
 /* One snapshot of one source: collect and render outside the lock (only
  * this thread writes a source's snapshots), swap and push under it. */
-/* Debug mode (-v): lib/invariants.h on every snapshot of every source. */
+/* Debug mode (-v): lib/core/invariants.h on every snapshot of every source. */
 static void log_violations(const struct wq_snapshot *prev,
 			   const struct wq_snapshot *cur,
 			   const struct wq_snapshot *view)

@@ -32,10 +32,9 @@ REFWQ_PC := $(OUTPUT)/refwq.pc
 REFWQ_DEMO := $(OUTPUT)/refwq-demo
 REFWQ_LIBS := -lpthread
 REFWQ_EXPORT_OBJ := $(REFWQ_OUT)/export/refwq_export.o $(REFWQ_OUT)/export/refwq_shm.o
-# The export bridge needs only lib/'s pure model and text modules: built here
-# so that refwq does not wait for the BPF toolchain that libwqmon.a needs.
-REFWQ_MODEL_OBJS := $(patsubst %,$(REFWQ_OUT)/lib/%.o,model text hist refwq_reader)
-REFWQ_EXPORT_LIBS := $(REFWQ_EXPORT_OBJ) $(REFWQ_MODEL_OBJS)
+# The export bridge needs lib/'s pure core (model, text) and the segment
+# reader (refwq-cat); neither waits for the BPF toolchain.
+REFWQ_EXPORT_LIBS := $(REFWQ_EXPORT_OBJ) $(OUTPUT)/lib/io/refwq_reader.o $(CORE_LIB)
 
 $(REFWQ_OUT)/core/%.o: refwq/core/%.c $(REFWQ_HDRS)
 	$(call msg,CC,$@)
@@ -74,19 +73,14 @@ $(REFWQ_PC): refwq/refwq.pc.in
 # The demo publishes its statistics for wqmond (export/), so it links lib/.
 $(REFWQ_DEMO): refwq/demo/refwq-demo.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE $(LIB_INC) -Irefwq/include \
 		-Irefwq/export -DWQMON_VERSION='"$(VERSION)"' -rdynamic -o $@ $< \
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
-
-$(REFWQ_OUT)/lib/%.o: lib/%.c $(wildcard lib/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -c $< -o $@
 
 REFWQ_CAT := $(OUTPUT)/refwq-cat
 $(REFWQ_CAT): refwq/export/refwq-cat.c $(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE $(LIB_INC) -Irefwq/include \
 		-Irefwq/export -DWQMON_VERSION='"$(VERSION)"' -o $@ $< \
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
 
@@ -140,17 +134,17 @@ refwq-test: $(REFWQ_TSAN_BINS) $(REFWQ_ASAN_BINS)
 # ---- export bridge (libc + lib/model): refwq -> struct wq_snapshot ----
 
 $(REFWQ_OUT)/export/%.o: refwq/export/%.c $(wildcard refwq/export/*.h) \
-		$(wildcard lib/*.h) $(REFWQ_HDRS)
+		$(LIB_HDRS) $(REFWQ_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ilib -Irefwq/include \
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE $(LIB_INC) -Irefwq/include \
 		-Irefwq/export -c $< -o $@
 
 $(OUTPUT)/tests/bin/refwq_export: refwq/tests/export_test.c refwq/tests/tap.h \
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -rdynamic -Ilib \
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -rdynamic $(LIB_INC) \
 		-Irefwq/include -Irefwq/export -Irefwq/tests -o $@ $< \
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm $(REFWQ_LIBS) -ldl
 TEST_BINS += $(OUTPUT)/tests/bin/refwq_export

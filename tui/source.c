@@ -150,7 +150,7 @@ static int ingest(void *ctx, struct wq_snapshot *snap)
 	return wqtop_data__ingest(ctx, snap);
 }
 
-/* Every source of the daemon (lib/daemon_client.h), into @d. */
+/* Every source of the daemon (lib/io/daemon_client.h), into @d. */
 static int daemon_fetch(struct wqtop_source *s, struct wqtop_data *d)
 {
 	int err = wq_daemon__snapshots(s->http, ingest, d);

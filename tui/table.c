@@ -366,7 +366,7 @@ void wqtop_thresholds__default(struct wqtop_thresholds *t)
 	t->cpu_pct[1] = 90;
 }
 
-/* A time in the one grammar of lib/wqtime.h (a bare number is refused:
+/* A time in the one grammar of lib/core/wqtime.h (a bare number is refused:
  * ambiguous), or a percentage ("90" or "90%"). */
 static int parse_value(const char *s, bool time, double *out)
 {

@@ -62,7 +62,7 @@ struct wqtop_data {
 	int ncpus;
 	/*
 	 * The stalls shown: wqmond's (/api/v1/stalls) when attached, else
-	 * those of the core's detector (lib/stall.h) run here on every new
+	 * those of the core's detector (lib/core/stall.h) run here on every new
 	 * interval with wqmond's default rules.  One definition of a stall
 	 * for every face; the colour thresholds above are not it.
 	 */

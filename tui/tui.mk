@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # wqtop, the terminal dashboard.  Included by the top-level Makefile after
 # refwq/refwq.mk: it reads refwq instances' shared memory through lib/'s
-# reader (lib/refwq_reader.c) and refwq's layout header alone, so it links
+# reader (lib/io/refwq_reader.c) and refwq's layout header alone, so it links
 # no refwq code (`nm build/wqtop` shows no refwq core symbol).
 #   make wqtop        build/wqtop
 #   make wqtop-asan   build/wqtop-asan: wqtop and lib/ under ASan+UBSan
 WQTOP := $(OUTPUT)/wqtop
 WQTOP_ASAN := $(OUTPUT)/wqtop-asan
 WQTOP_SRCS := $(wildcard tui/*.c)
-WQTOP_HDRS := $(wildcard tui/*.h) $(wildcard lib/*.h) refwq/export/refwq_shm.h
+WQTOP_HDRS := $(wildcard tui/*.h) $(LIB_HDRS) refwq/export/refwq_shm.h
 WQTOP_OBJS := $(patsubst tui/%.c,$(OUTPUT)/tui/%.o,$(WQTOP_SRCS))
 WQTOP_CFLAGS = $(ALL_CFLAGS) -Itui -Irefwq/export
 LIBS_CURSES := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
@@ -35,10 +35,11 @@ $(OUTPUT)/asan/tui/%.o: tui/%.c $(WQTOP_HDRS) $(BPF_SKEL)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(WQTOP_CFLAGS) $(WQTOP_SAN) -c $< -o $@
 
-$(OUTPUT)/asan/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/wqmon.h $(BPF_SKEL)
+$(OUTPUT)/asan/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(WQTOP_SAN) -c $< -o $@
+$(OUTPUT)/asan/lib/io/collector.o: $(BPF_SKEL)
 
 $(WQTOP_ASAN): $(WQTOP_ASAN_OBJS)
 	$(call msg,LINK,$@)

@@ -4,7 +4,7 @@
 
 export const SLOTS = 36;
 
-// The same estimate as lib/hist.c wq_hist__quantile: find rank
+// The same estimate as lib/core/hist.c wq_hist__quantile: find rank
 // ceil(count * q), interpolate linearly inside its slot; the last slot ends
 // at the recorded maximum, and no estimate exceeds it.
 export function quantile(slots, q, maxNs) {

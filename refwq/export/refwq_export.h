@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Bridge from a live refwq instance to wqmon's snapshot model (lib/model.h):
+ * Bridge from a live refwq instance to wqmon's snapshot model (lib/core/model.h):
  * the instance shows up as source "refwq:<name>".  Kept out of the core (it
  * uses libc and lib/), so the core stays freestanding.
  */
@@ -20,7 +20,7 @@
  */
 int refwq_export_snapshot(struct wq_snapshot *s);
 
-/* Write the instance's /proc/workqueues-style text view (lib/text.h) to @f.
+/* Write the instance's /proc/workqueues-style text view (lib/core/text.h) to @f.
  * Return: 0, or -errno. */
 int refwq_export_text(FILE *f);
 

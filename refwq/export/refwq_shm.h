@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Live export of a refwq instance to wqmond through shared memory: the
- * publisher.  The segment layout and the reader are in lib/refwq_reader.h.
+ * publisher.  The segment layout and the reader are in lib/io/refwq_reader.h.
  */
 #ifndef REFWQ_SHM_H
 #define REFWQ_SHM_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/workqueues: refwq's instrumentation in wqmon's text view
- * (docs/FORMAT.md, "wqmon-workqueues v2"), byte for byte what lib/text.c
+ * (docs/FORMAT.md, "wqmon-workqueues v2"), byte for byte what lib/core/text.c
  * renders for the same snapshot with default options (by name, every
  * section, every row), so `wqctl cat /proc/workqueues` gives the file back
  * unchanged.  Integer math only, as the format was designed for.
@@ -22,7 +22,7 @@
 #include "refwq_kmod.h"
 #include "textfmt.h"
 
-#define FUNC_LEN 64 /* lib/model.h WQ_FUNC_LEN */
+#define FUNC_LEN 64 /* lib/core/model.h WQ_FUNC_LEN */
 #define NUM 32
 
 struct row {
@@ -39,7 +39,7 @@ struct view {
 	struct row **byfn; /* (function, workqueue, pool) */
 };
 
-/* ---- numbers, as lib/text.c and lib/hist.c compute them ---- */
+/* ---- numbers, as lib/core/text.c and lib/core/hist.c compute them ---- */
 
 /* @a * @b / @c with a 128-bit product: the kernel has no 128-bit division,
  * so long division when the product does not fit 64 bits. */

@@ -15,13 +15,14 @@
 #       build/fuzz/corpus-web_config tests/fuzz/corpus/web_config
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB_SRCS := lib/model.c lib/hist.c lib/text.c lib/json.c lib/refwq_reader.c
+FUZZ_LIB_SRCS := lib/core/model.c lib/core/hist.c lib/core/text.c lib/core/json.c \
+	lib/io/refwq_reader.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz"' \
-	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib $(CFLAGS_JSON)
+	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(LIB_INC) $(CFLAGS_JSON)
 
 # The configuration parser: daemon/config.c with libinih and the stall rules.
-FUZZ_CONFIG_SRCS := daemon/config.c lib/stall.c lib/log.c lib/model.c lib/hist.c \
-	lib/wqtime.c lib/http_client.c
+FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c lib/core/model.c \
+	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
 	$(call msg,FUZZ,$@)
@@ -38,7 +39,7 @@ $(OUTPUT)/fuzz/fuzz_web_config_parse: tests/fuzz/fuzz_web_config_parse.c \
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/web_config.c \
 		-lyaml -lgnutls -lcrypt -lpthread
 
-$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h)
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(LIB_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-$(patsubst fuzz_%_parse,%,$*)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS_JSON) -lm

@@ -51,7 +51,7 @@ seg=/dev/shm/refwq.$good_pid.good
 # copy of the real segment with header fields replaced.
 cat >"$tmp/forge.py" <<'PY'
 import os, struct, sys
-# struct refwq_shm_header (lib/refwq_reader.h): offsets of the fields.
+# struct refwq_shm_header (lib/io/refwq_reader.h): offsets of the fields.
 F = {"version": (8, "I"), "header_size": (12, "I"), "pool_size": (16, "I"),
      "series_size": (20, "I"), "max_pools": (24, "I"), "max_series": (28, "I"),
      "seq": (32, "Q"), "pid": (40, "i"), "nr_pools": (104, "I"),

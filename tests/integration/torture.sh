@@ -4,7 +4,7 @@
 # rate-limited qdisc in a private network namespace (TCP Small Queues: BH
 # work on 6.9+), a pty flood that re-queues flush_to_ldisc as soon as it
 # runs, process churn, writes with fsync, and the aio generator.  Every
-# snapshot must pass lib/invariants.c (wqctl show --check-invariants), the
+# snapshot must pass lib/core/invariants.c (wqctl show --check-invariants), the
 # aio counts must stay exact beside everything else, and an independent
 # tracer (bpftrace on the same tracepoints, attached after wqmon and
 # detached before it, with every load inside its window) must count the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * alert_send: post one stall through wq_alerter (lib/alert.h) to a webhook
+ * alert_send: post one stall through wq_alerter (lib/service/alert.h) to a webhook
  * and/or an exec hook, wait for the delivery, print what happened.  The
  * integration tests (tests/integration/alertmanager.sh) drive it.
  *

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The one HTTP client (lib/http_client.h): URLs (what the alert webhook,
+/* The one HTTP client (lib/util/http_client.h): URLs (what the alert webhook,
  * wqtop and wqctl accept), answers (lengths, chunks, cut short), and a
  * request's deadline and cancel against a socket that never answers. */
 #include <errno.h>

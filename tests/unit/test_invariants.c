@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lib/invariants.c: a good pair of snapshots passes; each invariant, broken
+/* lib/core/invariants.c: a good pair of snapshots passes; each invariant, broken
  * alone, is caught and names its row. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One grammar for durations (lib/wqtime.h): what wqmond.conf, wqctl -i and
+/* One grammar for durations (lib/core/wqtime.h): what wqmond.conf, wqctl -i and
  * wqtop -d / -T take, and what they refuse. */
 #include <errno.h>
 #include <setjmp.h>

@@ -38,7 +38,7 @@ run_pc() {	# run_pc LABEL N BATCH [probe_counts options]
 run_pc tp_btf "$N" 32
 run_pc raw_tp "$R" 8 --raw-tp
 
-# The model's invariants (lib/invariants.h) on every interval of a load:
+# The model's invariants (lib/core/invariants.h) on every interval of a load:
 # the aio generator and some process churn, on 6.1's flag layout (no BH).
 /bin/aiogen -d 3 -b 8 -f /dev/shm/aiogen >/dev/null 2>&1 &
 gen=$!

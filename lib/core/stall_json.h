@@ -2,7 +2,7 @@
 /*
  * The stall list of wqmond's /api/v1/stalls (docs/API.md): written by the
  * daemon, read by wqtop when attached, so that every face shows the one
- * detector's stalls (lib/stall.h) and the thresholds in force.
+ * detector's stalls (lib/core/stall.h) and the thresholds in force.
  */
 #ifndef WQMON_STALL_JSON_H
 #define WQMON_STALL_JSON_H

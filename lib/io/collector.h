@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel source: loads the probes, and turns their tables into
- * snapshots (lib/model.h) on demand.
+ * snapshots (lib/core/model.h) on demand.
  */
 #ifndef WQMON_COLLECTOR_H
 #define WQMON_COLLECTOR_H

@@ -118,7 +118,7 @@ void wq_stall_detector__forget(struct wq_stall_detector *d, const char *source,
 			       void *ctx);
 
 /*
- * One of the kernel's own reports (lib/kmsg.h) as a one-shot stall of kind
+ * One of the kernel's own reports (lib/core/kmsg.h) as a one-shot stall of kind
  * WQ_STALL_KERNEL: a lockup's CPU (-1 for a pool of several) and age; a
  * hog's function, named as wq_ksyms__snprint() names it ("fn [module]"),
  * and the kernel's threshold as age and threshold; the line as evidence.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The bytes of the text view (docs/FORMAT.md) that every renderer must
- * agree on: lib/text.c in user space and refwq/kmod/refwq_proc.c in a
+ * agree on: lib/core/text.c in user space and refwq/kmod/refwq_proc.c in a
  * kernel.  One definition, so the format the module prints is the format
  * the daemon parses.  Freestanding: no includes; the includer provides
  * size_t and uint64_t (<stddef.h>/<stdint.h>, or <linux/types.h>).

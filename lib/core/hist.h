@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * log2 histograms of nanoseconds (struct wq_hist, lib/model.h), bucketed as
+ * log2 histograms of nanoseconds (struct wq_hist, lib/core/model.h), bucketed as
  * the BPF side does (bpf/wqmon.h): slot i counts values in [2^i, 2^(i+1)),
  * slot 0 also counts 0, the last slot counts everything >= 2^(SLOTS-1).
  *

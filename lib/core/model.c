@@ -14,7 +14,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/* The names every format (text, JSON, metrics) uses: lib/textfmt.h, which
+/* The names every format (text, JSON, metrics) uses: lib/core/textfmt.h, which
  * the refwq kernel module shares. */
 _Static_assert(WQ_TEXTFMT_NR_COUNTERS == WQ_C_NR, "counter names");
 _Static_assert(WQ_TEXTFMT_NR_HKINDS == WQ_H_NR, "histogram kind names");

@@ -57,7 +57,7 @@ struct refwq_shm_pool {
 	int32_t id;
 	int32_t cpu;
 	int32_t nice;
-	uint32_t flags; /* WQ_POOL_* of lib/model.h */
+	uint32_t flags; /* WQ_POOL_* of lib/core/model.h */
 	int32_t workers;
 	int32_t idle;
 	int32_t running;
