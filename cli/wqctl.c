@@ -21,6 +21,7 @@
 #include "json.h"
 #include "log.h"
 #include "model.h"
+#include "stream.h"
 #include "text.h"
 #include "wqtime.h"
 
@@ -190,49 +191,46 @@ static int check_invariants(const struct wq_snapshot *prev,
 
 /*
  * Both kinds of source hand over each of their sources' newest cumulative
- * snapshot; here, and only here, it becomes an interval view, is checked
- * and printed.  Per source: its last snapshot, for the next delta.
+ * snapshot; a stream per source (lib/core/stream.h) makes the interval
+ * view, which is checked and printed here.
  */
 struct shown {
 	const struct show_opts *o;
-	struct wq_snapshot *prev[MAX_SHOWN], *view;
+	struct wq_stream src[MAX_SHOWN];
 	size_t nr;
 	long fresh, violations;
 };
 
+static struct wq_stream *shown_stream(struct shown *sh, const char *source)
+{
+	for (size_t i = 0; i < sh->nr; i++)
+		if (!strcmp(sh->src[i].name, source))
+			return &sh->src[i];
+	if (sh->nr == MAX_SHOWN)
+		return NULL;
+	wq_stream__init(&sh->src[sh->nr], source, 1);
+	return &sh->src[sh->nr++];
+}
+
 static int show_snap(void *ctx, struct wq_snapshot *snap)
 {
 	struct shown *sh = ctx;
-	struct wq_snapshot **prev = NULL;
+	struct wq_stream *sm = shown_stream(sh, snap->source);
 	int err;
 
-	for (size_t i = 0; i < sh->nr; i++)
-		if (!strcmp(sh->prev[i]->source, snap->source))
-			prev = &sh->prev[i];
-	if (!prev) {
-		/* The first snapshot of a source (one that came up
-		 * meanwhile too): its first interval is the next one. */
-		if (sh->nr == MAX_SHOWN)
-			wq_snapshot__free(snap);
-		else
-			sh->prev[sh->nr++] = snap;
-		return 0;
-	}
-	/* A daemon polled faster than it samples: the same snapshot again,
-	 * no new interval. */
-	if (snap->mono_ns == (*prev)->mono_ns) {
+	if (!sm) {
 		wq_snapshot__free(snap);
 		return 0;
 	}
-	err = wq_snapshot__delta(sh->view, snap, *prev);
-	if (!err && sh->o->check_invariants)
-		sh->violations += check_invariants(*prev, snap, sh->view);
-	if (!err)
-		err = emit(sh->o, sh->o->cumulative ? snap : sh->view);
-	wq_snapshot__free(*prev);
-	*prev = snap;
+	err = wq_stream__push(sm, snap);
+	if (err <= 0)
+		return err;
+	if (sh->o->check_invariants)
+		sh->violations += check_invariants(sm->prev, sm->cur,
+						   wq_stream__view(sm, 0));
 	sh->fresh++;
-	return err;
+	return emit(sh->o, sh->o->cumulative ? sm->cur :
+					       wq_stream__view(sm, 0));
 }
 
 /* One poll of the source: every snapshot it has into show_snap(). */
@@ -257,15 +255,13 @@ static int show_poll(struct wq_collector *c, struct wq_daemon *d,
 
 static int cmd_show(const struct show_opts *o)
 {
-	struct shown sh = { .o = o, .view = wq_snapshot__new("") };
+	struct shown sh = { .o = o };
 	struct wq_collector *c = NULL;
 	struct wq_daemon *d = NULL;
 	long shown = 0;
 	int err;
 
-	if (!sh.view)
-		err = -ENOMEM;
-	else if (o->source)	/* checked by parse_show() */
+	if (o->source)	/* checked by parse_show() */
 		err = wq_daemon__open(&d, o->source, 0);
 	else
 		err = wq_collector__open(&c, &o->coll);
@@ -292,8 +288,7 @@ static int cmd_show(const struct show_opts *o)
 	else if (err && err != -EPERM && err != -ENOENT && err != -ENOTSUP)
 		pr_err("show: %s\n", strerror(-err));
 	for (size_t i = 0; i < sh.nr; i++)
-		wq_snapshot__free(sh.prev[i]);
-	wq_snapshot__free(sh.view);
+		wq_stream__fini(&sh.src[i]);
 	wq_collector__close(c);
 	wq_daemon__close(d);
 	if (!err && sh.violations)

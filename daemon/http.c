@@ -218,11 +218,11 @@ static void do_snapshot(struct wqd_state *st, struct reply *r)
 		WQMON_VERSION, (unsigned long long)st->started_real_ns,
 		(unsigned long long)st->cfg.interval_ns);
 	for (size_t i = 0; i < st->nr_src && !err; i++) {
-		if (st->src[i].state != WQD_SRC_UP || !st->src[i].cur->mono_ns)
+		if (st->src[i].state != WQD_SRC_UP || !st->src[i].stream.cur)
 			continue;
 		if (n++)
 			fputc(',', b.f);
-		put_json_snapshot(b.f, st->src[i].cur, 0, &err);
+		put_json_snapshot(b.f, st->src[i].stream.cur, 0, &err);
 	}
 	fputs("]}", b.f);
 	body_close(&b, r, 200, "application/json", err);
@@ -425,8 +425,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 			.name = x->name,
 			.up = x->state == WQD_SRC_UP,
 			.scrape_ns = x->scrape_ns,
-			.snap = x->state == WQD_SRC_UP && x->cur->mono_ns ?
-					x->cur : NULL,
+			.snap = x->state == WQD_SRC_UP ? x->stream.cur : NULL,
 		};
 	}
 	for (size_t i = 0; i < st->nr_totals; i++)
@@ -466,9 +465,9 @@ static void do_workqueues(struct wqd_state *st, struct reply *r)
 	if (body_open(&b))
 		return error_reply(r, 500, "out of memory", "see the log");
 	for (size_t i = 0; i < st->nr_src && !err; i++) {
-		if (st->src[i].state != WQD_SRC_UP || !st->src[i].cur->mono_ns)
+		if (st->src[i].state != WQD_SRC_UP || !st->src[i].stream.cur)
 			continue;
-		err = wq_text__render(st->src[i].cur, b.f, &o);
+		err = wq_text__render(st->src[i].stream.cur, b.f, &o);
 		fputc('\n', b.f);
 	}
 	body_close(&b, r, 200, "text/plain; charset=utf-8", err);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "model.h"
+#include "stream.h"
 
 enum wqd_source_state { WQD_SRC_DOWN, WQD_SRC_UP, WQD_SRC_FAILED };
 
@@ -34,9 +35,9 @@ struct wqd_source {
 	uint64_t scrape_ns;		/* duration of the last snapshot */
 	uint64_t scrapes, failures;
 	uint64_t next_start_ns;		/* retry time of a failed start */
-	struct wq_snapshot *cur;	/* latest cumulative snapshot */
-	struct wq_snapshot *prev;	/* the one before */
-	struct wq_snapshot *view;	/* cur - prev */
+	/* Its snapshots: stream.cur is the latest cumulative one (NULL: none
+	 * to serve), the view the last interval (lib/core/stream.h). */
+	struct wq_stream stream;
 };
 
 extern const struct wqd_source_ops wqd_kernel_source;

@@ -197,7 +197,7 @@ void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
 	uint64_t refused = wq_stall_detector__refused(st->detector, NULL);
 	const struct wq_stall *first;
 
-	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->cur,
+	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->stream.cur,
 				      view, wq_clock_ns(CLOCK_REALTIME), on_event, st))
 		pr_warn("stall detection skipped an interval: out of memory\n");
 	if (!refused && wq_stall_detector__refused(st->detector, &first))

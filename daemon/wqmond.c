@@ -246,10 +246,9 @@ static int source_init(struct wqd_source *s, const char *name,
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->ops = ops;
-	s->cur = wq_snapshot__new(name);
-	s->prev = wq_snapshot__new(name);
-	s->view = wq_snapshot__new(name);
-	return s->cur && s->prev && s->view ? 0 : -ENOMEM;
+	/* The daemon keeps no views: its history keeps their JSON. */
+	wq_stream__init(&s->stream, name, 1);
+	return 0;
 }
 
 static void source_try_start(struct wqd_state *st, struct wqd_source *s,
@@ -277,89 +276,102 @@ static void source_try_start(struct wqd_state *st, struct wqd_source *s,
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* One snapshot of one source: collect and render outside the lock (only
- * this thread writes a source's snapshots), swap and push under it. */
 /* Debug mode (-v): lib/core/invariants.h on every snapshot of every source. */
-static void log_violations(const struct wq_snapshot *prev,
-			   const struct wq_snapshot *cur,
-			   const struct wq_snapshot *view)
+static void log_violations(const struct wq_stream *sm)
 {
 	char out[4096], *line, *save = NULL;
 
-	if (!wq_invariants__check(prev, cur, view, out, sizeof(out)))
+	if (!wq_invariants__check(sm->prev, sm->cur, wq_stream__view(sm, 0),
+				  out, sizeof(out)))
 		return;
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
 		pr_warn("invariant: %s\n", line);
 }
 
+/* A source that failed this round: count it, say why, set its state. */
+static void source_failed(struct wqd_source *s, int err)
+{
+	bool is_kmod = s->ops == &wqd_kmod_source;
+
+	s->failures++;
+	if (!is_kmod || s->state == WQD_SRC_UP)
+		pr_warn("source %s: %s\n", s->name,
+			s->error[0] ? s->error : strerror(-err));
+	/* An instance that is gone: discovery removes it. */
+	if (s->ops == &wqd_refwq_source)
+		s->state = WQD_SRC_DOWN;
+	/* A file that does not parse: failed, with the reason, and nothing
+	 * of the last good read served; read again each interval (no
+	 * restart: it is open by path). */
+	if (is_kmod) {
+		s->state = WQD_SRC_FAILED;
+		s->next_start_ns = UINT64_MAX;
+		wq_stream__restart(&s->stream);
+	}
+}
+
+/*
+ * One snapshot of one source.  Only this thread changes a source's stream;
+ * the HTTP threads read its cur under the lock.  So: collect outside the
+ * lock, push under it, render the new view's JSON outside it (the view is
+ * this thread's), and hand the result over under it again.
+ */
 static void source_collect(struct wqd_state *st, struct wqd_source *s)
 {
 	uint64_t t0 = wq_clock_ns(CLOCK_MONOTONIC);
-	struct wq_snapshot *fresh = s->prev;	/* becomes cur */
+	struct wq_snapshot *fresh = wq_stream__blank(&s->stream);
+	const struct wq_snapshot *view = NULL;
 	char *json = NULL;
-	bool is_kmod = s->ops == &wqd_kmod_source;
-	int err;
+	int err = fresh ? s->ops->snapshot(s, fresh) : -ENOMEM;
 
-	err = s->ops->snapshot(s, fresh);
-	/* Whatever the source (probes, a segment any user writes, a file),
-	 * impossible durations never reach a view, a rule or an alert. */
-	if (!err)
-		wq_snapshot__sanitize(fresh);
-	if (!err && s->cur->mono_ns) {
-		err = wq_snapshot__delta(s->view, fresh, s->cur);
-		if (!err && wq_log__level() >= WQ_LOG_DEBUG)
-			log_violations(s->cur, fresh, s->view);
-		json = err ? NULL : wq_json__render(s->view, WQ_JSON_LAT_SLOTS);
-		if (!err && !json)
+	pthread_mutex_lock(&st->lock);
+	if (!err) {
+		err = wq_stream__push(&s->stream, fresh);
+		view = err > 0 ? wq_stream__view(&s->stream, 0) : NULL;
+		err = err < 0 ? err : 0;
+	} else {
+		wq_snapshot__free(fresh);
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (view) {
+		if (wq_log__level() >= WQ_LOG_DEBUG)
+			log_violations(&s->stream);
+		json = wq_json__render(view, WQ_JSON_LAT_SLOTS);
+		if (!json)
 			err = -ENOMEM;
 	}
 	pthread_mutex_lock(&st->lock);
 	s->scrapes++;
 	s->scrape_ns = wq_clock_ns(CLOCK_MONOTONIC) - t0;
 	if (err) {
-		s->failures++;
-		if (!is_kmod || s->state == WQD_SRC_UP)
-			pr_warn("source %s: %s\n", s->name,
-				s->error[0] ? s->error : strerror(-err));
-		/* An instance that is gone: discovery removes it. */
-		if (s->ops == &wqd_refwq_source)
-			s->state = WQD_SRC_DOWN;
-		/* A file that does not parse: failed, with the reason, and
-		 * nothing of the last good read served; read again each
-		 * interval (no restart: it is open by path). */
-		if (is_kmod) {
-			s->state = WQD_SRC_FAILED;
-			s->next_start_ns = UINT64_MAX;
-			s->cur->mono_ns = 0;
-		}
+		source_failed(s, err);
 	} else {
 		if (s->state == WQD_SRC_FAILED) {
 			pr_info("source %s: up\n", s->name);
 			s->state = WQD_SRC_UP;
 		}
 		s->error[0] = '\0';
-		s->prev = s->cur;
-		s->cur = fresh;
-		wqd_stalls__check(st, s, json ? s->view : NULL);
+		wqd_stalls__check(st, s, view);
 		if (json) {
-			err = wqd_history__push(st->history, fresh->mono_ns,
+			/* The history takes the JSON, also on error. */
+			err = wqd_history__push(st->history, view->mono_ns,
 						json, strlen(json));
+			json = NULL;
 			if (err == -E2BIG)
 				pr_warn("history_bytes is smaller than one "
 					"view: raise it\n");
 		}
 	}
 	pthread_mutex_unlock(&st->lock);
+	free(json);
 }
 
 static void source_free(struct wqd_source *s)
 {
 	if (s->state == WQD_SRC_UP || s->priv)
 		s->ops->stop(s);
-	wq_snapshot__free(s->cur);
-	wq_snapshot__free(s->prev);
-	wq_snapshot__free(s->view);
+	wq_stream__fini(&s->stream);
 }
 
 struct discovery {
