@@ -51,6 +51,7 @@ perf kwork -k workqueue record -o "$tmp/kwork.data" -- \
 	"$PC" $FUNC $K -- "$GEN" -n $K -b 4 >"$tmp/kw.out" 2>"$tmp/kw.err"
 ok $? "probe_counts under perf kwork record exited 0"
 is "$(grep -c '^not ok' "$tmp/kw.out")" 0 "under perf kwork: every probe_counts check passed"
+grep '^not ok' "$tmp/kw.out" | head -5 | sed 's/^/# /'
 perf kwork -k workqueue report -i "$tmp/kwork.data" >"$tmp/rep.txt" 2>/dev/null
 perf kwork -k workqueue latency -i "$tmp/kwork.data" >"$tmp/lat.txt" 2>/dev/null
 # Rows are per work struct: weight by count.  Columns: name|cpu|total|count|...
