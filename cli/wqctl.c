@@ -23,6 +23,7 @@
 #include "model.h"
 #include "stream.h"
 #include "text.h"
+#include "view_file.h"
 #include "wqtime.h"
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 usage error (as grep/diff). */
@@ -365,10 +366,7 @@ static int cmd_cat(int argc, char **argv)
 	struct show_opts o = { .text = { .sort = WQ_SORT_COMPLETED } };
 	struct wq_snapshot *s = NULL;
 	const char *path = NULL;
-	char err[256] = "";
-	size_t len = 0;
-	char *buf = NULL;
-	FILE *f;
+	char err[300] = "";
 	int rc = 1, i;
 
 	for (i = 1; i < argc; i++) {
@@ -387,28 +385,17 @@ static int cmd_cat(int argc, char **argv)
 		       "stdin)\n");
 		return EXIT_USAGE;
 	}
-	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!f) {
-		pr_err("cat: cannot open %s: %s\n", path, strerror(errno));
+	s = wq_snapshot__new("");
+	if (!s) {
+		pr_err("cat: out of memory\n");
 		return 1;
 	}
-	buf = wq_text__read(f, &len);
-	if (f != stdin)
-		fclose(f);
-	s = wq_snapshot__new("");
-	if (!buf || !s) {
-		pr_err("cat: cannot read %s: %s\n", path,
-		       buf ? "out of memory" : strerror(errno));
-		goto out;
-	}
-	if (wq_text__parse(s, buf, len, err, sizeof(err))) {
-		pr_err("cat: %s: %s (not a wqmon text view? see "
-		       "docs/FORMAT.md)\n", path, err);
+	if (wq_view_file__read(path, s, err, sizeof(err))) {
+		pr_err("cat: %s\n", err);
 		goto out;
 	}
 	rc = emit(&o, s) ? 1 : 0;
 out:
-	free(buf);
 	wq_snapshot__free(s);
 	return rc;
 }

@@ -2,7 +2,8 @@
 /*
  * The kmod source: the refwq kernel module's /proc/workqueues, on boards
  * whose kernel has no BPF.  The file is the text view of docs/FORMAT.md,
- * read with the same parser wqctl uses; the source is "kmod".
+ * read as `wqctl cat` reads a saved view (lib/io/view_file.h); the
+ * source is "kmod".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 
 #include "source.h"
-#include "text.h"
+#include "view_file.h"
 
 static int kmod_start(struct wqd_source *s, const struct wqd_config *c)
 {
@@ -29,31 +30,12 @@ static int kmod_start(struct wqd_source *s, const struct wqd_config *c)
 
 static int kmod_snapshot(struct wqd_source *s, struct wq_snapshot *out)
 {
-	FILE *f = fopen(s->priv, "r");
-	char err[256] = "", *buf;
-	size_t len = 0;
-	int rc;
+	int rc = wq_view_file__read(s->priv, out, s->error, sizeof(s->error));
 
-	buf = f ? wq_text__read(f, &len) : NULL;
-	rc = buf ? 0 : -errno;
-	if (f)
-		fclose(f);
-	if (!buf) {
-		snprintf(s->error, sizeof(s->error), "%.160s: %.80s",
-			 (const char *)s->priv, strerror(-rc));
-		return rc;
-	}
-	rc = wq_text__parse(out, buf, len, err, sizeof(err));
-	free(buf);
-	if (rc) {
-		/* Bounded: path and reason fit s->error at any -O level. */
-		snprintf(s->error, sizeof(s->error), "%.80s: %.170s",
-			 (const char *)s->priv, err);
-		return rc;
-	}
 	/* Its own name, whatever the module calls itself. */
-	snprintf(out->source, sizeof(out->source), "%s", s->name);
-	return 0;
+	if (!rc)
+		snprintf(out->source, sizeof(out->source), "%s", s->name);
+	return rc;
 }
 
 static void kmod_stop(struct wqd_source *s)

@@ -72,6 +72,10 @@ PY
 ok $? "JSON parses and holds thousands of aio_fsync_work completions"
 "$W" cat -j "$tmp/one" | python3 -c 'import json,sys; json.load(sys.stdin)'
 ok $? "cat -j turns a text view into valid JSON"
+# A saved JSON view reads back too: JSON -> text is the text view again.
+"$W" cat -j "$tmp/one" >"$tmp/one.json" && "$W" cat "$tmp/one.json" >"$tmp/back" 2>"$tmp/caterr"
+cmp -s "$tmp/again" "$tmp/back"
+ok $? "cat reads a saved JSON view: the same text view as from the text ($(head -c 200 "$tmp/caterr"))"
 "$W" show -i 1 -n 1 -q >"$tmp/q" 2>>"$tmp/err"
 ok $? "show --queuers exits 0"
 awk '/^queuers/ { on = 1; next } on && $1 == "aiogen" && $NF == "aio_fsync_work" && $2 > 1000 { f = 1 } END { exit !f }' "$tmp/q"
