@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "collector.h"
-#include "daemon_client.h"
 #include "envcheck.h"
 #include "invariants.h"
 #include "json.h"
 #include "log.h"
 #include "model.h"
+#include "source.h"
 #include "stream.h"
 #include "text.h"
 #include "view_file.h"
@@ -47,17 +47,19 @@ static void usage(FILE *f)
 "and ran, and how much CPU the kworkers spent on them.\n"
 "\n"
 "Commands:\n"
-"  show     print the workqueue view every interval (root, or a wqmond\n"
-"           with --source daemon)\n"
+"  show     print the workqueue view every interval (the probes as root;\n"
+"           any user: a wqmond, refwq instances, a saved view)\n"
 "  check    report whether the probes can run here, and what to fix\n"
-"  cat      read a saved text view (FILE, or - for stdin) and print it\n"
-"           again, canonically or as JSON (-j)\n"
+"  cat      read a saved text or JSON view (FILE, or - for stdin) and\n"
+"           print it again, canonically or as JSON (-j)\n"
 "\n"
 "Options of show:\n"
 "      --source SOURCE     kernel: the probes, in-process (root; default);\n"
 "                          daemon: a running wqmond's sources through its\n"
 "                          socket (no root); unix:/path, http://host:port\n"
-"                          another wqmond\n"
+"                          another wqmond; refwq[:NAME]: refwq instances;\n"
+"                          kmod[:PATH]: the refwq module's /proc/workqueues;\n"
+"                          file:PATH: a saved text or JSON view, once\n"
 "  -i, --interval SECONDS  seconds between views (default 1; 0.5 or 500ms)\n"
 "  -n, --count COUNT       stop after COUNT views (default: until Ctrl-C)\n"
 "  -s, --sort COLUMN       sort functions by COLUMN (queued, started,\n"
@@ -85,6 +87,7 @@ static void usage(FILE *f)
 "  sudo wqctl show -n 1 -i 10 --json | jq '.series[0]'\n"
 "  sudo wqctl show -n 1 > view.txt; wqctl cat -j view.txt\n"
 "  wqctl show --source daemon -n 3      # no root: a running wqmond\n"
+"  wqctl show --source refwq -n 1 -i 2  # refwq instances, no root\n"
 "\n"
 "The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
 }
@@ -103,7 +106,7 @@ static int parse_count(const char *s, long *out)
 }
 
 struct show_opts {
-	const char *source;	/* NULL: the probes; else a wqmond */
+	const char *source;	/* a spec of lib/io/source.h */
 	double interval;
 	long count;
 	bool json;
@@ -234,64 +237,59 @@ static int show_snap(void *ctx, struct wq_snapshot *snap)
 					       wq_stream__view(sm, 0));
 }
 
-/* One poll of the source: every snapshot it has into show_snap(). */
-static int show_poll(struct wq_collector *c, struct wq_daemon *d,
-		     struct shown *sh)
+/* A saved view is printed as it was saved: no interval to make. */
+static int show_saved(void *ctx, struct wq_snapshot *snap)
 {
-	struct wq_snapshot *s;
-	int err;
+	struct shown *sh = ctx;
+	int err = emit(sh->o, snap);
 
-	if (d)
-		return wq_daemon__snapshots(d, show_snap, sh);
-	s = wq_snapshot__new("kernel");
-	if (!s)
-		return -ENOMEM;
-	err = wq_collector__snapshot(c, s);
-	if (err) {
-		wq_snapshot__free(s);
-		return err;
-	}
-	return show_snap(sh, s);
+	wq_snapshot__free(snap);
+	sh->fresh++;
+	return err;
 }
 
 static int cmd_show(const struct show_opts *o)
 {
+	struct wq_source_opts so = { .coll = o->coll };
 	struct shown sh = { .o = o };
-	struct wq_collector *c = NULL;
-	struct wq_daemon *d = NULL;
+	struct wq_source *src = NULL;
+	char why[512] = "";
 	long shown = 0;
 	int err;
 
-	if (o->source)	/* checked by parse_show() */
-		err = wq_daemon__open(&d, o->source, 0);
-	else
-		err = wq_collector__open(&c, &o->coll);
-	if (!err)
-		err = show_poll(c, d, &sh);
+	err = wq_source__open(&src, o->source, &so, why, sizeof(why));
+	if (err) {
+		if (why[0])
+			pr_err("show: %s\n", why);
+		return 1;
+	}
+	if (wq_source__kind(src) == WQ_SOURCE_FILE) {
+		err = wq_source__poll(src, show_saved, &sh);
+		goto out;
+	}
+	err = wq_source__poll(src, show_snap, &sh);
 	while (!err && !stop && (o->count == 0 || shown < o->count)) {
 		sleep_interval(o->interval);
 		if (stop)
 			break;
 		sh.fresh = 0;
-		err = show_poll(c, d, &sh);
-		if (!err && sh.fresh && c && o->coll.track_queuers && !o->json)
-			print_queuers(c);
+		err = wq_source__poll(src, show_snap, &sh);
+		if (!err && sh.fresh && o->coll.track_queuers && !o->json)
+			print_queuers(wq_source__collector(src));
 		shown += sh.fresh ? 1 : 0;
 	}
+out:
 	if (err == -EPIPE)
 		err = 0;	/* `wqctl show | head` is not a failure */
-	else if (err && d)
-		pr_err("show: %s%s\n", wq_daemon__error(d)[0] ?
-		       wq_daemon__error(d) : strerror(-err),
-		       err == -ENOENT || err == -ECONNREFUSED ?
+	else if (err)
+		pr_err("show: %s%s\n", wq_source__error(src),
+		       wq_source__kind(src) == WQ_SOURCE_DAEMON &&
+		       (err == -ENOENT || err == -ECONNREFUSED) ?
 		       " (is wqmond running? sudo systemctl start wqmond)" :
 		       "");
-	else if (err && err != -EPERM && err != -ENOENT && err != -ENOTSUP)
-		pr_err("show: %s\n", strerror(-err));
 	for (size_t i = 0; i < sh.nr; i++)
 		wq_stream__fini(&sh.src[i]);
-	wq_collector__close(c);
-	wq_daemon__close(d);
+	wq_source__close(src);
 	if (!err && sh.violations)
 		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
 		       "Invariants)\n", sh.violations);
@@ -479,17 +477,13 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 			o->check_invariants = true;
 			break;
 		case OPT_SOURCE: {
-			struct wq_daemon *d;
+			char why[256];
 
-			o->source = strcmp(optarg, "kernel") ? optarg : NULL;
-			if (o->source && wq_daemon__open(&d, optarg, 0)) {
-				pr_err("bad --source '%s': give kernel, daemon,"
-				       " unix:/path or http://host:port\n",
-				       optarg);
+			if (wq_source__check(optarg, why, sizeof(why))) {
+				pr_err("%s\n", why);
 				return -EINVAL;
 			}
-			if (o->source)
-				wq_daemon__close(d);
+			o->source = optarg;
 			break;
 		}
 		case OPT_NO_CPU:
@@ -511,8 +505,8 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		       argv[optind]);
 		return -EINVAL;
 	}
-	if (o->source && (o->coll.track_queuers || o->coll.mode ||
-			  o->coll.no_cpu_time)) {
+	if (strcmp(o->source, "kernel") && (o->coll.track_queuers ||
+					    o->coll.mode || o->coll.no_cpu_time)) {
 		pr_err("--queuers, --raw-tp and --no-cpu set the probes: with "
 		       "--source %s, set them in wqmond.conf ([kernel])\n",
 		       o->source);
@@ -524,6 +518,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 int main(int argc, char **argv)
 {
 	struct show_opts o = {
+		.source = "kernel",
 		.interval = 1.0,
 		.text = { .sort = WQ_SORT_COMPLETED },
 	};

@@ -86,7 +86,8 @@ kill $gen_pid; wait $gen_pid 2>/dev/null; gen_pid=
 # The daemon attaches before the load, so its counts of the generator's
 # items are exact; wqctl's interval views, taken through its socket by a
 # user with no privilege, must add up to them.
-usage_error 'bad --source' show --source ftp://x
+usage_error 'bad source' show --source ftp://x
+usage_error 'bad source' show --source file:
 usage_error 'set them in wqmond.conf' show --source daemon -q
 chmod 755 "$tmp"
 "$B/wqmond" -l none -s "$tmp/wqmond.sock" -i 0.5 -o refwq.enabled=no >"$tmp/d.log" 2>&1 &
@@ -127,6 +128,31 @@ as_nobody "$W" show --source "unix:$tmp/wqmond.sock" -n 1 >/dev/null 2>"$tmp/err
 rc=$?
 ok $([ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "is wqmond running" "$tmp/err"
      echo $?) "no daemon: exit $rc, one line ($(cat "$tmp/err"))"
+
+# --- the other sources, as nobody: refwq instances and a saved view ---
+DEMO="$B/refwq-demo"
+name="wqctl$$"
+bg_nobody "$DEMO" -t 30 -n "$name" -q &
+demo_pid=$!
+gen_pid=$demo_pid	# the trap stops it
+for _ in $(seq 100); do ls /dev/shm/refwq.*."$name" >/dev/null 2>&1 && break; sleep 0.1; done
+as_nobody "$W" show --source "refwq:$name" -j -n 2 -i 1 >"$tmp/refwq.jsonl" 2>"$tmp/err"
+rc=$?
+rate=$(python3 -c '
+import json, sys
+views = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+v = views[-1]
+n = sum(s["queued"] for s in v["series"] if s["function"] == "demo_fast")
+print("%s %d" % (v["source"], round(n * 1e9 / v["interval_ns"])))' "$tmp/refwq.jsonl" 2>/dev/null)
+ok $([ $rc -eq 0 ] && [ "${rate% *}" = "refwq:$name" ]; echo $?) \
+	"show --source refwq:NAME as nobody: exit $rc, its source ($rate; $(head -c 200 "$tmp/err"))"
+near "${rate#* }" 2000 40 0 "demo_fast queued/s through --source refwq near the demo's 2000/s"
+kill $demo_pid; wait $demo_pid 2>/dev/null; gen_pid=
+"$W" show --source "file:$tmp/one" >"$tmp/saved" 2>"$tmp/err"
+rc=$?
+"$W" cat "$tmp/one" >"$tmp/catted"
+ok $([ $rc -eq 0 ] && cmp -s "$tmp/saved" "$tmp/catted"; echo $?) \
+	"show --source file:VIEW prints the saved view once, as cat does (exit $rc)"
 
 # --- malformed input to cat: one line, exit 1, no crash ---
 printf 'wqmon-workqueues 1 garbage\n\x01\x02pools:\n' >"$tmp/bad"
