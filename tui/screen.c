@@ -2,7 +2,7 @@
 /*
  * wqtop's screens: header meters, view tabs, the table, the F-key footer,
  * and the help, detail and sort-chooser panels.  All drawing is here; the
- * numbers come from table.c, the terminal from crt.c.
+ * numbers come from the table layer (table.h), the terminal from crt.c.
  */
 #include <math.h>
 #include <ncurses.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wqtop: htop for workqueues.  Options, the one event loop, and the keys;
- * the screens are in screen.c, the numbers in table.c, the terminal in
- * crt.c, the data sources in source.c.
+ * the screens are in screen.c, the numbers in the table layer (table.h),
+ * the terminal in crt.c, the data sources in source.c.
  */
 #include <errno.h>
 #include <getopt.h>
