@@ -43,11 +43,13 @@ static int cmp_rows(const void *a, const void *b)
 		r = x->src - y->src;	/* each source's pools together */
 	} else {
 		double u = x->v[c], v = y->v[c];
+		bool nu = isnan(u), nv = isnan(v);
 
-		/* Unknown values go last either way. */
-		if (isnan(u) || isnan(v))
-			return isnan(u) - isnan(v);
-		r = u < v ? -1 : u > v;
+		/* Unknown values go last either way; two of them are a tie,
+		 * ordered below like any other. */
+		if (nu != nv)
+			return nu ? 1 : -1;
+		r = nu ? 0 : u < v ? -1 : u > v;
 	}
 	if (!wqtop_col__ascending(c))
 		r = -r;
