@@ -68,9 +68,11 @@ $(OUTPUT)/tests/itest/refwq_known: tests/itest/refwq_known.c $(REFWQ_EXPORT_LIBS
 	$(Q)$(CC) $(ALL_CFLAGS) -Irefwq/include -Irefwq/export -rdynamic -o $@ $< \
 		$(REFWQ_EXPORT_LIBS) $(REFWQ_LIB_A) -lm -lpthread -ldl
 
-# Unit tests of wqtop's pure layer (tui/table.c): its stalls, for now.
-$(OUTPUT)/tests/bin/unit_wqtop_%: tests/unit/test_wqtop_%.c $(OUTPUT)/tui/table.o $(LIB)
+# Unit tests of wqtop's table layer (WQTOP_TABLE_OBJS, tui/tui.mk): no
+# curses, no sources.
+$(OUTPUT)/tests/bin/unit_wqtop_%: tests/unit/test_wqtop_%.c $(WQTOP_TABLE_OBJS) $(LIB) \
+		$(wildcard tests/unit/*.h)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itui -Itests/unit -o $@ $< $(OUTPUT)/tui/table.o \
+	$(Q)$(CC) $(ALL_CFLAGS) -Itui -Itests/unit -o $@ $< $(WQTOP_TABLE_OBJS) \
 		$(LIB) $(LIBS_CMOCKA) $(LIBS_BPF) $(LIBS_JSON) -lm

@@ -2,7 +2,7 @@
 /*
  * wqtop's screens: header meters, view tabs, the table, the F-key footer,
  * and the help, detail and sort-chooser panels.  All drawing is here; the
- * numbers come from table.c, the terminal from crt.c.
+ * numbers come from the table layer (table.h), the terminal from crt.c.
  */
 #include <math.h>
 #include <ncurses.h>
@@ -12,18 +12,8 @@
 
 #include "crt.h"
 #include "hist.h"
+#include "keys.h"
 #include "ui.h"
-
-static const struct {
-	const char *key, *label;
-} fkeys[] = {
-	{ "F1", "Help" }, { "F2", "View" }, { "F3", "Drill" },
-	{ "F4", "Filter" }, { "F5", "Tree" }, { "F6", "Sort" },
-	{ "F7", "Delay-" }, { "F8", "Delay+" }, { "F9", "Pause" },
-	{ "F10", "Quit" },
-};
-
-#define NFKEYS ((int)(sizeof(fkeys) / sizeof(fkeys[0])))
 
 static void put(int y, int x, int attr, const char *s)
 {
@@ -263,17 +253,21 @@ static void draw_rows(struct ui *ui, const struct wqtop_data *d)
 	}
 }
 
-/* Cells of F-key @i with its label and a space; wider on wide screens. */
-static int fkey_w(int i)
+/* Cells of F-key @n with its label and a space; wider on wide screens. */
+static int fkey_w(int n, const struct wqtop_binding *b)
 {
-	return (int)(strlen(fkeys[i].key) + strlen(fkeys[i].label)) + 1 +
+	char key[16];
+
+	snprintf(key, sizeof(key), "F%d", n);
+	return (int)(strlen(key) + strlen(b->flabel)) + 1 +
 	       (COLS >= 100 ? 2 : 0);
 }
 
 static void draw_footer(struct ui *ui)
 {
-	int y = LINES - 1, x = 0, i;
-	char buf[128];
+	const struct wqtop_binding *b;
+	int y = LINES - 1, x = 0, n;
+	char buf[128], key[16];
 
 	fill_line(y, A_NORMAL);
 	if (ui->mode == MODE_FILTER || ui->mode == MODE_DELAY) {
@@ -291,12 +285,15 @@ static void draw_footer(struct ui *ui)
 		put(y, 0, crt__attr(CRT_CRIT), buf);
 		return;
 	}
-	for (i = 0; i < NFKEYS && x < COLS; i++) {
-		put(y, x, crt__attr(CRT_FKEY) | A_BOLD, fkeys[i].key);
-		x += strlen(fkeys[i].key);
-		snprintf(buf, sizeof(buf), "%-*s", fkey_w(i) - 1 -
-			 (int)strlen(fkeys[i].key),
-			 i == 8 && ui->paused ? "Go" : fkeys[i].label);
+	for (n = 1; n <= WQTOP_NFKEYS && x < COLS; n++) {
+		b = wqtop_keys__fkey(n);
+		if (!b)
+			continue;
+		snprintf(key, sizeof(key), "F%d", n);
+		put(y, x, crt__attr(CRT_FKEY) | A_BOLD, key);
+		x += strlen(key);
+		snprintf(buf, sizeof(buf), "%-*s", fkey_w(n, b) - 1 -
+			 (int)strlen(key), wqtop_binding__flabel(b, ui));
 		put(y, x, crt__attr(CRT_FLABEL), buf);
 		x += strlen(buf) + 1;
 	}
@@ -304,30 +301,20 @@ static void draw_footer(struct ui *ui)
 
 int screen__fkey_at(int x)
 {
-	int i, pos = 0, w;
+	const struct wqtop_binding *b;
+	int n, pos = 0, w;
 
-	for (i = 0; i < NFKEYS; i++) {
-		w = fkey_w(i);
+	for (n = 1; n <= WQTOP_NFKEYS; n++) {
+		b = wqtop_keys__fkey(n);
+		if (!b)
+			continue;
+		w = fkey_w(n, b);
 		if (x >= pos && x < pos + w)
-			return i + 1;
+			return n;
 		pos += w;
 	}
 	return 0;
 }
-
-static const char *const help_keys[] = {
-	"1-5, Tab, F2     views: pools, workqueues, functions, kworkers, stalls",
-	"Up/Down PgUp/PgDn Home/End   select a row (also the mouse wheel)",
-	"Enter, F3        drill down: histograms, rate sparkline, pools, queuers",
-	"< >              sort by the column left/right of the current one",
-	"F6, s            choose the sort column; click a column title to sort",
-	"r, I             reverse the order",
-	"/, \\, F4         filter rows (substring, any name); Esc clears",
-	"t, F5            tree: group functions under their workqueue",
-	"space, z, F9     pause / resume refreshing",
-	"+ -, F8 F7       longer / shorter delay;  d  type a delay",
-	"h, ?, F1         this help;  Ctrl-L redraw;  q, F10  quit",
-};
 
 static void draw_help(struct ui *ui, const struct wqtop_data *d)
 {
@@ -341,9 +328,16 @@ static void draw_help(struct ui *ui, const struct wqtop_data *d)
 	}
 	put(3, 0, crt__attr(CRT_TITLE),
 	    "wqtop: htop for workqueues.  Keys (any key returns):");
-	for (i = 0; i < (int)(sizeof(help_keys) / sizeof(help_keys[0])) &&
-		    y < LINES - 1; i++)
-		put(y++, 1, A_NORMAL, help_keys[i]);
+	for (i = 0; i < (int)wqtop_nr_bindings && y < LINES - 1; i++) {
+		char keys[64];
+
+		wqtop_binding__keys(&wqtop_bindings[i], keys, sizeof(keys));
+		/* Keys in a column of 16; a longer list still gets a gap. */
+		snprintf(buf, sizeof(buf), "%-*s %s",
+			 strlen(keys) < 16 ? 16 : (int)strlen(keys) + 1, keys,
+			 wqtop_bindings[i].help);
+		put(y++, 1, A_NORMAL, buf);
+	}
 	y++;
 	snprintf(buf, sizeof(buf), "Columns of the %s view:", v->name);
 	put(y++, 0, crt__attr(CRT_TITLE), buf);

@@ -1,75 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * wqtop's data and tables, with no terminal code: what each view shows,
- * built from the sources' snapshots into rows of typed cells, sorted,
+ * wqtop's tables, with no terminal code: what each view shows, built
+ * from the data store (data.h) into rows of typed cells, sorted,
  * filtered and formatted.  The curses screen (screen.c) and batch mode
  * (wqtop -b) both draw from here, so both show the same numbers.
+ *
+ * The table layer, one job a file, none of them linking curses:
+ *   data.c        the data store (data.h): ingest, polls, kworkers,
+ *                 stalls, header meters
+ *   thresholds.c  colour thresholds (-T) and their defaults
+ *   views.c       each view's columns, its row builder, the drill-down
+ *   table.c       sort, filter, tree grouping, layout to a width
+ *   cells.c       the columns and the text of a cell
+ *   batch.c       wqtop -b text frames
+ *   internal.h    helpers these files share with each other only
  */
 #ifndef WQTOP_TABLE_H
 #define WQTOP_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "collector.h"
-#include "kworkers.h"
-#include "model.h"
-#include "stall_json.h"
-
-/* Interval views kept per source: the drill-down's sparkline. */
-#define WQTOP_RING 40
-
-/* One source of snapshots: "kernel", "refwq:<name>", or a daemon's. */
-struct wqtop_src {
-	char name[WQ_SOURCE_LEN];
-	struct wq_snapshot *cur;	/* cumulative, newest */
-	struct wq_snapshot *prev;	/* cumulative, the one before */
-	struct wq_snapshot *ring[WQTOP_RING];	/* interval views */
-	unsigned int nr_ring;	/* filled, newest at head */
-	unsigned int head;
-	bool seen;		/* present in the last poll */
-	bool fresh;		/* a new interval view in the last poll */
-};
-
-/* A kworker thread and its on-CPU share over the last interval. */
-struct wqtop_kworker {
-	struct wq_kworker kw;
-	int32_t pool_id;	/* of the kernel source; -1 when none */
-	double cpu_pct;		/* of one CPU, like top */
-};
-
-enum wqtop_sev { SEV_NONE, SEV_OK, SEV_WARN, SEV_CRIT };
-
-/* Severity thresholds, [0] warn and [1] crit (docs/WQTOP.md). */
-struct wqtop_thresholds {
-	double lat_ns[2];	/* latency p99 */
-	double run_ns[2];	/* run time p99 (and max, for stalls) */
-	double pending_ns[2];	/* oldest pending; crit = a stall */
-	double cpu_pct[2];	/* on-CPU share of one CPU */
-};
-
-struct wqtop_data {
-	struct wqtop_src *src;
-	size_t nr_src;
-	struct wqtop_kworker *kw;	/* NULL: no /proc view (daemon) */
-	size_t nr_kw;
-	struct wq_queuer *queuers;
-	int nr_queuers;
-	struct wqtop_thresholds thr;	/* colours only */
-	unsigned long refreshes;	/* polls that brought a new interval */
-	int ncpus;
-	/*
-	 * The stalls shown: wqmond's (/api/v1/stalls) when attached, else
-	 * those of the core's detector (lib/core/stall.h) run here on every new
-	 * interval with wqmond's default rules.  One definition of a stall
-	 * for every face; the colour thresholds above are not it.
-	 */
-	struct wq_stall_list stalls;
-	struct wq_stall_detector *detector;
-	bool stalls_from_daemon;
-};
+#include "data.h"
 
 /* Every column any view can show. */
 enum wqtop_col {
@@ -147,40 +100,6 @@ struct wqtop_table_opts {
 	const char *filter;	/* case-insensitive substring; NULL: none */
 };
 
-/* Take @snap (cumulative; ownership passes to @d) as the newest state of
- * its source, and compute the interval view against the one before.
- * Return: 0, or -ENOMEM. */
-int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap);
-/* Drop the sources that were not ingested since the last call. */
-void wqtop_data__end_poll(struct wqtop_data *d);
-/* The newest interval view of source @i, NULL before the second poll. */
-const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
-					   size_t i);
-/* Replace the kworker list (@kw, ownership passes) and compute CPU %
- * from the previous scan over @interval_ns. */
-void wqtop_data__set_kworkers(struct wqtop_data *d, struct wq_kworker *kw,
-			      size_t nr, uint64_t interval_ns);
-void wqtop_data__free(struct wqtop_data *d);
-/* The daemon's /api/v1/stalls answer: from now on its stalls are shown,
- * not the in-process detector's.  Return: 0, or -errno with @err set. */
-int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
-			   size_t errlen);
-/* "pending >= 5s, running >= 10s, ...": the rules the stalls come from. */
-void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
-			     size_t len);
-
-/* Header meters, over every source's newest interval. */
-struct wqtop_meters {
-	double queued_per_s;	/* wq_series__rate() summed */
-	double lat_p99_ns;
-	double cpu_pct;		/* of one CPU */
-	uint64_t pending;
-	int stalls;
-	double interval_s;	/* measured */
-	bool valid;		/* an interval view exists */
-};
-void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m);
-
 /* Rows of @view, sorted and filtered.  Return: 0, or -ENOMEM. */
 int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 		       const struct wqtop_table_opts *o,
@@ -207,10 +126,6 @@ int wqtop_col__from_name(const char *name);
 int wqtop_view__from_name(const char *name);
 /* Is @c shown in @view (at any width)? */
 bool wqtop_view__has_col(enum wqtop_view_id view, enum wqtop_col c);
-
-/* "lat=1ms:10ms" into @t.  Return: 0, or -EINVAL. */
-int wqtop_thresholds__parse(struct wqtop_thresholds *t, const char *spec);
-void wqtop_thresholds__default(struct wqtop_thresholds *t);
 
 /* Drill-down: everything about one row, over the newest views. */
 struct wqtop_detail {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wqtop: htop for workqueues.  Options, the one event loop, and the keys;
- * the screens are in screen.c, the numbers in table.c, the terminal in
- * crt.c, the data sources in source.c.
+ * wqtop: htop for workqueues.  Options, the one event loop and the mouse;
+ * the keys are in keys.c, the screens in screen.c, the numbers in the
+ * table layer (table.h), the terminal in crt.c, the data sources in
+ * source.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "crt.h"
+#include "keys.h"
 #include "log.h"
 #include "source.h"
 #include "ui.h"
@@ -24,7 +26,6 @@
 
 /* Exit codes, as wqctl's: 0 ok, 1 runtime failure, 2 usage error. */
 #define EXIT_USAGE 2
-#define KEY_ESC 27
 
 struct opts {
 	double delay_s;
@@ -340,71 +341,6 @@ static void rebuild(struct ui *ui, const struct wqtop_data *d)
 	}
 }
 
-static void set_view(struct ui *ui, enum wqtop_view_id v)
-{
-	ui->view = v;
-	ui->sel = ui->top = 0;
-	ui->sel_key[0] = '\0';
-}
-
-static void move_sel(struct ui *ui, long delta)
-{
-	long s = (long)ui->sel + delta;
-
-	if (s >= (long)ui->rows.nr)
-		s = (long)ui->rows.nr - 1;
-	if (s < 0)
-		s = 0;
-	ui->sel = (size_t)s;
-	ui->sel_key[0] = '\0';
-}
-
-/* Sort by the view's column left (-1) or right (+1) of the current one. */
-static void sort_step(struct ui *ui, int dir)
-{
-	const struct wqtop_view *v = &wqtop_views[ui->view];
-	struct wqtop_table_opts *t = &ui->topt[ui->view];
-	int i;
-
-	for (i = 0; i < v->nr_cols; i++)
-		if (v->cols[i].col == t->sort)
-			break;
-	i = (i + dir + v->nr_cols) % v->nr_cols;
-	t->sort = v->cols[i].col;
-	t->reverse = false;	/* a new column starts in its natural order */
-}
-
-static void sort_by(struct ui *ui, enum wqtop_col c)
-{
-	struct wqtop_table_opts *t = &ui->topt[ui->view];
-
-	if (t->sort == c)
-		t->reverse = !t->reverse;
-	else {
-		t->sort = c;
-		t->reverse = false;
-	}
-}
-
-static void change_delay(struct ui *ui, double factor)
-{
-	ui->delay_s *= factor;
-	/* Round to tenths so + then - comes back to the same value. */
-	ui->delay_s = round(ui->delay_s * 10) / 10;
-	if (ui->delay_s < 0.1)
-		ui->delay_s = 0.1;
-	if (ui->delay_s > 3600)
-		ui->delay_s = 3600;
-}
-
-static void open_detail(struct ui *ui)
-{
-	if (ui->sel >= ui->rows.nr || !wqtop_views[ui->view].drill)
-		return;
-	ui->detail = ui->rows.row[ui->sel];
-	ui->mode = MODE_DETAIL;
-}
-
 static void on_mouse(struct ui *ui)
 {
 	MEVENT ev;
@@ -413,11 +349,11 @@ static void on_mouse(struct ui *ui)
 	if (getmouse(&ev) != OK)
 		return;
 	if (ev.bstate & BUTTON4_PRESSED) {
-		move_sel(ui, -3);
+		ui__move_sel(ui, -3);
 		return;
 	}
 	if (ev.bstate & BUTTON5_PRESSED) {
-		move_sel(ui, 3);
+		ui__move_sel(ui, 3);
 		return;
 	}
 	if (ev.y == LINES - 1 && ui->mode == MODE_TABLE) {
@@ -434,7 +370,7 @@ static void on_mouse(struct ui *ui)
 			snprintf(buf, sizeof(buf), " %s %s ",
 				 wqtop_views[v].key_help, wqtop_views[v].name);
 			if (ev.x >= x && ev.x < x + (int)strlen(buf) + 1) {
-				set_view(ui, v);
+				ui__set_view(ui, v);
 				return;
 			}
 			x += strlen(buf) + 1;
@@ -444,7 +380,7 @@ static void on_mouse(struct ui *ui)
 	if (ev.y == ui->hdr_y) {
 		for (i = 0; i < ui->ncol; i++)
 			if (ev.x >= ui->colx[i] && ev.x < ui->colx[i + 1])
-				sort_by(ui, ui->col[i]);
+				ui__sort_by(ui, ui->col[i]);
 		return;
 	}
 	if (ev.y >= ui->table_y && ev.y < ui->table_y + ui->table_h &&
@@ -452,35 +388,13 @@ static void on_mouse(struct ui *ui)
 		ui->sel = ui->top + (ev.y - ui->table_y);
 		ui->sel_key[0] = '\0';
 		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-			open_detail(ui);
+			ui__open_detail(ui);
 	}
-}
-
-/* Edit the input line; Return: 1 when done (Enter), -1 cancelled. */
-static int edit_line(struct ui *ui, int ch)
-{
-	size_t n = strlen(ui->input);
-
-	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-		return 1;
-	if (ch == KEY_ESC)
-		return -1;
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (n)
-			ui->input[n - 1] = '\0';
-	} else if (ch >= 32 && ch < 127 && n + 1 < sizeof(ui->input)) {
-		ui->input[n] = (char)ch;
-		ui->input[n + 1] = '\0';
-	}
-	return 0;
 }
 
 /* Return: false to quit. */
 static bool on_key(struct ui *ui, int ch)
 {
-	struct wqtop_table_opts *t = &ui->topt[ui->view];
-	int r;
-
 	if (ch == KEY_RESIZE) {
 		clear();
 		return true;
@@ -489,168 +403,13 @@ static bool on_key(struct ui *ui, int ch)
 		on_mouse(ui);
 		return true;
 	}
-	switch (ui->mode) {
-	case MODE_HELP:
-		if (ch == 'q')
-			return false;
-		ui->mode = MODE_TABLE;
-		return true;
-	case MODE_DETAIL:
-		if (ch == 'q' || ch == KEY_F(10))
-			return false;
-		if (ch == KEY_DOWN || ch == KEY_UP) {
-			move_sel(ui, ch == KEY_DOWN ? 1 : -1);
-			open_detail(ui);
-			return true;
-		}
-		ui->mode = MODE_TABLE;
-		return true;
-	case MODE_SORT: {
-		const struct wqtop_view *v = &wqtop_views[ui->view];
-
-		if (ch == KEY_UP && ui->sort_sel > 0)
-			ui->sort_sel--;
-		else if (ch == KEY_DOWN && ui->sort_sel < v->nr_cols - 1)
-			ui->sort_sel++;
-		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			if (t->sort != v->cols[ui->sort_sel].col)
-				t->reverse = false;
-			t->sort = v->cols[ui->sort_sel].col;
-			ui->mode = MODE_TABLE;
-		} else if (ch == KEY_ESC || ch == 'q' || ch == KEY_F(6))
-			ui->mode = MODE_TABLE;
-		return true;
-	}
-	case MODE_FILTER:
-		r = edit_line(ui, ch);
-		/* Filter as you type, like htop. */
-		snprintf(ui->filter, sizeof(ui->filter), "%s",
-			 r < 0 ? "" : ui->input);
-		if (r)
-			ui->mode = MODE_TABLE;
-		ui->sel = ui->top = 0;
-		return true;
-	case MODE_DELAY:
-		r = edit_line(ui, ch);
-		if (r > 0) {
-			double v = atof(ui->input);
-
-			if (v >= 0.1 && v <= 3600)
-				ui->delay_s = v;
-		}
-		if (r)
-			ui->mode = MODE_TABLE;
-		return true;
-	case MODE_TABLE:
-		break;
-	}
-	switch (ch) {
-	case 'q':
-	case KEY_F(10):
+	switch (wqtop_keys__handle(ui, ch)) {
+	case REACT_QUIT:
 		return false;
-	case 'h':
-	case '?':
-	case KEY_F(1):
-		ui->mode = MODE_HELP;
-		break;
-	case '1': case '2': case '3': case '4': case '5':
-		set_view(ui, ch - '1');
-		break;
-	case '\t':
-	case KEY_F(2):
-		set_view(ui, (ui->view + 1) % VIEW_NR);
-		break;
-	case KEY_BTAB:
-		set_view(ui, (ui->view + VIEW_NR - 1) % VIEW_NR);
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-	case KEY_F(3):
-		open_detail(ui);
-		break;
-	case '/':
-	case '\\':
-	case KEY_F(4):
-		ui->mode = MODE_FILTER;
-		snprintf(ui->input, sizeof(ui->input), "%s", ui->filter);
-		break;
-	case KEY_ESC:
-		ui->filter[0] = '\0';
-		break;
-	case 't':
-	case KEY_F(5):
-		if (!wqtop_views[ui->view].tree) {
-			set_view(ui, VIEW_FUNCTIONS);
-			ui->topt[ui->view].tree = true;
-		} else {
-			t->tree = !t->tree;
-		}
-		break;
-	case 's':
-	case KEY_F(6): {
-		const struct wqtop_view *v = &wqtop_views[ui->view];
-
-		ui->mode = MODE_SORT;
-		for (ui->sort_sel = 0; ui->sort_sel < v->nr_cols - 1 &&
-		     v->cols[ui->sort_sel].col != t->sort; ui->sort_sel++)
-			;
-		break;
-	}
-	case '<':
-	case ',':
-		sort_step(ui, -1);
-		break;
-	case '>':
-	case '.':
-		sort_step(ui, 1);
-		break;
-	case 'r':
-	case 'I':
-		t->reverse = !t->reverse;
-		break;
-	case ' ':
-	case 'z':
-	case KEY_F(9):
-		ui->paused = !ui->paused;
-		break;
-	case '+':
-	case '=':
-	case KEY_F(8):
-		change_delay(ui, 2);
-		break;
-	case '-':
-	case KEY_F(7):
-		change_delay(ui, 0.5);
-		break;
-	case 'd':
-		ui->mode = MODE_DELAY;
-		ui->input[0] = '\0';
-		break;
-	case KEY_UP:
-	case 'k':
-		move_sel(ui, -1);
-		break;
-	case KEY_DOWN:
-	case 'j':
-		move_sel(ui, 1);
-		break;
-	case KEY_PPAGE:
-		move_sel(ui, -(ui->table_h > 1 ? ui->table_h - 1 : 1));
-		break;
-	case KEY_NPAGE:
-		move_sel(ui, ui->table_h > 1 ? ui->table_h - 1 : 1);
-		break;
-	case KEY_HOME:
-		move_sel(ui, -(long)ui->rows.nr);
-		break;
-	case KEY_END:
-		move_sel(ui, (long)ui->rows.nr);
-		break;
-	case CTRL('l'):
+	case REACT_CLEAR:
 		clear();
 		break;
-	default:
+	case REACT_DRAW:
 		break;
 	}
 	return true;

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqtop -b: a view as text frames, like top -b: a header, the meters
+ * line, then every row.  (The table layer's files are listed in table.h.)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "table.h"
+
+static void source_names(const struct wqtop_data *d, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->nr_src && off + 1 < len; i++) {
+		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+				d->src[i].name);
+		if (off >= len)
+			off = len - 1;
+	}
+}
+
+void wqtop_meters__line(const struct wqtop_data *d, char *buf, size_t len)
+{
+	struct wqtop_meters m;
+	char lat[16];
+
+	wqtop_data__meters(d, &m);
+	wqtop_fmt__ns(m.lat_p99_ns, lat, sizeof(lat));
+	if (!m.valid)
+		snprintf(buf, len, "Queued: - /s  Lat p99: -  kworker CPU: -  "
+			 "Pending: %llu  Stalls: %d",
+			 (unsigned long long)m.pending, m.stalls);
+	else
+		snprintf(buf, len, "Queued: %.1f/s  Lat p99: %s  kworker CPU: "
+			 "%.1f%%  Pending: %llu  Stalls: %d", m.queued_per_s,
+			 lat, m.cpu_pct, (unsigned long long)m.pending,
+			 m.stalls);
+}
+
+int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
+		       enum wqtop_view_id view,
+		       const struct wqtop_table_opts *o, const char *source,
+		       double delay_s, int cols)
+{
+	struct wqtop_rows rows = { 0 };
+	enum wqtop_col col[COL_NR];
+	int width[COL_NR], n, err;
+	char line[1024], names[256], ts[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	err = wqtop_table__build(d, view, o, &rows);
+	if (err)
+		goto out;
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	source_names(d, names, sizeof(names));
+	fprintf(f, "wqtop %s - %s  source: %s (%s)  delay: %.1fs  "
+		"refresh: %lu\n", WQMON_VERSION, ts, source, names, delay_s,
+		d->refreshes);
+	wqtop_meters__line(d, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	fprintf(f, "View: %s  sort: %s %s%s%s  rows: %zu\n\n",
+		wqtop_views[view].name, wqtop_columns[o->sort].name,
+		(wqtop_col__ascending(o->sort) != o->reverse) ? "asc" : "desc",
+		o->filter && o->filter[0] ? "  filter: " : "",
+		o->filter && o->filter[0] ? o->filter : "", rows.nr);
+	if (view == VIEW_STALLS) {
+		wqtop_data__stall_rules(d, names, sizeof(names));
+		fprintf(f, "Stalls from %s: %s\n\n", d->stalls_from_daemon ?
+			"wqmond (/api/v1/stalls)" : "the detector in wqtop",
+			names);
+	}
+	n = wqtop_table__layout(view, cols, &rows, col, width, COL_NR);
+	wqtop_table__line(NULL, col, width, n, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	for (i = 0; i < rows.nr; i++) {
+		wqtop_table__line(&rows.row[i], col, width, n, line,
+				  sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	fputc('\n', f);
+	err = fflush(f) ? -errno : 0;
+out:
+	wqtop_rows__free(&rows);
+	return err;
+}

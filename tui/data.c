@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqtop's data store: each source's snapshots and interval views, the
+ * kworker list, the stalls (the core's detector or wqmond's), and the
+ * header meters over them.  (The table layer's files are listed in
+ * table.h.)
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "internal.h"
+#include "table.h"
+
+/* ---- sources ---- */
+
+static struct wqtop_src *src_get(struct wqtop_data *d, const char *name)
+{
+	struct wqtop_src *n;
+	size_t i;
+
+	for (i = 0; i < d->nr_src; i++)
+		if (!strcmp(d->src[i].name, name))
+			return &d->src[i];
+	n = realloc(d->src, (d->nr_src + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	d->src = n;
+	n = &d->src[d->nr_src++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	return n;
+}
+
+static void src_free(struct wqtop_src *s)
+{
+	unsigned int i;
+
+	wq_snapshot__free(s->cur);
+	wq_snapshot__free(s->prev);
+	for (i = 0; i < WQTOP_RING; i++)
+		wq_snapshot__free(s->ring[i]);
+}
+
+/* ---- stalls ---- */
+
+/* The detector's events kept as the list of active stalls. */
+static void on_stall(const struct wq_stall *x, enum wq_stall_event ev,
+		     void *ctx)
+{
+	struct wq_stall_list *l = ctx;
+	struct wq_stall *n;
+	size_t i;
+
+	for (i = 0; i < l->nr_active; i++)
+		if (l->active[i].id == x->id)
+			break;
+	if (ev == WQ_STALL_RESOLVE) {
+		if (i < l->nr_active)
+			memmove(&l->active[i], &l->active[i + 1],
+				(--l->nr_active - i) * sizeof(l->active[0]));
+		return;
+	}
+	if (i == l->nr_active) {
+		n = realloc(l->active, (l->nr_active + 1) * sizeof(*n));
+		if (!n)
+			return;	/* shown at the next update */
+		l->active = n;
+		l->nr_active++;
+	}
+	l->active[i] = *x;
+}
+
+/* A new interval of a source: the core's detector, unless the daemon's
+ * stalls are shown. */
+static int detect(struct wqtop_data *d, const struct wq_snapshot *cur,
+		  const struct wq_snapshot *view)
+{
+	if (d->stalls_from_daemon)
+		return 0;
+	if (!d->detector) {
+		d->detector = wq_stall_detector__new();
+		if (!d->detector)
+			return -ENOMEM;
+		wq_stall_rules__defaults(&d->stalls.rules);
+	}
+	return wq_stall_detector__update(d->detector, &d->stalls.rules, cur,
+					 view, cur->real_ns, on_stall,
+					 &d->stalls);
+}
+
+int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
+			   size_t errlen)
+{
+	int ret = wq_stall_json__parse(&d->stalls, json, err, errlen);
+
+	if (ret)
+		return ret;
+	d->stalls_from_daemon = true;
+	wq_stall_detector__free(d->detector);
+	d->detector = NULL;
+	return 0;
+}
+
+void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
+			     size_t len)
+{
+	const struct wq_stall_rules *r = &d->stalls.rules;
+	size_t off = 0;
+	char v[16];
+
+	buf[0] = '\0';
+	for (int k = 0; k < WQ_STALL_NR && off < len; k++) {
+		if (k == WQ_STALL_KERNEL || !r->threshold_ns[k])
+			continue;
+		wqtop_fmt__ns(r->threshold_ns[k], v, sizeof(v));
+		off += snprintf(buf + off, len - off, "%s%s >= %s",
+				off ? ", " : "", wq_stall_kind__name(k), v);
+	}
+	if (r->nr_rules && off < len)
+		snprintf(buf + off, len - off, " (+%zu rules)", r->nr_rules);
+}
+
+int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
+{
+	struct wqtop_src *s = src_get(d, snap->source);
+	unsigned int slot;
+
+	if (!s) {
+		wq_snapshot__free(snap);
+		return -ENOMEM;
+	}
+	s->seen = true;
+	/* A daemon polled faster than it samples serves the same snapshot
+	 * twice: no interval to show, keep the last one. */
+	if (s->cur && snap->mono_ns == s->cur->mono_ns) {
+		wq_snapshot__free(snap);
+		return 0;
+	}
+	wq_snapshot__free(s->prev);
+	s->prev = s->cur;
+	s->cur = snap;
+	if (!s->prev)
+		return 0;
+	slot = s->nr_ring ? (s->head + 1) % WQTOP_RING : 0;
+	if (!s->ring[slot]) {
+		s->ring[slot] = wq_snapshot__new(s->name);
+		if (!s->ring[slot])
+			return -ENOMEM;
+	}
+	if (wq_snapshot__delta(s->ring[slot], s->cur, s->prev))
+		return -ENOMEM;
+	s->head = slot;
+	s->fresh = true;
+	if (s->nr_ring < WQTOP_RING)
+		s->nr_ring++;
+	return detect(d, s->cur, s->ring[slot]);
+}
+
+void wqtop_data__end_poll(struct wqtop_data *d)
+{
+	size_t i = 0;
+	bool any = false;
+
+	while (i < d->nr_src) {
+		if (d->src[i].seen) {
+			d->src[i].seen = false;
+			any |= d->src[i].fresh;
+			d->src[i].fresh = false;
+			i++;
+			continue;
+		}
+		/* A refwq instance that exited, or a daemon source gone:
+		 * its stalls end with it. */
+		if (d->detector)
+			wq_stall_detector__forget(d->detector, d->src[i].name,
+						  d->src[i].cur ?
+						  d->src[i].cur->real_ns : 0,
+						  on_stall, &d->stalls);
+		src_free(&d->src[i]);
+		memmove(&d->src[i], &d->src[i + 1],
+			(d->nr_src - i - 1) * sizeof(d->src[0]));
+		d->nr_src--;
+	}
+	if (any)
+		d->refreshes++;
+}
+
+const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
+					   size_t i)
+{
+	const struct wqtop_src *s = &d->src[i];
+
+	return s->nr_ring ? s->ring[s->head] : NULL;
+}
+
+const struct wqtop_src *wqtop_data__kernel_src(const struct wqtop_data *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr_src; i++)
+		if (!strcmp(d->src[i].name, "kernel"))
+			return &d->src[i];
+	return NULL;
+}
+
+void wqtop_data__set_kworkers(struct wqtop_data *d, struct wq_kworker *kw,
+			      size_t nr, uint64_t interval_ns)
+{
+	const struct wqtop_src *k = wqtop_data__kernel_src(d);
+	struct wqtop_kworker *n = calloc(nr ? nr : 1, sizeof(*n));
+	size_t i, j;
+
+	if (!n) {
+		free(kw);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		n[i].kw = kw[i];
+		n[i].pool_id = -1;
+		for (j = 0; k && k->cur && j < k->cur->nr_pools; j++)
+			if (wq_kworker__in_pool(&kw[i], &k->cur->pools[j])) {
+				n[i].pool_id = k->cur->pools[j].id;
+				break;
+			}
+		n[i].cpu_pct = NAN;
+		for (j = 0; interval_ns && j < d->nr_kw; j++)
+			if (d->kw[j].kw.tid == kw[i].tid) {
+				if (kw[i].cpu_ns >= d->kw[j].kw.cpu_ns)
+					n[i].cpu_pct = (kw[i].cpu_ns -
+							d->kw[j].kw.cpu_ns) *
+						       100.0 / interval_ns;
+				break;
+			}
+	}
+	free(kw);
+	free(d->kw);
+	d->kw = n;
+	d->nr_kw = nr;
+}
+
+void wqtop_data__free(struct wqtop_data *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr_src; i++)
+		src_free(&d->src[i]);
+	free(d->src);
+	free(d->kw);
+	free(d->queuers);
+	wq_stall_list__free(&d->stalls);
+	wq_stall_detector__free(d->detector);
+	d->detector = NULL;
+	d->src = NULL;
+	d->kw = NULL;
+	d->queuers = NULL;
+	d->nr_src = d->nr_kw = 0;
+	d->nr_queuers = 0;
+}
+
+double wqtop_hist__pct(const struct wq_hist *h, unsigned int p,
+		       uint64_t max)
+{
+	return wq_hist__count(h) ? (double)wq_hist__quantile(h, p, 100, max) :
+				   NAN;
+}
+
+/* A pool new since the previous snapshot has no interval CPU time: its
+ * delta would be its whole life. */
+bool wqtop_src__pool_is_new(const struct wqtop_src *s, int32_t id)
+{
+	return s->prev && !wq_snapshot__find_pool(s->prev, id);
+}
+
+void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
+{
+	struct wq_hist lat;
+	uint64_t lat_max = 0, cpu = 0, interval = 0;
+	size_t i, j;
+
+	memset(m, 0, sizeof(*m));
+	memset(&lat, 0, sizeof(lat));
+	m->stalls = (int)d->stalls.nr_active;
+	for (i = 0; i < d->nr_src; i++) {
+		const struct wq_snapshot *v = wqtop_data__view(d, i);
+		const struct wq_snapshot *cur = d->src[i].cur;
+
+		for (j = 0; cur && j < cur->nr_pools; j++)
+			m->pending += cur->pools[j].pending;
+		if (!v || !v->interval_ns)
+			continue;
+		m->valid = true;
+		if (v->interval_ns > interval)
+			interval = v->interval_ns;
+		for (j = 0; j < v->nr_series; j++) {
+			const struct wq_series *s = &v->series[j];
+
+			/* Per source: sources are sampled at slightly
+			 * different times, so each rate uses its own
+			 * interval. */
+			m->queued_per_s += wq_series__rate(s, v->interval_ns);
+			wq_hist__add(&lat, &s->hist[WQ_H_LAT]);
+			if (s->max_ns[WQ_H_LAT] > lat_max)
+				lat_max = s->max_ns[WQ_H_LAT];
+		}
+		for (j = 0; j < v->nr_pools; j++)
+			if (!wqtop_src__pool_is_new(&d->src[i],
+						    v->pools[j].id))
+				cpu += v->pools[j].cpu_ns;
+		m->cpu_pct += cpu * 100.0 / v->interval_ns;
+		cpu = 0;
+	}
+	m->interval_s = interval / 1e9;
+	m->lat_p99_ns = wqtop_hist__pct(&lat, 99, lat_max);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqtop's views: which columns each shows, and the builders that turn the
+ * data store into rows of typed cells (pools, workqueues, functions,
+ * kworkers, stalls), plus the drill-down of one row.  (The table layer's
+ * files are listed in table.h.)
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "internal.h"
+#include "table.h"
+
+#define VC(c, w) { c, w }
+static const struct wqtop_vcol pools_cols[] = {
+	VC(COL_POOL, 0), VC(COL_CPU, 0), VC(COL_NICE, 100), VC(COL_FLAGS, 0),
+	VC(COL_WORKERS, 0), VC(COL_IDLE, 0), VC(COL_RUNNING, 0),
+	VC(COL_PENDING, 0), VC(COL_OLDEST, 0), VC(COL_RATE, 0),
+	VC(COL_LAT_P50, 110), VC(COL_LAT_P99, 0), VC(COL_RUN_P99, 90),
+	VC(COL_CPU_PCT, 0),
+};
+static const struct wqtop_vcol wq_cols[] = {
+	VC(COL_WORKQUEUE, 0), VC(COL_RATE, 0), VC(COL_QUEUED, 100),
+	VC(COL_COMPLETED, 0), VC(COL_CANCELLED, 120), VC(COL_LAT_P50, 0),
+	VC(COL_LAT_P99, 0), VC(COL_LAT_MAX, 0), VC(COL_RUN_P50, 110),
+	VC(COL_RUN_P99, 0), VC(COL_RUN_MAX, 90), VC(COL_CPU_PCT, 0),
+};
+static const struct wqtop_vcol fn_cols[] = {
+	VC(COL_FUNCTION, 0), VC(COL_WORKQUEUE, 0), VC(COL_POOL, 0),
+	VC(COL_RATE, 0), VC(COL_QUEUED, 140), VC(COL_COMPLETED, 120),
+	VC(COL_CANCELLED, 160), VC(COL_LAT_P50, 100), VC(COL_LAT_P99, 0),
+	VC(COL_LAT_MAX, 90), VC(COL_RUN_P50, 150), VC(COL_RUN_P99, 0),
+	VC(COL_RUN_MAX, 110), VC(COL_CPU_PCT, 0),
+};
+static const struct wqtop_vcol kw_cols[] = {
+	VC(COL_TID, 0), VC(COL_POOL, 0), VC(COL_STATE, 0), VC(COL_CPU_PCT, 0),
+	VC(COL_CPU_TIME, 0), VC(COL_COMM, 0),
+};
+static const struct wqtop_vcol stall_cols[] = {
+	VC(COL_KIND, 0), VC(COL_POOL, 0), VC(COL_CPU, 0), VC(COL_TID, 100),
+	VC(COL_AGE, 0), VC(COL_LIMIT, 0), VC(COL_WHAT, 0),
+};
+
+static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
+		       bool tree);
+static int build_wqs(const struct wqtop_data *d, struct wqtop_rows *o,
+		     bool tree);
+static int build_fns(const struct wqtop_data *d, struct wqtop_rows *o,
+		     bool tree);
+static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
+			  bool tree);
+static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
+			bool tree);
+
+#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+const struct wqtop_view wqtop_views[VIEW_NR] = {
+	[VIEW_POOLS] = { "pools", "1", pools_cols, NCOLS(pools_cols),
+			 COL_POOL, false, true, build_pools },
+	[VIEW_WORKQUEUES] = { "workqueues", "2", wq_cols, NCOLS(wq_cols),
+			      COL_RATE, false, true, build_wqs },
+	[VIEW_FUNCTIONS] = { "functions", "3", fn_cols, NCOLS(fn_cols),
+			     COL_RATE, true, true, build_fns },
+	[VIEW_KWORKERS] = { "kworkers", "4", kw_cols, NCOLS(kw_cols),
+			    COL_CPU_PCT, false, true, build_kworkers },
+	[VIEW_STALLS] = { "stalls", "5", stall_cols, NCOLS(stall_cols),
+			  COL_AGE, false, true, build_stalls },
+};
+
+static enum wqtop_sev sev_of(double v, const double thr[2])
+{
+	if (isnan(v))
+		return SEV_NONE;
+	return v >= thr[1] ? SEV_CRIT : v >= thr[0] ? SEV_WARN : SEV_OK;
+}
+
+static void row_sev(struct wqtop_row *r)
+{
+	int c;
+
+	r->row_sev = SEV_NONE;
+	for (c = 0; c < COL_NR; c++)
+		if (r->sev[c] > r->row_sev)
+			r->row_sev = r->sev[c];
+}
+
+/* ---- rows ---- */
+
+static struct wqtop_row *row_add(struct wqtop_rows *o, int src)
+{
+	struct wqtop_row *r;
+	int c;
+
+	if (o->nr == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 64;
+
+		r = realloc(o->row, cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		o->row = r;
+		o->cap = cap;
+	}
+	r = &o->row[o->nr++];
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	r->pool_id = -1;
+	for (c = 0; c < COL_NR; c++)
+		r->v[c] = NAN;
+	return r;
+}
+
+void wqtop_rows__free(struct wqtop_rows *r)
+{
+	free(r->row);
+	r->row = NULL;
+	r->nr = r->cap = 0;
+}
+
+static void row_from_series(const struct wqtop_data *d, struct wqtop_row *r,
+			    const struct wq_series *s, uint64_t interval_ns)
+{
+	double iv = interval_ns ? interval_ns / 1e9 : NAN;
+
+	r->v[COL_RATE] = interval_ns ? wq_series__rate(s, interval_ns) : NAN;
+	r->v[COL_QUEUED] = s->queued;
+	r->v[COL_COMPLETED] = s->completed;
+	r->v[COL_CANCELLED] = s->cancelled;
+	r->v[COL_LAT_P50] = wqtop_hist__pct(&s->hist[WQ_H_LAT], 50,
+					     s->max_ns[WQ_H_LAT]);
+	r->v[COL_LAT_P99] = wqtop_hist__pct(&s->hist[WQ_H_LAT], 99,
+					     s->max_ns[WQ_H_LAT]);
+	r->v[COL_LAT_MAX] = s->started ? (double)s->max_ns[WQ_H_LAT] : NAN;
+	r->v[COL_RUN_P50] = wqtop_hist__pct(&s->hist[WQ_H_RUN], 50,
+					     s->max_ns[WQ_H_RUN]);
+	r->v[COL_RUN_P99] = wqtop_hist__pct(&s->hist[WQ_H_RUN], 99,
+					     s->max_ns[WQ_H_RUN]);
+	r->v[COL_RUN_MAX] = s->completed ? (double)s->max_ns[WQ_H_RUN] : NAN;
+	r->v[COL_CPU_PCT] = s->sum_ns[WQ_H_CPU] * 100.0 / (iv * 1e9);
+	r->sev[COL_LAT_P99] = sev_of(r->v[COL_LAT_P99], d->thr.lat_ns);
+	r->sev[COL_LAT_MAX] = sev_of(r->v[COL_LAT_MAX], d->thr.lat_ns);
+	r->sev[COL_RUN_P99] = sev_of(r->v[COL_RUN_P99], d->thr.run_ns);
+	r->sev[COL_CPU_PCT] = sev_of(r->v[COL_CPU_PCT], d->thr.cpu_pct);
+	/* A maximum alone is one item: it colours its cell, not the row. */
+	r->sev[COL_LAT_MAX] = r->sev[COL_LAT_MAX] > SEV_OK ? SEV_WARN : SEV_OK;
+	row_sev(r);
+}
+
+/* The newest interval view of a source, or its cumulative state (rates
+ * unknown) before the second poll. */
+static const struct wq_snapshot *src_view(const struct wqtop_data *d,
+					  size_t i, uint64_t *interval)
+{
+	const struct wq_snapshot *v = wqtop_data__view(d, i);
+
+	*interval = v ? v->interval_ns : 0;
+	return v ? v : d->src[i].cur;
+}
+
+static void pool_row(const struct wqtop_data *d, struct wqtop_row *r,
+		     const struct wq_pool *p, const struct wq_snapshot *v,
+		     uint64_t interval)
+{
+	struct wq_series agg;
+	size_t k;
+
+	memset(&agg, 0, sizeof(agg));
+	for (k = 0; k < v->nr_series; k++)
+		if (v->series[k].pool_id == p->id)
+			wq_series__add(&agg, &v->series[k]);
+	row_from_series(d, r, &agg, interval);
+	r->pool_id = p->id;
+	r->v[COL_POOL] = p->id;
+	r->v[COL_CPU] = p->cpu;
+	r->v[COL_NICE] = p->nice;
+	r->v[COL_WORKERS] = p->workers;
+	r->v[COL_IDLE] = p->idle;
+	r->v[COL_RUNNING] = p->running;
+	r->v[COL_PENDING] = p->pending;
+	r->v[COL_OLDEST] = p->pending ? (double)p->oldest_pending_ns : NAN;
+	r->v[COL_CPU_PCT] =
+		interval ? p->cpu_ns * 100.0 / interval : NAN;
+	snprintf(r->extra, sizeof(r->extra), "%s%s%s",
+		 p->flags & WQ_POOL_UNBOUND ? "U" : "",
+		 p->flags & WQ_POOL_HIGHPRI ? "H" : "",
+		 p->flags & WQ_POOL_BH ? "B" : "");
+	if (!r->extra[0])
+		strcpy(r->extra, "-");
+	r->sev[COL_OLDEST] = sev_of(r->v[COL_OLDEST], d->thr.pending_ns);
+	r->sev[COL_PENDING] = r->sev[COL_OLDEST];
+	r->sev[COL_CPU_PCT] = sev_of(r->v[COL_CPU_PCT], d->thr.cpu_pct);
+	row_sev(r);
+}
+
+static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
+		       bool tree)
+{
+	const struct wq_snapshot *v, *cur;
+	struct wqtop_row *r;
+	uint64_t interval;
+	size_t i, j;
+
+	(void)tree;
+	for (i = 0; i < d->nr_src; i++) {
+		/* An interval view's pools carry the interval's cpu_ns. */
+		v = src_view(d, i, &interval);
+		cur = interval ? v : d->src[i].cur;
+		for (j = 0; cur && j < cur->nr_pools; j++) {
+			r = row_add(o, (int)i);
+			if (!r)
+				return -ENOMEM;
+			pool_row(d, r, &cur->pools[j], v, interval);
+			if (wqtop_src__pool_is_new(&d->src[i],
+						   cur->pools[j].id))
+				r->v[COL_CPU_PCT] = NAN;
+		}
+	}
+	return 0;
+}
+
+static int add_wq_rows(const struct wqtop_data *d, struct wqtop_rows *o)
+{
+	const struct wq_snapshot *v;
+	struct wq_series *agg;
+	struct wqtop_row *r;
+	uint64_t interval;
+	size_t i, j, n;
+
+	for (i = 0; i < d->nr_src; i++) {
+		v = src_view(d, i, &interval);
+		if (!v || wq_snapshot__workqueues(v, &agg, &n))
+			continue;
+		for (j = 0; j < n; j++) {
+			r = row_add(o, (int)i);
+			if (!r) {
+				free(agg);
+				return -ENOMEM;
+			}
+			row_from_series(d, r, &agg[j], interval);
+			snprintf(r->wq, sizeof(r->wq), "%s", agg[j].workqueue);
+		}
+		free(agg);
+	}
+	return 0;
+}
+
+static int build_wqs(const struct wqtop_data *d, struct wqtop_rows *o,
+		     bool tree)
+{
+	(void)tree;
+	return add_wq_rows(d, o);
+}
+
+static int build_fns(const struct wqtop_data *d, struct wqtop_rows *o,
+		     bool tree)
+{
+	const struct wq_snapshot *v;
+	struct wqtop_row *r;
+	uint64_t interval;
+	size_t i, j;
+
+	for (i = 0; i < d->nr_src; i++) {
+		v = src_view(d, i, &interval);
+		for (j = 0; v && j < v->nr_series; j++) {
+			const struct wq_series *s = &v->series[j];
+
+			r = row_add(o, (int)i);
+			if (!r)
+				return -ENOMEM;
+			row_from_series(d, r, s, interval);
+			r->pool_id = s->pool_id;
+			r->v[COL_POOL] = s->pool_id;
+			r->level = tree;
+			snprintf(r->wq, sizeof(r->wq), "%s", s->workqueue);
+			snprintf(r->func, sizeof(r->func), "%s", s->function);
+		}
+	}
+	if (!tree)
+		return 0;
+	/* Group headings: one per workqueue, placed by wqtop_table__build. */
+	i = o->nr;
+	if (add_wq_rows(d, o))
+		return -ENOMEM;
+	for (; i < o->nr; i++)
+		o->row[i].group = true;
+	return 0;
+}
+
+static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
+			  bool tree)
+{
+	const struct wqtop_src *k = wqtop_data__kernel_src(d);
+	const struct wq_snapshot *v, *cur;
+	struct wqtop_row *r;
+	uint64_t interval;
+	size_t i, j;
+
+	(void)tree;
+	if (d->kw) {
+		for (i = 0; i < d->nr_kw; i++) {
+			const struct wqtop_kworker *w = &d->kw[i];
+
+			r = row_add(o, k ? (int)(k - d->src) : -1);
+			if (!r)
+				return -ENOMEM;
+			r->pool_id = w->pool_id;
+			r->v[COL_TID] = w->kw.tid;
+			r->v[COL_POOL] = w->pool_id;
+			r->v[COL_CPU_PCT] = w->cpu_pct;
+			r->v[COL_CPU_TIME] = w->kw.cpu_ns;
+			snprintf(r->extra, sizeof(r->extra), "%c",
+				 w->kw.state ? w->kw.state : '?');
+			snprintf(r->text, sizeof(r->text), "%s", w->kw.comm);
+			r->sev[COL_CPU_PCT] =
+				sev_of(r->v[COL_CPU_PCT], d->thr.cpu_pct);
+			row_sev(r);
+		}
+		return 0;
+	}
+	/* No /proc to read (attached to a daemon): one row per pool. */
+	for (i = 0; i < d->nr_src; i++) {
+		v = src_view(d, i, &interval);
+		cur = d->src[i].cur;
+		for (j = 0; cur && j < cur->nr_pools; j++) {
+			const struct wq_pool *p = &cur->pools[j];
+			const struct wq_pool *ip = interval ?
+				wq_snapshot__find_pool(v, p->id) : NULL;
+
+			r = row_add(o, (int)i);
+			if (!r)
+				return -ENOMEM;
+			pool_row(d, r, ip ? ip : p, v, interval);
+			if (wqtop_src__pool_is_new(&d->src[i], p->id))
+				r->v[COL_CPU_PCT] = NAN;
+			r->v[COL_CPU_TIME] = p->cpu_ns;
+			strcpy(r->extra, p->running ? "R" : "I");
+			snprintf(r->text, sizeof(r->text),
+				 "%d workers: %d idle, %d running", p->workers,
+				 p->idle, p->running);
+		}
+	}
+	return 0;
+}
+
+/* The stalls of the one detector (wqtop_data.stalls), as rows. */
+static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
+			bool tree)
+{
+	const struct wq_stall_list *l = &d->stalls;
+	struct wqtop_row *r;
+	size_t i, k;
+	int n;
+
+	(void)tree;
+	for (i = 0; i < l->nr_active; i++) {
+		const struct wq_stall *x = &l->active[i];
+
+		for (k = 0; k < d->nr_src; k++)
+			if (!strcmp(d->src[k].name, x->source))
+				break;
+		r = row_add(o, k < d->nr_src ? (int)k : -1);
+		if (!r)
+			return -ENOMEM;
+		r->pool_id = x->pool_id;
+		r->v[COL_POOL] = x->pool_id >= 0 ? x->pool_id : NAN;
+		r->v[COL_CPU] = x->cpu >= 0 ? x->cpu : NAN;
+		r->v[COL_TID] = x->worker_tid ? x->worker_tid : NAN;
+		r->v[COL_AGE] = x->age_ns;
+		r->v[COL_LIMIT] = x->threshold_ns;
+		snprintf(r->wq, sizeof(r->wq), "%s", x->workqueue);
+		snprintf(r->func, sizeof(r->func), "%s", x->function);
+		snprintf(r->extra, sizeof(r->extra), "%s",
+			 wq_stall_kind__name(x->kind));
+		/* The evidence is long; the screen shows what fits. */
+		if (x->function[0])
+			n = snprintf(r->text, sizeof(r->text), "%s (%s): %s",
+				     x->function, x->workqueue, x->evidence);
+		else
+			n = snprintf(r->text, sizeof(r->text), "%s",
+				     x->evidence);
+		if (n >= (int)sizeof(r->text))
+			strcpy(r->text + sizeof(r->text) - 4, "...");
+		r->sev[COL_AGE] = r->sev[COL_KIND] = SEV_CRIT;
+		row_sev(r);
+	}
+	return 0;
+}
+
+bool wqtop_view__has_col(enum wqtop_view_id view, enum wqtop_col c)
+{
+	int i;
+
+	for (i = 0; i < wqtop_views[view].nr_cols; i++)
+		if (wqtop_views[view].cols[i].col == c)
+			return true;
+	return false;
+}
+
+int wqtop_view__from_name(const char *name)
+{
+	size_t len = strlen(name);
+	int v;
+
+	/* Any unique prefix: "-V wq" is not, "-V work" is. */
+	for (v = 0; v < VIEW_NR; v++)
+		if (len && !strncmp(name, wqtop_views[v].name, len))
+			return v;
+	return -EINVAL;
+}
+
+static bool series_match(const struct wqtop_row *r, const struct wq_series *s)
+{
+	if (r->pool_id >= 0 && s->pool_id != r->pool_id)
+		return false;
+	if (r->wq[0] && strcmp(r->wq, s->workqueue))
+		return false;
+	if (r->func[0] && !r->group && strcmp(r->func, s->function))
+		return false;
+	return true;
+}
+
+void wqtop_detail__build(const struct wqtop_data *d,
+			 const struct wqtop_row *r, struct wqtop_detail *out)
+{
+	const struct wqtop_src *src;
+	const struct wq_snapshot *v;
+	unsigned int k, slot;
+	size_t j;
+	int p;
+
+	memset(out, 0, sizeof(*out));
+	if (r->src < 0 || (size_t)r->src >= d->nr_src)
+		return;
+	src = &d->src[r->src];
+	for (j = 0; src->cur && j < src->cur->nr_series; j++) {
+		const struct wq_series *s = &src->cur->series[j];
+
+		if (!series_match(r, s))
+			continue;
+		wq_series__add(&out->total, s);
+		for (p = 0; p < out->nr_pools; p++)
+			if (out->pools[p].pool_id == s->pool_id)
+				break;
+		if (p == out->nr_pools) {
+			if (p == (int)(sizeof(out->pools) /
+				       sizeof(out->pools[0])))
+				continue;
+			out->nr_pools++;
+			out->pools[p].pool_id = s->pool_id;
+		}
+		out->pools[p].completed += s->completed;
+	}
+	for (k = 0; k < src->nr_ring; k++) {
+		uint64_t done = 0;
+
+		/* Oldest first: head - (nr_ring - 1) ... head. */
+		slot = (src->head + WQTOP_RING - (src->nr_ring - 1 - k)) %
+		       WQTOP_RING;
+		v = src->ring[slot];
+		for (j = 0; j < v->nr_series; j++)
+			if (series_match(r, &v->series[j])) {
+				done += v->series[j].completed;
+				if (k == src->nr_ring - 1)
+					wq_series__add(&out->last,
+						       &v->series[j]);
+			}
+		out->rate[out->nr_rate++] =
+			v->interval_ns ? done * 1e9 / v->interval_ns : 0;
+	}
+}
