@@ -31,17 +31,13 @@ static struct wqtop_src *src_get(struct wqtop_data *d, const char *name)
 	n = &d->src[d->nr_src++];
 	memset(n, 0, sizeof(*n));
 	snprintf(n->name, sizeof(n->name), "%s", name);
+	wq_stream__init(&n->stream, name, WQTOP_RING);
 	return n;
 }
 
 static void src_free(struct wqtop_src *s)
 {
-	unsigned int i;
-
-	wq_snapshot__free(s->cur);
-	wq_snapshot__free(s->prev);
-	for (i = 0; i < WQTOP_RING; i++)
-		wq_snapshot__free(s->ring[i]);
+	wq_stream__fini(&s->stream);
 }
 
 /* ---- stalls ---- */
@@ -126,37 +122,18 @@ void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
 int wqtop_data__ingest(struct wqtop_data *d, struct wq_snapshot *snap)
 {
 	struct wqtop_src *s = src_get(d, snap->source);
-	unsigned int slot;
+	int err;
 
 	if (!s) {
 		wq_snapshot__free(snap);
 		return -ENOMEM;
 	}
 	s->seen = true;
-	/* A daemon polled faster than it samples serves the same snapshot
-	 * twice: no interval to show, keep the last one. */
-	if (s->cur && snap->mono_ns == s->cur->mono_ns) {
-		wq_snapshot__free(snap);
-		return 0;
-	}
-	wq_snapshot__free(s->prev);
-	s->prev = s->cur;
-	s->cur = snap;
-	if (!s->prev)
-		return 0;
-	slot = s->nr_ring ? (s->head + 1) % WQTOP_RING : 0;
-	if (!s->ring[slot]) {
-		s->ring[slot] = wq_snapshot__new(s->name);
-		if (!s->ring[slot])
-			return -ENOMEM;
-	}
-	if (wq_snapshot__delta(s->ring[slot], s->cur, s->prev))
-		return -ENOMEM;
-	s->head = slot;
+	err = wq_stream__push(&s->stream, snap);
+	if (err <= 0)
+		return err;
 	s->fresh = true;
-	if (s->nr_ring < WQTOP_RING)
-		s->nr_ring++;
-	return detect(d, s->cur, s->ring[slot]);
+	return detect(d, s->stream.cur, wq_stream__view(&s->stream, 0));
 }
 
 void wqtop_data__end_poll(struct wqtop_data *d)
@@ -176,8 +153,8 @@ void wqtop_data__end_poll(struct wqtop_data *d)
 		 * its stalls end with it. */
 		if (d->detector)
 			wq_stall_detector__forget(d->detector, d->src[i].name,
-						  d->src[i].cur ?
-						  d->src[i].cur->real_ns : 0,
+						  d->src[i].stream.cur ?
+						  d->src[i].stream.cur->real_ns : 0,
 						  on_stall, &d->stalls);
 		src_free(&d->src[i]);
 		memmove(&d->src[i], &d->src[i + 1],
@@ -191,9 +168,13 @@ void wqtop_data__end_poll(struct wqtop_data *d)
 const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
 					   size_t i)
 {
-	const struct wqtop_src *s = &d->src[i];
+	const struct wq_stream *st = &d->src[i].stream;
+	const struct wq_snapshot *v = wq_stream__view(st, 0);
 
-	return s->nr_ring ? s->ring[s->head] : NULL;
+	/* A saved interval view (file:) is its own interval. */
+	if (!v && st->cur && st->cur->interval_ns)
+		return st->cur;
+	return v;
 }
 
 const struct wqtop_src *wqtop_data__kernel_src(const struct wqtop_data *d)
@@ -220,9 +201,9 @@ void wqtop_data__set_kworkers(struct wqtop_data *d, struct wq_kworker *kw,
 	for (i = 0; i < nr; i++) {
 		n[i].kw = kw[i];
 		n[i].pool_id = -1;
-		for (j = 0; k && k->cur && j < k->cur->nr_pools; j++)
-			if (wq_kworker__in_pool(&kw[i], &k->cur->pools[j])) {
-				n[i].pool_id = k->cur->pools[j].id;
+		for (j = 0; k && k->stream.cur && j < k->stream.cur->nr_pools; j++)
+			if (wq_kworker__in_pool(&kw[i], &k->stream.cur->pools[j])) {
+				n[i].pool_id = k->stream.cur->pools[j].id;
 				break;
 			}
 		n[i].cpu_pct = NAN;
@@ -271,7 +252,7 @@ double wqtop_hist__pct(const struct wq_hist *h, unsigned int p,
  * delta would be its whole life. */
 bool wqtop_src__pool_is_new(const struct wqtop_src *s, int32_t id)
 {
-	return s->prev && !wq_snapshot__find_pool(s->prev, id);
+	return s->stream.prev && !wq_snapshot__find_pool(s->stream.prev, id);
 }
 
 void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
@@ -285,7 +266,7 @@ void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 	m->stalls = (int)d->stalls.nr_active;
 	for (i = 0; i < d->nr_src; i++) {
 		const struct wq_snapshot *v = wqtop_data__view(d, i);
-		const struct wq_snapshot *cur = d->src[i].cur;
+		const struct wq_snapshot *cur = d->src[i].stream.cur;
 
 		for (j = 0; cur && j < cur->nr_pools; j++)
 			m->pending += cur->pools[j].pending;
@@ -309,7 +290,7 @@ void wqtop_data__meters(const struct wqtop_data *d, struct wqtop_meters *m)
 			if (!wqtop_src__pool_is_new(&d->src[i],
 						    v->pools[j].id))
 				cpu += v->pools[j].cpu_ns;
-		m->cpu_pct += cpu * 100.0 / v->interval_ns;
+		m->cpu_pct += wq_cpu_pct(cpu, v->interval_ns);
 		cpu = 0;
 	}
 	m->interval_s = interval / 1e9;

@@ -15,18 +15,17 @@
 #include "kworkers.h"
 #include "model.h"
 #include "stall_json.h"
+#include "stream.h"
 
 /* Interval views kept per source: the drill-down's sparkline. */
 #define WQTOP_RING 40
 
-/* One source of snapshots: "kernel", "refwq:<name>", or a daemon's. */
+/* One source of snapshots: "kernel", "refwq:<name>", or a daemon's; its
+ * stream (lib/core/stream.h) keeps the cumulative snapshots and the ring
+ * of interval views. */
 struct wqtop_src {
 	char name[WQ_SOURCE_LEN];
-	struct wq_snapshot *cur;	/* cumulative, newest */
-	struct wq_snapshot *prev;	/* cumulative, the one before */
-	struct wq_snapshot *ring[WQTOP_RING];	/* interval views */
-	unsigned int nr_ring;	/* filled, newest at head */
-	unsigned int head;
+	struct wq_stream stream;
 	bool seen;		/* present in the last poll */
 	bool fresh;		/* a new interval view in the last poll */
 };

@@ -13,7 +13,7 @@ WQTOP_OBJS := $(patsubst tui/%.c,$(OUTPUT)/tui/%.o,$(WQTOP_SRCS))
 # The table layer: everything but the terminal, the event loop and the
 # sources, so the unit tests (tests/unit/test_wqtop_*.c) link it alone.
 WQTOP_TABLE_OBJS := $(filter-out $(addprefix $(OUTPUT)/tui/,wqtop.o screen.o \
-	crt.o source.o),$(WQTOP_OBJS))
+	crt.o feed.o),$(WQTOP_OBJS))
 WQTOP_CFLAGS = $(ALL_CFLAGS) -Itui -Irefwq/export
 LIBS_CURSES := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 WQTOP_LIBS = $(LIBS_BPF) $(LIBS_JSON) $(LIBS_CURSES) -lm -lpthread

@@ -121,8 +121,6 @@ void wqtop_rows__free(struct wqtop_rows *r)
 static void row_from_series(const struct wqtop_data *d, struct wqtop_row *r,
 			    const struct wq_series *s, uint64_t interval_ns)
 {
-	double iv = interval_ns ? interval_ns / 1e9 : NAN;
-
 	r->v[COL_RATE] = interval_ns ? wq_series__rate(s, interval_ns) : NAN;
 	r->v[COL_QUEUED] = s->queued;
 	r->v[COL_COMPLETED] = s->completed;
@@ -137,7 +135,7 @@ static void row_from_series(const struct wqtop_data *d, struct wqtop_row *r,
 	r->v[COL_RUN_P99] = wqtop_hist__pct(&s->hist[WQ_H_RUN], 99,
 					     s->max_ns[WQ_H_RUN]);
 	r->v[COL_RUN_MAX] = s->completed ? (double)s->max_ns[WQ_H_RUN] : NAN;
-	r->v[COL_CPU_PCT] = s->sum_ns[WQ_H_CPU] * 100.0 / (iv * 1e9);
+	r->v[COL_CPU_PCT] = wq_cpu_pct(s->sum_ns[WQ_H_CPU], interval_ns);
 	r->sev[COL_LAT_P99] = sev_of(r->v[COL_LAT_P99], d->thr.lat_ns);
 	r->sev[COL_LAT_MAX] = sev_of(r->v[COL_LAT_MAX], d->thr.lat_ns);
 	r->sev[COL_RUN_P99] = sev_of(r->v[COL_RUN_P99], d->thr.run_ns);
@@ -155,7 +153,7 @@ static const struct wq_snapshot *src_view(const struct wqtop_data *d,
 	const struct wq_snapshot *v = wqtop_data__view(d, i);
 
 	*interval = v ? v->interval_ns : 0;
-	return v ? v : d->src[i].cur;
+	return v ? v : d->src[i].stream.cur;
 }
 
 static void pool_row(const struct wqtop_data *d, struct wqtop_row *r,
@@ -179,8 +177,7 @@ static void pool_row(const struct wqtop_data *d, struct wqtop_row *r,
 	r->v[COL_RUNNING] = p->running;
 	r->v[COL_PENDING] = p->pending;
 	r->v[COL_OLDEST] = p->pending ? (double)p->oldest_pending_ns : NAN;
-	r->v[COL_CPU_PCT] =
-		interval ? p->cpu_ns * 100.0 / interval : NAN;
+	r->v[COL_CPU_PCT] = wq_cpu_pct(p->cpu_ns, interval);
 	snprintf(r->extra, sizeof(r->extra), "%s%s%s",
 		 p->flags & WQ_POOL_UNBOUND ? "U" : "",
 		 p->flags & WQ_POOL_HIGHPRI ? "H" : "",
@@ -205,7 +202,7 @@ static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
 	for (i = 0; i < d->nr_src; i++) {
 		/* An interval view's pools carry the interval's cpu_ns. */
 		v = src_view(d, i, &interval);
-		cur = interval ? v : d->src[i].cur;
+		cur = interval ? v : d->src[i].stream.cur;
 		for (j = 0; cur && j < cur->nr_pools; j++) {
 			r = row_add(o, (int)i);
 			if (!r)
@@ -321,7 +318,7 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 	/* No /proc to read (attached to a daemon): one row per pool. */
 	for (i = 0; i < d->nr_src; i++) {
 		v = src_view(d, i, &interval);
-		cur = d->src[i].cur;
+		cur = d->src[i].stream.cur;
 		for (j = 0; cur && j < cur->nr_pools; j++) {
 			const struct wq_pool *p = &cur->pools[j];
 			const struct wq_pool *ip = interval ?
@@ -425,7 +422,7 @@ void wqtop_detail__build(const struct wqtop_data *d,
 {
 	const struct wqtop_src *src;
 	const struct wq_snapshot *v;
-	unsigned int k, slot;
+	unsigned int k;
 	size_t j;
 	int p;
 
@@ -433,8 +430,8 @@ void wqtop_detail__build(const struct wqtop_data *d,
 	if (r->src < 0 || (size_t)r->src >= d->nr_src)
 		return;
 	src = &d->src[r->src];
-	for (j = 0; src->cur && j < src->cur->nr_series; j++) {
-		const struct wq_series *s = &src->cur->series[j];
+	for (j = 0; src->stream.cur && j < src->stream.cur->nr_series; j++) {
+		const struct wq_series *s = &src->stream.cur->series[j];
 
 		if (!series_match(r, s))
 			continue;
@@ -451,21 +448,18 @@ void wqtop_detail__build(const struct wqtop_data *d,
 		}
 		out->pools[p].completed += s->completed;
 	}
-	for (k = 0; k < src->nr_ring; k++) {
+	for (k = 0; k < src->stream.nr; k++) {
 		uint64_t done = 0;
 
-		/* Oldest first: head - (nr_ring - 1) ... head. */
-		slot = (src->head + WQTOP_RING - (src->nr_ring - 1 - k)) %
-		       WQTOP_RING;
-		v = src->ring[slot];
+		/* Oldest first. */
+		v = wq_stream__view(&src->stream, src->stream.nr - 1 - k);
 		for (j = 0; j < v->nr_series; j++)
 			if (series_match(r, &v->series[j])) {
 				done += v->series[j].completed;
-				if (k == src->nr_ring - 1)
+				if (k == src->stream.nr - 1)
 					wq_series__add(&out->last,
 						       &v->series[j]);
 			}
-		out->rate[out->nr_rate++] =
-			v->interval_ns ? done * 1e9 / v->interval_ns : 0;
+		out->rate[out->nr_rate++] = wq_per_second(done, v->interval_ns);
 	}
 }

@@ -2,8 +2,8 @@
 /*
  * wqtop: htop for workqueues.  Options, the one event loop and the mouse;
  * the keys are in keys.c, the screens in screen.c, the numbers in the
- * table layer (table.h), the terminal in crt.c, the data sources in
- * source.c.
+ * table layer (table.h), the terminal in crt.c, what it polls in feed.c
+ * (one of lib/io/source.h's sources).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +20,8 @@
 #include "crt.h"
 #include "keys.h"
 #include "log.h"
-#include "source.h"
+#include "daemon_client.h"
+#include "feed.h"
 #include "ui.h"
 #include "wqtime.h"
 
@@ -71,6 +72,10 @@ static void usage(FILE *f)
 "                            local    in-process: kernel probes (root) and\n"
 "                                     running refwq instances\n"
 "                            refwq[:NAME]  refwq instances only, no root\n"
+"                            kmod[:PATH]   the refwq module's\n"
+"                                     /proc/workqueues (a board)\n"
+"                            file:PATH     a saved text or JSON view\n"
+"                            kernel   the kernel probes only (root)\n"
 "                            daemon   wqmond at " WQ_DAEMON_SOCKET "\n"
 "                            unix:/path, http://host:port   a wqmond\n"
 "      --view VIEW         start in pools, workqueues, functions,\n"
@@ -276,7 +281,7 @@ static void sleep_s(double s)
 /* ---- batch mode ---- */
 
 static int run_batch(const struct opts *o, struct ui *ui,
-		     struct wqtop_source *src, struct wqtop_data *d)
+		     struct wqtop_feed *src, struct wqtop_data *d)
 {
 	struct winsize ws;
 	int cols = o->width, err = 0;
@@ -289,10 +294,10 @@ static int run_batch(const struct opts *o, struct ui *ui,
 		sleep_s(o->delay_s);
 		if (stop)
 			break;
-		err = wqtop_source__poll(src, d);
+		err = wqtop_feed__poll(src, d);
 		if (err) {
-			pr_err("%s\n", wqtop_source__error(src));
-			if (strstr(wqtop_source__name(src), ":"))
+			pr_err("%s\n", wqtop_feed__error(src));
+			if (strstr(wqtop_feed__name(src), ":"))
 				continue;	/* a daemon may come back */
 			return 1;
 		}
@@ -416,14 +421,14 @@ static bool on_key(struct ui *ui, int ch)
 }
 
 static int run_tui(const struct opts *o, struct ui *ui,
-		   struct wqtop_source *src, struct wqtop_data *d)
+		   struct wqtop_feed *src, struct wqtop_data *d)
 {
 	double next = now_s() + ui->delay_s, left;
 	int ch;
 
 	for (;;) {
 		rebuild(ui, d);
-		ui->error = wqtop_source__error(src);
+		ui->error = wqtop_feed__error(src);
 		screen__draw(ui, d);
 		if (stop)
 			return 0;
@@ -444,7 +449,7 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		if (ui->paused)
 			continue;
 		/* A failed poll keeps the last numbers; the footer says why. */
-		wqtop_source__poll(src, d);
+		wqtop_feed__poll(src, d);
 	}
 }
 
@@ -459,9 +464,10 @@ int main(int argc, char **argv)
 		.mouse = true,
 		.queuers = true,
 	};
-	struct wqtop_source_opts so = { 0 };
+	struct wqtop_feed_opts so = { 0 };
 	struct wqtop_data d = { 0 };
-	struct wqtop_source *src = NULL;
+	struct wqtop_feed *src = NULL;
+	int err;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct crt_opts co;
 	struct ui ui;
@@ -496,16 +502,17 @@ int main(int argc, char **argv)
 		ui.topt[v].filter = ui.filter;
 
 	so.track_queuers = o.queuers;
-	if (wqtop_source__open(&src, o.source, &so))
-		return 1;
-	ui.source = wqtop_source__name(src);
+	err = wqtop_feed__open(&src, o.source, &so);
+	if (err)
+		return err == -EINVAL ? 2 : 1;
+	ui.source = wqtop_feed__name(src);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* The baseline: rates need two snapshots. */
-	if (wqtop_source__poll(src, &d)) {
-		pr_err("%s\n", wqtop_source__error(src));
+	if (wqtop_feed__poll(src, &d)) {
+		pr_err("%s\n", wqtop_feed__error(src));
 		goto out;
 	}
 
@@ -535,6 +542,6 @@ int main(int argc, char **argv)
 out:
 	wqtop_rows__free(&ui.rows);
 	wqtop_data__free(&d);
-	wqtop_source__close(src);
+	wqtop_feed__close(src);
 	return rc;
 }

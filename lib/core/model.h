@@ -152,6 +152,26 @@ struct wq_series *wq_snapshot__find_series(const struct wq_snapshot *s,
 void wq_series__add(struct wq_series *dst, const struct wq_series *src);
 
 /*
+ * Derived numbers, defined once (docs/COLUMNS.md lists every column and
+ * which of these it shows).  The text view and JSON compute the same in
+ * fixed point, so that their output is exact and reproducible.
+ */
+
+/* @count events of an interval of @interval_ns, per second; 0 for a
+ * cumulative snapshot (no interval). */
+static inline double wq_per_second(uint64_t count, uint64_t interval_ns)
+{
+	return interval_ns ? count * 1e9 / interval_ns : 0;
+}
+
+/* On-CPU time as a share of one CPU over the interval, in % (as top:
+ * 200 % is two CPUs busy); NAN for a cumulative snapshot. */
+static inline double wq_cpu_pct(uint64_t cpu_ns, uint64_t interval_ns)
+{
+	return interval_ns ? cpu_ns * 100.0 / interval_ns : __builtin_nan("");
+}
+
+/*
  * The rate every face shows (the text view's rate/s, JSON's
  * queued_per_second, wqtop's QUEUED/s, the dashboard's rate/s): items
  * queued per second of an interval view.  0 for a cumulative snapshot.
@@ -159,7 +179,7 @@ void wq_series__add(struct wq_series *dst, const struct wq_series *src);
 static inline double wq_series__rate(const struct wq_series *s,
 				     uint64_t interval_ns)
 {
-	return interval_ns ? s->queued * 1e9 / interval_ns : 0;
+	return wq_per_second(s->queued, interval_ns);
 }
 
 /*

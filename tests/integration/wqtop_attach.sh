@@ -126,6 +126,14 @@ ok $? "stalls view: the daemon's stall, its pool, age, threshold and function ($
 grep -q 'Stalls from wqmond (/api/v1/stalls): pending >= 3.00s' "$tmp/out"
 ok $? "stalls view: the daemon's rules in force ($(grep -m1 '^Stalls from' "$tmp/out"))"
 
+# A saved view (file:), as any user: the golden text view of the unit
+# tests, an interval of 2 s with 40 vmstat_update items: 20.0/s.
+view="$(cd "$(dirname "$0")/../unit/fixtures" && pwd)/text_basic.txt"
+as_nobody "$T" -b -n 1 -d 0.1 -w 160 --source "file:$view" --view functions >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -qE '^vmstat_update +events +0 +20\.0 +40 +40 +0 ' "$tmp/out"
+ok $? "file:VIEW as nobody: exit $rc, the saved interval's rate and counts ($(grep -m1 '^vmstat_update' "$tmp/out"; head -c 200 "$tmp/err"))"
+
 # Errors: one line, exit 1.
 "$T" -b -n 1 --source "unix:$tmp/nothing.sock" >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -133,8 +141,8 @@ rc=$?
 ok $? "no daemon at a socket: exit 1, one line ($(cat "$tmp/err"))"
 "$T" -b -n 1 --source "ftp://x" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "bad --source" "$tmp/err"
-ok $? "a source of no known form is refused ($(cat "$tmp/err"))"
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "bad --source" "$tmp/err"
+ok $? "a source of no known form is a usage error: exit $rc, one line ($(cat "$tmp/err"))"
 
 # --- a real wqmond, when this tree has one ---
 if [ -e daemon/wqmond.c ]; then

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wqtop's feed (feed.h): lib/'s sources into wqtop's data, and the extras
+ * of a terminal dashboard (kworkers, queuers, the daemon's stalls).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "source.h"
+#include "wqtime.h"
+
+/* local reads two sources: the probes and the refwq instances. */
+#define FEED_MAX 2
+
+struct wqtop_feed {
+	struct wqtop_feed_opts opts;
+	struct wq_source *src[FEED_MAX];
+	int nr;
+	char name[300];
+	char error[512];
+	uint64_t kw_mono_ns;		/* last kworker scan */
+};
+
+static int ingest(void *ctx, struct wq_snapshot *snap)
+{
+	return wqtop_data__ingest(ctx, snap);
+}
+
+/* The daemon's stalls and rules: wqtop shows those, not a detector of its
+ * own.  A daemon without the endpoint leaves the in-process detector on. */
+static void daemon_stalls(struct wqtop_feed *f, struct wqtop_data *d)
+{
+	struct wq_daemon *dm = wq_source__daemon(f->src[0]);
+	char *body = NULL, err[128];
+	int status;
+
+	if (wq_daemon__get(dm, "/api/v1/stalls", &status, &body))
+		return;
+	if (status == 200 && wqtop_data__set_stalls(d, body, err, sizeof(err)))
+		snprintf(f->error, sizeof(f->error), "%s/api/v1/stalls: %s",
+			 wq_daemon__name(dm), err);
+	free(body);
+}
+
+/* The kernel's kworkers (CPU % between two scans) and queuers. */
+static void kernel_extras(struct wqtop_feed *f, struct wqtop_data *d)
+{
+	struct wq_collector *c = wq_source__collector(f->src[0]);
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
+	struct wq_kworker *kw;
+	size_t nr;
+
+	if (!wq_kworkers__scan(NULL, &kw, &nr)) {
+		wqtop_data__set_kworkers(d, kw, nr, f->kw_mono_ns ?
+					 now - f->kw_mono_ns : 0);
+		f->kw_mono_ns = now;
+	}
+	if (f->opts.track_queuers) {
+		enum { MAX_QUEUERS = 4096 };
+
+		if (!d->queuers)
+			d->queuers = calloc(MAX_QUEUERS, sizeof(*d->queuers));
+		d->nr_queuers = d->queuers ?
+			wq_collector__queuers(c, d->queuers, MAX_QUEUERS) : 0;
+		if (d->nr_queuers < 0)
+			d->nr_queuers = 0;
+	}
+}
+
+int wqtop_feed__poll(struct wqtop_feed *f, struct wqtop_data *d)
+{
+	enum wq_source_kind kind = wq_source__kind(f->src[0]);
+	int err = 0, i;
+
+	f->error[0] = '\0';
+	for (i = 0; i < f->nr && !err; i++) {
+		err = wq_source__poll(f->src[i], ingest, d);
+		/* A refwq instance that is being rewritten is said, not
+		 * fatal: wq_source__error() is set with err 0 too. */
+		if (wq_source__error(f->src[i])[0])
+			snprintf(f->error, sizeof(f->error), "%s",
+				 wq_source__error(f->src[i]));
+	}
+	/* On error the sources stay, with their last state, until the
+	 * source answers again. */
+	if (err)
+		return err;
+	if (kind == WQ_SOURCE_DAEMON)
+		daemon_stalls(f, d);
+	wqtop_data__end_poll(d);
+	if (kind == WQ_SOURCE_KERNEL)
+		kernel_extras(f, d);
+	/* A saved view never makes an interval: each poll shows it again,
+	 * so that -n counts and batch mode prints frames. */
+	if (kind == WQ_SOURCE_FILE)
+		d->refreshes++;
+	return 0;
+}
+
+static int add(struct wqtop_feed *f, const char *spec)
+{
+	struct wq_source_opts so = {
+		.coll = { .track_queuers = f->opts.track_queuers },
+		.timeout_ms = f->opts.timeout_ms,
+	};
+	char why[512] = "";
+	int err = wq_source__open(&f->src[f->nr], spec, &so, why, sizeof(why));
+
+	if (err == -EINVAL && strcmp(spec, "kernel") && strcmp(spec, "refwq"))
+		fprintf(stderr, "wqtop: bad --source '%s': give auto, local, "
+			"kernel, refwq[:NAME], kmod[:PATH], file:PATH, daemon, "
+			"unix:/path or http://host:port\n", spec);
+	else if (err && why[0])
+		fprintf(stderr, "wqtop: %s\n", why);
+	if (err)
+		return err;
+	f->nr++;
+	return 0;
+}
+
+/* Check that a daemon answers now, not on the first screen. */
+static int daemon_answers(struct wqtop_feed *f, bool quiet)
+{
+	struct wqtop_data probe = { 0 };
+	int err = wq_source__poll(f->src[0], ingest, &probe);
+
+	wqtop_data__free(&probe);
+	if (err == -EACCES && !quiet)
+		fprintf(stderr, "wqtop: %s; read another wqmond or, as root, "
+			"--source local\n", wq_source__error(f->src[0]));
+	else if (err && !quiet)
+		fprintf(stderr, "wqtop: cannot read wqmond at %s; is wqmond "
+			"running? (%s)\n", wq_source__name(f->src[0]),
+			wq_source__error(f->src[0]));
+	return err;
+}
+
+static int open_local(struct wqtop_feed *f)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "wqtop: the in-process collector needs root: "
+			"run as root (sudo wqtop), or start wqmond and run "
+			"wqtop --source daemon\n");
+		return -EPERM;
+	}
+	return add(f, "kernel") ?: add(f, "refwq");
+}
+
+/* auto: the daemon if it answers; else local, as root. */
+static int open_auto(struct wqtop_feed *f)
+{
+	int err = add(f, "daemon");
+
+	err = err ?: daemon_answers(f, true);
+	if (!err)
+		return 0;
+	wq_source__close(f->src[0]);
+	f->nr = 0;
+	if (geteuid() == 0)
+		return open_local(f);
+	if (err == -EACCES)
+		fprintf(stderr, "wqtop: wqmond at %s asks for a password, "
+			"which wqtop does not send; run as root (sudo wqtop) "
+			"to read the kernel itself\n", WQ_DAEMON_SOCKET);
+	else
+		fprintf(stderr, "wqtop: no wqmond answers at %s and the "
+			"in-process collector needs root: run as root (sudo "
+			"wqtop) or start wqmond\n", WQ_DAEMON_SOCKET);
+	return -EPERM;
+}
+
+int wqtop_feed__open(struct wqtop_feed **out, const char *spec,
+		     const struct wqtop_feed_opts *o)
+{
+	struct wqtop_feed *f = calloc(1, sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	f->opts = *o;
+	if (!f->opts.timeout_ms)
+		f->opts.timeout_ms = 3000;
+	snprintf(f->name, sizeof(f->name), "%s", spec);
+	if (!strcmp(spec, "auto")) {
+		err = open_auto(f);
+		if (!err)
+			snprintf(f->name, sizeof(f->name), "%s",
+				 wq_source__kind(f->src[0]) ==
+				 WQ_SOURCE_DAEMON ? "daemon" : "local");
+	} else if (!strcmp(spec, "local")) {
+		err = open_local(f);
+	} else {
+		err = add(f, spec);
+		if (!err && wq_source__kind(f->src[0]) == WQ_SOURCE_DAEMON)
+			err = daemon_answers(f, false);
+	}
+	if (err) {
+		wqtop_feed__close(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+const char *wqtop_feed__name(const struct wqtop_feed *f)
+{
+	return f->name;
+}
+
+const char *wqtop_feed__error(const struct wqtop_feed *f)
+{
+	return f->error;
+}
+
+void wqtop_feed__close(struct wqtop_feed *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < f->nr; i++)
+		wq_source__close(f->src[i]);
+	free(f);
+}
