@@ -4,29 +4,28 @@
 
 export const SLOTS = 36;
 
-// The same estimate as lib/core/hist.c wq_hist__quantile: find rank
-// ceil(count * q), interpolate linearly inside its slot; the last slot ends
-// at the recorded maximum, and no estimate exceeds it.
+// The estimate of lib/core/hist.c wq_hist__quantile, step by step (the
+// definition in docs/FORMAT.md; tests/integration/faces_agree.sh checks
+// that the page and wqtop agree): rank ceil(count * q) with q in
+// millionths, as wq_hist__percentile; linear inside the rank's slot [lo,
+// hi), the last slot ending at the recorded maximum; no estimate above the
+// maximum; integer division, so the same nanoseconds as C.
 export function quantile(slots, q, maxNs) {
 	let count = 0;
 	for (const c of slots) count += c;
 	if (!count) return 0;
-	const rank = Math.max(1, Math.ceil(count * q));
-	let seen = 0;
-	for (let i = 0; i < slots.length; i++) {
-		const c = slots[i];
-		if (!c) continue;
-		if (seen + c >= rank) {
-			const lo = i === 0 ? 0 : 2 ** i;
-			let hi = i === 0 ? 2 : 2 ** (i + 1);
-			if (i === SLOTS - 1 || (maxNs && hi > maxNs)) hi = maxNs || hi;
-			if (hi < lo) hi = lo;
-			const v = lo + ((hi - lo) * (rank - seen)) / c;
-			return maxNs ? Math.min(v, maxNs) : v;
-		}
-		seen += c;
+	const num = Math.min(1e6, Math.max(0, Math.round(q * 1e6)));
+	const rank = Math.max(1, Math.floor((count * num + 1e6 - 1) / 1e6));
+	let before = 0, i = 0;
+	for (; i < SLOTS - 1; i++) {
+		if (slots[i] >= rank - before) break;
+		before += slots[i];
 	}
-	return maxNs;
+	const lo = i === 0 ? 0 : 2 ** i;
+	let hi = 2 ** (i + 1);
+	if (i === SLOTS - 1) hi = maxNs > lo ? maxNs : 2 ** SLOTS;
+	const v = lo + Math.floor(((hi - lo) * (rank - before)) / slots[i]);
+	return maxNs && v > maxNs ? maxNs : v;
 }
 
 export function addSlots(acc, slots) {
