@@ -9,43 +9,22 @@
 #include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "fixture.h"
 #include "json.h"
 #include "snapgen.h"
 
+/* The shared fixture (fixture.h) with what these tests look at: a loss
+ * counter, a kernel address, a name to escape, and both series in one
+ * workqueue (its view adds them up). */
 static struct wq_snapshot *basic(void)
 {
-	struct wq_snapshot *s = wq_snapshot__new("kernel");
-	struct wq_series *r;
-	struct wq_pool *p;
+	struct wq_snapshot *s = fixture_basic();
 
-	strcpy(s->kernel, "6.18.0-1-amd64");
-	s->real_ns = 1763922970123456789ULL;
-	s->mono_ns = 12345678901234ULL;
-	s->interval_ns = 3000000000ULL;
+	assert_non_null(s);
 	s->counters[WQ_C_SERIES_DROPPED] = 4;
-	p = wq_snapshot__add_pool(s);
-	p->id = 16;
-	p->cpu = -1;
-	p->nice = -20;
-	p->flags = WQ_POOL_UNBOUND | WQ_POOL_HIGHPRI;
-	p->workers = 5;
-	p->oldest_pending_ns = 1500000;
-	r = wq_snapshot__add_series(s);
-	r->pool_id = 16;
-	strcpy(r->workqueue, "events");
-	strcpy(r->function, "vmstat_update");
-	r->func_addr = 0xffffffff81234560ULL;
-	r->queued = 10;
-	r->completed = 9;
-	r->hist[WQ_H_LAT].slot[12] = 30;
-	r->hist[WQ_H_LAT].slot[14] = 10;
-	r->max_ns[WQ_H_LAT] = 25000;
-	r->sum_ns[WQ_H_LAT] = 300000;
-	r = wq_snapshot__add_series(s);
-	r->pool_id = 0;
-	strcpy(r->workqueue, "events");
-	strcpy(r->function, "other \"fn\"");
-	r->queued = 5;
+	s->series[0].func_addr = 0xffffffff81234560ULL;
+	strcpy(s->series[1].workqueue, "events");
+	strcpy(s->series[1].function, "other \"fn\"");
 	return s;
 }
 
@@ -84,12 +63,15 @@ static void test_render_values(void **state)
 			    "2025-11-23T18:36:10.123456789Z");
 	assert_int_equal(
 		json_object_get_int(path(root, "counters.series_dropped")), 4);
-	assert_int_equal(json_object_get_int(path(root, "pools.0.cpu")), -1);
+	assert_int_equal(json_object_get_int(path(root, "pools.2.cpu")), -1);
 	assert_string_equal(
-		json_object_get_string(path(root, "pools.0.flag_names.1")),
+		json_object_get_string(path(root, "pools.1.flag_names.0")),
 		"highpri");
+	assert_string_equal(
+		json_object_get_string(path(root, "pools.2.flag_names.0")),
+		"unbound");
 	assert_string_equal(json_object_to_json_string(path(
-				    root, "pools.0.oldest_pending_seconds")),
+				    root, "pools.2.oldest_pending_seconds")),
 			    "0.0015");
 	assert_string_equal(
 		json_object_get_string(path(root, "series.0.func_addr")),
@@ -117,20 +99,20 @@ static void test_render_values(void **state)
 	assert_int_equal(
 		json_object_get_int(path(root, "series.0.hist.lat.slots.14")),
 		10);
-	/* 10 in 3 s */
+	/* 40 in 2 s */
 	assert_string_equal(json_object_to_json_string(
 				    path(root, "series.0.queued_per_second")),
-			    "3.333");
+			    "20.0");
 	assert_string_equal(
 		json_object_get_string(path(root, "series.1.function")),
 		"other \"fn\"");
 	/* The workqueue view adds both series up, without slots. */
 	assert_int_equal(json_object_array_length(path(root, "workqueues")), 1);
 	assert_int_equal(json_object_get_int(path(root, "workqueues.0.queued")),
-			 15);
+			 47);
 	assert_string_equal(json_object_to_json_string(path(
 				    root, "workqueues.0.queued_per_second")),
-			    "5.0");
+			    "23.5");
 	assert_false(json_object_object_get_ex(
 		path(root, "workqueues.0.hist.lat"), "slots", NULL));
 	json_object_put(root);

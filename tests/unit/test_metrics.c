@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "hist.h"
+#include "fixture.h"
 #include "metrics.h"
 #include "snapgen.h"
 
@@ -151,54 +152,20 @@ static struct wq_series *add(struct wq_snapshot *s, int32_t pool,
 	return r;
 }
 
-/* The snapshot of test_text.c's golden file, plus a per-CPU workqueue on
- * two pools (summed into one series). */
+/* The shared fixture (fixture.h, test_text.c's golden file) with loss
+ * counters, and its per-CPU workqueue on a second pool (summed into one
+ * series), whose two items waited in the open last slot. */
 static struct wq_snapshot *basic(void)
 {
-	struct wq_snapshot *s = wq_snapshot__new("kernel");
+	struct wq_snapshot *s = fixture_basic();
 	struct wq_series *r;
-	struct wq_pool *p;
 
-	strcpy(s->kernel, "6.18.0-1-amd64");
+	assert_non_null(s);
 	s->counters[WQ_C_PENDING_DROPPED] = 3;
 	s->counters[WQ_C_WORKER_REAPED] = 2;
-	p = wq_snapshot__add_pool(s);
-	p->id = 16;
-	p->cpu = -1;
-	p->flags = WQ_POOL_UNBOUND;
-	p->workers = 5;
-	p->idle = 4;
-	p->running = 1;
-	p->pending = 3;
-	p->oldest_pending_ns = 1500000;
-	p = wq_snapshot__add_pool(s);
-	p->cpu = 0;
-	p->workers = 3;
-	p->idle = 2;
-	p->running = 1;
-	p->cpu_ns = 1234567;
-	p = wq_snapshot__add_pool(s);
-	p->id = 1;
-	p->nice = -20;
-	p->flags = WQ_POOL_HIGHPRI;
-	p->workers = 2;
-	p->idle = 2;
-
-	r = add(s, 0, "events", "vmstat_update", 40);
-	r->hist[WQ_H_LAT].slot[12] = 30;
-	r->hist[WQ_H_LAT].slot[14] = 10;
-	r->sum_ns[WQ_H_LAT] = 300000;
-	r->hist[WQ_H_RUN].slot[11] = 40;
-	r->sum_ns[WQ_H_RUN] = 120000;
-	r->sum_ns[WQ_H_CPU] = 110000;
-	r->hist[WQ_H_CPU].slot[11] = 40;
 	r = add(s, 1, "events", "vmstat_update", 2);
 	r->hist[WQ_H_LAT].slot[35] = 2;
 	r->sum_ns[WQ_H_LAT] = 100000000000ULL;
-	r = add(s, 16, "events_unbound", "flush_to_ldisc", 7);
-	r->started = 6;
-	r->completed = 5;
-	r->cancelled = 1;
 	return s;
 }
 

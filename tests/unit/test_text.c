@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "fixture.h"
 #include "text.h"
 #include "snapgen.h"
 
@@ -28,67 +29,6 @@ static char *render(const struct wq_snapshot *s, const struct wq_text_opts *o,
 	if (len)
 		*len = n;
 	return buf;
-}
-
-/* The snapshot behind fixtures/text_basic.txt. */
-static struct wq_snapshot *basic(void)
-{
-	struct wq_snapshot *s = wq_snapshot__new("kernel");
-	struct wq_series *r;
-	struct wq_pool *p;
-
-	strcpy(s->kernel, "6.18.0-1-amd64");
-	s->real_ns = 1763922970123456789ULL;
-	s->mono_ns = 12345678901234ULL;
-	s->interval_ns = 2000000000ULL;
-	p = wq_snapshot__add_pool(s);
-	p->cpu = 0;
-	p->workers = 3;
-	p->idle = 2;
-	p->running = 1;
-	p->cpu_ns = 1234567;
-	p = wq_snapshot__add_pool(s);
-	p->id = 1;
-	p->nice = -20;
-	p->flags = WQ_POOL_HIGHPRI;
-	p->workers = 2;
-	p->idle = 2;
-	p = wq_snapshot__add_pool(s);
-	p->id = 16;
-	p->cpu = -1;
-	p->flags = WQ_POOL_UNBOUND;
-	p->workers = 5;
-	p->idle = 4;
-	p->running = 1;
-	p->pending = 3;
-	p->oldest_pending_ns = 1500000;
-
-	r = wq_snapshot__add_series(s);
-	strcpy(r->workqueue, "events");
-	strcpy(r->function, "vmstat_update");
-	r->queued = 40;
-	r->activated = 40;
-	r->started = 40;
-	r->completed = 40;
-	r->hist[WQ_H_LAT].slot[12] = 30;
-	r->hist[WQ_H_LAT].slot[14] = 10;
-	r->max_ns[WQ_H_LAT] = 25000;
-	r->sum_ns[WQ_H_LAT] = 300000;
-	r->hist[WQ_H_RUN].slot[11] = 40;
-	r->max_ns[WQ_H_RUN] = 3900;
-	r->sum_ns[WQ_H_RUN] = 120000;
-	r->sum_ns[WQ_H_CPU] = 110000;
-	r->hist[WQ_H_CPU].slot[11] = 40;
-	r->max_ns[WQ_H_CPU] = 3800;
-	r = wq_snapshot__add_series(s);
-	r->pool_id = 16;
-	strcpy(r->workqueue, "events_unbound");
-	strcpy(r->function, "flush to ldisc");
-	r->queued = 7;
-	r->started = 6;
-	r->completed = 5;
-	r->cancelled = 1;
-	return s;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -116,7 +56,7 @@ static char *slurp(const char *path, size_t *len)
  * * 20 / 30 = 6826 ns; p99 is rank 40, 32768, clamped to the max 25000). */
 static void test_golden(void **state)
 {
-	struct wq_snapshot *s = basic();
+	struct wq_snapshot *s = fixture_basic();
 	size_t len, glen;
 	char *out = render(s, NULL, &len);
 	char *golden = slurp(FIXTURES "/text_basic.txt", &glen);
@@ -172,7 +112,7 @@ static void roundtrip(const struct wq_snapshot *orig,
 
 static void test_roundtrip_basic(void **state)
 {
-	struct wq_snapshot *s = basic();
+	struct wq_snapshot *s = fixture_basic();
 
 	(void)state;
 	roundtrip(s, NULL);
@@ -739,7 +679,7 @@ static void test_sort_and_top(void **state)
 
 static void test_render_io_error(void **state)
 {
-	struct wq_snapshot *s = basic();
+	struct wq_snapshot *s = fixture_basic();
 	FILE *f = fopen("/dev/null", "r");
 
 	(void)state;
