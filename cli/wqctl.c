@@ -20,6 +20,7 @@
 #include "json.h"
 #include "log.h"
 #include "model.h"
+#include "prog.h"
 #include "source.h"
 #include "stream.h"
 #include "text.h"
@@ -27,15 +28,7 @@
 #include "wqtime.h"
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 usage error (as grep/diff). */
-#define EXIT_USAGE 2
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -123,7 +116,7 @@ static int sleep_interval(double seconds)
 		.tv_nsec = (long)((seconds - (time_t)seconds) * 1e9),
 	};
 
-	/* Interrupted by SIGINT: the loop checks `stop`. */
+	/* Interrupted by SIGINT: the loop checks wq_prog_stop. */
 	return nanosleep(&ts, NULL) ? -errno : 0;
 }
 
@@ -268,9 +261,9 @@ static int cmd_show(const struct show_opts *o)
 		goto out;
 	}
 	err = wq_source__poll(src, show_snap, &sh);
-	while (!err && !stop && (o->count == 0 || shown < o->count)) {
+	while (!err && !wq_prog_stop && (o->count == 0 || shown < o->count)) {
 		sleep_interval(o->interval);
-		if (stop)
+		if (wq_prog_stop)
 			break;
 		sh.fresh = 0;
 		err = wq_source__poll(src, show_snap, &sh);
@@ -375,13 +368,13 @@ static int cmd_cat(int argc, char **argv)
 		else {
 			pr_err("cat: unexpected argument '%s'; usage: wqctl cat "
 			       "[-j] FILE\n", argv[i]);
-			return EXIT_USAGE;
+			return WQ_EXIT_USAGE;
 		}
 	}
 	if (!path) {
 		pr_err("cat: which file? usage: wqctl cat [-j] FILE (- for "
 		       "stdin)\n");
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	}
 	s = wq_snapshot__new("");
 	if (!s) {
@@ -522,7 +515,6 @@ int main(int argc, char **argv)
 		.interval = 1.0,
 		.text = { .sort = WQ_SORT_COMPLETED },
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *cmd;
 	int i;
 
@@ -542,12 +534,12 @@ int main(int argc, char **argv)
 		} else {
 			pr_err("unknown option '%s'; try 'wqctl --help'\n",
 			       argv[i]);
-			return EXIT_USAGE;
+			return WQ_EXIT_USAGE;
 		}
 	}
 	if (i >= argc) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	}
 	cmd = argv[i];
 	argc -= i;
@@ -556,7 +548,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "check")) {
 		if (argc > 1) {
 			pr_err("check takes no arguments\n");
-			return EXIT_USAGE;
+			return WQ_EXIT_USAGE;
 		}
 		if (wq_env__report(stdout, isatty(STDOUT_FILENO)))
 			return 1;
@@ -566,13 +558,11 @@ int main(int argc, char **argv)
 		return cmd_cat(argc, argv);
 	if (!strcmp(cmd, "show")) {
 		if (parse_show(argc, argv, &o))
-			return EXIT_USAGE;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		signal(SIGPIPE, SIG_IGN);
+			return WQ_EXIT_USAGE;
+		wq_prog__signals(false);
 		return cmd_show(&o);
 	}
 	pr_err("unknown command '%s'; commands are show, check and cat "
 	       "(try 'wqctl --help')\n", cmd);
-	return EXIT_USAGE;
+	return WQ_EXIT_USAGE;
 }

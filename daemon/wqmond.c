@@ -29,24 +29,15 @@
 #include "log.h"
 #include "model.h"
 #include "privs.h"
+#include "prog.h"
 #include "refwq_reader.h"
 #include "state.h"
 #include "stalls.h"
 #include "web_config.h"
 #include "wqtime.h"
 
-#define EXIT_USAGE 2
 #define RETRY_START_NS (30ULL * 1000000000ULL)
 
-static volatile sig_atomic_t got_term, got_hup;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_term = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -174,7 +165,7 @@ static int hash_password(void)
 		explicit_bzero(pw, sizeof(pw));
 		pr_err("--hash-password: give a password of 1 to 1022 bytes "
 		       "on one line of stdin\n");
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	}
 	pw[n] = '\0';
 	n = wqd_web_config__hash_password(pw, hash, sizeof(hash));
@@ -660,12 +651,12 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	sd_notify(0, "READY=1\nSTATUS=collecting");
 
 	next = wq_clock_ns(CLOCK_MONOTONIC);
-	while (!got_term) {
+	while (!wq_prog_stop) {
 		uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 
 		__atomic_store_n(&st->loop_ns, now, __ATOMIC_RELAXED);
-		if (got_hup) {
-			got_hup = 0;
+		if (wq_prog_reload) {
+			wq_prog_reload = 0;
 			sd_notify(0, "RELOADING=1");
 			reload(cli, st, http);
 			sd_notify(0, "READY=1");
@@ -711,14 +702,13 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 int main(int argc, char **argv)
 {
 	static struct wqd_state st = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct cli cli = { 0 };
 	int err;
 
 	wq_log__set_prog("wqmond");
 	if (parse_args(argc, argv, &cli) || load_config(&cli, &st.cfg)) {
 		teardown(&st, &cli);
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	}
 	/* Once, from the file or -l alike (a reload keeps the address). */
 	if (!wqd_config__listen_is_loopback(st.cfg.listen))
@@ -732,23 +722,20 @@ int main(int argc, char **argv)
 		pr_err("daemon.user = '%s': no such user; create it or leave "
 		       "it empty\n", st.cfg.user);
 		teardown(&st, &cli);
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	}
 	if (cli.check_only) {
 		if (wqd_http__check_web_configs(st.cfg.web_config,
 						st.cfg.socket_web_config)) {
 			teardown(&st, &cli);
-			return EXIT_USAGE;
+			return WQ_EXIT_USAGE;
 		}
 		printf("configuration ok\n");
 		teardown(&st, &cli);
 		return 0;
 	}
 	wq_log__set_level(st.cfg.log_level);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	wq_prog__signals(true);
 	st.started_real_ns = wq_clock_ns(CLOCK_REALTIME);
 	st.started_mono_ns = wq_clock_ns(CLOCK_MONOTONIC);
 

@@ -22,11 +22,11 @@
 #include "log.h"
 #include "daemon_client.h"
 #include "feed.h"
+#include "prog.h"
 #include "ui.h"
 #include "wqtime.h"
 
 /* Exit codes, as wqctl's: 0 ok, 1 runtime failure, 2 usage error. */
-#define EXIT_USAGE 2
 
 struct opts {
 	double delay_s;
@@ -45,13 +45,6 @@ struct opts {
 	int width;		/* batch: line width; 0: the terminal's */
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -290,9 +283,10 @@ static int run_batch(const struct opts *o, struct ui *ui,
 	if (!cols)
 		cols = !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col ?
 			       ws.ws_col : 160;
-	while (!stop && (!o->iterations || shown < (unsigned long)o->iterations)) {
+	while (!wq_prog_stop &&
+	       (!o->iterations || shown < (unsigned long)o->iterations)) {
 		sleep_s(o->delay_s);
-		if (stop)
+		if (wq_prog_stop)
 			break;
 		err = wqtop_feed__poll(src, d);
 		if (err) {
@@ -430,7 +424,7 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		rebuild(ui, d);
 		ui->error = wqtop_feed__error(src);
 		screen__draw(ui, d);
-		if (stop)
+		if (wq_prog_stop)
 			return 0;
 		if (o->iterations && d->refreshes >= (unsigned long)o->iterations)
 			return 0;
@@ -468,7 +462,6 @@ int main(int argc, char **argv)
 	struct wqtop_data d = { 0 };
 	struct wqtop_feed *src = NULL;
 	int err;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct crt_opts co;
 	struct ui ui;
 	const char *nc = getenv("NO_COLOR");
@@ -477,7 +470,7 @@ int main(int argc, char **argv)
 	wq_log__set_prog("wqtop");
 	wqtop_thresholds__default(&d.thr);
 	if (parse_args(argc, argv, &o, &d.thr))
-		return EXIT_USAGE;
+		return WQ_EXIT_USAGE;
 	if (nc && *nc)
 		o.color = false;
 	d.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -504,12 +497,9 @@ int main(int argc, char **argv)
 	so.track_queuers = o.queuers;
 	err = wqtop_feed__open(&src, o.source, &so);
 	if (err)
-		return err == -EINVAL ? 2 : 1;
+		return err == -EINVAL ? WQ_EXIT_USAGE : 1;
 	ui.source = wqtop_feed__name(src);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	wq_prog__signals(false);
 	/* The baseline: rates need two snapshots. */
 	if (wqtop_feed__poll(src, &d)) {
 		pr_err("%s\n", wqtop_feed__error(src));
