@@ -247,6 +247,10 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		       argv[optind]);
 		return -EINVAL;
 	}
+	/* "cpu" is the pool's CPU where a view has it, and wqctl's on-CPU
+	 * share (-s cpu) elsewhere. */
+	if (o->sort == COL_CPU && !wqtop_view__has_col(o->view, COL_CPU))
+		o->sort = COL_CPU_PCT;
 	if (o->sort >= 0 && !wqtop_view__has_col(o->view, o->sort)) {
 		pr_err("the %s view has no column '%s'; see the help screen "
 		       "(h) for its columns\n", wqtop_views[o->view].name,

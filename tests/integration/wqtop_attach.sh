@@ -134,6 +134,12 @@ rc=$?
 grep -qE '^vmstat_update +events +0 +20\.0 +40 +40 +0 ' "$tmp/out"
 ok $? "file:VIEW as nobody: exit $rc, the saved interval's rate and counts ($(grep -m1 '^vmstat_update' "$tmp/out"; head -c 200 "$tmp/err"))"
 
+# -s cpu: wqctl's name of the on-CPU share, in a view with no pool CPU.
+as_nobody "$T" -b -n 1 -d 0.1 -w 160 --source "file:$view" --view functions -s cpu >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -q 'sort: cpu_pct desc' "$tmp/out"
+ok $? "-s cpu in the functions view sorts by CPU%: exit $rc ($(grep -m1 -o 'sort: [^ ]* [a-z]*' "$tmp/out"; head -c 200 "$tmp/err"))"
+
 # Errors: one line, exit 1.
 "$T" -b -n 1 --source "unix:$tmp/nothing.sock" >"$tmp/out" 2>"$tmp/err"
 rc=$?
