@@ -463,11 +463,12 @@ function makeTables() {
 	};
 }
 
-function histRow(h, cpuNs, iv) {
+// @v: the row's interval view (its cpu_percent: the core's, docs/COLUMNS.md).
+function histRow(h, v) {
 	return {
 		lat50: pct(h.lat, 'p50_ns'), lat99: pct(h.lat, 'p99_ns'), latmax: pct(h.lat, 'max_ns'),
 		run99: pct(h.run, 'p99_ns'),
-		cpu: iv ? (cpuNs * 100) / iv : null,
+		cpu: v?.cpu_percent ?? null,
 	};
 }
 
@@ -479,7 +480,6 @@ function renderTables(snaps, multi) {
 	for (const d of snaps) {
 		const src = d.source;
 		const view = state.latest.get(src);
-		const iv = view?.interval_ns || 0;
 		const vPools = new Map((view?.pools || []).map((p) => [p.id, p]));
 		for (const p of d.pools || []) {
 			const vp = vPools.get(p.id);
@@ -487,7 +487,7 @@ function renderTables(snaps, multi) {
 				key: poolKey(src, p.id), src, id: p.id, cpu: p.cpu, nice: p.nice, label: poolLabel(p),
 				flags: (p.flag_names || []).join(' ') || '–', workers: p.workers, idle: p.idle,
 				running: p.running, pending: p.pending, oldest: p.oldest_pending_ns,
-				cpuPct: vp && iv ? (vp.cpu_ns * 100) / iv : null,
+				cpuPct: vp?.cpu_percent ?? null,
 			});
 		}
 		const vW = new Map((view?.workqueues || []).map((w) => [w.name, w]));
@@ -496,8 +496,8 @@ function renderTables(snaps, multi) {
 			const h = (state.mode === 'interval' ? vw?.hist : w.hist) || {};
 			wqs.push({
 				key: wqKey(src, w.name), src, name: w.name, queued: w.queued,
-				rate: vw ? (vw.queued_per_second ?? (vw.queued * 1e9) / iv) : 0,
-				...histRow(h, vw?.hist?.cpu?.sum_ns || 0, iv),
+				rate: vw?.queued_per_second ?? 0,
+				...histRow(h, vw),
 			});
 		}
 		const vS = new Map((view?.series || []).map((s) => [seriesKey(src, s), s]));
@@ -507,8 +507,8 @@ function renderTables(snaps, multi) {
 			const h = (state.mode === 'interval' ? vs?.hist : s.hist) || {};
 			fns.push({
 				key, src, fn: s.function, wq: s.workqueue, pool: s.pool_id, queued: s.queued,
-				rate: vs ? (vs.queued_per_second ?? (vs.queued * 1e9) / iv) : 0,
-				...histRow(h, vs?.hist?.cpu?.sum_ns || 0, iv),
+				rate: vs?.queued_per_second ?? 0,
+				...histRow(h, vs),
 			});
 		}
 	}

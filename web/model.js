@@ -46,11 +46,12 @@ export function poolLabel(p) {
 	return `pool ${p.id} · ${where}${hi}`;
 }
 
-const perSec = (n, ivNs) => (ivNs > 0 ? (n * 1e9) / ivNs : 0);
 const h0 = { count: 0, sum_ns: 0, max_ns: 0, p50_ns: 0, p99_ns: 0 };
 
 // An interval view reduced to what the charts need over time (a view
 // carries ~35 numbers per histogram; 600 of them would weigh megabytes).
+// Rates and CPU shares are the core's (queued_per_second, cpu_percent:
+// docs/COLUMNS.md), not computed here.
 export function compactView(v) {
 	const src = v.source;
 	const iv = v.interval_ns || 0;
@@ -59,23 +60,23 @@ export function compactView(v) {
 		const lat = h.lat || h0, run = h.run || h0, cpu = h.cpu || h0;
 		return {
 			key: seriesKey(src, s),
-			rate: s.queued_per_second ?? perSec(s.queued, iv),
-			done: s.completed_per_second ?? perSec(s.completed, iv),
+			rate: s.queued_per_second ?? 0,
+			done: s.completed_per_second ?? 0,
 			p50: lat.p50_ns, p99: lat.p99_ns, max: lat.max_ns,
 			run50: run.p50_ns, run99: run.p99_ns,
-			cpuPct: iv ? (cpu.sum_ns * 100) / iv : 0,
+			cpuPct: s.cpu_percent ?? 0,
 			slots: lat.slots && lat.count ? lat.slots : null,
 		};
 	});
 	const pools = (v.pools || []).map((p) => ({
 		key: poolKey(src, p.id), label: poolLabel(p),
-		cpuPct: iv ? (p.cpu_ns * 100) / iv : 0,
+		cpuPct: p.cpu_percent ?? 0,
 		pending: p.pending, oldest: p.oldest_pending_ns, id: p.id,
 		cpu: p.cpu, src,
 	}));
 	const wqs = (v.workqueues || []).map((w) => ({
 		key: wqKey(src, w.name), name: w.name,
-		rate: w.queued_per_second ?? perSec(w.queued, iv),
+		rate: w.queued_per_second ?? 0,
 		count: w.hist?.run?.count || 0,
 		run99: w.hist?.run?.p99_ns || 0,
 	}));

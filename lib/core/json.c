@@ -165,6 +165,10 @@ static void put_stats(struct out *o, struct json_object *obj,
 		put_ratio(o, obj, "completed_per_second",
 			  (unsigned __int128)r->completed * 1000000000ULL,
 			  interval_ns, 3);
+		/* wq_cpu_pct(), in fixed point: % of one CPU. */
+		put_ratio(o, obj, "cpu_percent",
+			  (unsigned __int128)r->sum_ns[WQ_H_CPU] * 100,
+			  interval_ns, 3);
 	}
 	hs = chk(o, json_object_new_object());
 	for (k = 0; k < WQ_H_NR; k++)
@@ -172,7 +176,8 @@ static void put_stats(struct out *o, struct json_object *obj,
 	put(o, obj, "hist", hs);
 }
 
-static struct json_object *pool_obj(struct out *o, const struct wq_pool *p)
+static struct json_object *pool_obj(struct out *o, const struct wq_pool *p,
+				    uint64_t interval_ns)
 {
 	static const struct {
 		uint32_t flag;
@@ -202,6 +207,9 @@ static struct json_object *pool_obj(struct out *o, const struct wq_pool *p)
 	put_seconds(o, j, "oldest_pending_seconds", p->oldest_pending_ns);
 	put_u64(o, j, "cpu_ns", p->cpu_ns);
 	put_seconds(o, j, "cpu_seconds", p->cpu_ns);
+	if (interval_ns)	/* wq_cpu_pct(), in fixed point */
+		put_ratio(o, j, "cpu_percent",
+			  (unsigned __int128)p->cpu_ns * 100, interval_ns, 3);
 	return j;
 }
 
@@ -274,7 +282,7 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 
 	arr = chk(&o, json_object_new_array_ext((int)s->nr_pools));
 	for (i = 0; i < s->nr_pools; i++)
-		append(&o, arr, pool_obj(&o, &s->pools[i]));
+		append(&o, arr, pool_obj(&o, &s->pools[i], s->interval_ns));
 	put(&o, root, "pools", arr);
 
 	if (wq_snapshot__workqueues(s, &agg, &nr_agg))

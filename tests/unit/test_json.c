@@ -99,6 +99,14 @@ static void test_render_values(void **state)
 	assert_int_equal(
 		json_object_get_int(path(root, "series.0.hist.lat.slots.14")),
 		10);
+	/* On-CPU share of one CPU (wq_cpu_pct), 3 decimals, rounded: 110 us
+	 * of executions and 1.234567 ms of pool 0's kworkers in 2 s. */
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "series.0.cpu_percent")),
+			    "0.006");
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "pools.0.cpu_percent")),
+			    "0.062");
 	/* 40 in 2 s */
 	assert_string_equal(json_object_to_json_string(
 				    path(root, "series.0.queued_per_second")),

@@ -4,7 +4,8 @@
 and for tests/web/dashboard.test.mjs.
 
 The API answers are built from real wqmon-json documents recorded with
-`wqctl show -j` while tests/gen/aiogen ran (tests/web/fixtures/): the
+`wqctl show -j` while tests/gen/aiogen ran (tests/web/fixtures/; their
+cpu_percent fields added later, as wq_cpu_pct() computes them): the
 recorded interval views are replayed in a loop, one per second, with their
 clocks moved to now, so the dashboard sees a live daemon.  The cumulative
 snapshot is the recorded one plus every view replayed so far.
