@@ -50,6 +50,15 @@ ids = {int(x) for x in sys.argv[1:]}
 print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin)
           if p["id"] in ids and p.get("type") in ("tracing", "raw_tracepoint")))' $(tool_progs)
 }
+# Per program: "name run_time_ns", for the per-program table.
+prog_each() {
+	bpftool prog show -j | python3 -c '
+import json, sys
+ids = {int(x) for x in sys.argv[1:]}
+for p in json.load(sys.stdin):
+    if p["id"] in ids and p.get("type") in ("tracing", "raw_tracepoint"):
+        print(p.get("name", "?"), p.get("run_time_ns", 0))' $(tool_progs)
+}
 nprogs() {
 	bpftool prog show -j | python3 -c '
 import json, sys
@@ -79,14 +88,19 @@ for r in $(seq "$ROUNDS"); do
 	for c in $(printf '%s\n' $conds | shuf); do
 		start "$c"
 		before=$(prog_ns)
+		prog_each >"$tmp/each.before"
 		"$GEN" -n "$ITEMS" -b 32 >/dev/null || die "aiogen failed"
 		after=$(prog_ns)
+		prog_each >"$tmp/each.after"
 		kill "$tool"; wait "$tool" 2>/dev/null; tool=
 		echo "$c $(( (after - before) / ITEMS ))" >>"$tmp/ns"
+		awk -v c="$c" -v n="$ITEMS" 'NR == FNR { b[$1] = $2; next }
+			{ printf "%s %s %.1f\n", c, $1, ($2 - b[$1]) / n }' \
+			"$tmp/each.before" "$tmp/each.after" >>"$tmp/each"
 	done
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "| condition | kernel ns per item (median of $ROUNDS, all programs) | runs |"
 echo "|---|---:|---|"
 declare -A NS
@@ -94,6 +108,20 @@ for c in $conds; do
 	NS[$c]=$(awk -v c="$c" '$1 == c { print $2 }' "$tmp/ns" | median)
 	echo "| $c | ${NS[$c]} | $(awk -v c="$c" '$1 == c { printf "%s ", $2 }' "$tmp/ns")|"
 done
+echo
+echo "Per program, kernel ns per work item (median of $ROUNDS):"
+echo
+awk '{ print $2 }' "$tmp/each" | sort -u >"$tmp/names"
+printf '| program |'; for c in $conds; do printf ' %s |' "$c"; done; echo
+printf '|---|'; for c in $conds; do printf -- '---:|'; done; echo
+while read -r name; do
+	printf '| %s |' "$name"
+	for c in $conds; do
+		v=$(awk -v c="$c" -v p="$name" '$1 == c && $2 == p { print $3 }' "$tmp/each" | median)
+		printf ' %s |' "${v:--}"
+	done
+	echo
+done <"$tmp/names"
 echo
 echo "- wqmon / count-only: $(awk -v a="${NS[wqmon]}" -v b="${NS[count]}" 'BEGIN { printf "%.2f", a / b }')"
 [ -n "$OTHER" ] && echo "- wqmon / wqmon@other: $(awk -v a="${NS[wqmon]}" -v b="${NS[wqmon@other]}" 'BEGIN { printf "%.2f", a / b }')"
