@@ -3,6 +3,7 @@
 #   make run      build, check the machine, run wqmond in the foreground
 #   make test     install deps, build, run every test; ends in "N passed, N failed"
 #   make bench    probe cost benchmark (docs/BENCHMARKS.md)
+#   make load     something to watch: aio work and a refwq demo (LOAD_SECONDS)
 #   make install  PREFIX=/usr/local DESTDIR=
 VERSION := 0.1.0
 OUTPUT ?= build
@@ -58,7 +59,7 @@ ALL_CFLAGS += $(CFLAGS_JSON)
 # Skeletons are intermediate files of a chain rule: keep them, or every
 # make rebuilds them and everything that includes them.
 .SECONDARY:
-.PHONY: all run test bench install clean deps demo
+.PHONY: all run test bench install clean deps demo load
 
 all:
 
@@ -180,6 +181,16 @@ demo: all
 	$(Q)trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
 	$(OUTPUT)/refwq-demo -t 0 -q & demo=$$!; \
 	$(WQMOND) -s none $$( [ "$$(id -u)" -eq 0 ] || echo -o kernel.enabled=no )
+
+# Something to watch: the kernel's aio fsync work (tests/gen/aiogen) and a
+# refwq demo, for LOAD_SECONDS (default 60) or until Ctrl-C.  Any user: the
+# load needs no privilege (watching the kernel's part does).
+LOAD_SECONDS ?= 60
+load: all $(OUTPUT)/tests/gen/aiogen
+	$(Q)echo "load: aio fsync work and refwq-demo 'load' for $(LOAD_SECONDS) s (Ctrl-C stops)"
+	$(Q)trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	$(OUTPUT)/refwq-demo -t $(LOAD_SECONDS) -n load -q & demo=$$!; \
+	$(OUTPUT)/tests/gen/aiogen -d $(LOAD_SECONDS) -r 5000 >/dev/null; wait $$demo
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all test-build fuzz
