@@ -411,14 +411,13 @@ enum wqtop_reaction wqtop_keys__handle(struct ui *ui, int ch)
 	int r;
 
 	switch (ui->mode) {
+	/* As htop's panels: any key closes the help or the drill-down (q,
+	 * Esc and F10 too: the help says "any key returns"); only the table
+	 * quits. */
 	case MODE_HELP:
-		if (ch == 'q')
-			return REACT_QUIT;
 		ui->mode = MODE_TABLE;
 		return REACT_DRAW;
 	case MODE_DETAIL:
-		if (ch == 'q' || ch == KEY_F(10))
-			return REACT_QUIT;
 		if (ch == KEY_DOWN || ch == KEY_UP) {
 			ui__move_sel(ui, ch == KEY_DOWN ? 1 : -1);
 			ui__open_detail(ui);

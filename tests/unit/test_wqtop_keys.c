@@ -263,13 +263,17 @@ static void test_delay_pause_quit(void **state)
 	/* An unbound key does nothing. */
 	assert_int_equal(press(&ui, "x"), REACT_DRAW);
 	assert_int_equal(ui.mode, MODE_TABLE);
-	/* Help: any key returns, q quits. */
+	/* Help: any key returns, q and F10 too (as htop); only the table
+	 * quits. */
 	press(&ui, "h");
 	assert_int_equal(ui.mode, MODE_HELP);
 	press(&ui, "x");
 	assert_int_equal(ui.mode, MODE_TABLE);
-	assert_int_equal(press(&ui, "?q"), REACT_QUIT);
-	ui.mode = MODE_TABLE;
+	assert_int_equal(press(&ui, "?q"), REACT_DRAW);
+	assert_int_equal(ui.mode, MODE_TABLE);
+	press(&ui, "?");
+	assert_int_equal(wqtop_keys__handle(&ui, KEY_F(10)), REACT_DRAW);
+	assert_int_equal(ui.mode, MODE_TABLE);
 	assert_int_equal(press(&ui, "q"), REACT_QUIT);
 	assert_int_equal(wqtop_keys__handle(&ui, KEY_F(10)), REACT_QUIT);
 }
@@ -307,6 +311,10 @@ static void test_selection_and_drill(void **state)
 	assert_int_equal(ui.mode, MODE_DETAIL);
 	assert_string_equal(ui.detail.func, "f1");
 	press(&ui, "x");
+	assert_int_equal(ui.mode, MODE_TABLE);
+	/* q closes the drill-down, it does not quit. */
+	wqtop_keys__handle(&ui, KEY_ENTER);
+	assert_int_equal(press(&ui, "q"), REACT_DRAW);
 	assert_int_equal(ui.mode, MODE_TABLE);
 }
 
