@@ -129,12 +129,16 @@ static void row_from_series(const struct wqtop_data *d, struct wqtop_row *r,
 					     s->max_ns[WQ_H_LAT]);
 	r->v[COL_LAT_P99] = wqtop_hist__pct(&s->hist[WQ_H_LAT], 99,
 					     s->max_ns[WQ_H_LAT]);
-	r->v[COL_LAT_MAX] = s->started ? (double)s->max_ns[WQ_H_LAT] : NAN;
+	/* A maximum of no sample is unknown, not 0 (items in flight when
+	 * the probes attached start with no latency sample). */
+	r->v[COL_LAT_MAX] = wq_hist__count(&s->hist[WQ_H_LAT]) ?
+			    (double)s->max_ns[WQ_H_LAT] : NAN;
 	r->v[COL_RUN_P50] = wqtop_hist__pct(&s->hist[WQ_H_RUN], 50,
 					     s->max_ns[WQ_H_RUN]);
 	r->v[COL_RUN_P99] = wqtop_hist__pct(&s->hist[WQ_H_RUN], 99,
 					     s->max_ns[WQ_H_RUN]);
-	r->v[COL_RUN_MAX] = s->completed ? (double)s->max_ns[WQ_H_RUN] : NAN;
+	r->v[COL_RUN_MAX] = wq_hist__count(&s->hist[WQ_H_RUN]) ?
+			    (double)s->max_ns[WQ_H_RUN] : NAN;
 	r->v[COL_CPU_PCT] = wq_cpu_pct(s->sum_ns[WQ_H_CPU], interval_ns);
 	r->sev[COL_LAT_P99] = sev_of(r->v[COL_LAT_P99], d->thr.lat_ns);
 	r->sev[COL_LAT_MAX] = sev_of(r->v[COL_LAT_MAX], d->thr.lat_ns);

@@ -133,6 +133,10 @@ as_nobody "$T" -b -n 1 -d 0.1 -w 160 --source "file:$view" --view functions >"$t
 rc=$?
 grep -qE '^vmstat_update +events +0 +20\.0 +40 +40 +0 ' "$tmp/out"
 ok $? "file:VIEW as nobody: exit $rc, the saved interval's rate and counts ($(grep -m1 '^vmstat_update' "$tmp/out"; head -c 200 "$tmp/err"))"
+# Its "flush to ldisc" started 6 items with no latency sample: every
+# latency and run-time cell is unknown (-), the maximum too, not 0ns.
+grep -qE '^flush to ldisc +events_unbound +16 +3\.5 +7 +5 +1( +-){6} ' "$tmp/out"
+ok $? "no sample: LAT and RUN cells, maxima included, are - ($(grep -m1 '^flush' "$tmp/out"))"
 
 # -s cpu: wqctl's name of the on-CPU share, in a view with no pool CPU.
 as_nobody "$T" -b -n 1 -d 0.1 -w 160 --source "file:$view" --view functions -s cpu >"$tmp/out" 2>"$tmp/err"
