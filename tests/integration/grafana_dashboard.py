@@ -109,6 +109,15 @@ def main():
             wanted |= set(re.findall(r"\{\{(\w+)\}\}", t.get("legendFormat", "")))
             ok(wanted <= have, f"{title}: labels {sorted(wanted)} exist"
                + (f" (missing {sorted(wanted - have)})" if not wanted <= have else ""))
+            # Pool ids, workqueue and function names repeat across sources
+            # (kernel pool 0, refwq pool 0; "events" in both) and hosts: an
+            # aggregation that keeps one of them keeps source and instance,
+            # or it adds different things together.
+            merged = [g for g in re.findall(r"by \(([^)]*)\)", expr)
+                      if {"pool", "workqueue", "function"} & {x.strip() for x in g.split(",")}
+                      and not {"source", "instance"} <= {x.strip() for x in g.split(",")}]
+            ok(not merged, f"{title}: per pool or workqueue, by source and instance too"
+               + (f" (by ({merged[0]}))" if merged else ""))
             r = query(prom, expand(expr))
             ok(r.get("status") == "success",
                f"{title}: Prometheus runs it ({r.get('error', 'ok')})")
