@@ -391,6 +391,34 @@ out:
 	return rc;
 }
 
+/* An unknown option of show: one line, with the nearest one. */
+static void bad_option(const char *arg, int opt, const struct option *longopts)
+{
+	const char *names[32], *near = NULL;
+	char given[64];
+	size_t n = 0;
+
+	if (strncmp(arg, "--", 2)) {
+		pr_err("show: unknown option '-%c' (wqctl --help)\n", opt);
+		return;
+	}
+	for (; longopts[n].name && n < 31; n++)
+		names[n] = longopts[n].name;
+	names[n] = NULL;
+	snprintf(given, sizeof(given), "%s", arg + 2);
+	given[strcspn(given, "=")] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(given, names[i])) {	/* "--json=3" */
+			pr_err("show: --%s takes no value (wqctl --help)\n",
+			       given);
+			return;
+		}
+	near = wq_prog__suggest(given, names);
+	pr_err("show: unknown option '%s'%s%s%s (wqctl --help)\n", arg,
+	       near ? " (did you mean --" : "", near ? near : "",
+	       near ? "?)" : "");
+}
+
 static int parse_show(int argc, char **argv, struct show_opts *o)
 {
 	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV, OPT_SOURCE };
@@ -415,7 +443,8 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	long top;
 	int ch, key;
 
-	while ((ch = getopt_long(argc, argv, "i:n:s:rt:cjqvh", longopts,
+	opterr = 0;	/* one line of ours, not getopt's two */
+	while ((ch = getopt_long(argc, argv, ":i:n:s:rt:cjqvh", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -437,8 +466,23 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case 's':
 			key = wq_text__sort_key_from_name(optarg);
 			if (key < 0) {
-				pr_err("unknown sort column '%s': see "
-				       "wqctl --help for the list\n", optarg);
+				const char *names[WQ_SORT_NR + 1], *near;
+				char list[256] = "";
+				size_t off = 0;
+
+				for (int k = 0; k < WQ_SORT_NR; k++) {
+					names[k] = wq_text__sort_key_name(k);
+					off += snprintf(list + off,
+							sizeof(list) - off,
+							"%s%s", k ? ", " : "",
+							names[k]);
+				}
+				names[WQ_SORT_NR] = NULL;
+				near = wq_prog__suggest(optarg, names);
+				pr_err("unknown sort column '%s'%s%s%s: give one "
+				       "of %s\n", optarg,
+				       near ? " (did you mean " : "",
+				       near ? near : "", near ? "?)" : "", list);
 				return -EINVAL;
 			}
 			o->text.sort = key;
@@ -488,8 +532,12 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case ':':
+			pr_err("show: %s needs a value (wqctl --help)\n",
+			       argv[optind - 1]);
+			return -EINVAL;
 		default:
-			fprintf(stderr, "Try 'wqctl --help'.\n");
+			bad_option(argv[optind - 1], optopt, longopts);
 			return -EINVAL;
 		}
 	}
@@ -538,7 +586,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		usage(stderr);
+		/* A short usage, not the whole help (git and ip do the same). */
+		fprintf(stderr,
+			"usage: wqctl [-v] {show|check|cat} [OPTIONS]\n"
+			"  sudo wqctl check                what is missing here\n"
+			"  sudo wqctl show -n 1 -i 2 -t 10 one view of 2 s\n"
+			"  wqctl show --source daemon      a running wqmond, no root\n"
+			"  wqctl cat view.txt              a saved view again\n"
+			"wqctl --help for every option; wqctl(8)\n");
 		return WQ_EXIT_USAGE;
 	}
 	cmd = argv[i];
@@ -562,7 +617,13 @@ int main(int argc, char **argv)
 		wq_prog__signals(false);
 		return cmd_show(&o);
 	}
-	pr_err("unknown command '%s'; commands are show, check and cat "
-	       "(try 'wqctl --help')\n", cmd);
+	{
+		static const char *const cmds[] = { "show", "check", "cat", NULL };
+		const char *near = wq_prog__suggest(cmd, cmds);
+
+		pr_err("unknown command '%s'%s%s%s; commands are show, check and "
+		       "cat (wqctl --help)\n", cmd, near ? " (did you mean " : "",
+		       near ? near : "", near ? "?)" : "");
+	}
 	return WQ_EXIT_USAGE;
 }

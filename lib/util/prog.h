@@ -24,4 +24,11 @@ extern volatile sig_atomic_t wq_prog_reload;
  * Without SA_RESTART: a sleep or a poll returns early to see the flag. */
 void wq_prog__signals(bool hup_reloads);
 
+/*
+ * The name in @names (NULL-terminated) nearest to @given, for a "did you
+ * mean" in a usage error: within two edits, or the only name @given
+ * begins.  NULL when none is near enough.
+ */
+const char *wq_prog__suggest(const char *given, const char *const *names);
+
 #endif /* WQMON_PROG_H */

@@ -28,6 +28,17 @@ usage_error 'bad --interval' show -i 0
 usage_error 'bad --count' show -n -3
 usage_error 'unknown sort column' show --sort bogus
 usage_error 'unknown command' frobnicate
+usage_error "unknown command 'shwo' (did you mean show?)" shwo
+usage_error "unknown option '--intervl' (did you mean --interval?)" show --intervl 2
+usage_error 'show: --json takes no value' show --json=3
+usage_error 'show: -i needs a value' show -i
+usage_error 'give one of name, queued, started' show -s latency
+usage_error 'did you mean lat_p99' show -s lat_p9
+# No command: a short usage (at most 8 lines), exit 2, not the whole help.
+"$W" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $([ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -le 8 ] && grep -q '^usage: wqctl' "$tmp/err"; echo $?) \
+	"wqctl alone: exit $rc, a short usage ($(wc -l <"$tmp/err") lines)"
 usage_error 'unexpected argument' show extra
 usage_error 'which file' cat
 
