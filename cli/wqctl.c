@@ -60,6 +60,8 @@ static void usage(FILE *f)
 "                          run_p99, cpu; default completed)\n"
 "  -r, --reverse           ascending instead of descending\n"
 "  -t, --top N             show at most N function rows (default all)\n"
+"  -w, --workqueue GLOB    only workqueues that match GLOB (fnmatch: 'events*')\n"
+"  -f, --function GLOB     only work functions that match GLOB\n"
 "  -c, --cumulative        totals since start instead of per interval\n"
 "  -j, --json              JSON instead of the text view, one per line\n"
 "  -q, --queuers           also track which tasks queue the work\n"
@@ -81,6 +83,7 @@ static void usage(FILE *f)
 "  sudo wqctl show -n 1 > view.txt; wqctl cat -j view.txt\n"
 "  wqctl show --source daemon -n 3      # no root: a running wqmond\n"
 "  wqctl show --source refwq -n 1 -i 2  # refwq instances, no root\n"
+"  sudo wqctl show -f 'aio_*' -w events -n 3\n"
 "\n"
 "The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
 }
@@ -100,6 +103,8 @@ static int parse_count(const char *s, long *out)
 
 struct show_opts {
 	const char *source;	/* a spec of lib/io/source.h */
+	const char *wq_glob;	/* -w: only these workqueues; NULL: all */
+	const char *fn_glob;	/* -f: only these functions; NULL: all */
 	double interval;
 	long count;
 	bool json;
@@ -193,6 +198,7 @@ static int check_invariants(const struct wq_snapshot *prev,
  */
 struct shown {
 	const struct show_opts *o;
+	struct wq_snapshot *only;	/* -w/-f: the filtered copy shown */
 	struct wq_stream src[MAX_SHOWN];
 	size_t nr;
 	long fresh, violations;
@@ -207,6 +213,20 @@ static struct wq_stream *shown_stream(struct shown *sh, const char *source)
 		return NULL;
 	wq_stream__init(&sh->src[sh->nr], source, 1);
 	return &sh->src[sh->nr++];
+}
+
+/* Print @s, or with -w/-f a copy of it with the chosen series only (the
+ * stream's snapshots keep every series, for the next interval). */
+static int show_one(struct shown *sh, const struct wq_snapshot *s)
+{
+	if (!sh->o->wq_glob && !sh->o->fn_glob)
+		return emit(sh->o, s);
+	if (!sh->only)
+		sh->only = wq_snapshot__new("");
+	if (!sh->only || wq_snapshot__copy(sh->only, s))
+		return -ENOMEM;
+	wq_snapshot__filter(sh->only, sh->o->wq_glob, sh->o->fn_glob);
+	return emit(sh->o, sh->only);
 }
 
 static int show_snap(void *ctx, struct wq_snapshot *snap)
@@ -226,15 +246,15 @@ static int show_snap(void *ctx, struct wq_snapshot *snap)
 		sh->violations += check_invariants(sm->prev, sm->cur,
 						   wq_stream__view(sm, 0));
 	sh->fresh++;
-	return emit(sh->o, sh->o->cumulative ? sm->cur :
-					       wq_stream__view(sm, 0));
+	return show_one(sh, sh->o->cumulative ? sm->cur :
+						wq_stream__view(sm, 0));
 }
 
 /* A saved view is printed as it was saved: no interval to make. */
 static int show_saved(void *ctx, struct wq_snapshot *snap)
 {
 	struct shown *sh = ctx;
-	int err = emit(sh->o, snap);
+	int err = show_one(sh, snap);
 
 	wq_snapshot__free(snap);
 	sh->fresh++;
@@ -282,6 +302,7 @@ out:
 		       "");
 	for (size_t i = 0; i < sh.nr; i++)
 		wq_stream__fini(&sh.src[i]);
+	wq_snapshot__free(sh.only);
 	wq_source__close(src);
 	if (!err && sh.violations)
 		pr_err("show: %ld invariant violations (docs/DESIGN.md, "
@@ -435,6 +456,8 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		{ "no-cpu", no_argument, NULL, OPT_NO_CPU },
 		{ "check-invariants", no_argument, NULL, OPT_CHECK_INV },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "workqueue", required_argument, NULL, 'w' },
+		{ "function", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -444,7 +467,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	int ch, key;
 
 	opterr = 0;	/* one line of ours, not getopt's two */
-	while ((ch = getopt_long(argc, argv, ":i:n:s:rt:cjqvh", longopts,
+	while ((ch = getopt_long(argc, argv, ":i:n:s:rt:cjqvhw:f:", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -500,6 +523,12 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 			break;
 		case 'c':
 			o->cumulative = true;
+			break;
+		case 'w':
+			o->wq_glob = optarg;
+			break;
+		case 'f':
+			o->fn_glob = optarg;
 			break;
 		case 'j':
 			o->json = true;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fnmatch.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hist.h"
@@ -474,4 +476,28 @@ void wq_snapshot__sort(struct wq_snapshot *s)
 		qsort(s->pools, s->nr_pools, sizeof(*s->pools), cmp_pool);
 	if (s->nr_series)
 		qsort(s->series, s->nr_series, sizeof(*s->series), cmp_series);
+}
+
+static bool name_matches(const char *glob, const char *name)
+{
+	return !glob || !fnmatch(glob, name, 0);
+}
+
+size_t wq_snapshot__filter(struct wq_snapshot *s, const char *wq_glob,
+			   const char *fn_glob)
+{
+	size_t i, n = 0, out;
+
+	for (i = 0; i < s->nr_series; i++)
+		if (name_matches(wq_glob, s->series[i].workqueue) &&
+		    name_matches(fn_glob, s->series[i].function))
+			s->series[n++] = s->series[i];
+	out = s->nr_series - n;
+	s->nr_series = n;
+	for (i = n = 0; i < s->nr_inflight; i++)
+		if (name_matches(wq_glob, s->inflight[i].workqueue) &&
+		    name_matches(fn_glob, s->inflight[i].function))
+			s->inflight[n++] = s->inflight[i];
+	s->nr_inflight = n;
+	return out;
 }

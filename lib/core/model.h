@@ -205,6 +205,16 @@ int wq_snapshot__workqueues(const struct wq_snapshot *s,
 int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src);
 
 /*
+ * Keep only the series whose workqueue matches @wq_glob and whose function
+ * matches @fn_glob (fnmatch(3) patterns; NULL: any), and in-flight rows
+ * alike; pools and counters stay.  For a view, never for a stream's
+ * cumulative snapshot (its next delta needs every series).
+ * Return: the series left out.
+ */
+size_t wq_snapshot__filter(struct wq_snapshot *s, const char *wq_glob,
+			   const char *fn_glob);
+
+/*
  * Refuse impossible durations, whatever the source: a maximum beyond the
  * time since boot (@s->mono_ns; every source uses CLOCK_MONOTONIC), or a
  * sum beyond count x maximum, is a wrapped or corrupted value.  That

@@ -165,6 +165,14 @@ rc=$?
 ok $([ $rc -eq 0 ] && cmp -s "$tmp/saved" "$tmp/catted"; echo $?) \
 	"show --source file:VIEW prints the saved view once, as cat does (exit $rc)"
 
+# -w/-f: only the matching series, in text and JSON.
+"$W" show --source "file:$tmp/one" -j -f 'aio_*' >"$tmp/only.json" 2>"$tmp/err"
+rc=$?
+fns=$(python3 -c 'import json, sys; print(" ".join(sorted({s["function"] for s in json.load(open(sys.argv[1]))["series"]})))' "$tmp/only.json")
+ok $([ $rc -eq 0 ] && [ "$fns" = aio_fsync_work ]; echo $?) "-f 'aio_*' keeps aio_fsync_work alone (exit $rc: $fns)"
+"$W" show --source "file:$tmp/one" -w 'no-such-*' | grep -q '^functions 0$'
+ok $? "-w with no match: no function rows"
+
 # --- malformed input to cat: one line, exit 1, no crash ---
 printf 'wqmon-workqueues 1 garbage\n\x01\x02pools:\n' >"$tmp/bad"
 "$W" cat "$tmp/bad" >/dev/null 2>"$tmp/err"

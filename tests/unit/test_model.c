@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "fixture.h"
 #include "hist.h"
 #include "model.h"
 #include "snapgen.h"
@@ -382,6 +383,34 @@ static void test_workqueues(void **state)
 	wq_snapshot__free(s);
 }
 
+/* -w/-f: the series (and in-flight rows) that match, pools untouched. */
+static void test_filter(void **state)
+{
+	struct wq_snapshot *s = fixture_basic();
+	struct wq_inflight *in;
+
+	(void)state;
+	assert_non_null(s);
+	in = wq_snapshot__add_inflight(s);
+	assert_non_null(in);
+	strcpy(in->workqueue, "events");
+	strcpy(in->function, "vmstat_update");
+	assert_int_equal(wq_snapshot__filter(s, NULL, NULL), 0);
+	assert_int_equal(s->nr_series, 2);
+	assert_int_equal(wq_snapshot__filter(s, NULL, "flush*"), 1);
+	assert_int_equal(s->nr_series, 1);
+	assert_string_equal(s->series[0].function, "flush to ldisc");
+	assert_int_equal(s->nr_inflight, 0);
+	assert_int_equal(s->nr_pools, 3);
+	wq_snapshot__free(s);
+	s = fixture_basic();
+	assert_int_equal(wq_snapshot__filter(s, "events", "*"), 1);
+	assert_string_equal(s->series[0].workqueue, "events");
+	assert_int_equal(wq_snapshot__filter(s, "nothing", NULL), 1);
+	assert_int_equal(s->nr_series, 0);
+	wq_snapshot__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_workqueues),
+		cmocka_unit_test(test_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
