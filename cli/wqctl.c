@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "collector.h"
-#include "envcheck.h"
 #include "invariants.h"
 #include "json.h"
 #include "log.h"
@@ -43,6 +43,7 @@ static void usage(FILE *f)
 "  show     print the workqueue view every interval (the probes as root;\n"
 "           any user: a wqmond, refwq instances, a saved view)\n"
 "  check    report whether the probes can run here, and what to fix\n"
+"           (--json: one wqmon-check document, docs/FORMAT.md)\n"
 "  cat      read a saved text or JSON view (FILE, or - for stdin) and\n"
 "           print it again, canonically or as JSON (-j)\n"
 "\n"
@@ -310,68 +311,6 @@ out:
 	return err ? 1 : sh.violations ? 3 : 0;
 }
 
-/*
- * The last line of `wqctl check`: attach the probes for a moment and say
- * what they lost (docs/METRICS.md says what each loss affects).
- * Return: 0, or 1 when the probes could not be attached.
- */
-static int check_probes(bool color)
-{
-	static const enum wq_counter losses[] = {
-		WQ_C_PROBE_MISSED, WQ_C_PENDING_DROPPED, WQ_C_WORKER_DROPPED,
-		WQ_C_SERIES_DROPPED, WQ_C_UNPAIRED, WQ_C_END_LOST,
-		WQ_C_REJECTED,
-	};
-	struct wq_snapshot *a = wq_snapshot__new("kernel");
-	struct wq_snapshot *b = wq_snapshot__new("kernel");
-	struct wq_snapshot *d = wq_snapshot__new("kernel");
-	struct wq_collector_opts opts = { 0 };
-	struct wq_collector *c = NULL;
-	uint64_t started = 0, lost = 0;
-	char what[256] = "";
-	int len = 0, err;
-
-	err = !a || !b || !d ? -ENOMEM : wq_collector__open(&c, &opts);
-	if (!err)
-		err = wq_collector__snapshot(c, a);
-	if (!err) {
-		sleep(2);
-		err = wq_collector__snapshot(c, b);
-	}
-	if (!err)
-		err = wq_snapshot__delta(d, b, a);
-	if (err) {
-		printf("  %s%-4s%s  %-12s cannot attach and read them: %s\n",
-		       color ? "\033[31m" : "", "FAIL", color ? "\033[0m" : "",
-		       "probes", strerror(-err));
-		goto out;
-	}
-	for (size_t i = 0; i < d->nr_series; i++)
-		started += d->series[i].started;
-	for (size_t i = 0; i < sizeof(losses) / sizeof(losses[0]); i++) {
-		uint64_t v = d->counters[losses[i]];
-
-		if (!v || len >= (int)sizeof(what))
-			continue;
-		lost += v;
-		len += snprintf(what + len, sizeof(what) - len, "%s%s %llu",
-				len ? ", " : "", wq_counter__name(losses[i]),
-				(unsigned long long)v);
-	}
-	printf("  %s%-4s%s  %-12s %s: %llu items in 2 s, %s%s%s\n",
-	       color ? (lost ? "\033[33m" : "\033[32m") : "",
-	       lost ? "warn" : "ok", color ? "\033[0m" : "", "probes",
-	       wq_collector__mode(c), (unsigned long long)started,
-	       lost ? "lost: " : "nothing lost", what,
-	       lost ? " (see docs/METRICS.md)" : "");
-out:
-	wq_collector__close(c);
-	wq_snapshot__free(a);
-	wq_snapshot__free(b);
-	wq_snapshot__free(d);
-	return err ? 1 : 0;
-}
-
 static int cmd_cat(int argc, char **argv)
 {
 	/* Same order as show: the busiest first. */
@@ -629,15 +568,8 @@ int main(int argc, char **argv)
 	argc -= i;
 	argv += i;
 
-	if (!strcmp(cmd, "check")) {
-		if (argc > 1) {
-			pr_err("check takes no arguments\n");
-			return WQ_EXIT_USAGE;
-		}
-		if (wq_env__report(stdout, isatty(STDOUT_FILENO)))
-			return 1;
-		return check_probes(isatty(STDOUT_FILENO));
-	}
+	if (!strcmp(cmd, "check"))
+		return wqctl_check(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return cmd_cat(argc, argv);
 	if (!strcmp(cmd, "show")) {

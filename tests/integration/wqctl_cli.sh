@@ -173,6 +173,30 @@ ok $([ $rc -eq 0 ] && [ "$fns" = aio_fsync_work ]; echo $?) "-f 'aio_*' keeps ai
 "$W" show --source "file:$tmp/one" -w 'no-such-*' | grep -q '^functions 0$'
 ok $? "-w with no match: no function rows"
 
+# --- check --json: one document, as root and as nobody ---
+"$W" check --json >"$tmp/check.json" 2>"$tmp/err"
+rc=$?
+python3 - "$tmp/check.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "wqmon-check" and d["version"] == 1, d
+assert d["ok"] is True, d
+assert all(c["status"] in ("ok", "warn") for c in d["checks"]), d["checks"]
+assert {"privileges", "kernel", "BTF", "tracepoints"} <= {c["name"] for c in d["checks"]}
+p = d["probes"]
+assert p["status"] in ("ok", "warn") and p["mode"] in ("tp_btf", "raw_tp"), p
+assert p["seconds"] == 2 and "probe_missed" in p["lost"], p
+PY
+ok $([ $? -eq 0 ] && [ $rc -eq 0 ] && [ ! -s "$tmp/err" ]; echo $?) "check --json as root: exit $rc, ok, every check and the probes' losses ($(head -c 150 "$tmp/check.json"))"
+as_nobody "$W" check --json >"$tmp/check.json" 2>"$tmp/err"
+rc=$?
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+priv = [c for c in d["checks"] if c["name"] == "privileges"][0]
+sys.exit(not (d["ok"] is False and priv["status"] == "fail" and d["probes"]["status"] == "skipped"))' "$tmp/check.json"
+ok $([ $? -eq 0 ] && [ $rc -eq 1 ] && [ ! -s "$tmp/err" ]; echo $?) "check --json as nobody: exit $rc, not ok, privileges fail, probes skipped, nothing on stderr"
+
 # --- malformed input to cat: one line, exit 1, no crash ---
 printf 'wqmon-workqueues 1 garbage\n\x01\x02pools:\n' >"$tmp/bad"
 "$W" cat "$tmp/bad" >/dev/null 2>"$tmp/err"
