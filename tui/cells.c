@@ -150,8 +150,10 @@ void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 			snprintf(buf, len, "%.0f", v);
 		return;
 	case COL_FUNCTION:
+		/* A heading names its source as its rows do ("demo:events"):
+		 * the kernel's "events" and a refwq instance's are two. */
 		if (r->group)
-			snprintf(buf, len, "%s", r->wq);
+			snprintf(buf, len, "%s%s", r->label, r->wq);
 		else if (r->level)
 			snprintf(buf, len, "%s%s",
 				 !wqtop_utf8 ? (r->level == 2 ? " `- " : " |- ") :

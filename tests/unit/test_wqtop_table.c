@@ -303,6 +303,10 @@ static void test_tree(void **state)
 	assert_string_equal(cell, " |- flush_to_ldisc");
 	wqtop_cell__format(&rows.row[2], COL_FUNCTION, cell, sizeof(cell));
 	assert_string_equal(cell, " `- vmstat_update");
+	/* The refwq instance's heading names its source. */
+	assert_true(rows.row[7].group);
+	wqtop_cell__format(&rows.row[7], COL_FUNCTION, cell, sizeof(cell));
+	assert_string_equal(cell, "demo:demo_wq");
 	wqtop_rows__free(&rows);
 
 	/* Filtered: a heading stays only over functions that match, or
