@@ -196,3 +196,16 @@ void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 		return;
 	}
 }
+
+void wqtop_cell__fit(char *cell, size_t len, int w)
+{
+	if (w < 1 || (size_t)w >= len || (int)strlen(cell) <= w)
+		return;
+	if (wqtop_utf8 && (size_t)w + 3 <= len) {	/* 3 bytes, 1 column */
+		cell[w - 1] = '\0';
+		strcat(cell, "\u2026");
+	} else {
+		cell[w - 1] = '~';
+		cell[w] = '\0';
+	}
+}

@@ -218,8 +218,8 @@ static void draw_rows(struct ui *ui, const struct wqtop_data *d)
 			fill_line(ui->table_y + y, crt__attr(CRT_SELECTED));
 		for (i = 0, x = 0; i < n && x < COLS; i++) {
 			wqtop_cell__format(row, col[i], cell, sizeof(cell));
-			if ((int)strlen(cell) > width[i] && i < n - 1)
-				cell[width[i]] = '\0';
+			if (i < n - 1)
+				wqtop_cell__fit(cell, sizeof(cell), width[i]);
 			attr = sel ? crt__attr(CRT_SELECTED) :
 			       stall ? crt__attr(CRT_CRIT) :
 			       row->group ? crt__attr(CRT_GROUP) :

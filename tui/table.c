@@ -219,8 +219,8 @@ void wqtop_table__line(const struct wqtop_row *r, const enum wqtop_col *col,
 				 wqtop_columns[col[i]].title);
 		w = width[i];
 		/* Names are cut to their column; the last column runs on. */
-		if (i < n - 1 && (int)strlen(cell) > w)
-			cell[w] = '\0';
+		if (i < n - 1)
+			wqtop_cell__fit(cell, sizeof(cell), w);
 		off += snprintf(buf + off, len - off,
 				col_text(col[i]) ? "%s%-*s" : "%s%*s",
 				i ? " " : "", i == n - 1 && col_text(col[i]) ?

@@ -113,6 +113,10 @@ int wqtop_table__layout(enum wqtop_view_id view, int cols,
 			const struct wqtop_rows *rows, enum wqtop_col *col,
 			int *width, int max);
 
+/* Cut @cell (a buffer of @len bytes) to @w columns when longer, its last
+ * one marking the cut ("~", or "\u2026" on a UTF-8 terminal), so a cut
+ * name is never taken for a whole one. */
+void wqtop_cell__fit(char *cell, size_t len, int w);
 /* Cell text of @c in @r, at most @w wide (right-aligned numbers). */
 void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 			char *buf, size_t len);

@@ -181,6 +181,36 @@ static void test_ids_and_labels(void **state)
 }
 
 /* --sort names: wqtop's, the titles, and wqctl's for the same column. */
+/* A cut name says so: its last column is "~" (ASCII) or an ellipsis. */
+static void test_cut_names(void **state)
+{
+	extern bool wqtop_utf8;
+	bool was = wqtop_utf8;
+	char cell[32];
+
+	(void)state;
+	wqtop_utf8 = false;
+	snprintf(cell, sizeof(cell), "ext4-rsv-conversion");
+	wqtop_cell__fit(cell, sizeof(cell), 14);
+	assert_string_equal(cell, "ext4-rsv-conv~");
+	snprintf(cell, sizeof(cell), "events");
+	wqtop_cell__fit(cell, sizeof(cell), 14);
+	assert_string_equal(cell, "events");	/* fits: untouched */
+	snprintf(cell, sizeof(cell), "exactly14chars");
+	wqtop_cell__fit(cell, sizeof(cell), 14);
+	assert_string_equal(cell, "exactly14chars");
+	wqtop_utf8 = true;
+	snprintf(cell, sizeof(cell), "ext4-rsv-conversion");
+	wqtop_cell__fit(cell, sizeof(cell), 14);
+	assert_string_equal(cell, "ext4-rsv-conv\u2026");
+	/* No room for the 3-byte ellipsis: the ASCII mark. */
+	snprintf(cell, sizeof(cell), "ext4-rsv-conve");	/* 14 */
+	strcat(cell, "r");
+	wqtop_cell__fit(cell, 16, 14);
+	assert_string_equal(cell, "ext4-rsv-conv~");
+	wqtop_utf8 = was;
+}
+
 static void test_column_names(void **state)
 {
 	(void)state;
@@ -208,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_ids_and_labels),
 		cmocka_unit_test(test_column_names),
+		cmocka_unit_test(test_cut_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
