@@ -214,8 +214,25 @@ function timeDomain(bins) {
 	return { t0: Math.max(t0, t1 - WINDOW_NS / 1e6), t1 };
 }
 
+// What the charts cover, said, not assumed: the page keeps WINDOW_NS, but
+// the daemon's history keeps only what history_bytes holds (a busy host's
+// views are larger), and a daemon that started lately has less.
+function windowText(bins) {
+	if (!bins.length) return '';
+	const spanNs = (bins[bins.length - 1].t - bins[0].t) * 1e6;
+	const started = state.snapshot?.daemon?.started_real_ns;
+	const upNs = started ? Date.now() * 1e6 - started : Infinity;
+	const iv = state.interval || 1e9;
+	let why = '';
+	if (spanNs < WINDOW_NS - 2 * iv)
+		why = upNs > spanNs + 4 * iv ? ' (all the daemon\'s history holds: raise history_bytes for more)' :
+			' (since the daemon started)';
+	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(WINDOW_NS)}${why}`;
+}
+
 function render() {
 	const bins = sortedBins();
+	$('#window').textContent = windowText(bins);
 	const snaps = state.snapshot?.snapshots || [];
 	document.body.dataset.lastMono = String(state.lastMono ?? '');
 	document.body.dataset.polls = String(state.polls);

@@ -171,6 +171,10 @@ test('charts and the heatmap are drawn', async () => {
 		return { painted, cells: +c.parentElement.dataset.cells };
 	});
 	assert.ok(heat.cells > 0 && heat.painted > 1000, JSON.stringify(heat));
+	// What the charts cover is said: less than the page's 10 minutes
+	// here, and why (a daemon that started lately, or its history's size).
+	const win = await page.textContent('#window');
+	assert.match(win, /^charts: last (\d+s|\d+m \d\ds) of 10m 00s \((since the daemon started|all the daemon's history holds.*)\)$/, win);
 });
 
 test('live updates arrive without a reload', async () => {
