@@ -7,13 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "refwq_reader.h"
 #include "source.h"
 #include "view_file.h"
-#include "wqtime.h"
 
 struct wq_source {
 	enum wq_source_kind kind;
@@ -23,7 +21,6 @@ struct wq_source {
 				 * the path */
 	struct wq_collector *coll;
 	struct wq_daemon *daemon;
-	struct wq_source_stats stats;
 };
 
 /* ---- refwq: every instance's segment, or one ---- */
@@ -246,7 +243,6 @@ void wq_source__close(struct wq_source *s)
 
 int wq_source__poll(struct wq_source *s, wq_source_fn fn, void *ctx)
 {
-	uint64_t t0 = wq_clock_ns(CLOCK_MONOTONIC);
 	int err;
 
 	s->error[0] = '\0';
@@ -265,9 +261,6 @@ int wq_source__poll(struct wq_source *s, wq_source_fn fn, void *ctx)
 		err = daemon_poll(s, fn, ctx);
 		break;
 	}
-	s->stats.polls++;
-	s->stats.failures += err != 0;
-	s->stats.last_ns = wq_clock_ns(CLOCK_MONOTONIC) - t0;
 	if (err && !s->error[0])
 		snprintf(s->error, sizeof(s->error), "%s: %s", s->name,
 			 strerror(err < 0 ? -err : EIO));
@@ -287,11 +280,6 @@ const char *wq_source__name(const struct wq_source *s)
 const char *wq_source__error(const struct wq_source *s)
 {
 	return s->error;
-}
-
-const struct wq_source_stats *wq_source__stats(const struct wq_source *s)
-{
-	return &s->stats;
 }
 
 struct wq_collector *wq_source__collector(struct wq_source *s)

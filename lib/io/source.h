@@ -72,13 +72,6 @@ const char *wq_source__name(const struct wq_source *s);
 /* Why the last poll failed, or what it left out; "" if nothing. */
 const char *wq_source__error(const struct wq_source *s);
 
-/* Per poll, as node_exporter reports each collector's. */
-struct wq_source_stats {
-	uint64_t polls, failures;
-	uint64_t last_ns;		/* duration of the last poll */
-};
-const struct wq_source_stats *wq_source__stats(const struct wq_source *s);
-
 /* The kernel source's collector (queuers), a daemon source's client
  * (/api/v1/stalls): NULL for other kinds. */
 struct wq_collector *wq_source__collector(struct wq_source *s);
