@@ -86,8 +86,11 @@ static void check_monotonic(struct report *r, const struct wq_snapshot *prev,
 static void check_series(struct report *r, const struct wq_snapshot *s,
 			 const struct wq_series *x)
 {
-	uint64_t lat = wq_hist__count(&x->hist[WQ_H_LAT]);
-	uint64_t run = wq_hist__count(&x->hist[WQ_H_RUN]);
+	/* In sampled mode the histograms are samples scaled by N: up to N
+	 * per item. */
+	uint64_t every = wq_snapshot__sample_every(s);
+	uint64_t lat = wq_hist__count(&x->hist[WQ_H_LAT]) / every;
+	uint64_t run = wq_hist__count(&x->hist[WQ_H_RUN]) / every;
 
 	for (int k = 0; k < WQ_H_NR; k++) {
 		uint64_t n = wq_hist__count(&x->hist[k]);

@@ -268,6 +268,7 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 		put_u64(&o, c, wq_counter__name(k), s->counters[k]);
 	put(&o, root, "counters", c);
 	put_u64(&o, root, "ncpus", s->ncpus);
+	put_u64(&o, root, "sample_every", wq_snapshot__sample_every(s));
 
 	arr = chk(&o, json_object_new_array_ext((int)s->nr_probes));
 	for (i = 0; i < s->nr_probes; i++) {
@@ -574,6 +575,14 @@ static int parse_root(struct in *in, struct json_object *root,
 		if (!err && ncpus > UINT32_MAX)
 			err = bad(in, "ncpus", "out of range");
 		s->ncpus = (uint32_t)ncpus;
+	}
+	if (!err) {
+		uint64_t every = 1;
+
+		err = get_u64(in, root, "sample_every", &every);
+		if (!err && (!every || every > UINT32_MAX))
+			err = bad(in, "sample_every", "must be 1 or more");
+		s->sample_every = (uint32_t)every;
 	}
 	err = err ?: get_array(in, root, "probes", &arr);
 	n = !err && arr ? json_object_array_length(arr) : 0;

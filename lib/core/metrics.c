@@ -706,6 +706,12 @@ static const struct family fam_up = {
 static const struct family fam_scrape = {
 	"wqmon_source_scrape_duration_seconds", T_GAUGE, true,
 	"How long the last scrape of the source took."};
+static const struct family fam_sample = {
+	"wqmon_source_sample_every", T_GAUGE, false,
+	"Sampled mode: the latency, run time and on-CPU time of 1 work item "
+	"in this many are measured, and the duration histograms and sums are "
+	"those samples scaled by it (estimates; counts stay exact). 1: every "
+	"item is measured."};
 static const struct family fam_dropped = {
 	"wqmon_events_dropped", T_COUNTER, false,
 	"Events not fully tracked because a table was full: pending (latency "
@@ -1135,6 +1141,13 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	for (i = 0; i < n; i++) {
 		start(o, &fam_scrape, "", v[i].name);
 		end_secs(o, v[i].src->scrape_ns);
+	}
+	head(o, &fam_sample);
+	for (i = 0; i < n; i++) {
+		if (!v[i].src->snap)
+			continue;
+		start(o, &fam_sample, "", v[i].name);
+		end_u64(o, wq_snapshot__sample_every(v[i].src->snap));
 	}
 	write_counters(o, v, n, &fam_dropped);
 	write_counters(o, v, n, &fam_swept);

@@ -60,6 +60,7 @@ void wq_snapshot__reset(struct wq_snapshot *s)
 	s->real_ns = 0;
 	s->interval_ns = 0;
 	s->ncpus = 0;
+	s->sample_every = 0;
 	memset(s->counters, 0, sizeof(s->counters));
 	s->nr_probes = 0;
 	s->nr_pools = 0;
@@ -307,6 +308,7 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 	out->real_ns = cur->real_ns;
 	out->interval_ns = sub_sat(cur->mono_ns, prev->mono_ns);
 	out->ncpus = cur->ncpus;
+	out->sample_every = cur->sample_every;
 	for (c = 0; c < WQ_C_NR; c++)
 		out->counters[c] = sub_sat(cur->counters[c], prev->counters[c]);
 	for (i = 0; i < cur->nr_probes; i++) {
@@ -450,6 +452,7 @@ int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src)
 	dst->real_ns = src->real_ns;
 	dst->interval_ns = src->interval_ns;
 	dst->ncpus = src->ncpus;
+	dst->sample_every = src->sample_every;
 	memcpy(dst->counters, src->counters, sizeof(dst->counters));
 	memcpy(dst->probes, src->probes, sizeof(dst->probes));
 	dst->nr_probes = src->nr_probes;

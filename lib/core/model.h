@@ -117,6 +117,11 @@ struct wq_snapshot {
 	uint64_t real_ns;		/* CLOCK_REALTIME when taken */
 	uint64_t interval_ns;		/* 0: cumulative; else a delta */
 	uint32_t ncpus;			/* CPUs of the host; 0: unknown */
+	/* Sampled mode: the durations of 1 work item in sample_every are
+	 * measured, and the histograms and sums hold those samples scaled
+	 * by sample_every (estimates of the whole; maxima are of the
+	 * samples).  Counts are exact.  0 or 1: every item is measured. */
+	uint32_t sample_every;
 	uint64_t counters[WQ_C_NR];
 	struct wq_probe probes[WQ_MAX_PROBES];
 	size_t nr_probes;
@@ -169,6 +174,12 @@ static inline double wq_per_second(uint64_t count, uint64_t interval_ns)
 static inline double wq_cpu_pct(uint64_t cpu_ns, uint64_t interval_ns)
 {
 	return interval_ns ? cpu_ns * 100.0 / interval_ns : __builtin_nan("");
+}
+
+/* 1 in how many items' durations a snapshot measured: 1 when all. */
+static inline uint32_t wq_snapshot__sample_every(const struct wq_snapshot *s)
+{
+	return s->sample_every > 1 ? s->sample_every : 1;
 }
 
 /*

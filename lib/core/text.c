@@ -158,13 +158,18 @@ static void render_header(const struct wq_snapshot *s, FILE *f)
 	fprintf(f,
 		"%s v%d source=%s kernel=%s "
 		"time=%04d-%02d-%02dT%02d:%02d:%02d.%09uZ mono_ns=%llu "
-		"interval_us=%s\n",
+		"interval_us=%s",
 		WQ_TEXT_FORMAT, WQ_TEXT_VERSION,
 		wq_textfmt__esc(src, s->source, sizeof(s->source)),
 		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)), tm.tm_year + 1900,
 		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		(unsigned int)(s->real_ns % 1000000000ULL),
 		(unsigned long long)s->mono_ns, fmt_us(iv, s->interval_ns));
+	/* Only in sampled mode, so that files of every-item views keep the
+	 * header they always had. */
+	if (wq_snapshot__sample_every(s) > 1)
+		fprintf(f, " sample_every=%u", wq_snapshot__sample_every(s));
+	fputc('\n', f);
 }
 
 static void render_counters(const struct wq_snapshot *s, FILE *f)
@@ -836,9 +841,11 @@ static int parse_header(struct parser *p, struct wq_snapshot *s)
 			p, "unsupported version '%s' (this parser reads %s)",
 			p->nt < 2 ? "" : quote(q, sizeof(q), &p->t[1]), ver);
 	}
-	ret = want_fields(p, 7);
-	if (ret)
-		return ret;
+	if (p->nt != 8) {
+		ret = want_fields(p, 7);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < 5; i++) {
 		if (!get_kv(p, i + 2, keys[i], &v))
 			return perr(p, "header: field %d must be %s=...", i + 3,
@@ -862,6 +869,15 @@ static int parse_header(struct parser *p, struct wq_snapshot *s)
 		}
 		if (!ok)
 			return bad_field(p, i + 2, keys[i]);
+	}
+	if (p->nt == 8) {
+		uint64_t every;
+
+		if (!get_kv(p, 7, "sample_every", &v))
+			return perr(p, "header: field 8 must be sample_every=...");
+		if (!get_u64(&v, &every) || every < 2 || every > UINT32_MAX)
+			return bad_field(p, 7, "sample_every (2 or more)");
+		s->sample_every = (uint32_t)every;
 	}
 	return 0;
 }

@@ -140,6 +140,9 @@ static inline int gen_snapshot(struct wq_snapshot *s, size_t nr_pools,
 					gen_value();
 		}
 	}
+	/* Sampled mode now and then (0 and 1 both mean every item). */
+	s->sample_every = gen_below(3) ? (uint32_t)gen_below(2)
+				       : (uint32_t)gen_below(100000) + 2;
 	return 0;
 }
 
@@ -175,6 +178,8 @@ static inline int snap_cmp(const struct wq_snapshot *a,
 	DIFF("mono_ns", a->mono_ns, b->mono_ns);
 	DIFF("real_ns", a->real_ns, b->real_ns);
 	DIFF("interval_ns", a->interval_ns, b->interval_ns);
+	DIFF("sample_every", wq_snapshot__sample_every(a),
+	     wq_snapshot__sample_every(b));
 	for (i = 0; i < WQ_C_NR; i++)
 		DIFF("counter", a->counters[i], b->counters[i]);
 	i = 0;

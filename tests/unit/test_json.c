@@ -207,6 +207,12 @@ static void test_malformed(void **state)
 		 "\"a\\u0000b\"}",
 		 "source: string too long (at most 47 bytes) or holds NUL"},
 		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"sample_every\":0}",
+		 "sample_every: must be 1 or more"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"sample_every\":4294967296}",
+		 "sample_every: must be 1 or more"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
 		 "\"mono_ns\":-1}",
 		 "mono_ns: expected an unsigned integer"},
 		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","

@@ -467,6 +467,14 @@ static void test_malformed_header(void **state)
 		 "kernel=6 time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
 		 "interval_us=0.000\nend\n",
 		 "field 3: bad source"},
+		{"wqmon-workqueues v2 source=k kernel=6 "
+		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
+		 "interval_us=0.000 sample_every=1\nend\n",
+		 "field 8: bad sample_every (2 or more) 'sample_every=1'"},
+		{"wqmon-workqueues v2 source=k kernel=6 "
+		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5 "
+		 "interval_us=0.000 every=4\nend\n",
+		 "field 8 must be sample_every="},
 	};
 	size_t i;
 
