@@ -29,6 +29,15 @@ const volatile bool have_bh = false;
 /* Loaded sizes of the series and pool maps, minus one (powers of two). */
 const volatile __u32 series_mask = 4095;
 const volatile __u32 pool_mask = 1023;
+/*
+ * Sampled mode: an item's durations are measured when the hash of its work
+ * pointer and queue time is below this (2^32 / N for 1 in N); 0 measures
+ * every item.  Counts stay exact either way.  Unsampled items skip the
+ * clock at deferred activation and at the end, the histograms, and the
+ * on-CPU accounting; their queue and start times are still read, because
+ * the ages of pending and running items (the stall rules) need them.
+ */
+const volatile __u32 sample_below = 0;
 
 struct wqmon_pending pending[WQMON_MAX_PENDING];
 struct wqmon_worker workers[WQMON_MAX_WORKERS];
@@ -134,6 +143,30 @@ static __always_inline __u32 hash_slot(__u64 x, __u32 size)
 {
 	/* Fibonacci hashing: the high bits of the product are well mixed. */
 	return (__u32)((x * GOLDEN64) >> 32) & (size - 1);
+}
+
+/* Is the item queued at @t_queue one whose durations we measure?  A full
+ * 64-bit mix (murmur3's finalizer), not Fibonacci hashing: work pointers
+ * and queue times are both structured (slab strides, steady rates), and
+ * the choice must not follow them. */
+static __always_inline bool sampled_at(__u64 work, __u64 t_queue)
+{
+	__u64 x = work ^ t_queue;
+
+	if (!sample_below)
+		return true;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (__u32)x < sample_below;
+}
+
+/* The same choice for an item whose queueing we did not see. */
+static __always_inline bool sampled_unseen(void)
+{
+	return !sample_below || bpf_get_prandom_u32() < sample_below;
 }
 
 static __always_inline void count(enum wqmon_counter c)
@@ -529,6 +562,7 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	struct wqmon_series_stats *st = stats_of(s);
 	struct wqmon_pending *p;
 	bool twin;
+	__u64 now;
 
 	if (!st)
 		return;
@@ -541,20 +575,30 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 		count(WQMON_C_PENDING_DROPPED);
 		return;
 	}
+	now = bpf_ktime_get_ns();
 	p->t_activate = 0;
 	p->pool_id = pool_id;
 	p->series = s;
-	p->flags = twin ? WQMON_PF_TWIN : 0;
-	p->t_queue = bpf_ktime_get_ns();	/* ready */
+	p->flags = (twin ? WQMON_PF_TWIN : 0) |
+		   (sampled_at(work, now) ? WQMON_PF_SAMPLED : 0);
+	p->t_queue = now;	/* ready */
 	if (twin)
 		count(WQMON_C_REQUEUE_RACE);
 }
 
-static __always_inline void on_activate(__u64 work)
+/*
+ * @data is work->data at the tracepoint.  Most items are activated inside
+ * the __queue_work() call that queued them, under the pool lock with IRQs
+ * off, before insert_work() sets data to the pwq: WORK_STRUCT_INACTIVE is
+ * clear, and the item spent no time inactive (0 ns, no clock read).  An
+ * item held back by max_active is activated later from the pwq's inactive
+ * list with WORK_STRUCT_INACTIVE still set: that wait is measured.
+ */
+static __always_inline void on_activate(__u64 work, __u64 data)
 {
 	struct wqmon_pending *p = pending_newest(work, true);
 	struct wqmon_series_stats *st;
-	__u64 now;
+	__u64 tq, now;
 
 	if (!p) {
 		st = stats_of(WQMON_SERIES_OVERFLOW);
@@ -565,10 +609,17 @@ static __always_inline void on_activate(__u64 work)
 	st = stats_of(p->series);
 	if (!st)
 		return;
+	st->activated++;
+	tq = p->t_queue;
+	if (!(data & WORK_STRUCT_INACTIVE) || !(p->flags & WQMON_PF_SAMPLED)) {
+		p->t_activate = tq;
+		if (p->flags & WQMON_PF_SAMPLED)
+			hist_add(st, WQMON_H_Q2A, 0);
+		return;
+	}
 	now = bpf_ktime_get_ns();
 	p->t_activate = now;
-	st->activated++;
-	hist_span(st, WQMON_H_Q2A, p->t_queue, now);
+	hist_span(st, WQMON_H_Q2A, tq, now);
 }
 
 /* Take the pending entry execute_start pairs with: its fields are copied
@@ -578,6 +629,7 @@ struct taken {
 	__u64 t_queue, t_activate;
 	__s32 pool_id;
 	__u32 series;
+	__u32 flags;
 };
 
 static __always_inline bool pending_take(__u64 work, struct taken *t)
@@ -590,21 +642,26 @@ static __always_inline bool pending_take(__u64 work, struct taken *t)
 	t->t_activate = p->t_activate;
 	t->pool_id = p->pool_id;
 	t->series = p->series;
+	t->flags = p->flags;
 	return pending_release(p, t->t_queue);
 }
 
-/* Latency histograms and started++ of a start paired with its queueing. */
+/* started++ of a start paired with its queueing, and its latency
+ * histograms if it is sampled. */
 static __always_inline void count_start(struct wqmon_series_stats *st,
 					const struct taken *t, __u64 now)
 {
+	st->started++;
+	if (!(t->flags & WQMON_PF_SAMPLED))
+		return;
 	if (t->t_activate)
 		hist_span(st, WQMON_H_A2S, t->t_activate, now);
 	hist_span(st, WQMON_H_Q2S, t->t_queue, now);
-	st->started++;
 }
 
 static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
-					 __u64 work, __u32 series, __u64 now)
+					 __u64 work, __u32 series, __u64 now,
+					 bool sampled)
 {
 	struct wqmon_worker *w = worker_claim(tid);
 
@@ -617,6 +674,7 @@ static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 	w->pool_id = pool_id;
 	w->work = work;
 	w->series = series;
+	w->sampled = sampled;
 	w->t_start = now;
 	w->t_in = now;
 	w->cpu_acc = 0;
@@ -638,7 +696,8 @@ static __always_inline bool on_start_known(__u64 work, __u32 tid)
 	st = stats_of(t.series);
 	if (st)
 		count_start(st, &t, now);
-	worker_begin(tid, t.pool_id, work, t.series, now);
+	worker_begin(tid, t.pool_id, work, t.series, now,
+		     t.flags & WQMON_PF_SAMPLED);
 	return true;
 }
 
@@ -674,7 +733,7 @@ static __noinline void on_start_unknown(__u64 work, __u64 func)
 		st->started_unseen++;
 	}
 	worker_begin((__u32)bpf_get_current_pid_tgid(), pool_id, work, s,
-		     bpf_ktime_get_ns());
+		     bpf_ktime_get_ns(), sampled_unseen());
 }
 
 /* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
@@ -699,6 +758,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 						    WORK_OFFQ_POOL_SHIFT));
 		t.series = series_slot(t.pool_id, 0, func, NULL, NULL);
 		t.t_queue = 0;
+		t.flags = sampled_unseen() ? WQMON_PF_SAMPLED : 0;
 		st = stats_of(t.series);
 		if (st) {
 			st->started++;
@@ -715,6 +775,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 	b->work = work;
 	b->series = t.series;
 	b->pool_id = t.pool_id;
+	b->sampled = t.flags & WQMON_PF_SAMPLED;
 	b->t_start = bpf_ktime_get_ns();
 }
 
@@ -729,14 +790,19 @@ static __always_inline bool on_end_bh(__u64 work, struct wqmon_worker *w)
 
 	if (!b || b->work != work || !b->t_start)
 		return false;
-	now = bpf_ktime_get_ns();
 	st = stats_of(b->series);
-	if (st) {
+	if (st)
 		st->completed++;
+	/* Its run time is wanted if it is sampled, or if it ran inside a
+	 * sampled kworker item, whose on-CPU time it is not. */
+	if (st && (b->sampled || (w && w->work && w->sampled))) {
+		now = bpf_ktime_get_ns();
 		if (span(st, b->t_start, now, &run)) {
-			hist_add(st, WQMON_H_RUN, run);
-			/* Softirq does not sleep: on CPU all along. */
-			hist_add(st, WQMON_H_CPU, run);
+			if (b->sampled) {
+				hist_add(st, WQMON_H_RUN, run);
+				/* Softirq does not sleep: on CPU all along. */
+				hist_add(st, WQMON_H_CPU, run);
+			}
 			if (w && w->work)
 				w->bh_ns += run;
 		}
@@ -766,8 +832,10 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 	w->work = 0;
 	if (!st)
 		return;
-	now = bpf_ktime_get_ns();
 	st->completed++;
+	if (!w->sampled)
+		return;
+	now = bpf_ktime_get_ns();
 	w->t_last = now;
 	if (!span(st, w->t_start, now, &run))
 		return;
@@ -780,27 +848,35 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 	hist_add(st, WQMON_H_CPU, cpu < run ? cpu : run);
 }
 
+/* The worker @tid if it runs an item whose on-CPU time we measure. */
+static __always_inline struct wqmon_worker *worker_timed(bool is_worker,
+							 __u32 tid)
+{
+	struct wqmon_worker *w = is_worker ? worker_find(tid) : NULL;
+
+	return w && w->work && w->sampled ? w : NULL;
+}
+
 /* Exact on-CPU accounting: charge the running item from switch-in to
- * switch-out.  Non-workers cost two flag tests. */
+ * switch-out.  Non-workers cost two flag tests; idle kworkers and
+ * unsampled items a table probe, no clock read. */
 static __always_inline void on_switch(bool prev_is_worker, __u32 prev_tid,
 				      bool next_is_worker, __u32 next_tid)
 {
-	struct wqmon_worker *w;
+	struct wqmon_worker *prev, *next;
 	__u64 now;
 
 	if (!prev_is_worker && !next_is_worker)
 		return;
+	prev = worker_timed(prev_is_worker, prev_tid);
+	next = worker_timed(next_is_worker, next_tid);
+	if (!prev && !next)
+		return;
 	now = bpf_ktime_get_ns();
-	if (prev_is_worker) {
-		w = worker_find(prev_tid);
-		if (w && w->work && now >= w->t_in)
-			w->cpu_acc += now - w->t_in;
-	}
-	if (next_is_worker) {
-		w = worker_find(next_tid);
-		if (w && w->work)
-			w->t_in = now;
-	}
+	if (prev && now >= prev->t_in)
+		prev->cpu_acc += now - prev->t_in;
+	if (next)
+		next->t_in = now;
 }
 
 /* ---- tp_btf programs: BTF-typed arguments, direct loads ---- */
@@ -826,7 +902,7 @@ int BPF_PROG(activate_work_btf, struct work_struct *work)
 	struct launder_row *r = launder_row(L_ACTIVATE);
 
 	if (r)
-		on_activate(launder(r, 0, work));
+		on_activate(launder(r, 0, work), work->data.counter);
 	return 0;
 }
 
@@ -893,7 +969,7 @@ int BPF_PROG(queue_work_raw, int req_cpu, struct pool_workqueue *pwq,
 SEC("raw_tp/workqueue_activate_work")
 int BPF_PROG(activate_work_raw, struct work_struct *work)
 {
-	on_activate((__u64)work);
+	on_activate((__u64)work, BPF_CORE_READ(work, data.counter));
 	return 0;
 }
 

@@ -96,6 +96,7 @@ struct wqmon_pending {
 
 #define WQMON_PF_SUSPECT	1u	/* sweep saw PENDING clear once */
 #define WQMON_PF_TWIN		2u	/* queued while an older entry existed */
+#define WQMON_PF_SAMPLED	4u	/* durations measured (sampled mode) */
 
 /* One kworker, keyed by its tid.  The slot stays the worker's for its life;
  * the sweep frees slots of workers idle for WQMON_WORKER_REAP_NS. */
@@ -105,7 +106,7 @@ struct wqmon_worker {
 	__u64 work;	/* item being run, 0 when idle */
 	__u64 func;
 	__u32 series;
-	__u32 pad;
+	__u32 sampled;	/* the current item's durations are measured */
 	__u64 t_start;
 	__u64 t_in;	/* last switch-in while running an item */
 	__u64 cpu_acc;	/* on-CPU ns of the current item before t_in */
@@ -121,6 +122,8 @@ struct wqmon_bh_running {
 	__u64 t_start;
 	__u32 series;
 	__s32 pool_id;
+	__u32 sampled;	/* its durations are measured */
+	__u32 pad;
 };
 
 #define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)

@@ -117,7 +117,10 @@ enum work_bits {
 /* include/linux/sched.h: "I'm a workqueue worker"; unchanged since 2.6.36. */
 #define PF_WQ_WORKER	0x00000020
 
-/* include/linux/workqueue.h: WORK_STRUCT_PENDING_BIT is bit 0 since 2.6.36. */
+/* include/linux/workqueue.h: WORK_STRUCT_PENDING_BIT is bit 0 since 2.6.36,
+ * WORK_STRUCT_INACTIVE_BIT bit 1 (named DELAYED before 5.13; 6.1 and 6.18
+ * checked in BTF). */
 #define WORK_STRUCT_PENDING	1UL
+#define WORK_STRUCT_INACTIVE	2UL
 
 #endif /* __WQMON_CORE_H */

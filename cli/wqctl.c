@@ -68,6 +68,8 @@ static void usage(FILE *f)
 "  -q, --queuers           also track which tasks queue the work\n"
 "      --raw-tp            use raw tracepoints even where tp_btf works\n"
 "      --no-cpu            do not hook sched_switch (no on-CPU time)\n"
+"      --sample N          measure the durations of 1 item in N (sampled\n"
+"                          mode: less probe cost; counts stay exact)\n"
 "      --check-invariants  check every snapshot (docs/DESIGN.md); each\n"
 "                          violation on stderr, and exit status 3\n"
 "\n"
@@ -381,7 +383,8 @@ static void bad_option(const char *arg, int opt, const struct option *longopts)
 
 static int parse_show(int argc, char **argv, struct show_opts *o)
 {
-	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV, OPT_SOURCE };
+	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV, OPT_SOURCE,
+	       OPT_SAMPLE };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
@@ -393,6 +396,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		{ "queuers", no_argument, NULL, 'q' },
 		{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
 		{ "no-cpu", no_argument, NULL, OPT_NO_CPU },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "check-invariants", no_argument, NULL, OPT_CHECK_INV },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "workqueue", required_argument, NULL, 'w' },
@@ -494,6 +498,16 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case OPT_NO_CPU:
 			o->coll.no_cpu_time = true;
 			break;
+		case OPT_SAMPLE:
+			if (parse_count(optarg, &top) || !top ||
+			    top > WQ_SAMPLE_EVERY_MAX) {
+				pr_err("bad --sample '%s': give N from 1 to %d "
+				       "(1 in N items measured), e.g. --sample "
+				       "16\n", optarg, WQ_SAMPLE_EVERY_MAX);
+				return -EINVAL;
+			}
+			o->coll.sample_every = (uint32_t)top;
+			break;
 		case 'v':
 			wq_log__set_level(WQ_LOG_DEBUG);
 			break;
@@ -514,9 +528,11 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		       argv[optind]);
 		return -EINVAL;
 	}
-	if (strcmp(o->source, "kernel") && (o->coll.track_queuers ||
-					    o->coll.mode || o->coll.no_cpu_time)) {
-		pr_err("--queuers, --raw-tp and --no-cpu set the probes: with "
+	if (strcmp(o->source, "kernel") &&
+	    (o->coll.track_queuers || o->coll.mode || o->coll.no_cpu_time ||
+	     o->coll.sample_every)) {
+		pr_err("--queuers, --raw-tp, --no-cpu and --sample set the "
+		       "probes: with "
 		       "--source %s, set them in wqmond.conf ([kernel])\n",
 		       o->source);
 		return -EINVAL;

@@ -230,6 +230,11 @@ static int load_probes(struct wq_collector *c, bool btf,
 		return err;
 	}
 	skel->rodata->track_queuers = opts->track_queuers;
+	/* 1 in N: hashes below 2^32 / N (0: every item). */
+	skel->rodata->sample_below =
+		c->opts.sample_every > 1 ?
+			(uint32_t)((1ULL << 32) / c->opts.sample_every)
+				    : 0;
 	skel->rodata->series_mask = c->nr_series - 1;
 	skel->rodata->pool_mask = c->nr_pools - 1;
 	bpf_map__set_max_entries(skel->maps.series_keys, c->nr_series);
@@ -292,6 +297,11 @@ int wq_collector__open(struct wq_collector **out,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	if (opts->sample_every > WQ_SAMPLE_EVERY_MAX) {
+		pr_err("sample every %u items: at most %d\n", opts->sample_every,
+		       WQ_SAMPLE_EVERY_MAX);
+		return -EINVAL;
+	}
 	err = wq_env__require_probes();
 	if (err)
 		return err;
@@ -417,6 +427,26 @@ static uint32_t key_state(const struct wqmon_series_key *k)
 	return __atomic_load_n(&k->state, __ATOMIC_ACQUIRE);
 }
 
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* Sampled mode: the durations of 1 item in @every were measured; scale
+ * the histograms and sums to estimates of the whole (model.h). */
+static void scale_samples(struct wq_series *r, uint32_t every)
+{
+	if (every <= 1)
+		return;
+	for (int k = 0; k < WQ_H_NR; k++) {
+		r->sum_ns[k] = mul_sat(r->sum_ns[k], every);
+		for (int b = 0; b < WQ_HIST_SLOTS; b++)
+			r->hist[k].slot[b] = mul_sat(r->hist[k].slot[b], every);
+	}
+}
+
 /* Sum one slot's per-CPU statistics into @out; histograms through the
  * slot's modular accumulator. */
 static int read_slot(struct wq_collector *c, uint32_t slot,
@@ -460,6 +490,7 @@ static int read_slot(struct wq_collector *c, uint32_t slot,
 			out->hist[k].slot[b] = h->acc[k][b];
 		}
 	}
+	scale_samples(out, c->opts.sample_every);
 	return 0;
 }
 
@@ -1018,6 +1049,7 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	s->real_ns = wq_clock_ns(CLOCK_REALTIME);
 	s->interval_ns = 0;
 	s->ncpus = (uint32_t)c->online;
+	s->sample_every = c->opts.sample_every > 1 ? c->opts.sample_every : 1;
 	err = read_series(c, s, now);
 	if (!err)
 		err = read_pools(c, s, now);

@@ -20,9 +20,14 @@ struct wq_collector_opts {
 	enum wq_attach_mode mode;
 	bool track_queuers;	/* who queued: comm of the queuing task */
 	bool no_cpu_time;	/* skip the sched_switch hook */
+	/* Sampled mode: measure the durations of 1 item in sample_every
+	 * (0 or 1: every item); at most WQ_SAMPLE_EVERY_MAX. */
+	uint32_t sample_every;
 	const char *proc_root;	/* default "/proc" */
 	const char *kallsyms;	/* default "/proc/kallsyms" */
 };
+
+#define WQ_SAMPLE_EVERY_MAX	65536
 
 struct wq_queuer {
 	int32_t pool_id;
