@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collector.h"
 #include "config.h"
 #include "http_client.h"
 #include "log.h"
@@ -222,14 +223,25 @@ static int set_daemon(struct wqd_config *c, const char *k, const char *v,
 static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 		      char *err, size_t errlen)
 {
-	bool *dst = !strcmp(k, "enabled")  ? &c->kernel :
+	bool *dst;
+	uint64_t n;
+
+	if (!strcmp(k, "sample_every")) {
+		if (parse_size(v, 1, WQ_SAMPLE_EVERY_MAX, &n))
+			BAD("sample_every = '%s' in [kernel]: give N from 1 to "
+			    "%d (1 in N items' durations measured)", v,
+			    WQ_SAMPLE_EVERY_MAX);
+		c->kernel_sample_every = (uint32_t)n;
+		return 0;
+	}
+	dst = !strcmp(k, "enabled")  ? &c->kernel :
 		    !strcmp(k, "queuers")  ? &c->kernel_queuers :
 		    !strcmp(k, "raw_tp")   ? &c->kernel_raw_tp :
 		    !strcmp(k, "cpu_time") ? &c->kernel_cpu_time : NULL;
 
 	if (!dst)
 		BAD("unknown key '%s' in [kernel]; keys: enabled, queuers, "
-		    "raw_tp, cpu_time", k);
+		    "raw_tp, cpu_time, sample_every", k);
 	if (parse_bool(v, dst))
 		BAD("%s = '%s' in [kernel]: give yes or no", k, v);
 	return 0;

@@ -33,6 +33,7 @@ struct wqd_config {
 	bool kernel_queuers;
 	bool kernel_raw_tp;
 	bool kernel_cpu_time;
+	uint32_t kernel_sample_every;	/* 1 in N items' durations; 1: all */
 	/* [refwq] */
 	bool refwq;			/* discover refwq instances */
 	/* [kmod] */

@@ -13,6 +13,7 @@ static int kernel_start(struct wqd_source *s, const struct wqd_config *c)
 		.mode = c->kernel_raw_tp ? WQ_ATTACH_RAW_TP : WQ_ATTACH_AUTO,
 		.track_queuers = c->kernel_queuers,
 		.no_cpu_time = !c->kernel_cpu_time,
+		.sample_every = c->kernel_sample_every,
 	};
 	struct wq_collector *col;
 	int err = wq_collector__open(&col, &o);

@@ -567,7 +567,8 @@ static void reload(const struct cli *cli, struct wqd_state *st,
 	if (c.kernel != st->cfg.kernel ||
 	    c.kernel_queuers != st->cfg.kernel_queuers ||
 	    c.kernel_raw_tp != st->cfg.kernel_raw_tp ||
-	    c.kernel_cpu_time != st->cfg.kernel_cpu_time)
+	    c.kernel_cpu_time != st->cfg.kernel_cpu_time ||
+	    c.kernel_sample_every != st->cfg.kernel_sample_every)
 		pr_warn("[kernel] changes take effect on restart\n");
 	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
 	snprintf(c.socket_path, sizeof(c.socket_path), "%s",

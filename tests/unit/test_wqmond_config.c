@@ -34,6 +34,7 @@ static void test_defaults(void **state)
 	assert_false(c.kernel_queuers);
 	assert_false(c.kernel_raw_tp);
 	assert_true(c.kernel_cpu_time);
+	assert_int_equal(c.kernel_sample_every, 1);
 }
 
 static void test_set(void **state)
@@ -67,6 +68,10 @@ static void test_set(void **state)
 		{ "kernel", "queuers", "yes", NULL },
 		{ "kernel", "raw_tp", "On", NULL },
 		{ "kernel", "cpu_time", "maybe", "give yes or no" },
+		{ "kernel", "sample_every", "16", NULL },
+		{ "kernel", "sample_every", "0", "give N from 1 to 65536" },
+		{ "kernel", "sample_every", "65537", "give N from 1 to 65536" },
+		{ "kernel", "sample_every", "1/16", "give N from 1 to 65536" },
 		{ "kernel", "bogus", "1", "unknown key 'bogus' in [kernel]" },
 		{ "network", "x", "1", "unknown section [network]" },
 		{ "stalls", "pending", "2s", NULL },
