@@ -43,6 +43,16 @@ grep -q 'probes attached (raw_tp)' "$tmp/raw.out"
 ok $? "raw_tp: the fallback programs were the ones attached"
 is "$(grep -c '^not ok' "$tmp/raw.out")" 0 "raw_tp: every probe_counts check passed"
 
+# 2b. Sampled mode: counts stay exact, and 1 item in 16 (chosen by a hash
+#     of its work pointer and queue time) is in the histograms, scaled.
+"$PC" --sample 16 $FUNC $N -- "$GEN" -n $N -b 32 >"$tmp/s16.out" 2>&1
+ok $? "sampled: probe_counts --sample 16 exited 0"
+grep -E '^(not )?ok' "$tmp/s16.out" | sed 's/^/# sampled: /'
+is "$(grep -c '^not ok' "$tmp/s16.out")" 0 "sampled: every probe_counts check passed"
+"$B/wqctl" show --sample 16 -i 0.5 -n 1 >"$tmp/s16.txt" 2>&1
+head -1 "$tmp/s16.txt" | grep -q ' sample_every=16$'
+ok $? "sampled: wqctl show's header says sample_every=16 ($(head -1 "$tmp/s16.txt" | cut -c1-60)...)"
+
 # 3. perf kwork records the same items wqmon measures: mean run time and
 #    mean activate->start delay must agree.  Both tools' handlers run on the
 #    same events, so each sees the other's overhead in part: 30% + 2 us.

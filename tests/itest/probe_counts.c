@@ -4,12 +4,19 @@
  * generator that makes a known number of work items, and check what wqmon
  * counted for that work function against the generator's own arithmetic.
  *
- *   probe_counts [--raw-tp] [--no-cpu] FUNCTION EXPECTED -- GENERATOR ARGS...
+ *   probe_counts [--raw-tp] [--no-cpu] [--sample N] FUNCTION EXPECTED --
+ *                GENERATOR ARGS...
+ *
+ * With --sample N (sampled mode), counts must still be exact, and the
+ * histograms must hold the samples of 1 item in N, scaled by N: the same
+ * items in every histogram, and a share of 1/N within 5 standard
+ * deviations of the binomial count.
  *
  * Prints TAP, and "# key=value" lines (means in ns) that the calling script
  * compares with perf kwork measuring the same items.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +65,54 @@ static int run_generator(char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Every item measured: a sample per start and per completion. */
+static void check_every(const struct wq_series *tot, bool no_cpu)
+{
+	check(wq_hist__count(&tot->hist[WQ_H_LAT]) == tot->started,
+	      "latency histogram holds every start (%llu)",
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_LAT]));
+	check(wq_hist__count(&tot->hist[WQ_H_RUN]) == tot->completed,
+	      "run-time histogram holds every completion (%llu)",
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_RUN]));
+	check(wq_hist__count(&tot->hist[WQ_H_A2S]) == tot->started,
+	      "activate->start histogram holds every start");
+	if (!no_cpu)
+		check(wq_hist__count(&tot->hist[WQ_H_CPU]) == tot->completed,
+		      "on-CPU histogram holds every completion");
+}
+
+/* Sampled mode: 1 in @every, the same items in every histogram. */
+static void check_samples(const struct wq_snapshot *d,
+			  const struct wq_series *tot, uint32_t every,
+			  bool no_cpu)
+{
+	uint64_t lat = wq_hist__count(&tot->hist[WQ_H_LAT]);
+	double n = (double)tot->started, p = 1.0 / every;
+	double want = n * p, sd = sqrt(n * p * (1 - p));
+	double got = (double)(lat / every);
+
+	check(wq_snapshot__sample_every(d) == every,
+	      "the snapshot says 1 in %u (%u)", every,
+	      wq_snapshot__sample_every(d));
+	check(lat % every == 0, "latency count %llu is samples scaled by %u",
+	      (unsigned long long)lat, every);
+	check(fabs(got - want) <= 5 * sd,
+	      "latency samples %.0f of %.0f starts: 1 in %u expects %.0f +- "
+	      "%.0f (5 sd)", got, n, every, want, 5 * sd);
+	check(wq_hist__count(&tot->hist[WQ_H_RUN]) == lat &&
+		      wq_hist__count(&tot->hist[WQ_H_A2S]) == lat &&
+		      wq_hist__count(&tot->hist[WQ_H_Q2A]) == lat &&
+		      (no_cpu || wq_hist__count(&tot->hist[WQ_H_CPU]) == lat),
+	      "the same items in every histogram (run %llu, a2s %llu, q2a "
+	      "%llu, cpu %llu, lat %llu)",
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_RUN]),
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_A2S]),
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_Q2A]),
+	      (unsigned long long)wq_hist__count(&tot->hist[WQ_H_CPU]),
+	      (unsigned long long)lat);
+	printf("# samples=%.0f\n", got);
+}
+
 int main(int argc, char **argv)
 {
 	struct wq_collector_opts opts = { 0 };
@@ -75,10 +130,13 @@ int main(int argc, char **argv)
 			opts.mode = WQ_ATTACH_RAW_TP;
 		else if (!strcmp(argv[i], "--no-cpu"))
 			opts.no_cpu_time = true;
+		else if (!strcmp(argv[i], "--sample") && i + 1 < argc)
+			opts.sample_every = (uint32_t)atoi(argv[++i]);
 	}
 	if (argc - i < 4 || strcmp(argv[i + 2], "--") || !a || !b || !d) {
 		fprintf(stderr, "usage: probe_counts [--raw-tp] [--no-cpu] "
-				"FUNCTION EXPECTED -- GENERATOR ARGS...\n");
+				"[--sample N] FUNCTION EXPECTED -- GENERATOR "
+				"ARGS...\n");
 		return 2;
 	}
 	func = argv[i];
@@ -117,17 +175,11 @@ int main(int argc, char **argv)
 	      (unsigned long long)tot.started, expected);
 	check(tot.completed == (uint64_t)expected, "completed %llu == %lld",
 	      (unsigned long long)tot.completed, expected);
-	check(wq_hist__count(&tot.hist[WQ_H_LAT]) == tot.started,
-	      "latency histogram holds every start (%llu)",
-	      (unsigned long long)wq_hist__count(&tot.hist[WQ_H_LAT]));
-	check(wq_hist__count(&tot.hist[WQ_H_RUN]) == tot.completed,
-	      "run-time histogram holds every completion (%llu)",
-	      (unsigned long long)wq_hist__count(&tot.hist[WQ_H_RUN]));
-	check(wq_hist__count(&tot.hist[WQ_H_A2S]) == tot.started,
-	      "activate->start histogram holds every start");
+	if (opts.sample_every > 1)
+		check_samples(d, &tot, opts.sample_every, opts.no_cpu_time);
+	else
+		check_every(&tot, opts.no_cpu_time);
 	if (!opts.no_cpu_time) {
-		check(wq_hist__count(&tot.hist[WQ_H_CPU]) == tot.completed,
-		      "on-CPU histogram holds every completion");
 		check(tot.sum_ns[WQ_H_CPU] <= tot.sum_ns[WQ_H_RUN] &&
 			      tot.sum_ns[WQ_H_CPU] > 0,
 		      "on-CPU time %llu ns is positive and <= run time %llu ns",
