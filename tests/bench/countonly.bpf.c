@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The floor of the probe-cost benchmark: the same four workqueue
  * tracepoints (tp_btf), each doing nothing but one per-CPU increment.
- * Anything wqmon costs above this is the cost of its design. */
+ * Anything wqmon costs above this is the cost of its design.  With
+ * read_clock set, each also reads bpf_ktime_get_ns() once: the least a
+ * tool that times work items pays (countonly --clock). */
 #include "wqmon_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -15,12 +17,17 @@ struct {
 	__type(value, __u64);
 } hits SEC(".maps");
 
+const volatile bool read_clock = false;
+__u64 clock_sink;	/* the read is kept: a store the compiler can't drop */
+
 static __always_inline void hit(__u32 k)
 {
 	__u64 *v = bpf_map_lookup_elem(&hits, &k);
 
 	if (v)
 		*v += 1;
+	if (read_clock)
+		clock_sink = bpf_ktime_get_ns();
 }
 
 SEC("tp_btf/workqueue_queue_work")

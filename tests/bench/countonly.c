@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Load the count-only programs, stay attached until SIGINT/SIGTERM, then
- * print the four counts.  Used by probe_cost.sh. */
+ * print the four counts.  --clock: each program also reads the clock once.
+ * Used by probe_cost.sh and kernel_cost.sh. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -16,15 +18,18 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct countonly_bpf *skel = countonly_bpf__open_and_load();
+	struct countonly_bpf *skel = countonly_bpf__open();
+	bool clock = argc > 1 && !strcmp(argv[1], "--clock");
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 vals[ncpu > 0 ? ncpu : 1];
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!skel || countonly_bpf__attach(skel)) {
+	if (skel)
+		skel->rodata->read_clock = clock;
+	if (!skel || countonly_bpf__load(skel) || countonly_bpf__attach(skel)) {
 		fprintf(stderr, "countonly: cannot load/attach (root?)\n");
 		return 1;
 	}

@@ -70,7 +70,10 @@ print(sum(1 for p in json.load(sys.stdin)
 start() {
 	case $1 in
 	count) "$COUNT" >"$tmp/tool.log" 2>&1 & ;;
+	count+clock) "$COUNT" --clock >"$tmp/tool.log" 2>&1 & ;;
 	wqmon) "$OUT/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
+	wqmon-nocpu) "$OUT/wqctl" show -i 1000 --no-cpu >"$tmp/tool.log" 2>&1 & ;;
+	wqmon-s16) "$OUT/wqctl" show -i 1000 --sample 16 >"$tmp/tool.log" 2>&1 & ;;
 	wqmon@other) "$OTHER/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
 	esac
 	tool=$!
@@ -82,7 +85,7 @@ start() {
 	[ "$(nprogs)" -gt 0 ] || die "$1 attached no program: $(cat "$tmp/tool.log")"
 }
 
-conds="count wqmon"
+conds="count count+clock wqmon wqmon-nocpu wqmon-s16"
 [ -n "$OTHER" ] && conds="$conds wqmon@other"
 for r in $(seq "$ROUNDS"); do
 	for c in $(printf '%s\n' $conds | shuf); do
@@ -123,6 +126,10 @@ while read -r name; do
 	echo
 done <"$tmp/names"
 echo
-echo "- wqmon / count-only: $(awk -v a="${NS[wqmon]}" -v b="${NS[count]}" 'BEGIN { printf "%.2f", a / b }')"
+ratio() { awk -v a="${NS[$1]}" -v b="${NS[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
+echo "- wqmon / count-only: $(ratio wqmon count) (target <= 1.5)"
+echo "- wqmon --sample 16 / count-only: $(ratio wqmon-s16 count) (target <= 1.2)"
+echo "- wqmon --no-cpu / count-only: $(ratio wqmon-nocpu count)"
+echo "- count+clock / count-only: $(ratio count+clock count): one bpf_ktime_get_ns() per event"
 [ -n "$OTHER" ] && echo "- wqmon / wqmon@other: $(awk -v a="${NS[wqmon]}" -v b="${NS[wqmon@other]}" 'BEGIN { printf "%.2f", a / b }')"
 exit 0

@@ -68,6 +68,9 @@ start_tool() {	# start_tool NAME; sets TOOL_PID
 	count) "$COUNT" >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" attached ;;
 	wqmon) "$WQCTL" show -i 1 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
 	wqmon-nocpu) "$WQCTL" show -i 1 --no-cpu >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
+	wqmon-s16) "$WQCTL" show -i 1 --sample 16 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
+	wqmond) "$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
+		>"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" listening ;;
 	perf) perf kwork -k workqueue record -o "$tmp/kwork.data" -- sleep $((DUR + 30)) \
 		>"$log" 2>&1 & TOOL_PID=$!; sleep 2 ;;
 	bpftrace) bpftrace "$tmp/agg.bt" >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" Attaching; sleep 0.5 ;;
@@ -82,7 +85,7 @@ stop_tool() {
 	TOOL_PID=
 }
 
-CONDS="none count wqmon wqmon-nocpu bpftrace perf"
+CONDS="none count wqmond wqmon wqmon-nocpu wqmon-s16 bpftrace perf"
 echo "probe_cost: $ROUNDS rounds x $DUR s per condition: $CONDS" >&2
 for r in $(seq "$ROUNDS"); do
 	for c in $CONDS; do
@@ -110,9 +113,12 @@ for c in $CONDS; do
 done
 echo
 w=$(cost wqmon); k=$(cost count); p=$(cost perf); t=$(cost bpftrace)
-echo "- wqmon / count-only cost: $(ratio "$w" "$k") (target <= 2)"
-echo "- perf kwork record / wqmon cost: $(ratio "$p" "$w") (target >= 4)"
-echo "- bpftrace / wqmon cost: $(ratio "$t" "$w") (target >= 4)"
+d=$(cost wqmond); s=$(cost wqmon-s16)
+echo "- wqmond (defaults) / count-only cost: $(ratio "$d" "$k")"
+echo "- wqctl show -i 1 / count-only cost: $(ratio "$w" "$k")"
+echo "- wqmon --sample 16 / count-only cost: $(ratio "$s" "$k")"
+echo "- perf kwork record / wqmond cost: $(ratio "$p" "$d") (target >= 4)"
+echo "- bpftrace / wqmond cost: $(ratio "$t" "$d") (target >= 4)"
 echo "- item without probes: $(awk -v b="${RATE[none]}" 'BEGIN { printf "%.3f", 1e6 / b }') µs"
 
 # Where the nanoseconds go: the kernel's own per-program run-time stats.

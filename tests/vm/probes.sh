@@ -37,6 +37,9 @@ run_pc() {	# run_pc LABEL N BATCH [probe_counts options]
 
 run_pc tp_btf "$N" 32
 run_pc raw_tp "$R" 8 --raw-tp
+# Sampled mode: the verifier sees its branches only when it is on.
+run_pc sampled "$N" 32 --sample 16
+run_pc sampled_raw_tp "$R" 8 --raw-tp --sample 16
 
 # The model's invariants (lib/core/invariants.h) on every interval of a load:
 # the aio generator and some process churn, on 6.1's flag layout (no BH).
