@@ -41,6 +41,57 @@ void wqtop_meters__line(const struct wqtop_data *d, char *buf, size_t len)
 			 m.stalls);
 }
 
+/* The sources that measure 1 item in 2 or more: how many, and the
+ * smallest and largest N. */
+static size_t sampled(const struct wqtop_data *d, uint32_t *lo, uint32_t *hi)
+{
+	size_t i, nr = 0;
+	uint32_t n;
+
+	*lo = *hi = 0;
+	for (i = 0; i < d->nr_src; i++) {
+		n = wqtop_data__sample_every(d, (int)i);
+		if (n == 1)
+			continue;
+		if (!*lo || n < *lo)
+			*lo = n;
+		if (n > *hi)
+			*hi = n;
+		nr++;
+	}
+	return nr;
+}
+
+void wqtop_sampling__line(const struct wqtop_data *d, bool brief, char *buf,
+			  size_t len)
+{
+	uint32_t lo, hi;
+	size_t nr = sampled(d, &lo, &hi), i;
+	bool first = true;
+	char n[32];
+	int off;
+
+	buf[0] = '\0';
+	if (!nr)
+		return;
+	if (lo == hi)
+		snprintf(n, sizeof(n), "%u", hi);
+	else
+		snprintf(n, sizeof(n), "%u-%u", lo, hi);
+	off = snprintf(buf, len, brief ? "sampled 1 in %s" :
+		       "sampled: durations of 1 in %s items (scaled)", n);
+	if (brief || nr == d->nr_src)
+		return;
+	/* Some sources measure every item: name those that do not. */
+	for (i = 0; i < d->nr_src && off >= 0 && (size_t)off < len; i++) {
+		if (wqtop_data__sample_every(d, (int)i) == 1)
+			continue;
+		off += snprintf(buf + off, len - off, "%s%s",
+				first ? " in " : ",", d->src[i].name);
+		first = false;
+	}
+}
+
 int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		       enum wqtop_view_id view,
 		       const struct wqtop_table_opts *o, const char *source,
@@ -60,9 +111,12 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 	localtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 	source_names(d, names, sizeof(names));
+	/* The sampling label ends the first line, like the field it comes
+	 * from ends a text view's header: parsers of the rest are unmoved. */
+	wqtop_sampling__line(d, false, line, sizeof(line));
 	fprintf(f, "wqtop %s - %s  source: %s (%s)  delay: %.1fs  "
-		"refresh: %lu\n", WQMON_VERSION, ts, source, names, delay_s,
-		d->refreshes);
+		"refresh: %lu%s%s\n", WQMON_VERSION, ts, source, names, delay_s,
+		d->refreshes, line[0] ? "  " : "", line);
 	wqtop_meters__line(d, line, sizeof(line));
 	fprintf(f, "%s\n", line);
 	fprintf(f, "View: %s  sort: %s %s%s%s  rows: %zu\n\n",

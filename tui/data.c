@@ -177,6 +177,13 @@ const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
 	return v;
 }
 
+uint32_t wqtop_data__sample_every(const struct wqtop_data *d, int i)
+{
+	if (i < 0 || (size_t)i >= d->nr_src || !d->src[i].stream.cur)
+		return 1;
+	return wq_snapshot__sample_every(d->src[i].stream.cur);
+}
+
 const struct wqtop_src *wqtop_data__kernel_src(const struct wqtop_data *d)
 {
 	size_t i;

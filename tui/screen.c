@@ -62,6 +62,27 @@ static int sev_attr(enum wqtop_sev s)
 	       s == SEV_WARN ? crt__attr(CRT_WARN) : crt__attr(CRT_DEFAULT);
 }
 
+/*
+ * Sampled durations, on the title line between @x and @end: the long label
+ * when it fits, else the brief one, over the tail of the title if need be
+ * (a long source name matters less than not taking a sample for the whole).
+ */
+static void draw_sampling(const struct wqtop_data *d, int x, int end)
+{
+	char label[160];
+	int len;
+
+	wqtop_sampling__line(d, false, label, sizeof(label));
+	if (!label[0])
+		return;
+	if (x + (int)strlen(label) > end)
+		wqtop_sampling__line(d, true, label, sizeof(label));
+	len = (int)strlen(label);
+	if (x + len > end)
+		x = end - len;
+	put(0, x < 0 ? 0 : x, crt__attr(CRT_WARN) | A_BOLD, label);
+}
+
 static void draw_header(struct ui *ui, const struct wqtop_data *d)
 {
 	struct wqtop_meters m;
@@ -79,6 +100,7 @@ static void draw_header(struct ui *ui, const struct wqtop_data *d)
 		 ui->paused ? "  [PAUSED]" : "");
 	fill_line(0, A_NORMAL);
 	put(0, 0, crt__attr(CRT_TITLE), buf);
+	draw_sampling(d, (int)strlen(buf) + 2, COLS - (int)strlen(ts) - 2);
 	put(0, COLS - (int)strlen(ts) - 1, A_NORMAL, ts);
 
 	if (m.queued_per_s > ui->rate_max)
@@ -452,8 +474,9 @@ static void lowest(const struct wq_hist *h, char *buf, size_t len)
 	snprintf(buf, len, "-");
 }
 
+/* @sampled: the maximum is of the samples only, not of every item. */
 static void stats_line(int y, const char *label, const struct wq_series *s,
-		       enum wq_hkind k)
+		       enum wq_hkind k, bool sampled)
 {
 	char mn[16], p50[16], p99[16], mx[16], buf[128];
 	bool any = wq_hist__count(&s->hist[k]) > 0;
@@ -466,8 +489,8 @@ static void stats_line(int y, const char *label, const struct wq_series *s,
 						       s->max_ns[k]) : NAN,
 		      p99, sizeof(p99));
 	wqtop_fmt__ns(any ? (double)s->max_ns[k] : NAN, mx, sizeof(mx));
-	snprintf(buf, sizeof(buf), "%-9s min %-8s p50 %-8s p99 %-8s max %-8s",
-		 label, mn, p50, p99, mx);
+	snprintf(buf, sizeof(buf), "%-9s min %-8s p50 %-8s p99 %-8s max %s%-8s",
+		 label, mn, p50, p99, sampled ? "(of samples) " : "", mx);
 	put(y, 1, A_NORMAL, buf);
 }
 
@@ -478,6 +501,7 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	char buf[512], cell[64];
 	double most = 0;
 	int y = 3, i, x, w, h, off;
+	uint32_t every;
 
 	wqtop_detail__build(d, r, &det);
 	for (i = 3; i < LINES - 1; i++) {
@@ -527,8 +551,15 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	wqtop_fmt__ns((double)det.total.sum_ns[WQ_H_CPU], cell, sizeof(cell));
 	strncat(buf, cell, sizeof(buf) - strlen(buf) - 1);
 	put(y++, 1, A_NORMAL, buf);
-	stats_line(y++, "Latency", &det.total, WQ_H_LAT);
-	stats_line(y++, "Run time", &det.total, WQ_H_RUN);
+	every = wqtop_data__sample_every(d, r->src);
+	if (every > 1) {
+		snprintf(buf, sizeof(buf), "Durations sampled: 1 item in %u, "
+			 "scaled by %u (estimates); counts exact", every,
+			 every);
+		put(y++, 1, crt__attr(CRT_WARN), buf);
+	}
+	stats_line(y++, "Latency", &det.total, WQ_H_LAT, every > 1);
+	stats_line(y++, "Run time", &det.total, WQ_H_RUN, every > 1);
 
 	/* Pools and queuers: the last lines; histograms fill the middle. */
 	h = LINES - 1 - y - 2;

@@ -151,6 +151,11 @@ void wqtop_table__line(const struct wqtop_row *r, const enum wqtop_col *col,
 		       const int *width, int n, char *buf, size_t len);
 /* The header meters as one line of text. */
 void wqtop_meters__line(const struct wqtop_data *d, char *buf, size_t len);
+/* "sampled: durations of 1 in 16 items (scaled)" (@brief: "sampled 1 in
+ * 16") when a source measures 1 item in N, "" when all measure every
+ * item: so a sample scaled up is never taken for the whole. */
+void wqtop_sampling__line(const struct wqtop_data *d, bool brief, char *buf,
+			  size_t len);
 /* Sorted ascending unless reversed? (names and ids are.) */
 bool wqtop_col__ascending(enum wqtop_col c);
 

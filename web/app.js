@@ -240,6 +240,7 @@ function render() {
 	renderHeader();
 	renderKpis(bins, snaps);
 	renderCharts(bins);
+	renderSampled(snaps);
 	renderStalls(snaps);
 	renderTables(snaps, multi);
 }
@@ -257,7 +258,7 @@ function renderHeader() {
 		const err = s.last_error || s.error || '';
 		const dur = s.last_scrape_seconds ?? (s.last_scrape_ns != null ? s.last_scrape_ns / 1e9 : s.last_scrape_duration_seconds);
 		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`].filter(Boolean).join('\n');
-		return `<span class="src ${escapeHtml(st)}" title="${escapeHtml(title)}"><span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}</span>`;
+		return `<span class="src ${escapeHtml(st)}" title="${escapeHtml(title)}"><span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}${sampledBadge(doc)}</span>`;
 	}).join('') || '<span class="src down"><span class="dot"></span>no sources</span>';
 	const started = state.snapshot?.daemon?.started_real_ns;
 	$('#uptime').textContent = started ? `up ${fmtAge(Date.now() * 1e6 - started)}` : '';
@@ -310,6 +311,38 @@ function renderKpis(bins, snaps) {
 }
 
 const multiSrc = (snaps, d) => (snaps.length > 1 ? `${d.source}: ` : '');
+
+// Sampled mode: a source measures the durations of 1 work item in N and
+// scales them by N, so a sample is never taken for the whole.
+const sampleEvery = (d) => (d?.sample_every > 1 ? d.sample_every : 1);
+const sampledTip = (n) => `latency, run time and on-CPU time are measured for 1 work item in ${n} and scaled by ${n}; counts are exact`;
+function sampledBadge(doc) {
+	const n = sampleEvery(doc);
+	return n > 1 ? `<span class="sampled" title="${escapeHtml(sampledTip(n))}">sampled 1/${n}</span>` : '';
+}
+
+// The same mark on every panel of durations, when any shown source is
+// sampled (the run-time title is rewritten by renderCharts: call after).
+function renderSampled(snaps) {
+	const sampled = snaps.filter((d) => sampleEvery(d) > 1);
+	const ns = [...new Set(sampled.map(sampleEvery))].sort((a, b) => a - b);
+	const text = ns.length ? `sampled 1/${ns.join(', 1/')}` : '';
+	let tip = ns.length ? sampledTip(ns.length === 1 ? ns[0] : 'N') : '';
+	if (tip && snaps.length > 1) tip += ` (${sampled.map((d) => `${d.source}: 1 in ${sampleEvery(d)}`).join(', ')})`;
+	for (const id of ['#kpi-lat', '#chart-lat', '#chart-run', '#heatmap', '#wqs', '#fns']) {
+		const h = $(id).closest('.panel, .kpi').querySelector('h2, .k-label');
+		let mark = h.querySelector('.sampled');
+		if (!mark && !text) continue;
+		if (!mark) {
+			mark = document.createElement('span');
+			mark.className = 'sampled';
+			h.append(mark);
+		}
+		mark.hidden = !text;
+		mark.textContent = text;
+		mark.title = tip;
+	}
+}
 
 function renderCharts(bins) {
 	const { t0, t1 } = timeDomain(bins);

@@ -285,4 +285,55 @@ tm send-keys -t w Escape q
 wait_for 5 'EXITED-REFWQ:0'
 ok $? "q quits"
 kill $demo_pid; wait $demo_pid 2>/dev/null; demo_pid=
+
+# --- sampled mode: a saved view whose durations are 1 item in 16 ---
+# The basic fixture with the header's field 8, as a sampled collector
+# writes it; the label must show, and must not for the basic one.
+fx=$(cd "$(dirname "$0")/../unit/fixtures" && pwd)/text_basic.txt
+sed '1s/$/ sample_every=16/' "$fx" >"$tmp/s16.txt"
+"$T" -b -n 1 --source "file:$tmp/s16.txt" >"$tmp/s16.out" 2>&1
+head -1 "$tmp/s16.out" | grep -qE '^wqtop .*  sampled: durations of 1 in 16 items \(scaled\)$'
+ok $? "batch, sampled view: the first line ends with the label ($(head -1 "$tmp/s16.out"))"
+# The label's words, not "sampl": a path (a worktree's) may hold that.
+label='sampled(: durations| 1 in)'
+"$T" -b -n 1 --source "file:$fx" >"$tmp/basic.out" 2>&1
+[ $? -eq 0 ] && grep -q vmstat_update "$tmp/basic.out" && ! grep -qE "$label" "$tmp/basic.out"
+ok $? "batch, basic view: no sampling label ($(head -1 "$tmp/basic.out"))"
+tm send-keys -t w "clear; $T --source file:$tmp/s16.txt; echo EXITED-S16:\$?" Enter
+# 80 columns: the long label does not fit beside the path, the brief does.
+wait_for 10 '^wqtop .*sampled 1 in 16 +[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+ok $? "80 columns: the title line says 'sampled 1 in 16'"
+tm send-keys -t w Home Enter
+wait_for 3 'Latency +min .* max \(of samples\) +[0-9.]+[nmu]?s'
+ok $? "drill-down: the latency maximum is marked (of samples)"
+screen | grep -q 'Durations sampled: 1 item in 16, scaled by 16' &&
+	screen | grep -qE 'Run time +min .* max \(of samples\)'
+ok $? "drill-down: says the durations are samples scaled by 16"
+tm send-keys -t w Escape
+tm resize-window -t w -x 140 -y 24
+wait_for 5 '^wqtop .*  sampled: durations of 1 in 16 items \(scaled\) +[0-9:]+$'
+ok $? "140 columns: the title line has the long label"
+# Back to 80 columns while wqtop runs, and wait for it: a program started
+# as tmux resizes may read the old size.
+tm resize-window -t w -x 80 -y 24
+wait_for 5 '^wqtop .*sampled 1 in 16 +[0-9:]+$'
+ok $? "back to 80 columns: the brief label again"
+tm send-keys -t w q
+wait_for 5 'EXITED-S16:0'
+ok $? "q quits the sampled view"
+tm send-keys -t w "clear; $T --source file:$fx; echo EXITED-BASIC:\$?" Enter
+# The title and the rows are one frame: once both show, so would a label.
+wait_for 10 '^wqtop .*source: file:/.*text_basi' &&
+	wait_for 10 '^vmstat_update +events'
+ok $? "basic view: its title and rows are drawn"
+! screen | grep -qE "$label"
+ok $? "basic view: no sampling label on the screen ($(screen | head -1))"
+tm send-keys -t w Home Enter
+wait_for 3 'Latency histogram'
+ok $? "basic view: drill-down"
+! screen | grep -qE 'of samples|Durations sampled'
+ok $? "basic view: the drill-down marks nothing as sampled"
+tm send-keys -t w Escape q
+wait_for 5 'EXITED-BASIC:0'
+ok $? "q quits the basic view"
 finish

@@ -423,6 +423,47 @@ static void test_layout_label(void **state)
 	wqtop_data__free(&d);
 }
 
+/* The sampling label: none when every source measures every item; the
+ * sampled sources named when some do not; a range when N differs. */
+static void test_sampling_label(void **state)
+{
+	static const struct {
+		uint32_t kernel, demo;
+		const char *label, *brief;
+	} c[] = {
+		{ 0, 1, "", "" },
+		{ 16, 0, "sampled: durations of 1 in 16 items (scaled) in kernel",
+		  "sampled 1 in 16" },
+		{ 16, 16, "sampled: durations of 1 in 16 items (scaled)",
+		  "sampled 1 in 16" },
+		{ 4, 16, "sampled: durations of 1 in 4-16 items (scaled)",
+		  "sampled 1 in 4-16" },
+		{ 1, 8, "sampled: durations of 1 in 8 items (scaled) in "
+		  "refwq:demo", "sampled 1 in 8" },
+	};
+	struct wqtop_data d;
+	struct wq_snapshot *k, *r;
+	char buf[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		k = snap("kernel", 1, NULL);
+		r = snap("refwq:demo", 1, NULL);
+		k->sample_every = c[i].kernel;
+		r->sample_every = c[i].demo;
+		assert_int_equal(wqtop_data__ingest(&d, k), 0);
+		assert_int_equal(wqtop_data__ingest(&d, r), 0);
+		wqtop_data__end_poll(&d);
+		wqtop_sampling__line(&d, false, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].label);
+		wqtop_sampling__line(&d, true, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].brief);
+		wqtop_data__free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_layout_label),
+		cmocka_unit_test(test_sampling_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,53 @@ test('charts and the heatmap are drawn', async () => {
 	assert.match(win, /^charts: last (\d+s|\d+m \d\ds) of 10m 00s \((since the daemon started|all the daemon's history holds.*)\)$/, win);
 });
 
+// Sampled mode: a source whose durations are of 1 work item in N wears a
+// badge that says so, and so do the panels of durations; a source that
+// measures every item wears none.  The sampled page is the same daemon's
+// answers with "sample_every": 16 put in each snapshot document.
+const SAMPLED_TIP = 'latency, run time and on-CPU time are measured for 1 work item in 16 and scaled by 16; counts are exact';
+const DURATION_MARKS = ['#kpi-lat .k-label', '.panel:has(#chart-lat) h2', '#run-title', '.panel:has(#heatmap) h2', '#wqs h2', '#fns h2']
+	.map((h) => `${h} .sampled:not([hidden])`);
+
+test('a source that measures every item has no sampling mark', async () => {
+	const api = await page.evaluate(async () => (await fetch('api/v1/snapshot')).json());
+	assert.ok(api.snapshots?.length > 0, 'snapshot documents');
+	if (api.snapshots.some((d) => d.sample_every > 1)) return; // a daemon in sampled mode
+	await page.waitForSelector('#sources .src', { timeout: 10000 });
+	assert.equal(await page.$$eval('.sampled:not([hidden])', (l) => l.length), 0);
+	assert.doesNotMatch(await page.textContent('body'), /sampled 1\//);
+});
+
+test('a sampled source wears a "sampled 1/N" badge, and the duration panels too', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.route(/\/api\/v1\/snapshot(\?|$)/, async (route) => {
+		const r = await route.fetch();
+		const body = await r.json();
+		for (const d of body.snapshots || []) d.sample_every = 16;
+		await route.fulfill({ response: r, json: body });
+	});
+	await p.goto(base);
+	await p.waitForSelector('#sources .src .sampled', { timeout: 10000 });
+	const badges = await p.$$eval('#sources .src .sampled', (l) => l.map((b) => [b.textContent, b.title]));
+	for (const [text, title] of badges) {
+		assert.equal(text, 'sampled 1/16');
+		assert.equal(title, SAMPLED_TIP);
+	}
+	for (const sel of DURATION_MARKS) {
+		await p.waitForSelector(sel, { timeout: 10000 });
+		assert.equal(await p.textContent(sel), 'sampled 1/16', sel);
+		assert.match(await p.getAttribute(sel, 'title'), /^latency, run time and on-CPU time are measured for 1 work item in 16 and scaled by 16; counts are exact/, sel);
+	}
+	const shot = path.join(ARTIFACTS, 'dashboard-sampled.png');
+	mkdirSync(ARTIFACTS, { recursive: true });
+	await p.screenshot({ path: shot, fullPage: true });
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
 test('live updates arrive without a reload', async () => {
 	const before = await page.evaluate(() => ({
 		mono: document.body.dataset.lastMono,
