@@ -67,20 +67,33 @@ static int fail(struct parse *p, const yaml_node_t *n, const char *fmt, ...)
 }
 
 /* A scalar's text, or NULL (with the error set) for anything else; a NUL
- * inside a value would cut it silently, so it is refused. */
+ * inside a value would cut it silently, so it is refused.  So are line
+ * breaks and other control characters (YAML folds a plain value over
+ * several lines): no key takes one, and a value goes into one-line error
+ * messages. */
 static const char *scalar(struct parse *p, const yaml_node_t *n,
 			  const char *key)
 {
+	const unsigned char *v;
+	size_t i;
+
 	if (!n || n->type != YAML_SCALAR_NODE) {
 		fail(p, n, "%s: expected a single value", key);
 		return NULL;
 	}
-	if (strlen((const char *)n->data.scalar.value) !=
-	    n->data.scalar.length) {
+	v = n->data.scalar.value;
+	if (strlen((const char *)v) != n->data.scalar.length) {
 		fail(p, n, "%s: a NUL byte in the value; remove it", key);
 		return NULL;
 	}
-	return (const char *)n->data.scalar.value;
+	for (i = 0; i < n->data.scalar.length; i++) {
+		if (v[i] < 0x20 || v[i] == 0x7f) {
+			fail(p, n, "%s: a line break or control character in "
+				   "the value; give it on one line", key);
+			return NULL;
+		}
+	}
+	return (const char *)v;
 }
 
 /* Read a regular file of at most @max bytes: never a FIFO or a device,

@@ -153,6 +153,12 @@ static void test_refused(void **state)
 	REFUSED(text, "not a bcrypt hash");
 	/* A NUL inside a value would cut it: refused, not truncated. */
 	REFUSED("basic_auth_users:\n  \"a\\0b\": x\n", "a NUL byte");
+	/* A plain value folded over lines (found by the fuzzer): the error
+	 * message that names it must stay one line. */
+	REFUSED("tls_server_config:\n cert_file: a\n\n  b\n",
+		"a line break or control character");
+	REFUSED("tls_server_config:\n cert_file: \"a\\tb\"\n",
+		"a line break or control character");
 }
 
 static void test_too_many_users(void **state)
