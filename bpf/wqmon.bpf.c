@@ -1003,6 +1003,39 @@ int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+/* ---- a stalled worker's kernel stack, on demand ---- */
+
+/*
+ * User space attaches this iterator with one worker's tid when a stall of
+ * that worker starts (never per item) and reads the return addresses; it
+ * symbolizes them with kallsyms.  Unlike /proc/TID/stack, this needs no
+ * CAP_SYS_ADMIN: the daemon keeps only CAP_BPF once the probes are loaded.
+ */
+SEC("iter/task")
+int worker_stack(struct bpf_iter__task *ctx)
+{
+	/* Loaded once: a second load of ctx->task would be a pointer the
+	 * verifier has not seen tested for NULL. */
+	struct task_struct *task = ctx->task;
+	__u64 ips[WQMON_STACK_DEPTH];
+	__u32 len;
+	long n;
+
+	if (!task)
+		return 0;
+	n = bpf_get_task_stack(task, ips, sizeof(ips), 0);
+	if (n <= 0)
+		return 0;
+	/* Bounded on the register passed: 6.1's verifier does not carry a
+	 * bound from a copy that was compared. */
+	len = (__u32)n;
+	barrier_var(len);
+	if (len > sizeof(ips))
+		return 0;
+	bpf_seq_write(ctx->meta->seq, ips, len);
+	return 0;
+}
+
 /* ---- sweep: run by user space every interval (BPF_PROG_TEST_RUN) ---- */
 
 static long sweep_pending_one(__u32 i, void *unused)

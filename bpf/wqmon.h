@@ -128,6 +128,9 @@ struct wqmon_bh_running {
 
 #define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)
 
+/* Frames of a stalled worker's kernel stack that worker_stack returns. */
+#define WQMON_STACK_DEPTH	32
+
 /* Attributes of a pool as seen through the kernel's struct worker_pool. */
 struct wqmon_pool {
 	__s32 id;	/* -1: slot unused */

@@ -94,6 +94,18 @@ struct task_struct {
 	void *worker_private;
 };
 
+/* Task iterators (iter/task; a tid filter since 6.1). */
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+};
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+};
+
 #pragma clang attribute pop
 
 /*

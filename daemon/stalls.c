@@ -12,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collector.h"
 #include "kmsg.h"
+#include "kstack.h"
+#include "source.h"
 #include "log.h"
 #include "stalls.h"
 #include "wqtime.h"
@@ -124,23 +127,98 @@ static void log_stall(const struct wq_stall *s, enum wq_stall_event ev)
 
 	wq_log(ev == WQ_STALL_START ? WQ_LOG_WARN : WQ_LOG_INFO,
 	       "stall %s: #%llu %s source=%s pool=%d cpu=%d workqueue=%s "
-	       "function=%s tid=%d age=%.3fs threshold=%.3fs: %s\n",
+	       "function=%s tid=%d age=%.3fs threshold=%.3fs: %s%s%s\n",
 	       what, (unsigned long long)s->id, wq_stall_kind__name(s->kind),
 	       s->source, s->pool_id, s->cpu, s->workqueue[0] ? s->workqueue : "-",
 	       s->function[0] ? s->function : "-", s->worker_tid,
-	       s->age_ns / 1e9, s->threshold_ns / 1e9, s->evidence);
+	       s->age_ns / 1e9, s->threshold_ns / 1e9, s->evidence,
+	       s->stack[0] ? "; stack " : "", s->stack);
 }
 
-/* The detector's callback; the state lock is held. */
-static void on_event(const struct wq_stall *s, enum wq_stall_event ev,
+/* The kernel source's probes, if they run: they read any task's stack
+ * with CAP_BPF alone. */
+static struct wq_collector *kernel_probes(struct wqd_state *st)
+{
+	for (size_t i = 0; i < st->nr_src; i++)
+		if (st->src[i].ops == &wqd_kernel_source &&
+		    st->src[i].state == WQD_SRC_UP && st->src[i].priv)
+			return st->src[i].priv;
+	return NULL;
+}
+
+/* Append "tid N: <stack>" for @tid to @s->stack; false once it is full.
+ * Without the probes, /proc/TID/stack (it needs CAP_SYS_ADMIN). */
+static bool add_stack(struct wqd_state *st, struct wq_stall *s, int32_t tid)
+{
+	struct wq_collector *c = kernel_probes(st);
+	size_t used = strlen(s->stack);
+	char frames[sizeof(s->stack)];
+	int n = c ? wq_collector__stack(c, tid, frames, sizeof(frames)) :
+		    wq_kstack__read(NULL, tid, frames, sizeof(frames));
+
+	if (n == -EACCES || n == -EPERM) {
+		snprintf(s->stack, sizeof(s->stack), "not readable: "
+			 "/proc/TID/stack needs CAP_SYS_ADMIN, or the kernel "
+			 "source enabled ([kernel] enabled = yes)");
+		return false;
+	}
+	if (n <= 0)
+		return true;	/* gone, or on a CPU right now: nothing */
+	snprintf(s->stack + used, sizeof(s->stack) - used, "%stid %d: %s",
+		 used ? "; " : "", tid, frames);
+	return strlen(s->stack) + 1 < sizeof(s->stack);
+}
+
+/*
+ * What the workers of a starting stall are doing, read once, now: the
+ * worker it names (running, cpu_hog), or for a pool whose queue does not
+ * move (pending, starved) the workers busy in it.  Only where tids are the
+ * host's kernel threads: the kernel's probes and the refwq module.
+ */
+#define STACKS_PER_STALL 3
+
+static void capture_stacks(struct wqd_state *st, struct wq_stall *s,
+			   const struct wq_snapshot *cur)
+{
+	int n = 0;
+
+	s->stack[0] = '\0';
+	if (!cur || (strcmp(s->source, "kernel") && strncmp(s->source, "kmod", 4)))
+		return;
+	if (s->worker_tid > 0) {
+		add_stack(st, s, s->worker_tid);
+		return;
+	}
+	if (s->pool_id < 0)
+		return;
+	for (size_t i = 0; i < cur->nr_inflight && n < STACKS_PER_STALL; i++) {
+		const struct wq_inflight *f = &cur->inflight[i];
+
+		if (f->kind != WQ_INFLIGHT_RUNNING || f->pool_id != s->pool_id ||
+		    f->tid <= 0)
+			continue;
+		n++;
+		if (!add_stack(st, s, f->tid))
+			break;
+	}
+}
+
+/* The detector's callback; the state lock is held.  The detector's
+ * records carry no stack: the one captured at the start is kept. */
+static void on_event(const struct wq_stall *det, enum wq_stall_event ev,
 		     void *ctx)
 {
 	struct wqd_state *st = ctx;
+	struct wq_stall rec = *det, *s = &rec;
 	size_t i;
 
 	for (i = 0; i < st->nr_active; i++)
 		if (st->active[i].id == s->id)
 			break;
+	if (ev == WQ_STALL_START)
+		capture_stacks(st, s, st->stall_cur);
+	else if (i < st->nr_active)
+		memcpy(s->stack, st->active[i].stack, sizeof(s->stack));
 	switch (ev) {
 	case WQ_STALL_START:
 		if (st->nr_active == st->cap_active) {
@@ -197,9 +275,11 @@ void wqd_stalls__check(struct wqd_state *st, const struct wqd_source *s,
 	uint64_t refused = wq_stall_detector__refused(st->detector, NULL);
 	const struct wq_stall *first;
 
+	st->stall_cur = s->stream.cur;
 	if (wq_stall_detector__update(st->detector, &st->cfg.stalls, s->stream.cur,
 				      view, wq_clock_ns(CLOCK_REALTIME), on_event, st))
 		pr_warn("stall detection skipped an interval: out of memory\n");
+	st->stall_cur = NULL;
 	if (!refused && wq_stall_detector__refused(st->detector, &first))
 		log_refused(first, "impossible value in a");
 }

@@ -71,6 +71,9 @@ struct wqd_state {
 	/* Stalls: the detector is the collection loop's; what it found is
 	 * shared. */
 	struct wq_stall_detector *detector;
+	/* The snapshot being checked, for the stacks of a starting stall's
+	 * workers; NULL outside wqd_stalls__check(). */
+	const struct wq_snapshot *stall_cur;
 	struct wq_stall *active;	/* lock */
 	size_t nr_active, cap_active;
 	struct wq_stall recent[WQD_RECENT_STALLS];	/* lock: ring */

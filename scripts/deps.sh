@@ -12,6 +12,7 @@ here=$(dirname "$0")
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
 libsystemd-dev libcap-dev libgnutls28-dev libyaml-dev libcrypt-dev gnutls-bin
+libfuse3-dev
 libglib2.0-dev linux-perf bpftrace curl python3 prometheus tmux bc
 prometheus-alertmanager qemu-system-x86 busybox-static cpio kmod
 linux-headers-$VM_KABI-amd64"

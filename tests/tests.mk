@@ -6,7 +6,13 @@ LIBS_CMOCKA := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS += $(patsubst tests/unit/test_%.c,$(OUTPUT)/tests/bin/unit_%,$(UNIT_SRCS))
-GEN_BINS := $(patsubst tests/gen/%.c,$(OUTPUT)/tests/gen/%,$(wildcard tests/gen/*.c))
+GEN_BINS := $(patsubst tests/gen/%.c,$(OUTPUT)/tests/gen/%,\
+	$(filter-out tests/gen/fuseblock.c,$(wildcard tests/gen/*.c)))
+# fuseblock links libfuse3, which the cross builds have no -dev of: its
+# test (stuck_worker.sh) runs on this machine's kernel only.
+ifeq ($(ARCH),$(HOST_ARCH))
+GEN_BINS += $(OUTPUT)/tests/gen/fuseblock
+endif
 
 $(OUTPUT)/tests/bin/unit_%: tests/unit/test_%.c $(LIB) $(wildcard tests/unit/*.h)
 	$(call msg,TEST,$@)
@@ -17,6 +23,13 @@ $(OUTPUT)/tests/gen/%: tests/gen/%.c
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread
+
+# The blocking FUSE file system of the stuck-worker test: libfuse3.
+$(OUTPUT)/tests/gen/fuseblock: tests/gen/fuseblock.c
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags fuse3) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs fuse3)
 
 .PHONY: test-build
 test-build: $(TEST_BINS) $(GEN_BINS)

@@ -169,6 +169,8 @@ char *wq_alert__payload(const struct wq_stall *s, const struct wq_alert_opts *o,
 	text[0] = text[0] >= 'a' && text[0] <= 'z' ? text[0] - 32 : text[0];
 	jadd(&b, ann, "description", text);
 	jadd(&b, ann, "evidence", s->evidence);
+	if (s->stack[0])
+		jadd(&b, ann, "stack", s->stack);
 	jadd(&b, ann, "age_seconds", age);
 
 	if (!wq_alert__rfc3339(s->start_real_ns, t, sizeof(t)))
@@ -202,9 +204,9 @@ char **wq_alert__env(const struct wq_stall *s, char *const *base)
 	char **env;
 	struct {
 		const char *k;
-		char v[sizeof(s->evidence)];
+		char v[sizeof(s->stack)];
 	} * kv;
-	enum { NKV = 15 };
+	enum { NKV = 16 };
 
 	while (base && base[nb])
 		nb++;
@@ -252,6 +254,7 @@ char **wq_alert__env(const struct wq_stall *s, char *const *base)
 	KV(12, "WQMON_ENDED_AT", "%s", end);
 	KV(13, "WQMON_EVIDENCE", "%s", s->evidence);
 	KV(14, "WQMON_SEVERITY", "%s", severity(s->kind));
+	KV(15, "WQMON_STACK", "%s", s->stack);
 #undef KV
 	for (i = 0; i < NKV; i++) {
 		if (asprintf(&env[n], "%s=%s", kv[i].k, kv[i].v) < 0) {

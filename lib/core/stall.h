@@ -40,6 +40,10 @@ struct wq_stall {
 	uint64_t start_real_ns;		/* CLOCK_REALTIME when it started */
 	uint64_t end_real_ns;		/* 0 while firing */
 	char evidence[512];		/* one line: what else is pending, ... */
+	/* What the workers were doing when it started: their kernel stacks,
+	 * "tid N: fn [module] < caller < ...; tid M: ...", innermost frame
+	 * first; "" when not captured (not a kernel source, no privilege). */
+	char stack[1024];
 };
 
 const char *wq_stall_kind__name(enum wq_stall_kind k);	/* "pending" ... */

@@ -35,6 +35,7 @@ struct json_object *wq_stall_json__stall(const struct wq_stall *x)
 	add(e, "since_real_ns", json_object_new_uint64(x->start_real_ns));
 	add(e, "end_real_ns", json_object_new_uint64(x->end_real_ns));
 	add(e, "evidence", json_object_new_string(x->evidence));
+	add(e, "stack", json_object_new_string(x->stack));
 	return e;
 }
 
@@ -126,6 +127,7 @@ static int parse_stall(struct json_object *o, struct wq_stall *s)
 	s->start_real_ns = u64(o, "since_real_ns");
 	s->end_real_ns = u64(o, "end_real_ns");
 	str(o, "evidence", s->evidence, sizeof(s->evidence));
+	str(o, "stack", s->stack, sizeof(s->stack));
 	return 0;
 }
 

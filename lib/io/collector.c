@@ -24,6 +24,7 @@
 #include "envcheck.h"
 #include "hist.h"
 #include "ksyms.h"
+#include "kstack.h"
 #include "kworkers.h"
 #include "log.h"
 #include "wqmon.h"
@@ -1091,4 +1092,55 @@ int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
 		n++;
 	}
 	return n;
+}
+
+int wq_collector__stack(struct wq_collector *c, int32_t tid, char *out,
+			size_t len)
+{
+	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info info = { .task.tid = (__u32)tid };
+	uint64_t ips[WQMON_STACK_DEPTH];
+	char text[WQMON_STACK_DEPTH * 160];
+	struct bpf_link *link;
+	size_t got = 0, used = 0;
+	ssize_t n;
+	int fd, err = 0;
+
+	if (len)
+		out[0] = '\0';
+	if (tid <= 0)
+		return -EINVAL;
+	opts.link_info = &info;
+	opts.link_info_len = sizeof(info);
+	link = bpf_program__attach_iter(c->skel->progs.worker_stack, &opts);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		err = -errno;
+	while (fd >= 0 && got < sizeof(ips)) {
+		n = read(fd, (char *)ips + got, sizeof(ips) - got);
+		if (n < 0)
+			err = -errno;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	if (err)
+		return err;
+	if (!got)
+		return -ENOENT;	/* the iterator found no such task */
+	/* As /proc/TID/stack prints it, so that one formatter reads both. */
+	text[0] = '\0';
+	for (size_t i = 0; i < got / sizeof(ips[0]) && used < sizeof(text); i++) {
+		char sym[160];
+
+		wq_ksyms__snprint(c->ksyms, ips[i], sym, sizeof(sym));
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "[<0>] %s\n", sym);
+	}
+	return wq_kstack__format(text, out, len);
 }

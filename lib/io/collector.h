@@ -53,6 +53,15 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s);
 /* Attach mode in use: "tp_btf" or "raw_tp". */
 const char *wq_collector__mode(const struct wq_collector *c);
 
+/*
+ * What kernel thread @tid is doing: its kernel stack, through the probes'
+ * task iterator (CAP_BPF suffices), symbolized and formatted as
+ * wq_kstack__format() does.  For a stall's worker, once, never per item.
+ * Return: frames written, or -errno (-ENOENT: no such task).
+ */
+int wq_collector__stack(struct wq_collector *c, int32_t tid, char *out,
+			size_t len);
+
 /* Top queuers (needs opts.track_queuers); returns the count filled. */
 int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
 			  int max);

@@ -149,6 +149,16 @@ int main(int argc, char **argv)
 		return 1;
 	err = wq_collector__snapshot(c, a);
 	check(!err, "first snapshot");
+	{
+		/* The task iterator stalls use: kthreadd (pid 2) sleeps in
+		 * its own loop. */
+		char st[512];
+		int n = wq_collector__stack(c, 2, st, sizeof(st));
+
+		check(n > 0 && strstr(st, "kthreadd"),
+		      "the task iterator reads kthreadd's kernel stack (%d "
+		      "frames: %s)", n, st);
+	}
 	err = run_generator(&argv[i + 3]);
 	check(err == 0, "generator %s exited with 0 (got %d)", argv[i + 3],
 	      err);
