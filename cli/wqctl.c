@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "check.h"
 #include "collector.h"
 #include "invariants.h"
@@ -46,6 +47,10 @@ static void usage(FILE *f)
 "           (--json: one wqmon-check document, docs/FORMAT.md)\n"
 "  cat      read a saved text or JSON view (FILE, or - for stdin) and\n"
 "           print it again, canonically or as JSON (-j)\n"
+"  audit-isolation [--cpus LIST] [-d SECONDS] [--json]\n"
+"           which work functions kworkers ran on the isolated CPUs\n"
+"           (isolcpus=, nohz_full=, or LIST) while it watched; exit 1 if\n"
+"           any did (--json: wqmon-isolation-audit, docs/FORMAT.md)\n"
 "\n"
 "Options of show:\n"
 "      --source SOURCE     kernel: the probes, in-process (root; default);\n"
@@ -572,7 +577,8 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		/* A short usage, not the whole help (git and ip do the same). */
 		fprintf(stderr,
-			"usage: wqctl [-v] {show|check|cat} [OPTIONS]\n"
+			"usage: wqctl [-v] {show|check|cat|audit-isolation} "
+			"[OPTIONS]\n"
 			"  sudo wqctl check                what is missing here\n"
 			"  sudo wqctl show -n 1 -i 2 -t 10 one view of 2 s\n"
 			"  wqctl show --source daemon      a running wqmond, no root\n"
@@ -586,6 +592,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "check"))
 		return wqctl_check(argc, argv);
+	if (!strcmp(cmd, "audit-isolation"))
+		return wqctl_audit(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return cmd_cat(argc, argv);
 	if (!strcmp(cmd, "show")) {
@@ -595,11 +603,12 @@ int main(int argc, char **argv)
 		return cmd_show(&o);
 	}
 	{
-		static const char *const cmds[] = { "show", "check", "cat", NULL };
+		static const char *const cmds[] = { "show", "check", "cat",
+						    "audit-isolation", NULL };
 		const char *near = wq_prog__suggest(cmd, cmds);
 
-		pr_err("unknown command '%s'%s%s%s; commands are show, check and "
-		       "cat (wqctl --help)\n", cmd, near ? " (did you mean " : "",
+		pr_err("unknown command '%s'%s%s%s; commands are show, check, "
+		       "cat and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
 		       near ? near : "", near ? "?)" : "");
 	}
 	return WQ_EXIT_USAGE;

@@ -1144,3 +1144,90 @@ int wq_collector__stack(struct wq_collector *c, int32_t tid, char *out,
 	}
 	return wq_kstack__format(text, out, len);
 }
+
+int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
+			   struct wq_cpu_work **out, size_t *nr)
+{
+	int fd = bpf_map__fd(c->skel->maps.series_stats);
+	uint32_t every = c->opts.sample_every > 1 ? c->opts.sample_every : 1;
+	struct wq_cpu_work *rows = NULL, *r;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (uint32_t slot = 1; slot < c->nr_series; slot++) {
+		const struct wqmon_series_key *k = &c->keys[slot];
+		uint32_t state = key_state(k);
+		struct wq_cpu_work row = { .slot = slot, .pool_cpu = -1 };
+		struct wq_series names = { 0 };
+
+		if (state != WQMON_SK_PUBLISHED && state != WQMON_SK_RETIRED)
+			continue;
+		if (bpf_map_lookup_elem(fd, &slot, c->percpu)) {
+			free(rows);
+			return -errno;
+		}
+		for (int cpu = 0; cpu < c->ncpus; cpu++) {
+			const struct wqmon_series_stats *st = &c->percpu[cpu];
+
+			if (!wq_cpuset__has(cpus, cpu))
+				continue;
+			row.completed += st->completed;
+			row.run_ns += st->sum_ns[WQMON_H_RUN] * every;
+			row.cpu_ns += st->sum_ns[WQMON_H_CPU] * every;
+		}
+		if (!row.completed)
+			continue;
+		slot_key_names(c, slot, &names);
+		row.func = k->func;
+		row.wq = k->wq;
+		row.pool_id = k->pool_id;
+		memcpy(row.workqueue, names.workqueue, sizeof(row.workqueue));
+		memcpy(row.function, names.function, sizeof(row.function));
+		if (k->pool_id >= 0 && (uint32_t)k->pool_id < c->nr_pools &&
+		    c->pools[k->pool_id].seen) {
+			row.pool_cpu = c->pools[k->pool_id].cpu;
+			row.unbound = c->pools[k->pool_id].flags &
+				      WQMON_POOL_UNBOUND;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			r = realloc(rows, cap * sizeof(*r));
+			if (!r) {
+				free(rows);
+				return -ENOMEM;
+			}
+			rows = r;
+		}
+		rows[n++] = row;
+	}
+	*out = rows;
+	*nr = n;
+	return 0;
+}
+
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
+			const struct wq_cpu_work *prev, size_t nr_prev)
+{
+	size_t j = 0;
+
+	/* Both in slot order. */
+	for (size_t i = 0; i < nr_cur; i++) {
+		struct wq_cpu_work *r = &cur[i];
+
+		while (j < nr_prev && prev[j].slot < r->slot)
+			j++;
+		if (j == nr_prev || prev[j].slot != r->slot ||
+		    prev[j].func != r->func || prev[j].wq != r->wq ||
+		    prev[j].pool_id != r->pool_id)
+			continue;
+		r->completed = sub0(r->completed, prev[j].completed);
+		r->run_ns = sub0(r->run_ns, prev[j].run_ns);
+		r->cpu_ns = sub0(r->cpu_ns, prev[j].cpu_ns);
+	}
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cpulist.h"
 #include "model.h"
 
 enum wq_attach_mode {
@@ -61,6 +62,35 @@ const char *wq_collector__mode(const struct wq_collector *c);
  */
 int wq_collector__stack(struct wq_collector *c, int32_t tid, char *out,
 			size_t len);
+
+/*
+ * Work that ran on the CPUs of @cpus, per series: the probes count each
+ * item on the CPU that ran it (per-CPU statistics), so these are the
+ * completions and run times of those CPUs only.  Cumulative since the
+ * probes attached, in slot order: take two and subtract rows whose slot
+ * and key are equal (wq_cpu_work__delta).  Reads the tables only; no
+ * sweep, no reclaim.  Return: 0 with *@out (free() it) and *@nr, or -errno.
+ */
+struct wq_cpu_work {
+	uint32_t slot;
+	uint64_t func, wq;		/* the key: a reused slot differs */
+	int32_t pool_id;
+	int32_t pool_cpu;		/* -1: unbound (or pool not known) */
+	bool unbound;
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];
+	uint64_t completed;
+	uint64_t run_ns;		/* scaled, in sampled mode */
+	uint64_t cpu_ns;
+};
+
+int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
+			   struct wq_cpu_work **out, size_t *nr);
+
+/* @cur minus the row of @prev with the same slot and key, in place (a row
+ * absent from @prev counts from zero). */
+void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
+			const struct wq_cpu_work *prev, size_t nr_prev);
 
 /* Top queuers (needs opts.track_queuers); returns the count filled. */
 int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
