@@ -13,6 +13,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "cpulist.h"
 #include "http_client.h"
 #include "log.h"
 
@@ -226,6 +227,19 @@ static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 	bool *dst;
 	uint64_t n;
 
+	if (!strcmp(k, "isolated_cpus")) {
+		struct wq_cpuset set = { 0 };
+		char why[200];
+
+		if (strcmp(v, "auto") && strcmp(v, "none") &&
+		    wq_cpuset__parse(&set, v, why, sizeof(why)))
+			BAD("isolated_cpus = '%s' in [kernel]: give auto, none or "
+			    "a CPU list such as 1,3-5", v);
+		if (copy_value(c->kernel_isolated, sizeof(c->kernel_isolated),
+			       v))
+			BAD("isolated_cpus: too long");
+		return 0;
+	}
 	if (!strcmp(k, "sample_every")) {
 		if (parse_size(v, 1, WQ_SAMPLE_EVERY_MAX, &n))
 			BAD("sample_every = '%s' in [kernel]: give N from 1 to "
@@ -241,7 +255,7 @@ static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 
 	if (!dst)
 		BAD("unknown key '%s' in [kernel]; keys: enabled, queuers, "
-		    "raw_tp, cpu_time, sample_every", k);
+		    "raw_tp, cpu_time, sample_every, isolated_cpus", k);
 	if (parse_bool(v, dst))
 		BAD("%s = '%s' in [kernel]: give yes or no", k, v);
 	return 0;

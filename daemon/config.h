@@ -34,6 +34,7 @@ struct wqd_config {
 	bool kernel_raw_tp;
 	bool kernel_cpu_time;
 	uint32_t kernel_sample_every;	/* 1 in N items' durations; 1: all */
+	char kernel_isolated[256];	/* "auto", "none" or a CPU list */
 	/* [refwq] */
 	bool refwq;			/* discover refwq instances */
 	/* [kmod] */

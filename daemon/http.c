@@ -446,6 +446,11 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 			tls[o.nr_tls++] = (struct wq_metrics_tls){
 				i ? "socket" : "listen", st->tls_not_after[i] };
 	o.tls = tls;
+	if (st->isolation.on) {
+		o.isolated_cpus = st->isolation.list;
+		o.isolated = st->isolation.rows;
+		o.nr_isolated = st->isolation.nr_rows;
+	}
 	if (body_open(&b))
 		return error_reply(r, 500, "out of memory", "see the log");
 	err = wq_metrics__render(b.f, ms, st->nr_src, &o);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "history.h"
+#include "isolation.h"
 #include "metrics.h"
 #include "source.h"
 #include "alert.h"
@@ -71,6 +72,8 @@ struct wqd_state {
 	/* Stalls: the detector is the collection loop's; what it found is
 	 * shared. */
 	struct wq_stall_detector *detector;
+	/* Work on the isolated CPUs, for /metrics: lock. */
+	struct wqd_isolation isolation;
 	/* The snapshot being checked, for the stacks of a starting stall's
 	 * workers; NULL outside wqd_stalls__check(). */
 	const struct wq_snapshot *stall_cur;

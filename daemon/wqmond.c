@@ -344,6 +344,8 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 		}
 		s->error[0] = '\0';
 		wqd_stalls__check(st, s, view);
+		if (s->ops == &wqd_kernel_source)
+			wqd_isolation__update(&st->isolation, s->priv);
 		if (json) {
 			/* The history takes the JSON, also on error. */
 			err = wqd_history__push(st->history, view->mono_ns,
@@ -568,7 +570,8 @@ static void reload(const struct cli *cli, struct wqd_state *st,
 	    c.kernel_queuers != st->cfg.kernel_queuers ||
 	    c.kernel_raw_tp != st->cfg.kernel_raw_tp ||
 	    c.kernel_cpu_time != st->cfg.kernel_cpu_time ||
-	    c.kernel_sample_every != st->cfg.kernel_sample_every)
+	    c.kernel_sample_every != st->cfg.kernel_sample_every ||
+	    strcmp(c.kernel_isolated, st->cfg.kernel_isolated))
 		pr_warn("[kernel] changes take effect on restart\n");
 	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
 	snprintf(c.socket_path, sizeof(c.socket_path), "%s",
@@ -638,6 +641,16 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	}
 	if (!st->nr_src && !st->cfg.refwq)
 		pr_warn("no source is enabled: serving an empty view\n");
+	if (st->cfg.kernel) {
+		char why[256] = "";
+
+		/* The setting was checked with the configuration. */
+		wqd_isolation__init(&st->isolation, st->cfg.kernel_isolated, why,
+				    sizeof(why));
+		if (st->isolation.on)
+			pr_info("watching isolated CPUs %s for kworker work\n",
+				st->isolation.list);
+	}
 	st->history = wqd_history__new(st->cfg.history_bytes);
 	st->metrics = wq_metrics_state__new();
 	if (!st->history || !st->metrics || wqd_stalls__init(st))
@@ -693,6 +706,7 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 		source_free(&st->src[i]);
 	wqd_history__free(st->history);
 	wq_metrics_state__free(st->metrics);
+	wqd_isolation__free(&st->isolation);
 	if (st->detector)
 		wqd_stalls__exit(st);
 	for (int i = 0; i < cli->nr_sets; i++)

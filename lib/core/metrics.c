@@ -1098,6 +1098,42 @@ static void write_refused(struct out *o, const struct wq_metrics_opts *opts)
 			opts->refused[i].reason, opts->refused[i].count);
 }
 
+static const struct family fam_iso_items = {
+	"wqmon_isolated_cpu_work_items", T_COUNTER, false,
+	"Work items kworkers ran on the isolated CPUs ([kernel] isolated_cpus), "
+	"counted on the CPU that ran them; kind per-cpu: queued there by its "
+	"caller, unbound: follows the workqueue cpumask."};
+static const struct family fam_iso_run = {
+	"wqmon_isolated_cpu_work_run_seconds", T_COUNTER, true,
+	"Run time of the work items kworkers ran on the isolated CPUs."};
+
+static void write_isolated(struct out *o, const struct wq_metrics_opts *opts)
+{
+	const struct family *fams[] = { &fam_iso_items, &fam_iso_run };
+
+	if (!opts->isolated_cpus)
+		return;
+	for (size_t f = 0; f < 2; f++) {
+		head(o, fams[f]);
+		for (size_t i = 0; i < opts->nr_isolated; i++) {
+			const struct wq_metrics_isolated *w = &opts->isolated[i];
+			char wq[4 * WQ_NAME_LEN + 1], fn[4 * WQ_FUNC_LEN + 1];
+
+			esc_field(wq, w->workqueue, sizeof(w->workqueue));
+			esc_field(fn, w->function, sizeof(w->function));
+			start(o, fams[f], "", "kernel");
+			fprintf(o->f, ",cpus=\"%s\",pool=\"%d\",workqueue=\"%s\","
+				"function=\"%s\",kind=\"%s\"", opts->isolated_cpus,
+				w->pool_id, wq, fn,
+				w->unbound ? "unbound" : "per-cpu");
+			if (f)
+				end_secs(o, w->run_ns);
+			else
+				end_u64(o, w->items);
+		}
+	}
+}
+
 static const struct family fam_auth = {
 	"wqmon_http_auth_refused", T_COUNTER, false,
 	"HTTP requests refused by a listener's web_config: no or wrong "
@@ -1158,6 +1194,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_stalls(o, opts);
 	write_refused(o, opts);
 	write_http(o, opts);
+	write_isolated(o, opts);
 	if (o->om)
 		fputs("# EOF\n", o->f);
 }

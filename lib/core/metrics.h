@@ -55,6 +55,17 @@ struct wq_metrics_tls {
 	int64_t not_after;	/* seconds since the epoch */
 };
 
+/* Work run on the isolated CPUs, kept by wqmond ([kernel] isolated_cpus):
+ * cumulative per (pool, workqueue, function). */
+struct wq_metrics_isolated {
+	int32_t pool_id;
+	bool unbound;
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];
+	uint64_t items;
+	uint64_t run_ns;
+};
+
 struct wq_metrics_opts {
 	bool openmetrics;	/* OpenMetrics 1.0 text instead of 0.0.4 */
 	size_t top_functions;	/* per source; the rest is "other"; 0: 50 */
@@ -75,6 +86,11 @@ struct wq_metrics_opts {
 	uint64_t http_auth_refused;
 	const struct wq_metrics_tls *tls;
 	size_t nr_tls;
+	/* The kernel source's isolated CPUs ("1,3-5"; NULL: not watched) and
+	 * the work that ran there. */
+	const char *isolated_cpus;
+	const struct wq_metrics_isolated *isolated;
+	size_t nr_isolated;
 };
 
 /*

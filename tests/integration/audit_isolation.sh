@@ -10,8 +10,8 @@ set -u
 . "$(dirname "$0")/tap.bash"
 need_root
 tmp=$(mktemp -d)
-apid=
-trap '[ -n "$apid" ] && kill $apid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+apid= dpid=
+trap 'for p in $apid $dpid; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 [ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs"
 N=50000
 
@@ -62,6 +62,33 @@ grep -q '^isolation audit of CPU 1, .*: FAIL: ' "$tmp/text" &&
 	grep -Eq '^aio_fsync_work +events +[0-9]+ \(cpu 1\) +[0-9]+ +[0-9.]+ +per-cpu$' "$tmp/text" &&
 	grep -q '^per-cpu: queued on that CPU by its caller' "$tmp/text"
 ok $? "text report names aio_fsync_work, per-CPU, and what to do ($(sed -n 3p "$tmp/text"))"
+
+# wqmond keeps the same counts for /metrics ([kernel] isolated_cpus).
+start_wqmond "$tmp/log" -s none -i 0.25 -o refwq.enabled=no \
+	-o kernel.isolated_cpus=1
+dpid=$DPID
+grep -q 'watching isolated CPUs 1 for kworker work' "$tmp/log"
+ok $? "wqmond says it watches CPU 1"
+metric() {	# metric NAME: the aio_fsync_work sample of wqmon_NAME (sum)
+	curl -sf "$U/metrics" | awk -v n="wqmon_$1" '
+		index($0, n "{") == 1 && /function="aio_fsync_work"/ &&
+		/cpus="1"/ && /kind="per-cpu"/ { s += $NF } END { print s + 0 }'
+}
+base=$(metric isolated_cpu_work_items_total)
+"$B/tests/gen/aiogen" -n $N -b 8 -c 1 >/dev/null
+got=0
+for _ in $(seq 50); do
+	got=$(( $(metric isolated_cpu_work_items_total) - base ))
+	[ "$got" -eq $N ] && break
+	sleep 0.2
+done
+is "$got" $N "/metrics: wqmon_isolated_cpu_work_items_total of aio_fsync_work on CPU 1 grew by $N"
+awk -v r="$(metric isolated_cpu_work_run_seconds_total)" 'BEGIN { exit !(r > 0) }'
+ok $? "/metrics: its run time is counted too"
+kill $dpid; wait $dpid 2>/dev/null
+"$B/wqmond" --check-config -o kernel.isolated_cpus=1-x >"$tmp/cc" 2>&1
+[ $? -ne 0 ] && [ "$(wc -l <"$tmp/cc")" -eq 1 ] && grep -q "isolated_cpus = '1-x' in \[kernel\]: give auto, none or a CPU list" "$tmp/cc"
+ok $? "a bad isolated_cpus is refused in one line: $(cat "$tmp/cc")"
 
 # Bad input: one line that says what to give, exit status 2.
 bad() {	# bad WANT ARGS...

@@ -872,7 +872,14 @@ static void test_promtool(void **state)
 		{"refwq:big", true, 0, NULL},
 		{"kmod", false, 0, NULL},
 	};
-	struct wq_metrics_opts o = {.top_functions = 8, .version = "0.1.0"};
+	/* Work on isolated CPUs, one name hostile. */
+	static const struct wq_metrics_isolated iso[] = {
+		{ 6, false, "events", "aio_fsync_work", 50000, 37689112 },
+		{ 8, true, "odd \"wq\"\n", "fn\xff", 1, 1 },
+	};
+	struct wq_metrics_opts o = {.top_functions = 8, .version = "0.1.0",
+				    .isolated_cpus = "1,3-5", .isolated = iso,
+				    .nr_isolated = 2};
 	char *out;
 	int round;
 
@@ -899,6 +906,14 @@ static void test_promtool(void **state)
 		o.state = round ? st : NULL;
 		out = render(src, 4, &o);
 		promtool(out);
+		assert_non_null(strstr(out, "wqmon_isolated_cpu_work_items_total{"
+				       "source=\"kernel\",cpus=\"1,3-5\",pool=\"6\","
+				       "workqueue=\"events\",function=\"aio_fsync_work\","
+				       "kind=\"per-cpu\"} 50000\n"));
+		assert_non_null(strstr(out, "wqmon_isolated_cpu_work_run_seconds_total{"
+				       "source=\"kernel\",cpus=\"1,3-5\",pool=\"6\","
+				       "workqueue=\"events\",function=\"aio_fsync_work\","
+				       "kind=\"per-cpu\"} 0.037689112\n"));
 		free(out);
 	}
 	for (round = 0; round < 3; round++)
