@@ -92,6 +92,21 @@ void wqtop_sampling__line(const struct wqtop_data *d, bool brief, char *buf,
 	}
 }
 
+/* Under a stall's row, what its workers were doing, indented. */
+static void stack_lines(FILE *f, const struct wqtop_data *d,
+			const struct wqtop_row *r, int cols)
+{
+	const struct wq_stall *x = wqtop_data__stall(d, r->stall_id);
+	char line[32][WQTOP_STACK_COLS];
+	int i, n;
+
+	if (!x || !x->stack[0])
+		return;
+	n = wqtop_stack__wrap(x->stack, cols - 4, line, 32);
+	for (i = 0; i < n; i++)
+		fprintf(f, "    %s\n", line[i]);
+}
+
 int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		       enum wqtop_view_id view,
 		       const struct wqtop_table_opts *o, const char *source,
@@ -137,6 +152,7 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		wqtop_table__line(&rows.row[i], col, width, n, line,
 				  sizeof(line));
 		fprintf(f, "%s\n", line);
+		stack_lines(f, d, &rows.row[i], cols);
 	}
 	fputc('\n', f);
 	err = fflush(f) ? -errno : 0;

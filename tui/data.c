@@ -100,6 +100,17 @@ int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
 	return 0;
 }
 
+const struct wq_stall *wqtop_data__stall(const struct wqtop_data *d,
+					 uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; id && i < d->stalls.nr_active; i++)
+		if (d->stalls.active[i].id == id)
+			return &d->stalls.active[i];
+	return NULL;
+}
+
 void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
 			     size_t len)
 {

@@ -86,6 +86,9 @@ void wqtop_data__free(struct wqtop_data *d);
  * not the in-process detector's.  Return: 0, or -errno with @err set. */
 int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
 			   size_t errlen);
+/* The active stall @id (wq_stall.id), or NULL: it ended. */
+const struct wq_stall *wqtop_data__stall(const struct wqtop_data *d,
+					 uint64_t id);
 /* 1 in how many work items source @i measured the durations of: 1 when
  * every item (lib/core/model.h, sampled mode); 1 for no such source. */
 uint32_t wqtop_data__sample_every(const struct wqtop_data *d, int i);

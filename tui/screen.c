@@ -600,6 +600,38 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	put(y, 1, A_NORMAL, buf);
 }
 
+/*
+ * Under the stalls table, what the selected stall's workers were doing
+ * (wqmond's stack of it), in at most half the table's room, which it
+ * takes from the table.  Return: the lines it took.
+ */
+static int draw_stack(struct ui *ui, const struct wqtop_data *d)
+{
+	static char line[32][WQTOP_STACK_COLS];
+	const struct wq_stall *x;
+	int n, h, y, i;
+	size_t sel;
+
+	if (ui->view != VIEW_STALLS || !ui->rows.nr || ui->table_h < 6)
+		return 0;
+	sel = ui->sel < ui->rows.nr ? ui->sel : ui->rows.nr - 1;
+	x = wqtop_data__stall(d, ui->rows.row[sel].stall_id);
+	if (!x || !x->stack[0])
+		return 0;
+	h = ui->table_h / 2;
+	n = wqtop_stack__wrap(x->stack, COLS - 2, line, h - 1);
+	y = ui->table_y + ui->table_h - (n + 1);
+	fill_line(y, crt__attr(CRT_COLHDR));
+	put(y, 0, crt__attr(CRT_COLHDR),
+	    "Stack of the selected stall (innermost frame first):");
+	for (i = 0; i < n; i++) {
+		move(y + 1 + i, 0);
+		clrtoeol();
+		put(y + 1 + i, 1, A_NORMAL, line[i]);
+	}
+	return n + 1;
+}
+
 void screen__draw(struct ui *ui, const struct wqtop_data *d)
 {
 	ui->hdr_y = 4;
@@ -615,8 +647,10 @@ void screen__draw(struct ui *ui, const struct wqtop_data *d)
 		draw_colhdr(ui);
 		if (ui->mode == MODE_SORT)
 			draw_sort(ui);
-		else
+		else {
+			ui->table_h -= draw_stack(ui, d);
 			draw_rows(ui, d);
+		}
 	}
 	draw_footer(ui);
 	refresh();

@@ -67,6 +67,7 @@ struct wqtop_row {
 	char text[160];		/* label of the main column */
 	char extra[24];		/* flags, state or kind */
 	char label[WQ_SOURCE_LEN];	/* "demo:" for refwq:demo; "" kernel */
+	uint64_t stall_id;	/* a stalls row's wq_stall.id; 0: none */
 	double v[COL_NR];
 	enum wqtop_sev sev[COL_NR];
 	enum wqtop_sev row_sev;
@@ -130,6 +131,19 @@ int wqtop_col__from_name(const char *name);
 int wqtop_view__from_name(const char *name);
 /* Is @c shown in @view (at any width)? */
 bool wqtop_view__has_col(enum wqtop_view_id view, enum wqtop_col c);
+
+/* Bytes of a line of wqtop_stack__wrap(), the NUL included. */
+#define WQTOP_STACK_COLS 256
+/*
+ * A stall's one-line stack (wq_stall.stack: "tid N: f [mod] < g < ...;
+ * tid M: ...") as lines at most @w columns wide: a worker starts a line,
+ * its frames innermost first, wrapped between frames onto lines that start
+ * "  < ", so no frame is split; a frame wider than a line is cut
+ * (wqtop_cell__fit).  When @max lines are not enough the last ends "...".
+ * Return: how many lines are in @line (0 for "").
+ */
+int wqtop_stack__wrap(const char *stack, int w,
+		      char line[][WQTOP_STACK_COLS], int max);
 
 /* Drill-down: everything about one row, over the newest views. */
 struct wqtop_detail {

@@ -364,6 +364,7 @@ static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
 		if (!r)
 			return -ENOMEM;
 		r->pool_id = x->pool_id;
+		r->stall_id = x->id;
 		r->v[COL_POOL] = x->pool_id >= 0 ? x->pool_id : NAN;
 		r->v[COL_CPU] = x->cpu >= 0 ? x->cpu : NAN;
 		r->v[COL_TID] = x->worker_tid ? x->worker_tid : NAN;
@@ -386,6 +387,67 @@ static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
 		row_sev(r);
 	}
 	return 0;
+}
+
+/* Append @pre and the @n bytes of @tok to @dst, cut to @w columns. */
+static void stack_put(char *dst, const char *pre, const char *tok, size_t n,
+		      int w)
+{
+	size_t len = strlen(dst);
+
+	snprintf(dst + len, WQTOP_STACK_COLS - len, "%s%.*s", pre, (int)n, tok);
+	wqtop_cell__fit(dst, WQTOP_STACK_COLS, w);
+}
+
+int wqtop_stack__wrap(const char *stack, int w,
+		      char line[][WQTOP_STACK_COLS], int max)
+{
+	/* A stack wraps between frames; "not readable: ..." between words. */
+	bool frames = strstr(stack, " < ") || !strncmp(stack, "tid ", 4);
+	const char *sep = frames ? " < " : " ", *cont = frames ? "  < " : "  ";
+	const char *p = stack, *end, *next, *wend;
+	size_t n, sl = strlen(sep);
+	int nr = 0;
+
+	if (max < 1)
+		return 0;
+	if (w > WQTOP_STACK_COLS - 1)
+		w = WQTOP_STACK_COLS - 1;
+	if (w < 8)
+		w = 8;
+	while (*p && nr < max) {
+		wend = frames ? strstr(p, "; ") : NULL;
+		if (!wend)
+			wend = p + strlen(p);
+		line[nr][0] = '\0';
+		/* A worker's first frame, "tid N: f", starts its line. */
+		next = strstr(p, sep);
+		end = next && next < wend ? next : wend;
+		stack_put(line[nr++], "", p, end - p, w);
+		for (p = end; p < wend; p = end) {
+			p += sl;
+			next = strstr(p, sep);
+			end = next && next < wend ? next : wend;
+			n = end - p;
+			if (strlen(line[nr - 1]) + sl + n <= (size_t)w) {
+				stack_put(line[nr - 1], sep, p, n, w);
+				continue;
+			}
+			if (nr == max)
+				goto cut;
+			line[nr][0] = '\0';
+			stack_put(line[nr++], cont, p, n, w);
+		}
+		p = *wend ? wend + 2 : wend;
+	}
+	if (!*p)
+		return nr;
+cut:
+	n = strlen(line[nr - 1]);
+	if (n + 4 > (size_t)w)
+		n = (size_t)w - 4;
+	strcpy(line[nr - 1] + n, " ...");
+	return nr;
 }
 
 bool wqtop_view__has_col(enum wqtop_view_id view, enum wqtop_col c)

@@ -424,7 +424,22 @@ function renderLegend(chartEl, series) {
 	lg.innerHTML = series.map((s) => `<span class="${s.dim ? 'dim' : ''}"><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
 }
 
-function stallItem(s, multi, active) {
+// What the stuck workers were doing (wqmond's "stack": "tid N: f < g < ...;
+// tid M: ..."): a group per worker, a frame a line, innermost first.  @open
+// keeps a details the user opened open across the re-render of each poll.
+function stackHtml(s, open) {
+	if (!s.stack) return '';
+	const workers = s.stack.split('; ').map((w) => {
+		const m = /^(tid \d+):\s*(.*)$/s.exec(w);
+		const frames = (m ? m[2] : w).split(' < ').filter(Boolean);
+		return '<div class="worker">' + (m ? `<div class="tid">${escapeHtml(m[1])}</div>` : '') +
+			frames.map((f) => `<div class="frame">${escapeHtml(f)}</div>`).join('') + '</div>';
+	});
+	return `<details class="stack" data-id="${escapeHtml(String(s.id))}"${open ? ' open' : ''}><summary>stack</summary>` +
+		`<div class="frames">${workers.join('')}</div></details>`;
+}
+
+function stallItem(s, multi, active, open) {
 	const what = s.function ? `${s.function} (${s.workqueue})` : s.workqueue || (s.pool_id >= 0 ? `pool ${s.pool_id}` : s.kind);
 	const where = [multi ? s.source : '', s.pool_id >= 0 ? `pool ${s.pool_id}` : '', s.cpu >= 0 ? `cpu ${s.cpu}` : '',
 		s.worker_tid ? `tid ${s.worker_tid}` : ''].filter(Boolean).join(' ');
@@ -432,7 +447,8 @@ function stallItem(s, multi, active) {
 	const key = s.pool_id >= 0 ? ` data-pool="${escapeHtml(poolKey(s.source, s.pool_id))}"` : '';
 	return `<li class="stall ${active ? 'active' : 'ended'}"${key}><span class="badge">${escapeHtml(s.kind)}</span>` +
 		`<b>${escapeHtml(what)}</b> <span class="age">${active ? '' : 'lasted '}${fmtDur(s.age_ns)} (≥ ${fmtDur(s.threshold_ns)})</span>` +
-		`<div class="ev">${escapeHtml([where, s.evidence].filter(Boolean).join(' · '))} · ${when}</div></li>`;
+		`<div class="ev">${escapeHtml([where, s.evidence].filter(Boolean).join(' · '))} · ${when}</div>` +
+		`${stackHtml(s, open.has(String(s.id)))}</li>`;
 }
 
 // Active stalls, then the ones that ended within the window, newest first.
@@ -442,8 +458,9 @@ function renderStalls(snaps) {
 	const d = state.stalls;
 	const items = [];
 	const since = Date.now() * 1e6 - WINDOW_NS;
-	for (const s of d?.active || []) items.push(stallItem(s, multi, true));
-	for (const s of d?.recent || []) if (s.end_real_ns >= since) items.push(stallItem(s, multi, false));
+	const open = new Set([...ul.querySelectorAll('details.stack[open]')].map((e) => e.dataset.id));
+	for (const s of d?.active || []) items.push(stallItem(s, multi, true, open));
+	for (const s of d?.recent || []) if (s.end_real_ns >= since) items.push(stallItem(s, multi, false, open));
 	if (!d) items.push(`<li class="none">Stalls unavailable: ${escapeHtml(state.stallsError || 'not read yet')}</li>`);
 	else if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}.</li>`);
 	ul.innerHTML = items.join('');

@@ -9,15 +9,18 @@ need_root
 T="$B/wqtop"
 GEN="$B/tests/gen/aiogen"
 [ -x "$T" ] || bail "$T is not built"
+command -v tmux >/dev/null || bail "tmux is missing (scripts/deps.sh installs it)"
 tmp=$(mktemp -d)
 pids=()
-trap scratch_cleanup EXIT
+tm() { tmux -L "wqtop-attach-$$" "$@"; }
+trap 'tm kill-server 2>/dev/null; scratch_cleanup' EXIT
 
 # A wqmon-json document with known counters: one series, 100 items and
 # a latency slot per "second"; the server scales it by the request count,
 # so every interval holds exactly 100 items.  Its /api/v1/stalls is the
 # daemon's verdict on the pool pending for 5 s: a stall on the unix
-# socket, none on TCP; wqtop must show that, not a rule of its own.
+# socket, none on TCP; wqtop must show that, not a rule of its own, and
+# the stack the daemon read of its worker.
 cat >"$tmp/server.py" <<'PY'
 import json, os, socket, socketserver, sys, threading
 mode, addr = sys.argv[1], sys.argv[2]
@@ -55,7 +58,12 @@ def stalls():
                "workqueue": "fixture_wq", "function": "fixture_fn",
                "worker_tid": 0, "threshold_ns": 3000000000,
                "age_ns": 5000000000, "since_real_ns": 1, "end_real_ns": 0,
-               "evidence": "pool 4 cpu 1: 2 pending"}]
+               "evidence": "pool 4 cpu 1: 2 pending",
+               "stack": "tid 13159: request_wait_answer < "
+                        "__fuse_simple_request < fuse_fsync_common < "
+                        "fuse_fsync < aio_fsync_work < process_one_work < "
+                        "worker_thread < kthread < ret_from_fork < "
+                        "ret_from_fork_asm"}]
     return json.dumps({"format": "wqmon-stalls", "version": 1,
                        "active": active if mode == "unix" else [],
                        "recent": [], "sinks": {},
@@ -125,6 +133,28 @@ grep -qE '^pending +4 +1 .*5\.00s +3\.00s +fixture_fn \(fixture_wq\): pool 4' "$
 ok $? "stalls view: the daemon's stall, its pool, age, threshold and function ($(grep -m1 '^pending' "$tmp/out"))"
 grep -q 'Stalls from wqmond (/api/v1/stalls): pending >= 3.00s' "$tmp/out"
 ok $? "stalls view: the daemon's rules in force ($(grep -m1 '^Stalls from' "$tmp/out"))"
+# Under the stall, its stack: whole frames, innermost first, wrapped.
+grep -A2 '^pending' "$tmp/out" | tail -2 >"$tmp/stack"
+is "$(cat "$tmp/stack")" "    tid 13159: request_wait_answer < __fuse_simple_request < fuse_fsync_common < fuse_fsync < aio_fsync_work
+      < process_one_work < worker_thread < kthread < ret_from_fork < ret_from_fork_asm" \
+	"stalls view: the stall's stack under it, wrapped to -w 120"
+# On the screen: the selected stall's stack in a panel under the table.
+tm -f /dev/null new-session -d -s w -x 80 -y 24 \
+	"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.2 --source unix:$tmp/fix.sock --view stalls"
+tm set-option -g status off
+for _ in $(seq 50); do
+	tm capture-pane -p -t w >"$tmp/screen" 2>/dev/null
+	grep -q 'ret_from_fork_asm' "$tmp/screen" && break
+	sleep 0.2
+done
+grep -A3 '^Stack of the selected stall' "$tmp/screen" >"$tmp/panel"
+is "$(cat "$tmp/panel")" "Stack of the selected stall (innermost frame first):
+ tid 13159: request_wait_answer < __fuse_simple_request < fuse_fsync_common
+   < fuse_fsync < aio_fsync_work < process_one_work < worker_thread < kthread
+   < ret_from_fork < ret_from_fork_asm" \
+	"screen: the selected stall's stack under the table, whole frames wrapped to 80 columns" ||
+	sed 's/^/# | /' "$tmp/screen"
+tm kill-server 2>/dev/null
 
 # A saved view (file:), as any user: the golden text view of the unit
 # tests, an interval of 2 s with 40 vmstat_update items: 20.0/s.

@@ -271,6 +271,64 @@ test('the stalls panel shows the daemon\'s stalls and rules', async () => {
 	}
 });
 
+// What the stuck worker is doing: wqmond's "stack" of a stall, a frame a
+// line under its evidence (innermost first), a group per worker; nothing for
+// a stall without one.  The answer is the test's, so it runs on any server.
+const STACK = 'tid 13159: request_wait_answer < __fuse_simple_request < fuse_fsync_common < fuse_fsync < ' +
+	'aio_fsync_work < process_one_work < worker_thread < kthread < ret_from_fork < ret_from_fork_asm; ' +
+	'tid 13160: <b>x</b> [evil] < worker_thread';
+test('a stall\'s stack shows under its evidence, a frame a line', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	const now = Date.now() * 1e6;
+	const stall = (id, fn, stack) => ({
+		id, kind: 'running', state: 'firing', source: 'kernel', pool_id: -1, cpu: -1, workqueue: 'events',
+		function: fn, worker_tid: 13159, threshold_ns: 1e9, age_ns: 5e9, since_real_ns: now - 5e9,
+		end_real_ns: 0, evidence: `${fn} running for 5 s`, ...(stack === undefined ? {} : { stack }),
+	});
+	await p.route(/\/api\/v1\/stalls(\?|$)/, (route) => route.fulfill({
+		json: {
+			format: 'wqmon-stalls', version: 1, recent: [], sinks: {},
+			active: [stall(7, 'aio_fsync_work', STACK), stall(8, 'no_stack_fn', ''), stall(9, 'old_daemon_fn')],
+			thresholds_ns: { pending: 5e9, running: 1e9 }, rules: [],
+		},
+	}));
+	await p.goto(base);
+	await p.waitForSelector('#stalls li.stall.active', { timeout: 10000 });
+	const items = await p.$$('#stalls li.stall.active');
+	assert.equal(items.length, 3);
+	const withStack = p.locator('#stalls li.stall', { hasText: 'aio_fsync_work' });
+	for (const fn of ['no_stack_fn', 'old_daemon_fn']) {
+		const li = p.locator('#stalls li.stall', { hasText: fn });
+		assert.equal(await li.locator('.stack').count(), 0, `no stack element for ${fn}`);
+	}
+	assert.equal(await p.locator('#stalls .stack').count(), 1);
+	const frame = withStack.locator('.stack .frame', { hasText: /^fuse_fsync$/ });
+	assert.equal(await frame.isVisible(), false, 'closed until asked');
+	await withStack.locator('.stack summary').click();
+	await frame.waitFor({ state: 'visible', timeout: 2000 });
+	const workers = await withStack.locator('.stack .worker').evaluateAll((ws) => ws.map((w) => ({
+		tid: w.querySelector('.tid')?.textContent,
+		frames: [...w.querySelectorAll('.frame')].map((f) => f.textContent),
+	})));
+	assert.deepEqual(workers.map((w) => w.tid), ['tid 13159', 'tid 13160']);
+	assert.deepEqual(workers[0].frames.slice(0, 4),
+		['request_wait_answer', '__fuse_simple_request', 'fuse_fsync_common', 'fuse_fsync']);
+	assert.equal(workers[0].frames.length, 10);
+	assert.equal(workers[0].frames.at(-1), 'ret_from_fork_asm');
+	// Escaped: the frame's text is the server's, markup and all.
+	assert.deepEqual(workers[1].frames, ['<b>x</b> [evil]', 'worker_thread']);
+	assert.equal(await withStack.locator('.stack b').count(), 0);
+	// An opened stack stays open as the panel redraws on the next polls.
+	const polls = await p.evaluate(() => +document.body.dataset.polls);
+	await p.waitForFunction((n) => +document.body.dataset.polls > n + 1, polls, { timeout: 8000 });
+	assert.ok(await frame.isVisible(), 'still open after a redraw');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
 test('pause stops the updates and resume restarts them', async () => {
 	await page.click('#live');
 	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'false');
