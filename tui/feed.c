@@ -105,7 +105,8 @@ int wqtop_feed__poll(struct wqtop_feed *f, struct wqtop_data *d)
 static int add(struct wqtop_feed *f, const char *spec)
 {
 	struct wq_source_opts so = {
-		.coll = { .track_queuers = f->opts.track_queuers },
+		.coll = { .track_queuers = f->opts.track_queuers,
+			  .sample_every = f->opts.sample_every },
 		.timeout_ms = f->opts.timeout_ms,
 	};
 	char why[512] = "";

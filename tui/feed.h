@@ -13,11 +13,13 @@
 #define WQTOP_FEED_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "table.h"
 
 struct wqtop_feed_opts {
 	bool track_queuers;	/* kernel: who queued the work (drill-down) */
+	uint32_t sample_every;	/* kernel: sampled mode, 1 in N (0: all) */
 	int timeout_ms;		/* daemon: per request */
 };
 

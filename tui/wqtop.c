@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collector.h"
 #include "crt.h"
 #include "keys.h"
 #include "log.h"
@@ -42,6 +43,7 @@ struct opts {
 	bool mouse;
 	bool ascii;
 	bool queuers;
+	uint32_t sample_every;
 	int width;		/* batch: line width; 0: the terminal's */
 };
 
@@ -87,6 +89,8 @@ static void usage(FILE *f)
 "      --no-mouse          leave the mouse to the terminal\n"
 "      --ascii             ASCII bars and lines even on UTF-8\n"
 "      --no-queuers        local: do not track which tasks queue work\n"
+"      --sample N          local: measure the durations of 1 item in N\n"
+"                          (sampled mode: less probe cost; counts exact)\n"
 "  -v, --verbose           debug messages, including libbpf's\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
@@ -110,7 +114,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		      struct wqtop_thresholds *thr)
 {
 	enum { OPT_SOURCE = 256, OPT_VIEW, OPT_NO_COLOR, OPT_NO_MOUSE,
-	       OPT_ASCII, OPT_NO_QUEUERS };
+	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE };
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -128,6 +132,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-queuers", no_argument, NULL, OPT_NO_QUEUERS },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -227,6 +232,18 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case OPT_NO_QUEUERS:
 			o->queuers = false;
+			break;
+		case OPT_SAMPLE:
+			errno = 0;
+			l = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || l < 1 ||
+			    l > WQ_SAMPLE_EVERY_MAX) {
+				pr_err("bad --sample '%s': give N from 1 to %d "
+				       "(1 in N items measured), e.g. --sample "
+				       "16\n", optarg, WQ_SAMPLE_EVERY_MAX);
+				return -EINVAL;
+			}
+			o->sample_every = (uint32_t)l;
 			break;
 		case 'v':
 			wq_log__set_level(WQ_LOG_DEBUG);
@@ -499,6 +516,7 @@ int main(int argc, char **argv)
 		ui.topt[v].filter = ui.filter;
 
 	so.track_queuers = o.queuers;
+	so.sample_every = o.sample_every;
 	err = wqtop_feed__open(&src, o.source, &so);
 	if (err)
 		return err == -EINVAL ? WQ_EXIT_USAGE : 1;
