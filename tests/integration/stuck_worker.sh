@@ -52,13 +52,17 @@ d = json.load(sys.stdin)
 for s in d[sys.argv[1]]:
     if s["kind"] == "running" and s["function"] == "aio_fsync_work":
         print(json.dumps(s)); break'
-: >"$tmp/firing.json"
-for _ in $(seq 100); do
-	stalls | python3 -c "$pick" active >"$tmp/firing.json"
-	[ -s "$tmp/firing.json" ] && break
-	sleep 0.2
-done
-[ -s "$tmp/firing.json" ]
+# wait_stall LIST FILE: the stall, once in /api/v1/stalls' LIST (20 s).
+wait_stall() {
+	: >"$2"
+	for _ in $(seq 100); do
+		stalls | python3 -c "$pick" "$1" >"$2"
+		[ -s "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+wait_stall active "$tmp/firing.json"
 ok $? "a running stall of aio_fsync_work fires"
 field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 stack=$(field "$tmp/firing.json" stack 2>/dev/null)
@@ -83,13 +87,7 @@ touch "$tmp/release"
 wait $gpid
 ok $? "the aio fsync completes once released ($(cat "$tmp/gen.log"))"
 gpid=
-: >"$tmp/resolved.json"
-for _ in $(seq 100); do
-	stalls | python3 -c "$pick" recent >"$tmp/resolved.json"
-	[ -s "$tmp/resolved.json" ] && break
-	sleep 0.2
-done
-[ -s "$tmp/resolved.json" ]
+wait_stall recent "$tmp/resolved.json"
 ok $? "the stall resolves"
 is "$(field "$tmp/resolved.json" stack 2>/dev/null)" "$stack" "the resolved stall keeps the stack captured at its start"
 finish
