@@ -22,7 +22,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz
 
 # The configuration parser: daemon/config.c with libinih and the stall rules.
 FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c lib/core/model.c \
-	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c
+	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c lib/util/cpulist.c
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
 	$(call msg,FUZZ,$@)
