@@ -48,6 +48,9 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DWQMON_VERSION='"$(VERSION)"' -I$(OUTPUT) $(LIB_INC) -Ibpf
 LIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LIBS_JSON := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+# Recordings (lib/io/recording.c) are gzip files: zlib, which libbpf needs
+# anyway.
+LIBS_BPF += $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 # TLS and basic auth (daemon/web_config.c): GnuTLS, libyaml, libxcrypt.
 LIBS_DAEMON := $(shell $(PKG_CONFIG) --libs libmicrohttpd inih libsystemd libcap \
 	gnutls yaml-0.1 libxcrypt 2>/dev/null || \

@@ -16,6 +16,7 @@
 
 #include "audit.h"
 #include "check.h"
+#include "record.h"
 #include "collector.h"
 #include "invariants.h"
 #include "json.h"
@@ -47,6 +48,9 @@ static void usage(FILE *f)
 "           (--json: one wqmon-check document, docs/FORMAT.md)\n"
 "  cat      read a saved text or JSON view (FILE, or - for stdin) and\n"
 "           print it again, canonically or as JSON (-j)\n"
+"  record [-o FILE] [-d SECONDS] [-i SECONDS] [--source SOURCE]\n"
+"           keep a source's snapshots in a recording (gzip; docs/FORMAT.md)\n"
+"           for show --replay FILE and wqtop --replay FILE\n"
 "  audit-isolation [--cpus LIST] [-d SECONDS] [--json]\n"
 "           which work functions kworkers ran on the isolated CPUs\n"
 "           (isolcpus=, nohz_full=, or LIST) while it watched; exit 1 if\n"
@@ -58,7 +62,11 @@ static void usage(FILE *f)
 "                          socket (no root); unix:/path, http://host:port\n"
 "                          another wqmond; refwq[:NAME]: refwq instances;\n"
 "                          kmod[:PATH]: the refwq module's /proc/workqueues;\n"
-"                          file:PATH: a saved text or JSON view, once\n"
+"                          file:PATH: a saved text or JSON view, once;\n"
+"                          replay:PATH: a recording (wqctl record)\n"
+"      --replay FILE       the same as --source replay:FILE: the recorded\n"
+"                          intervals, as fast as they read (-c: the views\n"
+"                          as recorded)\n"
 "  -i, --interval SECONDS  seconds between views (default 1; 0.5 or 500ms)\n"
 "  -n, --count COUNT       stop after COUNT views (default: until Ctrl-C)\n"
 "  -s, --sort COLUMN       sort functions by COLUMN (queued, started,\n"
@@ -288,6 +296,21 @@ static int cmd_show(const struct show_opts *o)
 		err = wq_source__poll(src, show_saved, &sh);
 		goto out;
 	}
+	if (wq_source__kind(src) == WQ_SOURCE_REPLAY) {
+		/* As fast as it reads: the recorded times make the
+		 * intervals; -c shows each view as recorded. */
+		do {
+			sh.fresh = 0;
+			err = wq_source__poll(src, o->cumulative ? show_saved :
+								   show_snap,
+					      &sh);
+			shown += sh.fresh ? 1 : 0;
+		} while (!err && !wq_prog_stop &&
+			 (o->count == 0 || shown < o->count));
+		if (err == -ENODATA)
+			err = 0;
+		goto out;
+	}
 	err = wq_source__poll(src, show_snap, &sh);
 	while (!err && !wq_prog_stop && (o->count == 0 || shown < o->count)) {
 		sleep_interval(o->interval);
@@ -389,7 +412,8 @@ static void bad_option(const char *arg, int opt, const struct option *longopts)
 static int parse_show(int argc, char **argv, struct show_opts *o)
 {
 	enum { OPT_RAW_TP = 256, OPT_NO_CPU, OPT_CHECK_INV, OPT_SOURCE,
-	       OPT_SAMPLE };
+	       OPT_SAMPLE, OPT_REPLAY };
+	static char replay[300];
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
@@ -404,6 +428,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "check-invariants", no_argument, NULL, OPT_CHECK_INV },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "workqueue", required_argument, NULL, 'w' },
 		{ "function", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -503,6 +528,15 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case OPT_NO_CPU:
 			o->coll.no_cpu_time = true;
 			break;
+		case OPT_REPLAY:
+			if (!optarg[0] || strlen(optarg) + 8 > sizeof(replay)) {
+				pr_err("bad --replay '%s': give a recording "
+				       "made by wqctl record\n", optarg);
+				return -EINVAL;
+			}
+			snprintf(replay, sizeof(replay), "replay:%s", optarg);
+			o->source = replay;
+			break;
 		case OPT_SAMPLE:
 			if (parse_count(optarg, &top) || !top ||
 			    top > WQ_SAMPLE_EVERY_MAX) {
@@ -577,8 +611,8 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		/* A short usage, not the whole help (git and ip do the same). */
 		fprintf(stderr,
-			"usage: wqctl [-v] {show|check|cat|audit-isolation} "
-			"[OPTIONS]\n"
+			"usage: wqctl [-v] {show|check|cat|record|"
+			"audit-isolation} [OPTIONS]\n"
 			"  sudo wqctl check                what is missing here\n"
 			"  sudo wqctl show -n 1 -i 2 -t 10 one view of 2 s\n"
 			"  wqctl show --source daemon      a running wqmond, no root\n"
@@ -594,6 +628,8 @@ int main(int argc, char **argv)
 		return wqctl_check(argc, argv);
 	if (!strcmp(cmd, "audit-isolation"))
 		return wqctl_audit(argc, argv);
+	if (!strcmp(cmd, "record"))
+		return wqctl_record(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return cmd_cat(argc, argv);
 	if (!strcmp(cmd, "show")) {
@@ -604,11 +640,12 @@ int main(int argc, char **argv)
 	}
 	{
 		static const char *const cmds[] = { "show", "check", "cat",
-						    "audit-isolation", NULL };
+						    "audit-isolation", "record",
+						    NULL };
 		const char *near = wq_prog__suggest(cmd, cmds);
 
 		pr_err("unknown command '%s'%s%s%s; commands are show, check, "
-		       "cat and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
+		       "cat, record and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
 		       near ? near : "", near ? "?)" : "");
 	}
 	return WQ_EXIT_USAGE;

@@ -89,6 +89,9 @@ static void usage(FILE *f)
 "      --no-mouse          leave the mouse to the terminal\n"
 "      --ascii             ASCII bars and lines even on UTF-8\n"
 "      --no-queuers        local: do not track which tasks queue work\n"
+"      --replay FILE       play a recording (wqctl record) back: one\n"
+"                          recorded interval per delay (+ - to change the\n"
+"                          speed, space to pause); as --source replay:FILE\n"
 "      --sample N          local: measure the durations of 1 item in N\n"
 "                          (sampled mode: less probe cost; counts exact)\n"
 "  -v, --verbose           debug messages, including libbpf's\n"
@@ -114,7 +117,8 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		      struct wqtop_thresholds *thr)
 {
 	enum { OPT_SOURCE = 256, OPT_VIEW, OPT_NO_COLOR, OPT_NO_MOUSE,
-	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE };
+	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE, OPT_REPLAY };
+	static char replay[300];
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -133,6 +137,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-queuers", no_argument, NULL, OPT_NO_QUEUERS },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -233,6 +238,15 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		case OPT_NO_QUEUERS:
 			o->queuers = false;
 			break;
+		case OPT_REPLAY:
+			if (!optarg[0] || strlen(optarg) + 8 > sizeof(replay)) {
+				pr_err("bad --replay '%s': give a recording "
+				       "made by wqctl record\n", optarg);
+				return -EINVAL;
+			}
+			snprintf(replay, sizeof(replay), "replay:%s", optarg);
+			o->source = replay;
+			break;
 		case OPT_SAMPLE:
 			errno = 0;
 			l = strtol(optarg, &end, 10);
@@ -310,6 +324,8 @@ static int run_batch(const struct opts *o, struct ui *ui,
 		if (wq_prog_stop)
 			break;
 		err = wqtop_feed__poll(src, d);
+		if (err == -ENODATA)
+			return 0;	/* the end of a recording */
 		if (err) {
 			pr_err("%s\n", wqtop_feed__error(src));
 			if (strstr(wqtop_feed__name(src), ":"))

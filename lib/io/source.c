@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "recording.h"
 #include "refwq_reader.h"
 #include "source.h"
 #include "view_file.h"
@@ -21,6 +22,8 @@ struct wq_source {
 				 * the path */
 	struct wq_collector *coll;
 	struct wq_daemon *daemon;
+	struct wq_recording *rec;	/* replay */
+	struct wq_snapshot *held;	/* replay: read, for the next poll */
 };
 
 /* ---- refwq: every instance's segment, or one ---- */
@@ -108,6 +111,57 @@ static int file_poll(struct wq_source *s, wq_source_fn fn, void *ctx)
 		snprintf(snap->source, sizeof(snap->source), "%s",
 			 s->kind == WQ_SOURCE_KMOD ? "kmod" : "file");
 	return fn(ctx, snap);
+}
+
+/* ---- replay: a recording, a round of its sources per poll ---- */
+
+static bool seen(char (*names)[WQ_SOURCE_LEN], size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+/* The views of a recording come source after source at each time: hand
+ * over views until a source comes round again, and keep that one. */
+static int replay_poll(struct wq_source *s, wq_source_fn fn, void *ctx)
+{
+	char names[16][WQ_SOURCE_LEN];
+	size_t n = 0;
+	int err;
+
+	for (;;) {
+		struct wq_snapshot *snap = s->held;
+
+		s->held = NULL;
+		if (!snap) {
+			snap = wq_snapshot__new("");
+			if (!snap)
+				return -ENOMEM;
+			err = wq_recording__next(s->rec, snap, s->error,
+						 sizeof(s->error));
+			if (err <= 0) {
+				wq_snapshot__free(snap);
+				if (err == 0 && !n) {
+					snprintf(s->error, sizeof(s->error),
+						 "%s: the end of the recording "
+						 "(%zu views)", s->arg,
+						 wq_recording__views(s->rec));
+					return -ENODATA;
+				}
+				return err;
+			}
+		}
+		if (n == 16 || seen(names, n, snap->source)) {
+			s->held = snap;
+			return 0;
+		}
+		snprintf(names[n++], WQ_SOURCE_LEN, "%s", snap->source);
+		err = fn(ctx, snap);
+		if (err)
+			return err;
+	}
 }
 
 /* ---- daemon: wqmond's /api/v1/snapshot ---- */
@@ -200,6 +254,10 @@ int wq_source__open(struct wq_source **out, const char *spec,
 	} else if (!strncmp(spec, "file:", 5)) {
 		s->kind = WQ_SOURCE_FILE;
 		rc = open_file(s, spec + 5, err, errlen);
+	} else if (!strncmp(spec, "replay:", 7)) {
+		s->kind = WQ_SOURCE_REPLAY;
+		snprintf(s->arg, sizeof(s->arg), "%s", spec + 7);
+		rc = wq_recording__open(&s->rec, spec + 7, err, errlen);
 	} else {
 		s->kind = WQ_SOURCE_DAEMON;
 		rc = open_daemon(s, spec, o, err, errlen);
@@ -219,15 +277,17 @@ int wq_source__check(const char *spec, char *err, size_t errlen)
 	if (!strcmp(spec, "kernel") || !strcmp(spec, "refwq") ||
 	    !strncmp(spec, "refwq:", 6) || !strcmp(spec, "kmod") ||
 	    (!strncmp(spec, "kmod:", 5) && spec[5]) ||
-	    (!strncmp(spec, "file:", 5) && spec[5]))
+	    (!strncmp(spec, "file:", 5) && spec[5]) ||
+	    (!strncmp(spec, "replay:", 7) && spec[7]))
 		return 0;
 	if (strncmp(spec, "kmod:", 5) && strncmp(spec, "file:", 5) &&
+	    strncmp(spec, "replay:", 7) &&
 	    !wq_daemon__open(&d, spec, 0)) {
 		wq_daemon__close(d);
 		return 0;
 	}
 	snprintf(err, errlen, "bad source '%s': give kernel, refwq[:NAME], "
-		 "kmod[:PATH], file:PATH, daemon, unix:PATH or "
+		 "kmod[:PATH], file:PATH, replay:PATH, daemon, unix:PATH or "
 		 "http://HOST:PORT", spec);
 	return -EINVAL;
 }
@@ -238,6 +298,8 @@ void wq_source__close(struct wq_source *s)
 		return;
 	wq_collector__close(s->coll);
 	wq_daemon__close(s->daemon);
+	wq_recording__close(s->rec, NULL, 0);
+	wq_snapshot__free(s->held);
 	free(s);
 }
 
@@ -256,6 +318,9 @@ int wq_source__poll(struct wq_source *s, wq_source_fn fn, void *ctx)
 	case WQ_SOURCE_KMOD:
 	case WQ_SOURCE_FILE:
 		err = file_poll(s, fn, ctx);
+		break;
+	case WQ_SOURCE_REPLAY:
+		err = replay_poll(s, fn, ctx);
 		break;
 	default:
 		err = daemon_poll(s, fn, ctx);

@@ -11,6 +11,8 @@
  *   refwq[:NAME]      running refwq instances' shared memory (any user)
  *   kmod[:PATH]       the refwq module's /proc/workqueues (a board)
  *   file:PATH         a saved text or JSON view (docs/FORMAT.md)
+ *   replay:PATH       a recording (wqctl record): its views one poll at a
+ *                     time, then -ENODATA
  *   daemon            a running wqmond on its local socket
  *   unix:PATH         a wqmond on another socket
  *   http://HOST:PORT  a wqmond over TCP
@@ -35,6 +37,7 @@ enum wq_source_kind {
 	WQ_SOURCE_KMOD,
 	WQ_SOURCE_FILE,
 	WQ_SOURCE_DAEMON,
+	WQ_SOURCE_REPLAY,
 };
 
 struct wq_source_opts {
@@ -61,8 +64,10 @@ int wq_source__check(const char *spec, char *err, size_t errlen);
 
 /*
  * Hand each of the source's snapshots to @fn.  A refwq instance that is
- * gone or being rewritten is left out, not an error.
- * Return: 0, what @fn returned, or -errno (wq_source__error() says why).
+ * gone or being rewritten is left out, not an error.  A recording hands
+ * over its next snapshot of each source it holds.
+ * Return: 0, what @fn returned, -ENODATA at the end of a recording, or
+ * -errno (wq_source__error() says why).
  */
 int wq_source__poll(struct wq_source *s, wq_source_fn fn, void *ctx);
 
