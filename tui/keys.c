@@ -185,6 +185,14 @@ static enum wqtop_reaction act_pause(struct ui *ui, int ch)
 	return REACT_DRAW;
 }
 
+/* One refresh now: while paused, a recording steps one interval. */
+static enum wqtop_reaction act_step(struct ui *ui, int ch)
+{
+	(void)ch;
+	ui->step = true;
+	return REACT_DRAW;
+}
+
 static bool is_paused(const struct ui *ui)
 {
 	return ui->paused;
@@ -263,6 +271,8 @@ const struct wqtop_binding wqtop_bindings[] = {
 	  "tree: group functions under their workqueue" },
 	{ { ' ', 'z', KEY_F(9) }, act_pause, "Pause", "Go", is_paused,
 	  "pause / resume refreshing" },
+	{ { 'n' }, act_step, NULL, NULL, NULL,
+	  "refresh once now (paused: step a recording one interval)" },
 	{ { '+', '=', KEY_F(8) }, act_delay_longer, "Delay+", NULL, NULL,
 	  "longer delay (twice)" },
 	{ { '-', KEY_F(7) }, act_delay_shorter, "Delay-", NULL, NULL,

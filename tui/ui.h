@@ -20,6 +20,7 @@ struct ui {
 	char filter[64];
 	char input[64];		/* the line being edited (filter, delay) */
 	bool paused;
+	bool step;		/* refresh once now, paused or not */
 	double delay_s;
 	const char *source;	/* its name, for the header */
 	const char *error;	/* the source's last error, "" if none */

@@ -91,7 +91,8 @@ static void usage(FILE *f)
 "      --no-queuers        local: do not track which tasks queue work\n"
 "      --replay FILE       play a recording (wqctl record) back: one\n"
 "                          recorded interval per delay (+ - to change the\n"
-"                          speed, space to pause); as --source replay:FILE\n"
+"                          speed, space to pause, n to step); as --source\n"
+"                          replay:FILE\n"
 "      --sample N          local: measure the durations of 1 item in N\n"
 "                          (sampled mode: less probe cost; counts exact)\n"
 "  -v, --verbose           debug messages, including libbpf's\n"
@@ -471,14 +472,15 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		if (ch != ERR) {
 			if (!on_key(ui, ch))
 				return 0;
-			if (now_s() < next)
+			if (now_s() < next && !ui->step)
 				continue;
 		}
-		if (now_s() < next)
+		if (now_s() < next && !ui->step)
 			continue;
 		next = now_s() + ui->delay_s;
-		if (ui->paused)
+		if (ui->paused && !ui->step)
 			continue;
+		ui->step = false;
 		/* A failed poll keeps the last numbers; the footer says why. */
 		wqtop_feed__poll(src, d);
 	}

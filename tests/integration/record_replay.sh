@@ -58,6 +58,35 @@ is "$(grep -c '^wqtop .*source: replay:' "$tmp/top")" $((n - 1)) "wqtop shows on
 grep -q '^aio_fsync_work ' "$tmp/top"
 ok $? "its frames show the recorded work"
 
+# Interactive: with a delay of an hour nothing moves by itself; n steps one
+# interval, and the one after the last says the recording has ended.
+command -v tmux >/dev/null || bail "tmux not installed (scripts/deps.sh)"
+sock="wqmon-replay-$$"
+tm() { tmux -L "$sock" "$@"; }
+screen() { tm capture-pane -p -t w; }
+wait_screen() {	# wait_screen ERE: 10 s at most
+	for _ in $(seq 50); do
+		screen | grep -qE "$1" && return 0
+		sleep 0.2
+	done
+	screen | sed 's/^/# | /'
+	return 1
+}
+tm -f /dev/null new-session -d -s w -x 120 -y 30 \
+	"env TERM=tmux-256color LANG=C.UTF-8 $B/wqtop --replay $R -d 3600 --view functions; echo EXITED:\$?; sleep 60"
+wait_screen 'replay:'
+ok $? "wqtop --replay starts in tmux"
+for _ in $(seq $((n - 1))); do tm send-keys -t w n; done
+wait_screen 'aio_fsync_work'
+ok $? "n steps through the recorded intervals"
+tm send-keys -t w n
+wait_screen "end of the recording \\($n views\\)"
+ok $? "$n steps in all: the end of the recording ($n views)"
+tm send-keys -t w q
+wait_screen 'EXITED:0'
+ok $? "q quits with status 0"
+tm kill-server 2>/dev/null
+
 # Damaged files: what could be read, then one line; exit 1.
 bytes=$(stat -c %s "$R")
 head -c $((bytes * 2 / 3)) "$R" >"$tmp/cut.gz"
