@@ -87,7 +87,9 @@ wait_screen 'EXITED:0'
 ok $? "q quits with status 0"
 tm kill-server 2>/dev/null
 
-# Damaged files: what could be read, then one line; exit 1.
+# Damaged files: what could be read, then one line; exit 1.  Bytes
+# overwritten inside the deflate stream are found by zlib, or decode to
+# text the parser refuses (gzip's CRC is only checked at the end).
 bytes=$(stat -c %s "$R")
 head -c $((bytes * 2 / 3)) "$R" >"$tmp/cut.gz"
 "$B/wqctl" show --replay "$tmp/cut.gz" -c >"$tmp/cut.out" 2>"$tmp/cut.err"
@@ -103,7 +105,7 @@ printf '\xde\xad\xbe\xef\xde\xad\xbe\xef' | dd of="$tmp/bad.gz" bs=1 seek=$((byt
 "$B/wqctl" show --replay "$tmp/bad.gz" -c >/dev/null 2>"$tmp/bad.err"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] &&
-	grep -q 'bad.gz: .*compressed data is corrupt' "$tmp/bad.err"
+	grep -qE 'bad.gz: (the compressed data is corrupt|view [0-9]+ \((from )?line [0-9]+\): .*; [0-9]+ views read)' "$tmp/bad.err"
 ok $? "a corrupt recording: exit 1, one line: $(cat "$tmp/bad.err")"
 printf 'hello\n' | gzip >"$tmp/foreign.gz"
 "$B/wqctl" show --replay "$tmp/foreign.gz" 2>"$tmp/f.err"
