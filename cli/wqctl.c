@@ -528,15 +528,18 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		case OPT_NO_CPU:
 			o->coll.no_cpu_time = true;
 			break;
-		case OPT_REPLAY:
-			if (!optarg[0] || strlen(optarg) + 8 > sizeof(replay)) {
-				pr_err("bad --replay '%s': give a recording "
-				       "made by wqctl record\n", optarg);
+		case OPT_REPLAY: {
+			char why[400];
+
+			if (wq_source__replay_spec(optarg, replay,
+						   sizeof(replay), why,
+						   sizeof(why))) {
+				pr_err("%s\n", why);
 				return -EINVAL;
 			}
-			snprintf(replay, sizeof(replay), "replay:%s", optarg);
 			o->source = replay;
 			break;
+		}
 		case OPT_SAMPLE:
 			if (parse_count(optarg, &top) || !top ||
 			    top > WQ_SAMPLE_EVERY_MAX) {

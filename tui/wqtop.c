@@ -24,6 +24,7 @@
 #include "daemon_client.h"
 #include "feed.h"
 #include "prog.h"
+#include "source.h"
 #include "ui.h"
 #include "wqtime.h"
 
@@ -239,15 +240,18 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		case OPT_NO_QUEUERS:
 			o->queuers = false;
 			break;
-		case OPT_REPLAY:
-			if (!optarg[0] || strlen(optarg) + 8 > sizeof(replay)) {
-				pr_err("bad --replay '%s': give a recording "
-				       "made by wqctl record\n", optarg);
+		case OPT_REPLAY: {
+			char why[400];
+
+			if (wq_source__replay_spec(optarg, replay,
+						   sizeof(replay), why,
+						   sizeof(why))) {
+				pr_err("%s\n", why);
 				return -EINVAL;
 			}
-			snprintf(replay, sizeof(replay), "replay:%s", optarg);
 			o->source = replay;
 			break;
+		}
 		case OPT_SAMPLE:
 			errno = 0;
 			l = strtol(optarg, &end, 10);

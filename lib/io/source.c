@@ -270,6 +270,18 @@ int wq_source__open(struct wq_source **out, const char *spec,
 	return 0;
 }
 
+int wq_source__replay_spec(const char *file, char *spec, size_t len,
+			   char *err, size_t errlen)
+{
+	if (!file[0] || strlen(file) + sizeof("replay:") > len) {
+		snprintf(err, errlen, "bad --replay '%s': give a recording made "
+			 "by wqctl record", file);
+		return -EINVAL;
+	}
+	snprintf(spec, len, "replay:%s", file);
+	return 0;
+}
+
 int wq_source__check(const char *spec, char *err, size_t errlen)
 {
 	struct wq_daemon *d;

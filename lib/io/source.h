@@ -58,6 +58,10 @@ struct wq_source;
 int wq_source__open(struct wq_source **out, const char *spec,
 		    const struct wq_source_opts *o, char *err, size_t errlen);
 void wq_source__close(struct wq_source *s);
+/* --replay FILE of wqctl and wqtop: "replay:FILE" into @spec.
+ * Return: 0, or -EINVAL with one line in @err. */
+int wq_source__replay_spec(const char *file, char *spec, size_t len,
+			   char *err, size_t errlen);
 /* Whether @spec has a known form, without opening it (option parsing).
  * Return: 0, or -EINVAL with one line in @err. */
 int wq_source__check(const char *spec, char *err, size_t errlen);
