@@ -155,7 +155,9 @@ int wqctl_record(int argc, char **argv)
 		    wq_source__kind(src) == WQ_SOURCE_FILE ||
 		    (end && wq_clock_ns(CLOCK_MONOTONIC) >= end))
 			break;
-		sleep_s(o.interval);
+		/* A recording recorded again goes as fast as it reads. */
+		if (wq_source__kind(src) != WQ_SOURCE_REPLAY)
+			sleep_s(o.interval);
 		if (wq_prog_stop)
 			break;
 	}
