@@ -329,6 +329,14 @@ test('a stall\'s stack shows under its evidence, a frame a line', async () => {
 	assert.deepEqual(sink, []);
 });
 
+test('the history can be downloaded as one wqmon-history document', async () => {
+	const href = await page.getAttribute('#download', 'href');
+	assert.equal(await page.getAttribute('#download', 'download'), 'wqmon-history.json');
+	const doc = await page.evaluate(async (u) => (await fetch(u)).json(), href);
+	assert.equal(doc.format, 'wqmon-history');
+	assert.ok(doc.views.length > 0, 'the download holds the views');
+});
+
 test('pause stops the updates and resume restarts them', async () => {
 	await page.click('#live');
 	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'false');
