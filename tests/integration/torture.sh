@@ -38,6 +38,13 @@ sys.exit(n > 0)' || bail "another process runs aio fsync work: this test needs t
 wq=$!
 for _ in $(seq 100); do [ -s "$tmp/show.jsonl" ] && break; sleep 0.1; done
 [ -s "$tmp/show.jsonl" ] || bail "wqctl show did not start: $(tail -3 "$tmp/show.err")"
+# And a second one in sampled mode, under the same load: its invariants
+# (samples scaled by 16) and its counts, which must stay exact.
+"$B/wqctl" show -i 1 -c -j --check-invariants --sample 16 \
+	>"$tmp/s16.jsonl" 2>"$tmp/s16.err" &
+wq16=$!
+for _ in $(seq 100); do [ -s "$tmp/s16.jsonl" ] && break; sleep 0.1; done
+[ -s "$tmp/s16.jsonl" ] || bail "wqctl show --sample 16 did not start: $(tail -3 "$tmp/s16.err")"
 
 # The independent count: bpftrace on the same three tracepoints, by
 # function name, from now until every load has ended.
@@ -139,8 +146,27 @@ sleep 2.5	# wqctl shows a view taken after the tracer let go
 kill -INT $wq
 wait $wq
 rc=$?
+kill -INT $wq16
+wait $wq16
+rc16=$?
 [ $rc -eq 0 ] && [ ! -s "$tmp/show.err" ]
 ok $? "every snapshot passes the invariants (wqctl exit $rc): $(head -3 "$tmp/show.err" | tr '\n' ' ')"
+[ $rc16 -eq 0 ] && [ ! -s "$tmp/s16.err" ]
+ok $? "sampled mode: every snapshot passes the invariants (wqctl --sample 16 exit $rc16): $(head -3 "$tmp/s16.err" | tr '\n' ' ')"
+python3 - "$tmp/s16.jsonl" $N >"$tmp/s16.out" 2>&1 <<'PY'
+import json, math, sys
+last = [json.loads(l) for l in open(sys.argv[1]) if l.strip()][-1]
+n = int(sys.argv[2])
+aio = [s for s in last["series"] if s["function"] == "aio_fsync_work"]
+q, st, c = (sum(s[k] for s in aio) for k in ("queued", "started", "completed"))
+lat = sum(s["hist"]["lat"]["count"] for s in aio) // 16
+want, sd = n / 16, math.sqrt(n / 16 * 15 / 16)
+print("aio %d/%d/%d, %d latency samples (want %.0f +- %.0f)" % (q, st, c, lat, want, 5 * sd))
+assert last["sample_every"] == 16
+assert (q, st, c) == (n, n, n), (q, st, c)
+assert abs(lat - want) <= 5 * sd, lat
+PY
+ok $? "sampled mode under the same load: counts exact, 1 in 16 sampled: $(tr '\n' ';' <"$tmp/s16.out")"
 python3 - "$tmp/show.jsonl" $N >"$tmp/check.out" 2>&1 <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
