@@ -540,16 +540,17 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 			o->source = replay;
 			break;
 		}
-		case OPT_SAMPLE:
-			if (parse_count(optarg, &top) || !top ||
-			    top > WQ_SAMPLE_EVERY_MAX) {
-				pr_err("bad --sample '%s': give N from 1 to %d "
-				       "(1 in N items measured), e.g. --sample "
-				       "16\n", optarg, WQ_SAMPLE_EVERY_MAX);
+		case OPT_SAMPLE: {
+			char why[200];
+
+			if (wq_collector__parse_sample(optarg,
+						       &o->coll.sample_every,
+						       why, sizeof(why))) {
+				pr_err("%s\n", why);
 				return -EINVAL;
 			}
-			o->coll.sample_every = (uint32_t)top;
 			break;
+		}
 		case 'v':
 			wq_log__set_level(WQ_LOG_DEBUG);
 			break;

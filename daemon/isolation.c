@@ -70,24 +70,6 @@ static struct wq_metrics_isolated *row_of(struct wqd_isolation *iso,
 	return r;
 }
 
-/* Since the last reading of the same slot and key; a slot whose counts
- * went down was reclaimed and reused by the same key: all of it is new. */
-static void since(const struct wqd_isolation *iso, struct wq_cpu_work *w)
-{
-	for (size_t j = 0; j < iso->nr_prev; j++) {
-		const struct wq_cpu_work *p = &iso->prev[j];
-
-		if (p->slot != w->slot || p->func != w->func ||
-		    p->wq != w->wq || p->pool_id != w->pool_id)
-			continue;
-		if (w->completed >= p->completed && w->run_ns >= p->run_ns) {
-			w->completed -= p->completed;
-			w->run_ns -= p->run_ns;
-		}
-		return;
-	}
-}
-
 void wqd_isolation__update(struct wqd_isolation *iso, struct wq_collector *c)
 {
 	struct wq_cpu_work *cur, *now;
@@ -103,10 +85,10 @@ void wqd_isolation__update(struct wqd_isolation *iso, struct wq_collector *c)
 		return;
 	}
 	memcpy(now, cur, nr * sizeof(*now));
+	wq_cpu_work__delta(cur, nr, iso->prev, iso->nr_prev);
 	for (size_t i = 0; i < nr; i++) {
 		struct wq_metrics_isolated *r;
 
-		since(iso, &cur[i]);
 		if (!cur[i].completed || !(r = row_of(iso, &cur[i])))
 			continue;
 		r->items += cur[i].completed;

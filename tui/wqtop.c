@@ -252,18 +252,16 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			o->source = replay;
 			break;
 		}
-		case OPT_SAMPLE:
-			errno = 0;
-			l = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || l < 1 ||
-			    l > WQ_SAMPLE_EVERY_MAX) {
-				pr_err("bad --sample '%s': give N from 1 to %d "
-				       "(1 in N items measured), e.g. --sample "
-				       "16\n", optarg, WQ_SAMPLE_EVERY_MAX);
+		case OPT_SAMPLE: {
+			char why[200];
+
+			if (wq_collector__parse_sample(optarg, &o->sample_every,
+						       why, sizeof(why))) {
+				pr_err("%s\n", why);
 				return -EINVAL;
 			}
-			o->sample_every = (uint32_t)l;
 			break;
+		}
 		case 'v':
 			wq_log__set_level(WQ_LOG_DEBUG);
 			break;

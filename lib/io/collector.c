@@ -1206,11 +1206,6 @@ int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
 	return 0;
 }
 
-static uint64_t sub0(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
 void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 			const struct wq_cpu_work *prev, size_t nr_prev)
 {
@@ -1226,8 +1221,31 @@ void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 		    prev[j].func != r->func || prev[j].wq != r->wq ||
 		    prev[j].pool_id != r->pool_id)
 			continue;
-		r->completed = sub0(r->completed, prev[j].completed);
-		r->run_ns = sub0(r->run_ns, prev[j].run_ns);
-		r->cpu_ns = sub0(r->cpu_ns, prev[j].cpu_ns);
+		/* Counts that went down: the slot was reclaimed and its key
+		 * came back to it, so all of it is new. */
+		if (r->completed < prev[j].completed ||
+		    r->run_ns < prev[j].run_ns || r->cpu_ns < prev[j].cpu_ns)
+			continue;
+		r->completed -= prev[j].completed;
+		r->run_ns -= prev[j].run_ns;
+		r->cpu_ns -= prev[j].cpu_ns;
 	}
+}
+
+int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
+			       size_t errlen)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno || end == text || *end || n < 1 || n > WQ_SAMPLE_EVERY_MAX) {
+		snprintf(err, errlen, "bad --sample '%s': give N from 1 to %d "
+			 "(1 in N items measured), e.g. --sample 16", text,
+			 WQ_SAMPLE_EVERY_MAX);
+		return -EINVAL;
+	}
+	*every = (uint32_t)n;
+	return 0;
 }

@@ -30,6 +30,11 @@ struct wq_collector_opts {
 
 #define WQ_SAMPLE_EVERY_MAX	65536
 
+/* --sample N of wqctl and wqtop.  Return: 0, or -EINVAL with one line in
+ * @err. */
+int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
+			       size_t errlen);
+
 struct wq_queuer {
 	int32_t pool_id;
 	char workqueue[WQ_NAME_LEN];
@@ -88,7 +93,9 @@ int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
 			   struct wq_cpu_work **out, size_t *nr);
 
 /* @cur minus the row of @prev with the same slot and key, in place (a row
- * absent from @prev counts from zero). */
+ * absent from @prev, or whose counts went down as its slot was reclaimed
+ * and reused by the same key, counts from zero).  Both in slot order, as
+ * wq_collector__cpu_work() gives them. */
 void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 			const struct wq_cpu_work *prev, size_t nr_prev);
 
