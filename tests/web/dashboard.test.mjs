@@ -220,6 +220,9 @@ test('a sampled source wears a "sampled 1/N" badge, and the duration panels too'
 	const shot = path.join(ARTIFACTS, 'dashboard-sampled.png');
 	mkdirSync(ARTIFACTS, { recursive: true });
 	await p.screenshot({ path: shot, fullPage: true });
+	// The page polls on: let a handler that is fetching finish before the
+	// context goes, or its response is disposed under it.
+	await p.unrouteAll({ behavior: 'wait' });
 	await ctx.close();
 	assert.deepEqual(sink, []);
 });
@@ -325,6 +328,7 @@ test('a stall\'s stack shows under its evidence, a frame a line', async () => {
 	const polls = await p.evaluate(() => +document.body.dataset.polls);
 	await p.waitForFunction((n) => +document.body.dataset.polls > n + 1, polls, { timeout: 8000 });
 	assert.ok(await frame.isVisible(), 'still open after a redraw');
+	await p.unrouteAll({ behavior: 'wait' });
 	await ctx.close();
 	assert.deepEqual(sink, []);
 });
