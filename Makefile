@@ -69,11 +69,16 @@ all:
 # ---- kernel side ----
 BPF_OBJ := $(OUTPUT)/wqmon.bpf.o
 BPF_SKEL := $(OUTPUT)/wqmon.skel.h
+# The configuration walk: its own object, loaded only when asked for.
+CFG_BPF_OBJ := $(OUTPUT)/wqconfig.bpf.o
+CFG_BPF_SKEL := $(OUTPUT)/wqconfig.skel.h
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
 $(BPF_OBJ): bpf/wqmon.bpf.c bpf/wqmon.h bpf/wqmon_core.h | $(OUTPUT)
+$(CFG_BPF_OBJ): bpf/wqconfig.bpf.c bpf/wqcfg.h bpf/wqmon_core.h | $(OUTPUT)
+$(BPF_OBJ) $(CFG_BPF_OBJ):
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 		-I/usr/include/$(MULTIARCH) -Ibpf -Wall -Werror -c $< -o $@
@@ -97,11 +102,12 @@ CORE_LIB := $(OUTPUT)/libwqmon-core.a
 IO_LIB := $(OUTPUT)/libwqmon.a
 LIB := $(IO_LIB) $(CORE_LIB)
 
-$(OUTPUT)/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h
+$(OUTPUT)/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h bpf/wqcfg.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 $(OUTPUT)/lib/io/collector.o: $(BPF_SKEL)
+$(OUTPUT)/lib/io/wqconfig_reader.o: $(CFG_BPF_SKEL)
 
 $(CORE_LIB): $(CORE_OBJS)
 	$(call msg,AR,$@)

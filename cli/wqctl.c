@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "config.h"
 #include "check.h"
 #include "record.h"
 #include "collector.h"
@@ -51,6 +52,11 @@ static void usage(FILE *f)
 "  record [-o FILE] [-d SECONDS] [-i SECONDS] [--source SOURCE]\n"
 "           keep a source's snapshots in a recording (gzip; docs/FORMAT.md)\n"
 "           for show --replay FILE and wqtop --replay FILE\n"
+"  config [-w GLOB] [--json]\n"
+"           the workqueue configuration now: flags, max_active, active\n"
+"           items, cpumask and affinity of every workqueue, the pools\n"
+"           each CPU queues to, the pools' workers (root; --json:\n"
+"           wqmon-config, docs/FORMAT.md)\n"
 "  audit-isolation [--cpus LIST] [-d SECONDS] [--json]\n"
 "           which work functions kworkers ran on the isolated CPUs\n"
 "           (isolcpus=, nohz_full=, or LIST) while it watched; exit 1 if\n"
@@ -615,7 +621,7 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		/* A short usage, not the whole help (git and ip do the same). */
 		fprintf(stderr,
-			"usage: wqctl [-v] {show|check|cat|record|"
+			"usage: wqctl [-v] {show|check|cat|record|config|"
 			"audit-isolation} [OPTIONS]\n"
 			"  sudo wqctl check                what is missing here\n"
 			"  sudo wqctl show -n 1 -i 2 -t 10 one view of 2 s\n"
@@ -632,6 +638,8 @@ int main(int argc, char **argv)
 		return wqctl_check(argc, argv);
 	if (!strcmp(cmd, "audit-isolation"))
 		return wqctl_audit(argc, argv);
+	if (!strcmp(cmd, "config"))
+		return wqctl_config(argc, argv);
 	if (!strcmp(cmd, "record"))
 		return wqctl_record(argc, argv);
 	if (!strcmp(cmd, "cat"))
@@ -645,11 +653,11 @@ int main(int argc, char **argv)
 	{
 		static const char *const cmds[] = { "show", "check", "cat",
 						    "audit-isolation", "record",
-						    NULL };
+						    "config", NULL };
 		const char *near = wq_prog__suggest(cmd, cmds);
 
 		pr_err("unknown command '%s'%s%s%s; commands are show, check, "
-		       "cat, record and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
+		       "cat, record, config and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
 		       near ? near : "", near ? "?)" : "");
 	}
 	return WQ_EXIT_USAGE;
