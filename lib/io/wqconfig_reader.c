@@ -20,6 +20,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cpulist.h"
+#include "log.h"
 #include "wqconfig_reader.h"
 #include "wqcfg.h"	/* bpf/: the walk's records */
 #include "wqconfig.skel.h"
@@ -58,6 +59,12 @@ struct wq_config_reader {
 	unsigned pool_bh;		/* POOL_BH, 0 before 6.9 */
 	char scope[NR_SCOPES][16];	/* enum wq_affn_scope names */
 };
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	return wq_log__libbpf(level, fmt, ap);
+}
 
 /* The value of enumerator @name in any enum of @btf; false if none. */
 static bool btf_enumerator(const struct btf *btf, const char *name,
@@ -159,6 +166,7 @@ int wq_config_reader__open(struct wq_config_reader **out, char *err,
 
 	if (!r)
 		return -ENOMEM;
+	libbpf_set_print(libbpf_print);
 	btf = btf__load_vmlinux_btf();
 	if (!btf) {
 		e = -errno;
