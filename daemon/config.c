@@ -240,6 +240,17 @@ static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 			BAD("isolated_cpus: too long");
 		return 0;
 	}
+	if (!strcmp(k, "config_interval")) {
+		if (!strcmp(v, "0") || !strcmp(v, "no")) {
+			c->kernel_config_ns = 0;
+			return 0;
+		}
+		if (wq_seconds__parse(v, 1, 86400, &n))
+			BAD("config_interval = '%s' in [kernel]: give seconds "
+			    "from 1 to 86400, or 0 (not read)", v);
+		c->kernel_config_ns = n;
+		return 0;
+	}
 	if (!strcmp(k, "sample_every")) {
 		if (parse_size(v, 1, WQ_SAMPLE_EVERY_MAX, &n))
 			BAD("sample_every = '%s' in [kernel]: give N from 1 to "
@@ -255,7 +266,8 @@ static int set_kernel(struct wqd_config *c, const char *k, const char *v,
 
 	if (!dst)
 		BAD("unknown key '%s' in [kernel]; keys: enabled, queuers, "
-		    "raw_tp, cpu_time, sample_every, isolated_cpus", k);
+		    "raw_tp, cpu_time, sample_every, isolated_cpus, "
+		    "config_interval", k);
 	if (parse_bool(v, dst))
 		BAD("%s = '%s' in [kernel]: give yes or no", k, v);
 	return 0;

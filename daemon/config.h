@@ -35,6 +35,8 @@ struct wqd_config {
 	bool kernel_cpu_time;
 	uint32_t kernel_sample_every;	/* 1 in N items' durations; 1: all */
 	char kernel_isolated[256];	/* "auto", "none" or a CPU list */
+	uint64_t kernel_config_ns;	/* the workqueue configuration's
+					 * refresh; 0: not read */
 	/* [refwq] */
 	bool refwq;			/* discover refwq instances */
 	/* [kmod] */

@@ -321,6 +321,30 @@ static void do_sources(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->body);
 }
 
+/* The workqueue configuration (wqmon-config, FORMAT.md); 503 with the
+ * reason while there is none. */
+static void do_config(struct wqd_state *st, struct reply *r)
+{
+	struct json_object *o;
+	const char *s;
+
+	if (!st->kconfig.have)
+		return error_reply(r, 503, st->kconfig.error,
+				   "the configuration is read by the kernel "
+				   "source as root ([kernel] config_interval)");
+	o = wq_config__to_json(&st->kconfig.cur);
+	s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					       JSON_C_TO_STRING_NOSLASHESCAPE) :
+		NULL;
+	r->body = s ? strdup(s) : NULL;
+	json_object_put(o);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = "application/json";
+	r->len = strlen(r->body);
+}
+
 /* Delivery counters of the alert sinks ({} when none is configured). */
 static struct json_object *sinks_json(struct wqd_state *st)
 {
@@ -446,6 +470,8 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 			tls[o.nr_tls++] = (struct wq_metrics_tls){
 				i ? "socket" : "listen", st->tls_not_after[i] };
 	o.tls = tls;
+	if (st->kconfig.have)
+		o.config = &st->kconfig.cur;
 	if (st->isolation.on) {
 		o.isolated_cpus = st->isolation.list;
 		o.isolated = st->isolation.rows;
@@ -595,6 +621,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		do_sources(st, r);
 	else if (!strcmp(url, "/api/v1/stalls"))
 		do_stalls(st, r);
+	else if (!strcmp(url, "/api/v1/config"))
+		do_config(st, r);
 	else if (!strcmp(url, "/workqueues"))
 		do_workqueues(st, r);
 	else if (!strcmp(url, "/healthz"))
@@ -602,7 +630,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 	else if (!strncmp(url, "/api/", 5))
 		error_reply(r, 404, "no such endpoint",
 			    "endpoints: /api/v1/snapshot, /api/v1/history, "
-			    "/api/v1/sources, /api/v1/stalls (docs/API.md)");
+			    "/api/v1/sources, /api/v1/stalls, /api/v1/config "
+			    "(docs/API.md)");
 	else
 		do_asset(st, url, r);
 }

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "history.h"
 #include "isolation.h"
+#include "kconfig.h"
 #include "metrics.h"
 #include "source.h"
 #include "alert.h"
@@ -74,6 +75,8 @@ struct wqd_state {
 	struct wq_stall_detector *detector;
 	/* Work on the isolated CPUs, for /metrics: lock. */
 	struct wqd_isolation isolation;
+	/* The kernel's workqueue configuration (/api/v1/config). */
+	struct wqd_kconfig kconfig;
 	/* The snapshot being checked, for the stacks of a starting stall's
 	 * workers; NULL outside wqd_stalls__check(). */
 	const struct wq_snapshot *stall_cur;

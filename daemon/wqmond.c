@@ -344,8 +344,10 @@ static void source_collect(struct wqd_state *st, struct wqd_source *s)
 		}
 		s->error[0] = '\0';
 		wqd_stalls__check(st, s, view);
-		if (s->ops == &wqd_kernel_source)
+		if (s->ops == &wqd_kernel_source) {
 			wqd_isolation__update(&st->isolation, s->priv);
+			wqd_kconfig__saw(&st->kconfig, view);
+		}
 		if (json) {
 			/* The history takes the JSON, also on error. */
 			err = wqd_history__push(st->history, view->mono_ns,
@@ -571,6 +573,7 @@ static void reload(const struct cli *cli, struct wqd_state *st,
 	    c.kernel_raw_tp != st->cfg.kernel_raw_tp ||
 	    c.kernel_cpu_time != st->cfg.kernel_cpu_time ||
 	    c.kernel_sample_every != st->cfg.kernel_sample_every ||
+	    c.kernel_config_ns != st->cfg.kernel_config_ns ||
 	    strcmp(c.kernel_isolated, st->cfg.kernel_isolated))
 		pr_warn("[kernel] changes take effect on restart\n");
 	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
@@ -650,6 +653,11 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		if (st->isolation.on)
 			pr_info("watching isolated CPUs %s for kworker work\n",
 				st->isolation.list);
+		/* Loaded now: the walk needs CAP_PERFMON, dropped later. */
+		wqd_kconfig__open(&st->kconfig, st->cfg.kernel_config_ns);
+	} else {
+		snprintf(st->kconfig.error, sizeof(st->kconfig.error),
+			 "not read: the kernel source is off");
 	}
 	st->history = wqd_history__new(st->cfg.history_bytes);
 	st->metrics = wq_metrics_state__new();
@@ -687,6 +695,7 @@ static int run(const struct cli *cli, struct wqd_state *st)
 			     s->ops == &wqd_kmod_source))
 				source_collect(st, s);
 		}
+		wqd_kconfig__tick(&st->kconfig, &st->lock, now);
 		maybe_drop_privileges(st, &dropped);
 		wqd_http__tick(http);
 		next += st->cfg.interval_ns;
@@ -707,6 +716,7 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 	wqd_history__free(st->history);
 	wq_metrics_state__free(st->metrics);
 	wqd_isolation__free(&st->isolation);
+	wqd_kconfig__free(&st->kconfig);
 	if (st->detector)
 		wqd_stalls__exit(st);
 	for (int i = 0; i < cli->nr_sets; i++)

@@ -1134,6 +1134,99 @@ static void write_isolated(struct out *o, const struct wq_metrics_opts *opts)
 	}
 }
 
+static const struct family fam_wq_info = {
+	"wqmon_workqueue", T_INFO, false,
+	"A workqueue of the kernel as configured now ([kernel] "
+	"config_interval): its flags, cpumask and affinity scope (unbound "
+	"ones). One per workqueue and flags: a second workqueue of the same "
+	"name and flags is in /api/v1/config only."};
+static const struct family fam_wq_max = {
+	"wqmon_workqueue_max_active", T_GAUGE, false,
+	"The workqueue's max_active in force: items it runs at once per "
+	"pool (per node for unbound ones since 6.8)."};
+static const struct family fam_wq_active = {
+	"wqmon_workqueue_active_items", T_GAUGE, false,
+	"Items of the workqueue active (counted against max_active) when "
+	"the configuration was read."};
+static const struct family fam_cpumask = {
+	"wqmon_workqueue_cpumask", T_INFO, false,
+	"The system's workqueue cpumasks (/sys/devices/virtual/workqueue): "
+	"requested, effective (what unbound workqueues may use) and "
+	"isolated."};
+static const struct family fam_pool_info = {
+	"wqmon_pool_config", T_INFO, false,
+	"A worker pool as configured: its CPUs, nice and whether it runs in "
+	"softirq context (BH, no workers)."};
+
+/* Workqueues whose (name, flags) came before @i: exported once. */
+static bool config_dup(const struct wq_config *c, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (c->wqs[j].flags == c->wqs[i].flags &&
+		    !strcmp(c->wqs[j].name, c->wqs[i].name))
+			return true;
+	return false;
+}
+
+static void wq_labels(struct out *o, const struct family *m,
+		      const struct wq_cfg_wq *w)
+{
+	char name[4 * WQ_CFG_NAME_LEN + 1], flags[160];
+
+	esc_field(name, w->name, sizeof(w->name));
+	wq_cfg_flags_format(w->flags, flags, sizeof(flags));
+	start(o, m, "", "kernel");
+	fprintf(o->f, ",workqueue=\"%s\",flags=\"%s\"", name, flags);
+}
+
+static void write_config(struct out *o, const struct wq_metrics_opts *opts)
+{
+	const struct wq_config *c = opts->config;
+
+	if (!c)
+		return;
+	head(o, &fam_cpumask);
+	start(o, &fam_cpumask, "", "kernel");
+	fprintf(o->f, ",requested=\"%s\",effective=\"%s\",isolated=\"%s\"",
+		c->cpumask_requested, c->cpumask_effective,
+		c->cpumask_isolated);
+	end_u64(o, 1);
+	head(o, &fam_wq_info);
+	for (size_t i = 0; i < c->nr_wqs; i++) {
+		const struct wq_cfg_wq *w = &c->wqs[i];
+
+		if (config_dup(c, i))
+			continue;
+		wq_labels(o, &fam_wq_info, w);
+		fprintf(o->f, ",cpus=\"%s\",affinity_scope=\"%s\"", w->cpus,
+			w->affinity_scope);
+		end_u64(o, 1);
+	}
+	head(o, &fam_wq_max);
+	for (size_t i = 0; i < c->nr_wqs; i++) {
+		if (config_dup(c, i))
+			continue;
+		wq_labels(o, &fam_wq_max, &c->wqs[i]);
+		fprintf(o->f, "} %d\n", c->wqs[i].max_active);
+	}
+	head(o, &fam_wq_active);
+	for (size_t i = 0; i < c->nr_wqs; i++) {
+		if (config_dup(c, i))
+			continue;
+		wq_labels(o, &fam_wq_active, &c->wqs[i]);
+		fprintf(o->f, "} %d\n", c->wqs[i].active);
+	}
+	head(o, &fam_pool_info);
+	for (size_t i = 0; i < c->nr_pools; i++) {
+		const struct wq_cfg_pool *p = &c->pools[i];
+
+		start(o, &fam_pool_info, "", "kernel");
+		fprintf(o->f, ",pool=\"%d\",cpus=\"%s\",nice=\"%d\",bh=\"%s\"",
+			p->id, p->cpus, p->nice, p->bh ? "yes" : "no");
+		end_u64(o, 1);
+	}
+}
+
 static const struct family fam_auth = {
 	"wqmon_http_auth_refused", T_COUNTER, false,
 	"HTTP requests refused by a listener's web_config: no or wrong "
@@ -1195,6 +1288,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_refused(o, opts);
 	write_http(o, opts);
 	write_isolated(o, opts);
+	write_config(o, opts);
 	if (o->om)
 		fputs("# EOF\n", o->f);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "model.h"
 #include "stall.h"
+#include "wqconfig.h"
 
 /* One source as the daemon sees it. */
 struct wq_metrics_source {
@@ -91,6 +92,9 @@ struct wq_metrics_opts {
 	const char *isolated_cpus;
 	const struct wq_metrics_isolated *isolated;
 	size_t nr_isolated;
+	/* The kernel's workqueue configuration (wqmon_workqueue_info...);
+	 * NULL: not read. */
+	const struct wq_config *config;
 };
 
 /*

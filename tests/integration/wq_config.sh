@@ -14,8 +14,14 @@ set -u
 . "$(dirname "$0")/tap.bash"
 need_root
 tmp=$(mktemp -d)
-gen=
-trap '[ -n "$gen" ] && kill $gen 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+gen= dpid= loopdev=
+cleanup() {
+	for p in $gen $dpid; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "$loopdev" ] && losetup -d "$loopdev" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 [ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs"
 W="$B/wqctl"
 
@@ -200,4 +206,71 @@ as_nobody "$W" config >"$tmp/o" 2>"$tmp/e"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && grep -q 'root' "$tmp/e"
 ok $? "without privileges: exit 1, one line that says to run as root ($(cat "$tmp/e"))"
+
+# --- wqmond: /api/v1/config, the info metrics, refresh on change ---
+# A slow interval (an hour): only a workqueue the probes see and the last
+# reading lacks makes it read again.  A loop device makes one: attaching
+# a file creates the workqueue "loopN", and its I/O queues work there.
+start_wqmond "$tmp/log" -s none -i 0.5 -o refwq.enabled=no \
+	-o kernel.config_interval=3600
+dpid=$DPID
+wait_http "$U/api/v1/config" 10
+ok $? "/api/v1/config answers once the kernel source is up"
+curl -sf "$U/api/v1/config" >"$tmp/d1.json"
+python3 - "$tmp/d1.json" "$tmp/c.json" <<'EOF2'
+import json, sys
+d, c = (json.load(open(f)) for f in sys.argv[1:3])
+assert d["format"] == "wqmon-config" and d["complete"], d["format"]
+names = lambda x: sorted(w["name"] for w in x["workqueues"] if not w["name"].startswith("loop"))
+assert names(d) == names(c), set(names(d)) ^ set(names(c))
+EOF2
+ok $? "the daemon's configuration names the same workqueues as wqctl config"
+curl -sf "$U/metrics" >"$tmp/m"
+grep -q '^wqmon_workqueue_info{source="kernel",workqueue="events_highpri",flags="highpri' "$tmp/m" &&
+	grep -Eq '^wqmon_workqueue_max_active\{source="kernel",workqueue="events_unbound",flags="unbound"\} [0-9]+$' "$tmp/m" &&
+	grep -q '^wqmon_workqueue_cpumask_info{source="kernel",requested=' "$tmp/m" &&
+	grep -Eq '^wqmon_pool_config_info\{source="kernel",pool="[0-9]+",cpus="0",nice="-20",bh="no"\} 1$' "$tmp/m"
+ok $? "/metrics: wqmon_workqueue_info, _max_active, _cpumask_info, wqmon_pool_config_info"
+# One sample per series: two workqueues of one name and flags (6.17+ has
+# two "events") are one series.
+dups=$(grep -E '^wqmon_(workqueue|pool_config)_' "$tmp/m" | sed 's/ [^ ]*$//' | sort | uniq -d | head -3)
+[ -z "$dups" ]
+ok $? "no sample twice ($dups)"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$tmp/m" >"$tmp/lint" 2>&1
+	ok $? "promtool check metrics accepts them ($(head -c 200 "$tmp/lint"))"
+else
+	ok 1 "promtool is missing (scripts/deps.sh installs prometheus)"
+fi
+truncate -s 16M "$tmp/loop.img"
+loopdev=$(losetup -f --show "$tmp/loop.img") || bail "losetup failed: the test needs a loop device"
+lname=$(basename "$loopdev")
+found=1
+for _ in $(seq 60); do
+	dd if=/dev/zero of="$loopdev" bs=4k count=16 oflag=direct status=none
+	if curl -sf "$U/api/v1/config" | grep -q "\"name\":\"$lname\""; then
+		found=0
+		break
+	fi
+	sleep 0.25
+done
+ok $found "a new workqueue ($lname) the probes saw is read at once, not after the hour"
+curl -sf "$U/metrics" | grep -q "^wqmon_workqueue_info{source=\"kernel\",workqueue=\"$lname\",flags=\"unbound,freezable\""
+ok $? "and is in /metrics as unbound,freezable"
+losetup -d "$loopdev"
+loopdev=
+grep -q 'privileges dropped' "$tmp/log"
+ok $? "the reading went on after the daemon dropped its privileges"
+kill "$dpid"; wait "$dpid" 2>/dev/null; dpid=
+
+start_wqmond "$tmp/log2" -s none -o refwq.enabled=no -o kernel.config_interval=0
+dpid=$DPID
+code=$(curl -s -o "$tmp/503" -w '%{http_code}' "$U/api/v1/config")
+[ "$code" = 503 ] && grep -q 'config_interval = 0' "$tmp/503"
+ok $? "config_interval = 0: 503 that says why ($(cat "$tmp/503"))"
+kill "$dpid"; wait "$dpid" 2>/dev/null; dpid=
+"$B/wqmond" -o kernel.config_interval=-3 --check-config >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc -ne 0 ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && grep -q 'config_interval' "$tmp/e"
+ok $? "a bad config_interval: one line ($(cat "$tmp/e"))"
 finish
