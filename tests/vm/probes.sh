@@ -59,3 +59,26 @@ head -1 /tmp/view.txt | grep -q '^wqmon-workqueues v2 source=kernel kernel=6\.1\
 vm_ok $? "the view's header names source kernel and 6.1"
 wqctl cat /tmp/view.txt >/dev/null 2>/tmp/cat.err
 vm_ok $? "wqctl cat parses that view ($(head -c 200 /tmp/cat.err))"
+
+# The workqueue configuration through BTF on 6.1: cpumask_var_t is a
+# pointer there (CPUMASK_OFFSTACK), workqueues have no max_active of their
+# own (each pwq has one) and the flag bits are anonymous enums.
+wqctl config >/tmp/cfg.txt 2>/tmp/cfg.err
+vm_ok $? "wqctl config on 6.1 ($(head -c 200 /tmp/cfg.err))"
+vm_log /tmp/cfg.txt
+grep -Eq '^events_highpri +highpri +[0-9]+ +[0-9]+ +- +- +- +[0-9]+,[0-9]+$' /tmp/cfg.txt
+vm_ok $? "events_highpri: per-CPU, highpri, a pool on each CPU"
+# writeback has WQ_SYSFS: its max_active and cpumask as sysfs says.
+wb=/sys/devices/virtual/workqueue/writeback
+max=$(cat $wb/max_active)
+[ "$(cat $wb/cpumask)" = 3 ] &&
+	grep -Eq "^writeback +unbound,mem_reclaim,sysfs +$max +[0-9]+ +0 +0-1 " /tmp/cfg.txt
+vm_ok $? "writeback: unbound, max_active $max and CPUs 0-1 as sysfs says ($(grep '^writeback ' /tmp/cfg.txt))"
+# Pools: two per CPU (nice 0 and -20), no BH pool before 6.9, and unbound
+# pools whose cpumask came through the pointer.
+[ "$(grep -Ec '^ +[0-9]+ +[01] +[01] +[0-9-]+ +(0|-20) +no ' /tmp/cfg.txt)" -eq 4 ] &&
+	grep -Eq '^ +[0-9]+ +- +0-1 +[0-9-]+ +0 +no ' /tmp/cfg.txt &&
+	! grep -Eq '^ +[0-9]+ .* yes +[0-9]+ +[0-9]+ +[0-9]+$' /tmp/cfg.txt
+vm_ok $? "pools: two per CPU, an unbound pool on CPUs 0-1, none BH"
+head -1 /tmp/cfg.txt | grep -q '^workqueue cpumask: requested -, effective 0-1, isolated -$\|^workqueue cpumask: requested 0-1, effective 0-1, isolated -$'
+vm_ok $? "the workqueue cpumask ($(head -1 /tmp/cfg.txt))"
