@@ -33,8 +33,10 @@ void wq_cfg_flags_format(unsigned flags, char *out, size_t len)
 			continue;
 		n = snprintf(out + o, len - o, "%s%s", o ? "," : "",
 			     flag_names[b]);
-		if (n < 0 || (size_t)n >= len - o)
+		if (n < 0 || (size_t)n >= len - o) {
+			out[o] = '\0';	/* whole names only */
 			return;
+		}
 		o += (size_t)n;
 	}
 }
