@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The layers of lib/ (docs/DESIGN.md, "Layers and data flow") hold: the
 # core includes nothing outside itself and calls no I/O, BPF or network
-# function; only the collector needs the BPF skeleton; refwq's programs
-# link the core library, not copies of its files.  No root needed.
+# function; only the collector and the configuration reader need a BPF
+# skeleton; refwq's programs link the core library, not copies of its
+# files.  No root needed.
 set -u
 . "$(dirname "$0")/tap.bash"
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,10 +27,11 @@ io=$(echo "$calls" | grep -xE 'open|open64|openat|openat64|fopen|fopen64|socket|
 [ -z "$io" ]
 ok $? "libwqmon-core.a calls no I/O, network or BPF function (${io:-none})"
 
-# Only the collector includes the BPF skeleton.
+# Each BPF skeleton is included once, in lib/io: the probes' by the
+# collector, the configuration walk's by its reader.
 sk=$(grep -l 'skel\.h"' "$here"/lib/*/*.c "$here"/cli/*.c "$here"/daemon/*.c \
 	"$here"/tui/*.c 2>/dev/null | sed "s|$here/||" | tr '\n' ' ')
-is "$sk" "lib/io/collector.c " "only the collector includes the BPF skeleton"
+is "$sk" "lib/io/collector.c lib/io/wqconfig_reader.c " "only the collector and the configuration reader include a BPF skeleton"
 
 # refwq's programs take the model from the core library: its objects are
 # not compiled a second time under build/refwq/.
