@@ -102,4 +102,10 @@ const struct wq_cfg_wq *wq_config__wq(const struct wq_config *c,
  * out of memory.  The caller puts it. */
 struct json_object *wq_config__to_json(const struct wq_config *c);
 
+/* Parse a wqmon-config document (a daemon's /api/v1/config) into @c,
+ * bounded (8192 workqueues, 16384 pools, 8192 CPUs).  Return: 0, or
+ * -EINVAL with one line in @err (@c is then empty). */
+int wq_config__from_json(const char *text, struct wq_config *c, char *err,
+			 size_t errlen);
+
 #endif /* WQMON_WQCONFIG_H */

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,55 @@ static void test_metrics(void **state)
 	free(out);
 }
 
+static void test_from_json(void **state)
+{
+	struct wq_cfg_wq w[3];
+	struct wq_cfg_pool p[2];
+	struct wq_config c, back;
+	struct json_object *doc, *again;
+	char err[128], *text;
+
+	(void)state;
+	fill(&c, w, p);
+	doc = wq_config__to_json(&c);
+	text = strdup(json_object_to_json_string(doc));
+	assert_int_equal(wq_config__from_json(text, &back, err, sizeof(err)), 0);
+	/* Round trip: the same document again. */
+	again = wq_config__to_json(&back);
+	assert_string_equal(json_object_to_json_string(again), text);
+	assert_int_equal(back.wqs[2].flags, w[2].flags);
+	assert_int_equal(back.wqs[0].min_active, 8);
+	assert_int_equal(back.wqs[2].min_active, WQ_CFG_NONE);
+	assert_int_equal(back.pools[1].cpu, -1);
+	json_object_put(again);
+	json_object_put(doc);
+	wq_config__free(&back);
+	free(text);
+
+	/* Wrong or broken documents: one line, nothing kept. */
+	static const char *const bad[] = {
+		"", "[]", "{\"format\":\"wqmon-json\",\"version\":1}",
+		"{\"format\":\"wqmon-config\",\"version\":2}",
+		"{\"format\":\"wqmon-config\",\"version\":1}",
+		"{\"format\":\"wqmon-config\",\"version\":1,\"nr_cpus\":2,"
+		"\"complete\":true,\"cpumasks\":{\"requested\":null,"
+		"\"effective\":null,\"isolated\":null},"
+		"\"default_affinity_scope\":null,\"workqueues\":[{}],"
+		"\"pools\":[]}",
+		"{\"format\":\"wqmon-config\",\"version\":1,\"nr_cpus\":0,"
+		"\"complete\":true,\"cpumasks\":{},\"workqueues\":[],"
+		"\"pools\":[]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(wq_config__from_json(bad[i], &back, err,
+						      sizeof(err)), -EINVAL);
+		assert_true(err[0] && !strchr(err, '\n'));
+		assert_int_equal(back.nr_wqs, 0);
+		assert_null(back.wqs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_from_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
