@@ -139,6 +139,21 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		(wqtop_col__ascending(o->sort) != o->reverse) ? "asc" : "desc",
 		o->filter && o->filter[0] ? "  filter: " : "",
 		o->filter && o->filter[0] ? o->filter : "", rows.nr);
+	if (view == VIEW_CONFIG) {
+		if (d->have_config)
+			fprintf(f, "Workqueue cpumask: requested %s, effective "
+				"%s, isolated %s\n\n",
+				d->config.cpumask_requested[0] ?
+				d->config.cpumask_requested : "-",
+				d->config.cpumask_effective[0] ?
+				d->config.cpumask_effective : "-",
+				d->config.cpumask_isolated[0] ?
+				d->config.cpumask_isolated : "-");
+		else
+			fprintf(f, "No workqueue configuration: %s\n\n",
+				d->config_error[0] ? d->config_error :
+				"not read yet");
+	}
 	if (view == VIEW_STALLS) {
 		wqtop_data__stall_rules(d, names, sizeof(names));
 		fprintf(f, "Stalls from %s: %s\n\n", d->stalls_from_daemon ?

@@ -45,6 +45,12 @@ const struct wqtop_column wqtop_columns[COL_NR] = {
 	[COL_AGE] = { "AGE", "age", 7, FMT_NS, "how long the stall has lasted" },
 	[COL_LIMIT] = { "OVER", "threshold", 7, FMT_NS, "the threshold it passed (wqmond's [stalls] rules)" },
 	[COL_WHAT] = { "WHAT", "what", 16, FMT_TEXT, "the work involved" },
+	[COL_WQFLAGS] = { "FLAGS", "wq_flags", 12, FMT_TEXT, "workqueue flags: unbound, highpri, mem_reclaim, ordered, bh..." },
+	[COL_MAX_ACTIVE] = { "MAX", "max_active", 5, FMT_INT, "max_active in force (- for none: BH)" },
+	[COL_ACTIVE] = { "ACTIVE", "active", 6, FMT_INT, "items counted against max_active now" },
+	[COL_CPUS] = { "CPUS", "cpus", 5, FMT_TEXT, "an unbound workqueue's cpumask" },
+	[COL_SCOPE] = { "SCOPE", "scope", 7, FMT_TEXT, "an unbound workqueue's affinity scope (+ strict)" },
+	[COL_POOLS] = { "POOLS", "pools", 5, FMT_TEXT, "the pools it queues to" },
 };
 
 const char *wqtop_row__text(const struct wqtop_row *r, enum wqtop_col c)
@@ -57,7 +63,12 @@ const char *wqtop_row__text(const struct wqtop_row *r, enum wqtop_col c)
 	case COL_FLAGS:
 	case COL_STATE:
 	case COL_KIND:
+	case COL_SCOPE:
 		return r->extra;
+	case COL_CPUS:
+		return r->cpus;
+	case COL_POOLS:
+		return r->pools;
 	default:
 		return r->text;
 	}

@@ -250,6 +250,8 @@ void wqtop_data__free(struct wqtop_data *d)
 	free(d->kw);
 	free(d->queuers);
 	wq_stall_list__free(&d->stalls);
+	wq_config__free(&d->config);
+	d->have_config = false;
 	wq_stall_detector__free(d->detector);
 	d->detector = NULL;
 	d->src = NULL;
@@ -257,6 +259,15 @@ void wqtop_data__free(struct wqtop_data *d)
 	d->queuers = NULL;
 	d->nr_src = d->nr_kw = 0;
 	d->nr_queuers = 0;
+}
+
+void wqtop_data__set_config(struct wqtop_data *d, struct wq_config *c)
+{
+	wq_config__free(&d->config);
+	d->config = *c;
+	memset(c, 0, sizeof(*c));
+	d->have_config = true;
+	d->config_error[0] = '\0';
 }
 
 double wqtop_hist__pct(const struct wq_hist *h, unsigned int p,

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "stall_json.h"
 #include "stream.h"
+#include "wqconfig.h"
 
 /* Interval views kept per source: the drill-down's sparkline. */
 #define WQTOP_RING 40
@@ -66,6 +67,11 @@ struct wqtop_data {
 	struct wq_stall_list stalls;
 	struct wq_stall_detector *detector;
 	bool stalls_from_daemon;
+	/* The kernel's workqueue configuration (the config view): read
+	 * in-process as root, or the daemon's /api/v1/config; why not, else. */
+	struct wq_config config;
+	bool have_config;
+	char config_error[160];
 };
 
 /* Take @snap (cumulative; ownership passes to @d) as the newest state of
@@ -82,6 +88,8 @@ const struct wq_snapshot *wqtop_data__view(const struct wqtop_data *d,
 void wqtop_data__set_kworkers(struct wqtop_data *d, struct wq_kworker *kw,
 			      size_t nr, uint64_t interval_ns);
 void wqtop_data__free(struct wqtop_data *d);
+/* Take @c (ownership passes) as the configuration shown. */
+void wqtop_data__set_config(struct wqtop_data *d, struct wq_config *c);
 /* The daemon's /api/v1/stalls answer: from now on its stalls are shown,
  * not the in-process detector's.  Return: 0, or -errno with @err set. */
 int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,

@@ -12,10 +12,13 @@
 
 #include "feed.h"
 #include "source.h"
+#include "wqconfig_reader.h"
 #include "wqtime.h"
 
 /* local reads two sources: the probes and the refwq instances. */
 #define FEED_MAX 2
+/* The workqueue configuration changes rarely: read it this often. */
+#define CONFIG_EVERY_NS (30 * 1000000000ULL)
 
 struct wqtop_feed {
 	struct wqtop_feed_opts opts;
@@ -24,6 +27,9 @@ struct wqtop_feed {
 	char name[300];
 	char error[512];
 	uint64_t kw_mono_ns;		/* last kworker scan */
+	struct wq_config_reader *config;	/* in-process, as root */
+	bool config_failed;		/* the reader cannot load: not again */
+	uint64_t config_mono_ns;	/* last reading; 0: none */
 };
 
 static int ingest(void *ctx, struct wq_snapshot *snap)
@@ -45,6 +51,50 @@ static void daemon_stalls(struct wqtop_feed *f, struct wqtop_data *d)
 		snprintf(f->error, sizeof(f->error), "%s/api/v1/stalls: %s",
 			 wq_daemon__name(dm), err);
 	free(body);
+}
+
+/* The workqueue configuration (the config view), every CONFIG_EVERY_NS:
+ * the daemon's /api/v1/config when attached, the walk itself as root. */
+static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
+			enum wq_source_kind kind)
+{
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
+	struct wq_config c = { 0 };
+	char err[256] = "";
+
+	if (f->config_mono_ns && now - f->config_mono_ns < CONFIG_EVERY_NS)
+		return;
+	f->config_mono_ns = now;
+	if (kind == WQ_SOURCE_DAEMON) {
+		struct wq_daemon *dm = wq_source__daemon(f->src[0]);
+		char *body = NULL;
+		int status;
+
+		if (wq_daemon__get(dm, "/api/v1/config", &status, &body)) {
+			snprintf(err, sizeof(err), "%s", wq_daemon__error(dm));
+		} else if (status != 200) {
+			/* {"error": "...", "hint": ...}: its error says why. */
+			const char *e = body ? strstr(body, "\"error\":\"") : NULL;
+
+			snprintf(err, sizeof(err), "the daemon has none (%d%s%.*s)",
+				 status, e ? ": " : "",
+				 e ? (int)strcspn(e + 9, "\"") : 0, e ? e + 9 : "");
+		} else if (!wq_config__from_json(body, &c, err, sizeof(err))) {
+			wqtop_data__set_config(d, &c);
+		}
+		free(body);
+	} else if (kind == WQ_SOURCE_KERNEL && !f->config_failed) {
+		if (!f->config &&
+		    wq_config_reader__open(&f->config, err, sizeof(err)))
+			f->config_failed = true;
+		else if (!wq_config_reader__read(f->config, &c, err, sizeof(err)))
+			wqtop_data__set_config(d, &c);
+	} else if (kind != WQ_SOURCE_KERNEL) {
+		snprintf(err, sizeof(err), "this source has no kernel (the "
+			 "probes as root, or a wqmond, have one)");
+	}
+	if (err[0])
+		snprintf(d->config_error, sizeof(d->config_error), "%.159s", err);
 }
 
 /* The kernel's kworkers (CPU % between two scans) and queuers. */
@@ -92,6 +142,7 @@ int wqtop_feed__poll(struct wqtop_feed *f, struct wqtop_data *d)
 		return err;
 	if (kind == WQ_SOURCE_DAEMON)
 		daemon_stalls(f, d);
+	read_config(f, d, kind);
 	wqtop_data__end_poll(d);
 	if (kind == WQ_SOURCE_KERNEL)
 		kernel_extras(f, d);
@@ -224,5 +275,6 @@ void wqtop_feed__close(struct wqtop_feed *f)
 		return;
 	for (int i = 0; i < f->nr; i++)
 		wq_source__close(f->src[i]);
+	wq_config_reader__close(f->config);
 	free(f);
 }

@@ -148,27 +148,40 @@ static void draw_tabs(struct ui *ui, const struct wqtop_data *d)
 	struct wqtop_meters m;
 	int x = 0, v;
 
+	char status[128];
+	bool brief;
+
 	wqtop_data__meters(d, &m);
 	fill_line(3, A_NORMAL);
+	snprintf(status, sizeof(status), "%s%s%s%s", o->tree &&
+		 wqtop_views[ui->view].tree ? "tree " : "",
+		 ui->filter[0] ? "filter:" : "", ui->filter,
+		 ui->error[0] ? "  !" : "");
+	/* Short tab names when the whole names leave no room for the
+	 * sort/filter status (80 columns with a filter on). */
+	for (v = 0; v < VIEW_NR; v++)
+		x += (int)strlen(wqtop_views[v].name) + 4 +
+		     (v == VIEW_STALLS && m.stalls ? 6 : 0);
+	brief = x + (int)strlen(status) + 1 >= COLS;
+	x = 0;
 	for (v = 0; v < VIEW_NR; v++) {
+		const char *name = brief ? wqtop_views[v].brief :
+				   wqtop_views[v].name;
+
 		if (v == VIEW_STALLS && m.stalls)
 			snprintf(buf, sizeof(buf), " %s %s(%d) ",
-				 wqtop_views[v].key_help, wqtop_views[v].name,
-				 m.stalls);
+				 wqtop_views[v].key_help, name, m.stalls);
 		else
 			snprintf(buf, sizeof(buf), " %s %s ",
-				 wqtop_views[v].key_help, wqtop_views[v].name);
+				 wqtop_views[v].key_help, name);
 		put(3, x, (int)ui->view == v ? crt__attr(CRT_TAB_ON) :
 			  v == VIEW_STALLS && m.stalls ? crt__attr(CRT_CRIT) :
 						   crt__attr(CRT_TAB), buf);
 		x += strlen(buf) + 1;
 	}
-	snprintf(buf, sizeof(buf), "%s%s%s%s", o->tree &&
-		 wqtop_views[ui->view].tree ? "tree " : "",
-		 ui->filter[0] ? "filter:" : "", ui->filter,
-		 ui->error[0] ? "  !" : "");
-	if (x + (int)strlen(buf) < COLS)
-		put(3, COLS - (int)strlen(buf) - 1, crt__attr(CRT_WARN), buf);
+	if (x + (int)strlen(status) < COLS)
+		put(3, COLS - (int)strlen(status) - 1, crt__attr(CRT_WARN),
+		    status);
 }
 
 static void draw_colhdr(struct ui *ui)
@@ -269,6 +282,12 @@ static void draw_rows(struct ui *ui, const struct wqtop_data *d)
 		if (ui->view == VIEW_STALLS && !ui->filter[0]) {
 			wqtop_data__stall_rules(d, rules, sizeof(rules));
 			snprintf(buf, sizeof(buf), "no stalls (%s)", rules);
+			msg = buf;
+		}
+		if (ui->view == VIEW_CONFIG && !ui->filter[0]) {
+			snprintf(buf, sizeof(buf), "no workqueue configuration: %s",
+				 d->config_error[0] ? d->config_error :
+				 "not read yet");
 			msg = buf;
 		}
 		put(ui->table_y + 1, 2, crt__attr(CRT_DIM), msg);

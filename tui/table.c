@@ -172,6 +172,53 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 	return 0;
 }
 
+/* The widest cell of text column @c over @rows, its title included. */
+static int content_width(const struct wqtop_rows *rows, enum wqtop_col c)
+{
+	int w = (int)strlen(wqtop_columns[c].title);
+	char cell[256];
+
+	for (size_t i = 0; i < rows->nr; i++) {
+		int n;
+
+		wqtop_cell__format(&rows->row[i], c, cell, sizeof(cell));
+		n = 0;
+		for (const char *p = cell; *p; p++)	/* UTF-8: columns */
+			n += ((unsigned char)*p & 0xc0) != 0x80;
+		if (n > w)
+			w = n;
+	}
+	return w;
+}
+
+/*
+ * The room left (@extra columns) goes to the text columns whose cells are
+ * cut, as htop and ps size theirs by content: each gets what its longest
+ * cell needs when all fit, else a share in proportion to what it lacks.
+ * The last column runs on past its width, so it asks for nothing.
+ */
+static void share_by_content(const struct wqtop_rows *rows,
+			     const enum wqtop_col *col, int *width, int n,
+			     int extra)
+{
+	int want[COL_NR] = { 0 }, total = 0, i;
+
+	for (i = 0; i < n - 1; i++) {
+		if (!col_text(col[i]))
+			continue;
+		want[i] = content_width(rows, col[i]) - width[i];
+		if (want[i] < 0)
+			want[i] = 0;
+		total += want[i];
+	}
+	for (i = 0; i < n - 1 && total; i++) {
+		int give = total <= extra ? want[i] :
+			   (int)((long)want[i] * extra / total);
+
+		width[i] += give;
+	}
+}
+
 int wqtop_table__layout(enum wqtop_view_id view, int cols,
 			const struct wqtop_rows *rows, enum wqtop_col *col,
 			int *width, int max)
@@ -192,8 +239,14 @@ int wqtop_table__layout(enum wqtop_view_id view, int cols,
 		used += width[n] + (n ? 1 : 0);
 		n++;
 	}
-	/* The name column takes the room left, up to what names need. */
-	if (flex >= 0 && used < cols) {
+	if (used >= cols)
+		return n;
+	if (rows && rows->nr) {
+		share_by_content(rows, col, width, n, cols - used);
+		return n;
+	}
+	/* No rows to measure: the name column takes the room left. */
+	if (flex >= 0) {
 		int extra = cols - used;
 
 		if (extra > 40)

@@ -31,7 +31,8 @@ enum wqtop_col {
 	COL_RATE, COL_QUEUED, COL_COMPLETED, COL_CANCELLED, COL_LAT_P50,
 	COL_LAT_P99, COL_LAT_MAX, COL_RUN_P50, COL_RUN_P99, COL_RUN_MAX,
 	COL_CPU_PCT, COL_TID, COL_STATE, COL_CPU_TIME, COL_COMM, COL_KIND,
-	COL_AGE, COL_LIMIT, COL_WHAT, COL_NR,
+	COL_AGE, COL_LIMIT, COL_WHAT, COL_WQFLAGS, COL_MAX_ACTIVE, COL_ACTIVE,
+	COL_CPUS, COL_SCOPE, COL_POOLS, COL_NR,
 };
 
 enum wqtop_fmt { FMT_TEXT, FMT_INT, FMT_COUNT, FMT_RATE, FMT_NS, FMT_PCT };
@@ -48,7 +49,7 @@ extern const struct wqtop_column wqtop_columns[COL_NR];
 
 enum wqtop_view_id {
 	VIEW_POOLS, VIEW_WORKQUEUES, VIEW_FUNCTIONS, VIEW_KWORKERS,
-	VIEW_STALLS, VIEW_NR,
+	VIEW_STALLS, VIEW_CONFIG, VIEW_NR,
 };
 
 /* A column of a view, shown when the screen is at least min_cols wide. */
@@ -65,7 +66,9 @@ struct wqtop_row {
 	char wq[WQ_NAME_LEN];	/* "" when the row is not about one */
 	char func[WQ_FUNC_LEN];
 	char text[160];		/* label of the main column */
-	char extra[24];		/* flags, state or kind */
+	char extra[24];		/* flags, state, kind or affinity scope */
+	char cpus[WQ_CFG_CPUS_LEN];	/* config: an unbound workqueue's cpumask */
+	char pools[48];		/* config: the pools it queues to */
 	char label[WQ_SOURCE_LEN];	/* "demo:" for refwq:demo; "" kernel */
 	uint64_t stall_id;	/* a stalls row's wq_stall.id; 0: none */
 	double v[COL_NR];
@@ -81,6 +84,7 @@ struct wqtop_rows {
 
 struct wqtop_view {
 	const char *name;	/* "pools": --view and the tab line */
+	const char *brief;	/* "wqs": the tab line when narrow */
 	const char *key_help;	/* "1" */
 	const struct wqtop_vcol *cols;
 	int nr_cols;

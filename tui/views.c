@@ -2,7 +2,8 @@
 /*
  * wqtop's views: which columns each shows, and the builders that turn the
  * data store into rows of typed cells (pools, workqueues, functions,
- * kworkers, stalls), plus the drill-down of one row.  (The table layer's
+ * kworkers, stalls, the workqueue configuration), plus the drill-down of
+ * one row.  (The table layer's
  * files are listed in table.h.)
  */
 #include <errno.h>
@@ -39,6 +40,11 @@ static const struct wqtop_vcol kw_cols[] = {
 	VC(COL_TID, 0), VC(COL_POOL, 0), VC(COL_STATE, 0), VC(COL_CPU_PCT, 0),
 	VC(COL_CPU_TIME, 0), VC(COL_COMM, 0),
 };
+static const struct wqtop_vcol cfg_cols[] = {
+	VC(COL_WORKQUEUE, 0), VC(COL_WQFLAGS, 0), VC(COL_MAX_ACTIVE, 0),
+	VC(COL_ACTIVE, 0), VC(COL_NICE, 90), VC(COL_CPUS, 100),
+	VC(COL_SCOPE, 110), VC(COL_POOLS, 0),
+};
 static const struct wqtop_vcol stall_cols[] = {
 	VC(COL_KIND, 0), VC(COL_POOL, 0), VC(COL_CPU, 0), VC(COL_TID, 100),
 	VC(COL_AGE, 0), VC(COL_LIMIT, 0), VC(COL_WHAT, 0),
@@ -54,19 +60,23 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 			  bool tree);
 static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
 			bool tree);
+static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
+			bool tree);
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 const struct wqtop_view wqtop_views[VIEW_NR] = {
-	[VIEW_POOLS] = { "pools", "1", pools_cols, NCOLS(pools_cols),
+	[VIEW_POOLS] = { "pools", "pools", "1", pools_cols, NCOLS(pools_cols),
 			 COL_POOL, false, true, build_pools },
-	[VIEW_WORKQUEUES] = { "workqueues", "2", wq_cols, NCOLS(wq_cols),
+	[VIEW_WORKQUEUES] = { "workqueues", "wqs", "2", wq_cols, NCOLS(wq_cols),
 			      COL_RATE, false, true, build_wqs },
-	[VIEW_FUNCTIONS] = { "functions", "3", fn_cols, NCOLS(fn_cols),
+	[VIEW_FUNCTIONS] = { "functions", "funcs", "3", fn_cols, NCOLS(fn_cols),
 			     COL_RATE, true, true, build_fns },
-	[VIEW_KWORKERS] = { "kworkers", "4", kw_cols, NCOLS(kw_cols),
+	[VIEW_KWORKERS] = { "kworkers", "kw", "4", kw_cols, NCOLS(kw_cols),
 			    COL_CPU_PCT, false, true, build_kworkers },
-	[VIEW_STALLS] = { "stalls", "5", stall_cols, NCOLS(stall_cols),
+	[VIEW_STALLS] = { "stalls", "stalls", "5", stall_cols, NCOLS(stall_cols),
 			  COL_AGE, false, true, build_stalls },
+	[VIEW_CONFIG] = { "config", "cfg", "6", cfg_cols, NCOLS(cfg_cols),
+			  COL_WORKQUEUE, false, false, build_config },
 };
 
 static enum wqtop_sev sev_of(double v, const double thr[2])
@@ -528,4 +538,43 @@ void wqtop_detail__build(const struct wqtop_data *d,
 			}
 		out->rate[out->nr_rate++] = wq_per_second(done, v->interval_ns);
 	}
+}
+
+/* The kernel's workqueue configuration: a row per workqueue. */
+static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
+			bool tree)
+{
+	const struct wqtop_src *k = wqtop_data__kernel_src(d);
+	const struct wq_config *c = &d->config;
+
+	(void)tree;
+	for (size_t i = 0; d->have_config && i < c->nr_wqs; i++) {
+		const struct wq_cfg_wq *w = &c->wqs[i];
+		struct wqtop_row *r = row_add(o, k ? (int)(k - d->src) : -1);
+		size_t used = 0;
+
+		if (!r)
+			return -ENOMEM;
+		snprintf(r->wq, sizeof(r->wq), "%s", w->name);
+		wq_cfg_flags_format(w->flags, r->text, sizeof(r->text));
+		if (!r->text[0])
+			snprintf(r->text, sizeof(r->text), "-");
+		/* INT_MAX: no limit (BH workqueues). */
+		if (w->max_active != INT32_MAX)
+			r->v[COL_MAX_ACTIVE] = w->max_active;
+		r->v[COL_ACTIVE] = w->active;
+		if (w->nice != WQ_CFG_NONE)
+			r->v[COL_NICE] = w->nice;
+		snprintf(r->cpus, sizeof(r->cpus), "%s", w->cpus[0] ? w->cpus : "-");
+		snprintf(r->extra, sizeof(r->extra), "%s%s",
+			 w->affinity_scope[0] ? w->affinity_scope : "-",
+			 w->affinity_strict == 1 ? "+strict" : "");
+		for (size_t p = 0; p < w->nr_pools && used < sizeof(r->pools); p++)
+			used += (size_t)snprintf(r->pools + used,
+						 sizeof(r->pools) - used,
+						 "%s%d", p ? "," : "",
+						 w->pools[p]);
+		row_sev(r);
+	}
+	return 0;
 }

@@ -75,7 +75,7 @@ static void usage(FILE *f)
 "                            daemon   wqmond at " WQ_DAEMON_SOCKET "\n"
 "                            unix:/path, http://host:port   a wqmond\n"
 "      --view VIEW         start in pools, workqueues, functions,\n"
-"                          kworkers or stalls (default functions)\n"
+"                          kworkers, stalls or config (default functions)\n"
 "  -s, --sort COLUMN       sort by COLUMN (rate, lat_p99, cpu_pct, pending,\n"
 "                          oldest, ... see the help screen, key h)\n"
 "  -r, --reverse           reverse the order\n"

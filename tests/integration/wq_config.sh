@@ -184,6 +184,22 @@ assert not unknown, unknown
 EOF
 ok $? "the probes saw aio_fsync_work on the pool events queues to on CPU 1; every workqueue they saw is in the configuration"
 
+# --- wqtop's config view, in-process: the same rows as wqctl config ---
+"$B/wqtop" -b -n 1 --view config --source local >"$tmp/top" 2>&1
+python3 - "$tmp/c.json" "$tmp/top" <<'EOF2'
+import json, re, sys
+c = json.load(open(sys.argv[1]))
+top = open(sys.argv[2]).read().splitlines()
+head = [i for i, l in enumerate(top) if re.match(r"WORKQUEUE +FLAGS +MAX +ACTIVE", l)]
+assert head, top[:8]
+rows = [l.split()[0] for l in top[head[0] + 1:] if l.strip()]
+names = sorted(w["name"] for w in c["workqueues"] if not w["name"].startswith("loop"))
+assert sorted(r for r in rows if not r.startswith("loop")) == names, (rows, names)
+bh = [l for l in top if re.match(r"events_bh +bh", l)]
+assert all(l.split()[2] == "-" for l in bh), bh
+EOF2
+ok $? "wqtop --view config: a row per workqueue, by name, as wqctl config has them"
+
 # --- the text view, a filter, and bad input ---
 "$W" config >"$tmp/text" 2>&1
 head -1 "$tmp/text" | grep -q '^workqueue cpumask: requested .*, effective .*, isolated ' &&
@@ -257,6 +273,12 @@ done
 ok $found "a new workqueue ($lname) the probes saw is read at once, not after the hour"
 curl -sf "$U/metrics" | grep -q "^wqmon_workqueue_info{source=\"kernel\",workqueue=\"$lname\",flags=\"unbound,freezable\""
 ok $? "and is in /metrics as unbound,freezable"
+# wqtop's config view, attached to this daemon: the same new workqueue.
+"$B/wqtop" -b -n 1 --view config --source "$U" >"$tmp/top" 2>&1
+grep -q '^Workqueue cpumask: requested ' "$tmp/top" &&
+	grep -Eq "^$lname +unbound,freezable +[0-9]+ +[0-9]+ +0 +[0-9,-]+ +[a-z]+" "$tmp/top" &&
+	grep -Eq '^events_highpri +highpri' "$tmp/top"
+ok $? "wqtop --view config attached: the daemon's configuration, $lname in it ($(grep "^$lname " "$tmp/top"))"
 losetup -d "$loopdev"
 loopdev=
 grep -q 'privileges dropped' "$tmp/log"
@@ -268,6 +290,9 @@ dpid=$DPID
 code=$(curl -s -o "$tmp/503" -w '%{http_code}' "$U/api/v1/config")
 [ "$code" = 503 ] && grep -q 'config_interval = 0' "$tmp/503"
 ok $? "config_interval = 0: 503 that says why ($(cat "$tmp/503"))"
+"$B/wqtop" -b -n 1 --view config --source "$U" >"$tmp/top" 2>&1
+grep -q '^No workqueue configuration: the daemon has none (503: not read: \[kernel\] config_interval = 0)' "$tmp/top"
+ok $? "wqtop says why it has none ($(grep -i 'configuration' "$tmp/top" | head -1))"
 kill "$dpid"; wait "$dpid" 2>/dev/null; dpid=
 "$B/wqmond" -o kernel.config_interval=-3 --check-config >"$tmp/o" 2>"$tmp/e"
 rc=$?

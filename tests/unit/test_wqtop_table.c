@@ -423,6 +423,43 @@ static void test_layout_label(void **state)
 	wqtop_data__free(&d);
 }
 
+/* The room left goes to the text columns by what their cells need: all
+ * of it when it fits, else in proportion; the last column asks nothing. */
+static void test_layout_content(void **state)
+{
+	struct wqtop_rows rows = { 0 };
+	struct wqtop_row r[2];
+	enum wqtop_col col[COL_NR];
+	int width[COL_NR], n, i, total;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 2; i++) {
+		r[i].src = -1;
+		for (int c = 0; c < COL_NR; c++)
+			r[i].v[c] = 1;
+	}
+	snprintf(r[0].func, sizeof(r[0].func), "a_function_name_of_34_characters_");
+	snprintf(r[0].wq, sizeof(r[0].wq), "ext4-rsv-conversion");	/* 19 */
+	snprintf(r[1].func, sizeof(r[1].func), "short");
+	snprintf(r[1].wq, sizeof(r[1].wq), "events");
+	rows.row = r;
+	rows.nr = rows.cap = 2;
+	/* Wide: each text column as wide as its longest cell. */
+	n = layout(VIEW_FUNCTIONS, 200, &rows, col, width);
+	assert_int_equal(col[0], COL_FUNCTION);
+	assert_int_equal(width[0], 33);
+	assert_int_equal(col[1], COL_WORKQUEUE);
+	assert_int_equal(width[1], 19);
+	/* 80 columns: less room than they lack; both get some, it fits. */
+	n = layout(VIEW_FUNCTIONS, 80, &rows, col, width);
+	for (i = 0, total = -1; i < n; i++)
+		total += width[i] + 1;
+	assert_true(total <= 80);
+	assert_true(width[0] > wqtop_columns[COL_FUNCTION].width);
+	assert_true(width[1] > wqtop_columns[COL_WORKQUEUE].width);
+}
+
 /* The sampling label: none when every source measures every item; the
  * sampled sources named when some do not; a range when N differs. */
 static void test_sampling_label(void **state)
@@ -475,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_layout_label),
+		cmocka_unit_test(test_layout_content),
 		cmocka_unit_test(test_sampling_label),
 	};
 
