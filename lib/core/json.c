@@ -8,62 +8,27 @@
 #include <json-c/json.h>
 #include "hist.h"
 #include "json.h"
+#include "jsonout.h"
 
 
 /* ---- rendering ---- */
 
-/* json-c returns NULL when out of memory: every constructor goes through
- * here, and the render fails once at the end. */
-struct out {
-	bool oom;
-};
-
-static struct json_object *chk(struct out *o, struct json_object *j)
-{
-	if (!j)
-		o->oom = true;
-	return j;
-}
-
-/* @key must be a string constant: json-c then keeps the pointer instead of
- * a copy, which it leaks when adding fails. */
-static void put(struct out *o, struct json_object *obj, const char *key,
-		struct json_object *val)
-{
-	if (!obj || !val ||
-	    json_object_object_add_ex(obj, key, val,
-				      JSON_C_OBJECT_ADD_KEY_IS_NEW |
-					      JSON_C_OBJECT_KEY_IS_CONSTANT)) {
-		json_object_put(val);
-		o->oom = true;
-	}
-}
-
-static void append(struct out *o, struct json_object *arr,
-		   struct json_object *val)
-{
-	if (!arr || !val || json_object_array_add(arr, val)) {
-		json_object_put(val);
-		o->oom = true;
-	}
-}
-
-static void put_u64(struct out *o, struct json_object *obj, const char *key,
+static void put_u64(struct wq_jout *o, struct json_object *obj, const char *key,
 		    uint64_t v)
 {
-	put(o, obj, key, json_object_new_uint64(v));
+	wq_jout__put(o, obj, key, json_object_new_uint64(v));
 }
 
-static void put_int(struct out *o, struct json_object *obj, const char *key,
+static void put_int(struct wq_jout *o, struct json_object *obj, const char *key,
 		    int32_t v)
 {
-	put(o, obj, key, json_object_new_int(v));
+	wq_jout__put(o, obj, key, json_object_new_int(v));
 }
 
-static void put_str(struct out *o, struct json_object *obj, const char *key,
+static void put_str(struct wq_jout *o, struct json_object *obj, const char *key,
 		    const char *s, size_t size)
 {
-	put(o, obj, key, json_object_new_string_len(s, strnlen(s, size)));
+	wq_jout__put(o, obj, key, json_object_new_string_len(s, strnlen(s, size)));
 }
 
 /*
@@ -71,7 +36,7 @@ static void put_str(struct out *o, struct json_object *obj, const char *key,
  * integers so the text is exact and the same everywhere ("2.5", not
  * "2.5000000000000004").
  */
-static void put_ratio(struct out *o, struct json_object *obj, const char *key,
+static void put_ratio(struct wq_jout *o, struct json_object *obj, const char *key,
 		      unsigned __int128 num, uint64_t den, int decimals)
 {
 	unsigned __int128 scale = 1, v;
@@ -88,11 +53,11 @@ static void put_ratio(struct out *o, struct json_object *obj, const char *key,
 	/* Trim trailing zeros, keep one decimal: a JSON number either way. */
 	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
 		buf[--n] = '\0';
-	put(o, obj, key,
+	wq_jout__put(o, obj, key,
 	    json_object_new_double_s((double)num / (double)den, buf));
 }
 
-static void put_seconds(struct out *o, struct json_object *obj, const char *key,
+static void put_seconds(struct wq_jout *o, struct json_object *obj, const char *key,
 			uint64_t ns)
 {
 	put_ratio(o, obj, key, ns, 1000000000ULL, 9);
@@ -110,10 +75,10 @@ static const struct {
 
 #define NR_QUANTILES (sizeof(quantiles) / sizeof(quantiles[0]))
 
-static struct json_object *hist_obj(struct out *o, const struct wq_series *r,
+static struct json_object *hist_obj(struct wq_jout *o, const struct wq_series *r,
 				    int k, int flags)
 {
-	struct json_object *h = chk(o, json_object_new_object());
+	struct json_object *h = wq_jout__chk(o, json_object_new_object());
 	size_t q;
 	int i;
 
@@ -133,18 +98,18 @@ static struct json_object *hist_obj(struct out *o, const struct wq_series *r,
 	if (!(flags & WQ_JSON_NO_SLOTS) &&
 	    (!(flags & WQ_JSON_LAT_SLOTS) || k == WQ_H_LAT)) {
 		struct json_object *a =
-			chk(o, json_object_new_array_ext(WQ_HIST_SLOTS));
+			wq_jout__chk(o, json_object_new_array_ext(WQ_HIST_SLOTS));
 
 		for (i = 0; i < WQ_HIST_SLOTS; i++)
-			append(o, a,
+			wq_jout__append(o, a,
 			       json_object_new_uint64(r->hist[k].slot[i]));
-		put(o, h, "slots", a);
+		wq_jout__put(o, h, "slots", a);
 	}
 	return h;
 }
 
 /* What series and workqueue rows share: counts, rates, histograms. */
-static void put_stats(struct out *o, struct json_object *obj,
+static void put_stats(struct wq_jout *o, struct json_object *obj,
 		      const struct wq_series *r, uint64_t interval_ns,
 		      int flags)
 {
@@ -170,13 +135,13 @@ static void put_stats(struct out *o, struct json_object *obj,
 			  (unsigned __int128)r->sum_ns[WQ_H_CPU] * 100,
 			  interval_ns, 3);
 	}
-	hs = chk(o, json_object_new_object());
+	hs = wq_jout__chk(o, json_object_new_object());
 	for (k = 0; k < WQ_H_NR; k++)
-		put(o, hs, wq_hkind__name(k), hist_obj(o, r, k, flags));
-	put(o, obj, "hist", hs);
+		wq_jout__put(o, hs, wq_hkind__name(k), hist_obj(o, r, k, flags));
+	wq_jout__put(o, obj, "hist", hs);
 }
 
-static struct json_object *pool_obj(struct out *o, const struct wq_pool *p,
+static struct json_object *pool_obj(struct wq_jout *o, const struct wq_pool *p,
 				    uint64_t interval_ns)
 {
 	static const struct {
@@ -187,8 +152,8 @@ static struct json_object *pool_obj(struct out *o, const struct wq_pool *p,
 		{WQ_POOL_BH, "bh"},
 		{WQ_POOL_HIGHPRI, "highpri"},
 	};
-	struct json_object *j = chk(o, json_object_new_object());
-	struct json_object *fl = chk(o, json_object_new_array());
+	struct json_object *j = wq_jout__chk(o, json_object_new_object());
+	struct json_object *fl = wq_jout__chk(o, json_object_new_array());
 	size_t i;
 
 	put_int(o, j, "id", p->id);
@@ -197,8 +162,8 @@ static struct json_object *pool_obj(struct out *o, const struct wq_pool *p,
 	put_u64(o, j, "flags", p->flags);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (p->flags & names[i].flag)
-			append(o, fl, json_object_new_string(names[i].name));
-	put(o, j, "flag_names", fl);
+			wq_jout__append(o, fl, json_object_new_string(names[i].name));
+	wq_jout__put(o, j, "flag_names", fl);
 	put_int(o, j, "workers", p->workers);
 	put_int(o, j, "idle", p->idle);
 	put_int(o, j, "running", p->running);
@@ -213,10 +178,10 @@ static struct json_object *pool_obj(struct out *o, const struct wq_pool *p,
 	return j;
 }
 
-static struct json_object *series_obj(struct out *o, const struct wq_series *r,
+static struct json_object *series_obj(struct wq_jout *o, const struct wq_series *r,
 				      uint64_t interval_ns, int flags)
 {
-	struct json_object *j = chk(o, json_object_new_object());
+	struct json_object *j = wq_jout__chk(o, json_object_new_object());
 	char addr[24];
 
 	put_int(o, j, "pool_id", r->pool_id);
@@ -225,12 +190,12 @@ static struct json_object *series_obj(struct out *o, const struct wq_series *r,
 	/* A string: JavaScript numbers lose kernel addresses' low bits. */
 	snprintf(addr, sizeof(addr), "0x%llx",
 		 (unsigned long long)r->func_addr);
-	put(o, j, "func_addr", json_object_new_string(addr));
+	wq_jout__put(o, j, "func_addr", json_object_new_string(addr));
 	put_stats(o, j, r, interval_ns, flags);
 	return j;
 }
 
-static void put_time(struct out *o, struct json_object *root, uint64_t real_ns)
+static void put_time(struct wq_jout *o, struct json_object *root, uint64_t real_ns)
 {
 	time_t sec = (time_t)(real_ns / 1000000000ULL);
 	char buf[64];
@@ -240,20 +205,20 @@ static void put_time(struct out *o, struct json_object *root, uint64_t real_ns)
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, (unsigned int)(real_ns % 1000000000ULL));
-	put(o, root, "time", json_object_new_string(buf));
+	wq_jout__put(o, root, "time", json_object_new_string(buf));
 }
 
 char *wq_json__render(const struct wq_snapshot *s, int flags)
 {
-	struct out o = {0};
+	struct wq_jout o = {0};
 	struct json_object *root, *c, *arr;
 	struct wq_series *agg = NULL;
 	size_t i, nr_agg = 0;
 	char *ret = NULL;
 	int k;
 
-	root = chk(&o, json_object_new_object());
-	put(&o, root, "format", json_object_new_string(WQ_JSON_FORMAT));
+	root = wq_jout__chk(&o, json_object_new_object());
+	wq_jout__put(&o, root, "format", json_object_new_string(WQ_JSON_FORMAT));
 	put_int(&o, root, "version", WQ_JSON_VERSION);
 	put_str(&o, root, "source", s->source, sizeof(s->source));
 	put_str(&o, root, "kernel", s->kernel, sizeof(s->kernel));
@@ -263,48 +228,48 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 	put_u64(&o, root, "interval_ns", s->interval_ns);
 	put_seconds(&o, root, "interval_seconds", s->interval_ns);
 
-	c = chk(&o, json_object_new_object());
+	c = wq_jout__chk(&o, json_object_new_object());
 	for (k = 0; k < WQ_C_NR; k++)
 		put_u64(&o, c, wq_counter__name(k), s->counters[k]);
-	put(&o, root, "counters", c);
+	wq_jout__put(&o, root, "counters", c);
 	put_u64(&o, root, "ncpus", s->ncpus);
 	put_u64(&o, root, "sample_every", wq_snapshot__sample_every(s));
 
-	arr = chk(&o, json_object_new_array_ext((int)s->nr_probes));
+	arr = wq_jout__chk(&o, json_object_new_array_ext((int)s->nr_probes));
 	for (i = 0; i < s->nr_probes; i++) {
-		struct json_object *p = chk(&o, json_object_new_object());
+		struct json_object *p = wq_jout__chk(&o, json_object_new_object());
 
 		put_str(&o, p, "program", s->probes[i].name,
 			sizeof(s->probes[i].name));
 		put_u64(&o, p, "missed", s->probes[i].missed);
-		append(&o, arr, p);
+		wq_jout__append(&o, arr, p);
 	}
-	put(&o, root, "probes", arr);
+	wq_jout__put(&o, root, "probes", arr);
 
-	arr = chk(&o, json_object_new_array_ext((int)s->nr_pools));
+	arr = wq_jout__chk(&o, json_object_new_array_ext((int)s->nr_pools));
 	for (i = 0; i < s->nr_pools; i++)
-		append(&o, arr, pool_obj(&o, &s->pools[i], s->interval_ns));
-	put(&o, root, "pools", arr);
+		wq_jout__append(&o, arr, pool_obj(&o, &s->pools[i], s->interval_ns));
+	wq_jout__put(&o, root, "pools", arr);
 
 	if (wq_snapshot__workqueues(s, &agg, &nr_agg))
 		o.oom = true;
-	arr = chk(&o, json_object_new_array_ext((int)nr_agg));
+	arr = wq_jout__chk(&o, json_object_new_array_ext((int)nr_agg));
 	for (i = 0; i < nr_agg; i++) {
-		struct json_object *w = chk(&o, json_object_new_object());
+		struct json_object *w = wq_jout__chk(&o, json_object_new_object());
 
 		put_str(&o, w, "name", agg[i].workqueue, WQ_NAME_LEN);
 		put_stats(&o, w, &agg[i], s->interval_ns,
 			  flags | WQ_JSON_NO_SLOTS);
-		append(&o, arr, w);
+		wq_jout__append(&o, arr, w);
 	}
 	free(agg);
-	put(&o, root, "workqueues", arr);
+	wq_jout__put(&o, root, "workqueues", arr);
 
-	arr = chk(&o, json_object_new_array_ext((int)s->nr_series));
+	arr = wq_jout__chk(&o, json_object_new_array_ext((int)s->nr_series));
 	for (i = 0; i < s->nr_series; i++)
-		append(&o, arr,
+		wq_jout__append(&o, arr,
 		       series_obj(&o, &s->series[i], s->interval_ns, flags));
-	put(&o, root, "series", arr);
+	wq_jout__put(&o, root, "series", arr);
 
 	if (!o.oom) {
 		const char *str = json_object_to_json_string_ext(
