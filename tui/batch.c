@@ -135,7 +135,7 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 	wqtop_meters__line(d, line, sizeof(line));
 	fprintf(f, "%s\n", line);
 	fprintf(f, "View: %s  sort: %s %s%s%s  rows: %zu\n\n",
-		wqtop_views[view].name, wqtop_columns[o->sort].name,
+		wqtop_view__title(d, view, false), wqtop_columns[o->sort].name,
 		(wqtop_col__ascending(o->sort) != o->reverse) ? "asc" : "desc",
 		o->filter && o->filter[0] ? "  filter: " : "",
 		o->filter && o->filter[0] ? o->filter : "", rows.nr);
@@ -154,6 +154,10 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 				d->config_error[0] ? d->config_error :
 				"not read yet");
 	}
+	if (view == VIEW_KWORKERS && !d->kw)
+		fprintf(f, "By pool: attached, there are no threads to list (the "
+			"daemon serves none); a row per pool, TIME its workers' "
+			"on-CPU time since the probes attached\n\n");
 	if (view == VIEW_STALLS) {
 		wqtop_data__stall_rules(d, names, sizeof(names));
 		fprintf(f, "Stalls from %s: %s\n\n", d->stalls_from_daemon ?

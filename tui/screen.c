@@ -160,13 +160,12 @@ static void draw_tabs(struct ui *ui, const struct wqtop_data *d)
 	/* Short tab names when the whole names leave no room for the
 	 * sort/filter status (80 columns with a filter on). */
 	for (v = 0; v < VIEW_NR; v++)
-		x += (int)strlen(wqtop_views[v].name) + 4 +
+		x += (int)strlen(wqtop_view__title(d, v, false)) + 4 +
 		     (v == VIEW_STALLS && m.stalls ? 6 : 0);
 	brief = x + (int)strlen(status) + 1 >= COLS;
 	x = 0;
 	for (v = 0; v < VIEW_NR; v++) {
-		const char *name = brief ? wqtop_views[v].brief :
-				   wqtop_views[v].name;
+		const char *name = wqtop_view__title(d, v, brief);
 
 		if (v == VIEW_STALLS && m.stalls)
 			snprintf(buf, sizeof(buf), " %s %s(%d) ",

@@ -131,6 +131,11 @@ void wqtop_fmt__count(double v, char *buf, size_t len);
 
 /* --sort name of a column, and back (-EINVAL when unknown). */
 int wqtop_col__from_name(const char *name);
+/* The view's name in the tab line and batch header (@brief: the short
+ * one): attached to a daemon, the kworkers view is one row per pool and
+ * says so ("kworkers by pool"). */
+const char *wqtop_view__title(const struct wqtop_data *d,
+			      enum wqtop_view_id view, bool brief);
 /* "pools" -> VIEW_POOLS, or -EINVAL. */
 int wqtop_view__from_name(const char *name);
 /* Is @c shown in @view (at any width)? */

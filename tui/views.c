@@ -578,3 +578,11 @@ static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
 	}
 	return 0;
 }
+
+const char *wqtop_view__title(const struct wqtop_data *d,
+			      enum wqtop_view_id view, bool brief)
+{
+	if (view == VIEW_KWORKERS && !d->kw)
+		return brief ? "kw/pool" : "kworkers by pool";
+	return brief ? wqtop_views[view].brief : wqtop_views[view].name;
+}

@@ -128,6 +128,11 @@ for src in "http://127.0.0.1:$port" "unix:$tmp/fix.sock"; do
 	grep -q 'kworker CPU: 25.0%' "$tmp/out"
 	ok $? "$src: kworker CPU from the pool's cpu_ns (25%)"
 done
+# Attached there are no threads: the kworkers view says it shows pools.
+"$T" -b -n 1 -d 0.2 --source "unix:$tmp/fix.sock" --view kworkers -w 120 >"$tmp/out" 2>&1
+grep -q '^View: kworkers by pool ' "$tmp/out" && grep -q '^By pool: attached, there are no threads' "$tmp/out" &&
+	grep -Eq '^ +- +4 .* workers: ' "$tmp/out"
+ok $? "kworkers view attached: named 'kworkers by pool', a row per pool ($(grep -m1 '^View' "$tmp/out"))"
 "$T" -b -n 1 -d 0.2 --source "unix:$tmp/fix.sock" --view stalls -w 120 >"$tmp/out" 2>&1
 grep -qE '^pending +4 +1 .*5\.00s +3\.00s +fixture_fn \(fixture_wq\): pool 4' "$tmp/out"
 ok $? "stalls view: the daemon's stall, its pool, age, threshold and function ($(grep -m1 '^pending' "$tmp/out"))"
