@@ -122,5 +122,15 @@ int main(int argc, char **argv)
 	}
 	if (c.failed)
 		return 3;
-	return c.shown ? 0 : 2;
+	if (!c.shown) {
+		/* Said, not only an exit status: a silent 2 reads as a hang
+		 * or a crash to whoever typed it. */
+		fprintf(stderr, c.want ?
+			"refwq-cat: no refwq instance named %s is running "
+			"(refwq-cat -l lists them)\n" :
+			"refwq-cat: no refwq instance is running%.0s (start one: "
+			"refwq-demo -t 0 &)\n", c.want ? c.want : "");
+		return 2;
+	}
+	return 0;
 }
