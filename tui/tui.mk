@@ -39,11 +39,12 @@ $(OUTPUT)/asan/tui/%.o: tui/%.c $(WQTOP_HDRS) $(BPF_SKEL)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(WQTOP_CFLAGS) $(WQTOP_SAN) -c $< -o $@
 
-$(OUTPUT)/asan/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h
+$(OUTPUT)/asan/lib/%.o: lib/%.c $(LIB_HDRS) bpf/wqmon.h bpf/wqcfg.h
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(WQTOP_SAN) -c $< -o $@
 $(OUTPUT)/asan/lib/io/collector.o: $(BPF_SKEL)
+$(OUTPUT)/asan/lib/io/wqconfig_reader.o: $(CFG_BPF_SKEL)
 
 $(WQTOP_ASAN): $(WQTOP_ASAN_OBJS)
 	$(call msg,LINK,$@)
