@@ -437,6 +437,27 @@ ok $? "hosts 2 and 3 keep reporting after host 1 stopped, on every path ($(said)
 wait_for 20 rule3 "{} 2.0" fleet:wqmon_hosts_reporting:count
 ok $? "fleet:wqmon_hosts_reporting:count is 2 on every path ($(said))"
 
+# --- wqtop's fleet view of the site, in batch mode, under ASan ---
+W="$B/wqtop-asan"
+[ -x "$W" ] || bail "$W not built (make test-build)"
+site "$W" -b -n 1 -w 200 --prometheus "$S" >"$tmp/wqtop" 2>"$tmp/wqtop.err"
+ok $? "wqtop -b -n 1 --prometheus: exit 0 ($(head -c 300 "$tmp/wqtop.err"))"
+sed 's/^/# /' "$tmp/wqtop"
+head -1 "$tmp/wqtop" | grep -qF "wqtop fleet: $S  3 hosts, 2 up, 2 stalled"
+ok $? "its title: 3 hosts, 2 up, 2 stalled ($(head -1 "$tmp/wqtop"))"
+row() {	# row N: host N's STATE SOURCES STALLS in wqtop's table
+	awk -v h="$NET.1$1:9464" '$1 == h { print $2, $3, $5; exit }' "$tmp/wqtop"
+}
+on3 instance:wqmon_source_up:sum instance:wqmon_source_up:sum instance:wqmon_source_up:sum "$NET\.1[23]"
+is "$(row 1)/$(row 2)/$(row 3)" "down - -/up 3 1/up 4 1" \
+	"host rows: state, sources and stalls as the site records them (site: $(echo "$LAST" | head -1))"
+[ "$(echo "$LAST" | head -1)" = "{$i2} 3.0 {$i3} 4.0" ]
+ok $? "the site's sources per host are those wqtop shows"
+hosts=$(awk '$1 == "refwq:app" && $2 == "events/demo_hog" { print $4 }' "$tmp/wqtop")
+rule3 "{function=demo_hog,source=refwq:app,workqueue=events} ${hosts:-none}.0" function:wqmon_work_cpu_hosts:count \
+	'function=demo_hog,source=refwq:app,'
+ok $? "the fleet's functions: demo_hog of refwq:app on ${hosts:-no} hosts, as recorded ($(said))"
+
 # --- exactly one notification, by now well past group_wait of the
 #     suppressed and of the stall groups ---
 oncall >"$tmp/oncall.json"
