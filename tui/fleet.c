@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wqtop --prometheus URL: the fleet view (fleet.h).
+ * wqtop --prometheus URL: the fleet view's queries, model and text (fleet.h):
+ * pure, no I/O (fleet_main.c fetches and draws).
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
-#include <ncurses.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "crt.h"
 #include "fleet.h"
-#include "http_client.h"
-#include "log.h"
-#include "prog.h"
 
 /* As in wqmon-fleet.rules.yml: 5 minute rates, function="other" (a fold
  * of many functions) left out, the scrape job named "wqmon". */
@@ -29,13 +24,11 @@ const char *const wqtop_fleet_queries[FLEET_Q_NR] = {
 	[FLEET_Q_STALLS] = "sum by (instance) (wqmon_stall_active)",
 	[FLEET_Q_HOST_TOP] = "topk by (instance) (1, sum by (instance, source, "
 			     "workqueue, function) (" CPU_RATE "))",
-	[FLEET_Q_FN_CPU] = "topk(10, sum by (source, workqueue, function) ("
-			   CPU_RATE "))",
-	[FLEET_Q_FN_HOSTS] = "count by (source, workqueue, function) ("
-			     CPU_RATE " > 0)",
+	[FLEET_Q_FN_CPU] =
+		"topk(10, sum by (source, workqueue, function) (" CPU_RATE "))",
+	[FLEET_Q_FN_HOSTS] =
+		"count by (source, workqueue, function) (" CPU_RATE " > 0)",
 };
-
-#define FLEET_TIMEOUT_MS 5000
 
 static const char *label(struct json_object *metric, const char *name)
 {
@@ -183,7 +176,8 @@ int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
 		    !json_object_object_get_ex(r, "value", &value) ||
 		    !json_object_is_type(value, json_type_array) ||
 		    json_object_array_length(value) != 2) {
-			snprintf(why, why_len, "an answer that is not an "
+			snprintf(why, why_len,
+				 "an answer that is not an "
 				 "instant vector");
 			err = -EPROTO;
 			break;
@@ -256,24 +250,33 @@ static void num(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.0f", v);
 }
 
-void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m,
-			 const char *url, int width)
+/* One line, cut at @width columns. */
+static void __attribute__((format(printf, 3, 4)))
+out(FILE *f, int width, const char *fmt, ...)
+{
+	char line[1100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(f, "%.*s\n", width, line);
+}
+
+void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m, const char *url,
+			 int width)
 {
 	size_t i, up = 0, stalled = 0;
-	char a[32], b[32], c[32], line[1100];
+	char a[32], b[32], c[32];
 
 	for (i = 0; i < m->nr_hosts; i++) {
 		up += m->hosts[i].up;
 		stalled += m->hosts[i].stalls > 0;
 	}
-	if (width > (int)sizeof(line) - 1)
-		width = sizeof(line) - 1;
-#define OUT(...) do { snprintf(line, sizeof(line), __VA_ARGS__); \
-		fprintf(f, "%.*s\n", width, line); } while (0)
-	OUT("wqtop fleet: %s  %zu hosts, %zu up, %zu stalled", url,
+	out(f, width, "wqtop fleet: %s  %zu hosts, %zu up, %zu stalled", url,
 	    m->nr_hosts, up, stalled);
-	OUT("%s", "");
-	OUT("%-28s %5s %7s %9s %6s  %s", "HOST", "STATE", "SOURCES",
+	out(f, width, "%s", "");
+	out(f, width, "%-28s %5s %7s %9s %6s  %s", "HOST", "STATE", "SOURCES",
 	    "LAT_P99", "STALLS", "TOP FUNCTION BY KWORKER CPU");
 	for (i = 0; i < m->nr_hosts; i++) {
 		const struct wqtop_fleet_host *h = &m->hosts[i];
@@ -285,17 +288,17 @@ void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m,
 		if (h->top_fn[0])
 			snprintf(top, sizeof(top), "%s %.1f%%", h->top_fn,
 				 h->top_cpu * 100);
-		OUT("%-28s %5s %7s %9s %6s  %s", h->instance,
+		out(f, width, "%-28s %5s %7s %9s %6s  %s", h->instance,
 		    h->up ? "up" : "down", a, b, c, top);
 	}
-	OUT("%s", "");
-	OUT("%-60s %8s %6s", "FLEET: TOP WORK FUNCTIONS BY KWORKER CPU",
-	    "CPU%", "HOSTS");
+	out(f, width, "%s", "");
+	out(f, width, "%-60s %8s %6s",
+	    "FLEET: TOP WORK FUNCTIONS BY KWORKER CPU", "CPU%", "HOSTS");
 	for (i = 0; i < m->nr_fns; i++) {
 		num(a, sizeof(a), m->fns[i].hosts);
-		OUT("%-60s %8.2f %6s", m->fns[i].name, m->fns[i].cpu * 100, a);
+		out(f, width, "%-60s %8.2f %6s", m->fns[i].name,
+		    m->fns[i].cpu * 100, a);
 	}
-#undef OUT
 }
 
 void wqtop_fleet__free(struct wqtop_fleet *m)
@@ -303,169 +306,4 @@ void wqtop_fleet__free(struct wqtop_fleet *m)
 	free(m->hosts);
 	free(m->fns);
 	memset(m, 0, sizeof(*m));
-}
-
-/* ---- HTTP ---- */
-
-static void urlencode(char *out, size_t len, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s && o + 4 < len; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-_.~", ch)) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
-}
-
-static bool stopping(void *ctx)
-{
-	(void)ctx;
-	return wq_prog_stop;
-}
-
-/* Every query into a fresh @m.  Return: 0, or -errno with @why. */
-static int fetch(const struct wq_http_url *u, struct wqtop_fleet *m,
-		 char *why, size_t why_len)
-{
-	struct wq_http_req req = {
-		.method = "GET", .timeout_ms = FLEET_TIMEOUT_MS,
-		.cancel = stopping,
-	};
-	size_t base = strlen(u->path), blen;
-	char path[4096], enc[3072], msg[128];
-	enum wqtop_fleet_query q;
-	int status, err = 0;
-	char *body;
-
-	while (base && u->path[base - 1] == '/')
-		base--;
-	for (q = 0; q < FLEET_Q_NR && !err; q++) {
-		urlencode(enc, sizeof(enc), wqtop_fleet_queries[q]);
-		snprintf(path, sizeof(path), "%.*s/api/v1/query?query=%s",
-			 (int)base, u->path, enc);
-		req.path = path;
-		body = NULL;
-		err = wq_http__request(u, &req, &status, &body, &blen);
-		if (err) {
-			snprintf(why, why_len, "%s: %s", u->name,
-				 strerror(-err));
-		} else if (status != 200) {
-			snprintf(why, why_len, "%s: HTTP status %d", u->name,
-				 status);
-			err = -EPROTO;
-		} else {
-			err = wqtop_fleet__add(m, q, body, msg, sizeof(msg));
-			if (err)
-				snprintf(why, why_len, "%s: %s", u->name, msg);
-		}
-		free(body);
-	}
-	if (!err)
-		wqtop_fleet__sort(m);
-	return err;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	nanosleep(&ts, NULL);
-}
-
-/* The terminal: the same text, redrawn each delay; q quits. */
-static int run_tui(const struct wq_http_url *u, long iterations,
-		   double delay_s, bool color)
-{
-	struct crt_opts co = { .color = color, .mouse = false };
-	struct wqtop_fleet m = { 0 };
-	char why[512] = "", *text = NULL;
-	long shown = 0;
-	size_t len;
-	int ch, y;
-
-	if (crt__init(&co)) {
-		pr_err("terminal '%s' cannot be driven: use -b\n",
-		       getenv("TERM") ? getenv("TERM") : "");
-		return 1;
-	}
-	while (!wq_prog_stop) {
-		FILE *f = open_memstream(&text, &len);
-		char *line, *save = NULL;
-
-		wqtop_fleet__free(&m);
-		why[0] = '\0';
-		if (!f)
-			break;
-		if (fetch(u, &m, why, sizeof(why)))
-			fprintf(f, "wqtop fleet: %s\n", why);
-		else
-			wqtop_fleet__render(f, &m, u->name, COLS);
-		fclose(f);
-		erase();
-		y = 0;
-		for (line = strtok_r(text, "\n", &save); line && y < LINES - 1;
-		     line = strtok_r(NULL, "\n", &save))
-			mvaddnstr(y++, 0, line, COLS);
-		attron(crt__attr(CRT_FKEY));
-		mvaddstr(LINES - 1, 0, "q quit");
-		attroff(crt__attr(CRT_FKEY));
-		refresh();
-		free(text);
-		text = NULL;
-		if (iterations && ++shown >= iterations)
-			break;
-		timeout((int)(delay_s * 1000));
-		ch = getch();
-		if (ch == 'q' || ch == 'Q')
-			break;
-	}
-	wqtop_fleet__free(&m);
-	crt__done();
-	return 0;
-}
-
-int wqtop_fleet__main(const char *url, bool batch, long iterations,
-		      double delay_s, int width, bool color)
-{
-	struct wq_http_url u;
-	struct wqtop_fleet m = { 0 };
-	char why[512];
-	long shown = 0;
-	int rc = 0;
-
-	if (wq_http_url__parse(url, &u) || u.local) {
-		pr_err("bad --prometheus '%s': give http://host:port of a "
-		       "Prometheus\n", url);
-		return WQ_EXIT_USAGE;
-	}
-	wq_prog__signals(false);
-	if (!batch)
-		return run_tui(&u, iterations, delay_s, color);
-	while (!wq_prog_stop) {
-		if (fetch(&u, &m, why, sizeof(why))) {
-			pr_err("%s\n", why);
-			rc = 1;
-			break;
-		}
-		if (shown)
-			printf("\n");
-		wqtop_fleet__render(stdout, &m, u.name, width ? width : 160);
-		fflush(stdout);
-		wqtop_fleet__free(&m);
-		if (iterations && ++shown >= iterations)
-			break;
-		sleep_s(delay_s);
-	}
-	wqtop_fleet__free(&m);
-	return rc;
 }

@@ -9,8 +9,9 @@
  * view works where those rules are not loaded, and agrees with them where
  * they are (docs/FLEET.md).
  *
- * The model and its text are pure (wqtop_fleet__add, __render); only
- * wqtop_fleet__main talks HTTP and drives the terminal.
+ * The queries, the model and its text are pure (fleet.c: wqtop_fleet__add,
+ * __render); only wqtop_fleet__main (fleet_main.c) talks HTTP and drives
+ * the terminal.
  */
 #ifndef WQTOP_FLEET_H
 #define WQTOP_FLEET_H
@@ -23,15 +24,15 @@
 struct wqtop_fleet_host {
 	char instance[WQTOP_FLEET_NAME];
 	bool up;
-	double sources;		/* sources up; < 0: not known */
-	double p99_s;		/* < 0: not known (nothing started in 5 min) */
-	double stalls;		/* active stalls; < 0: not known */
-	char top_fn[2 * WQTOP_FLEET_NAME];	/* source workqueue/function */
-	double top_cpu;		/* its CPUs (on-CPU seconds a second) */
+	double sources; /* sources up; < 0: not known */
+	double p99_s; /* < 0: not known (nothing started in 5 min) */
+	double stalls; /* active stalls; < 0: not known */
+	char top_fn[2 * WQTOP_FLEET_NAME]; /* source workqueue/function */
+	double top_cpu; /* its CPUs (on-CPU seconds a second) */
 };
 
 struct wqtop_fleet_fn {
-	char name[2 * WQTOP_FLEET_NAME];	/* source workqueue/function */
+	char name[2 * WQTOP_FLEET_NAME]; /* source workqueue/function */
 	double cpu;
 	double hosts;
 };
@@ -45,8 +46,14 @@ struct wqtop_fleet {
 
 /* The queries, in the order of enum wqtop_fleet_query. */
 enum wqtop_fleet_query {
-	FLEET_Q_UP, FLEET_Q_SOURCES, FLEET_Q_P99, FLEET_Q_STALLS,
-	FLEET_Q_HOST_TOP, FLEET_Q_FN_CPU, FLEET_Q_FN_HOSTS, FLEET_Q_NR,
+	FLEET_Q_UP,
+	FLEET_Q_SOURCES,
+	FLEET_Q_P99,
+	FLEET_Q_STALLS,
+	FLEET_Q_HOST_TOP,
+	FLEET_Q_FN_CPU,
+	FLEET_Q_FN_HOSTS,
+	FLEET_Q_NR,
 };
 extern const char *const wqtop_fleet_queries[FLEET_Q_NR];
 
@@ -63,8 +70,8 @@ int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
 void wqtop_fleet__sort(struct wqtop_fleet *m);
 
 /* The view as text lines no wider than @width, under a title naming @url. */
-void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m,
-			 const char *url, int width);
+void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m, const char *url,
+			 int width);
 
 void wqtop_fleet__free(struct wqtop_fleet *m);
 
