@@ -22,7 +22,7 @@ set -u
 . "$(dirname "$0")/tap.bash"
 need_root
 top=$(cd "$(dirname "$0")/../.." && pwd)
-for c in prometheus prometheus-alertmanager victoria-metrics ip nsenter unshare python3 curl; do
+for c in prometheus prometheus-alertmanager victoria-metrics ip nsenter unshare python3 curl tmux; do
 	command -v "$c" >/dev/null || bail "$c missing (scripts/deps.sh installs prometheus, prometheus-alertmanager, victoria-metrics)"
 done
 python3 -c 'import yaml' 2>/dev/null || bail "python3-yaml missing"
@@ -38,8 +38,11 @@ pids=()		# stopped with SIGTERM at exit
 kill9=()	# stopped with SIGKILL (a refwq-demo blocked in a 60 s sleep)
 agent=		# stopped first: with VictoriaMetrics gone it would retry
 made_ns=()
+tsock=wqmon-fleet-$$	# a tmux server of this run's own
+tm() { tmux -L "$tsock" "$@"; }
 cleanup() {
 	local p ns
+	tm kill-server 2>/dev/null
 	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	for p in "${kill9[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -457,6 +460,19 @@ hosts=$(awk '$1 == "refwq:app" && $2 == "events/demo_hog" { print $4 }' "$tmp/wq
 rule3 "{function=demo_hog,source=refwq:app,workqueue=events} ${hosts:-none}.0" function:wqmon_work_cpu_hosts:count \
 	'function=demo_hog,source=refwq:app,'
 ok $? "the fleet's functions: demo_hog of refwq:app on ${hosts:-no} hosts, as recorded ($(said))"
+
+# --- and in a terminal (tmux), until q ---
+screen() { tm capture-pane -p -t w; }
+tm -f /dev/null new-session -d -s w -x 160 -y 30 \
+	"env -i PATH=$PATH HOME=/root TERM=tmux-256color LANG=C.UTF-8 PS1='PROMPT\$ ' bash --norc --noprofile"
+tm set-option -g status off
+wait_for 5 eval 'screen | grep -q "PROMPT\\$"' || bail "no shell prompt in tmux"
+tm send-keys -t w "ip netns exec $SITE $W --prometheus $S -d 0.5 2>$tmp/tui.err; echo EXITED:\$?" Enter
+wait_for 15 eval 'screen | grep -qF "wqtop fleet: $S  3 hosts, 2 up, 2 stalled" && screen | grep -q "q quit"'
+ok $? "the terminal view shows the same title and a q key ($(screen | head -1))"
+tm send-keys -t w q
+wait_for 10 eval 'screen | grep -q "EXITED:0"'
+ok $? "q quits it, exit 0, no sanitizer report ($(head -c 300 "$tmp/tui.err"))"
 
 # --- exactly one notification, by now well past group_wait of the
 #     suppressed and of the stall groups ---
