@@ -148,8 +148,11 @@ static int add_sample(struct wqtop_fleet *m, enum wqtop_fleet_query q,
 	return 0;
 }
 
-int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
-		     const char *json, char *why, size_t why_len)
+typedef int (*sample_fn)(void *ctx, struct json_object *metric, double v);
+
+/* Call @fn for every sample of the instant vector in the answer @json. */
+static int each_sample(const char *json, sample_fn fn, void *ctx, char *why,
+		       size_t why_len)
 {
 	struct json_object *root = json_tokener_parse(json), *data, *res, *st;
 	size_t i, n;
@@ -177,8 +180,7 @@ int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
 		    !json_object_is_type(value, json_type_array) ||
 		    json_object_array_length(value) != 2) {
 			snprintf(why, why_len,
-				 "an answer that is not an "
-				 "instant vector");
+				 "an answer that is not an instant vector");
 			err = -EPROTO;
 			break;
 		}
@@ -190,10 +192,30 @@ int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
 			err = -EPROTO;
 			break;
 		}
-		err = add_sample(m, q, metric, v);
+		err = fn(ctx, metric, v);
 	}
 	json_object_put(root);
 	return err;
+}
+
+struct add_ctx {
+	struct wqtop_fleet *m;
+	enum wqtop_fleet_query q;
+};
+
+static int add_one(void *ctx, struct json_object *metric, double v)
+{
+	struct add_ctx *c = ctx;
+
+	return add_sample(c->m, c->q, metric, v);
+}
+
+int wqtop_fleet__add(struct wqtop_fleet *m, enum wqtop_fleet_query q,
+		     const char *json, char *why, size_t why_len)
+{
+	struct add_ctx c = {m, q};
+
+	return each_sample(json, add_one, &c, why, why_len);
 }
 
 static int host_cmp(const void *a, const void *b)
@@ -299,6 +321,164 @@ void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m, const char *url,
 		out(f, width, "%-60s %8.2f %6s", m->fns[i].name,
 		    m->fns[i].cpu * 100, a);
 	}
+}
+
+/* ---- one host ---- */
+
+int wqtop_fleet__detail_query(char *buf, size_t len,
+			      enum wqtop_fleet_detail_query q,
+			      const char *instance)
+{
+	char sel[2 * WQTOP_FLEET_NAME + 16];
+	size_t o = 0;
+	int n;
+
+	/* The instance as a PromQL string: \ and " escaped. */
+	for (; *instance && o + 3 < sizeof(sel); instance++) {
+		if (*instance == '\\' || *instance == '"')
+			sel[o++] = '\\';
+		sel[o++] = *instance;
+	}
+	if (*instance)
+		return -ENAMETOOLONG;
+	sel[o] = '\0';
+	switch (q) {
+	case FLEET_D_CPU:
+		n = snprintf(
+			buf, len,
+			"topk(10, sum by (source, workqueue, function) "
+			"(rate(wqmon_work_cpu_seconds_total{instance=\"%s\","
+			"function!=\"other\"}[5m])))",
+			sel);
+		break;
+	case FLEET_D_P99:
+		n = snprintf(
+			buf, len,
+			"histogram_quantile(0.99, sum by (source, "
+			"workqueue, function, le) (rate("
+			"wqmon_work_latency_seconds_bucket{instance=\"%s\"}"
+			"[5m]))) >= 0",
+			sel);
+		break;
+	case FLEET_D_STALLS:
+		n = snprintf(buf, len, "wqmon_stall_active{instance=\"%s\"}",
+			     sel);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+struct detail_ctx {
+	struct wqtop_fleet_detail *d;
+	enum wqtop_fleet_detail_query q;
+};
+
+static int detail_one(void *ctx, struct json_object *metric, double v)
+{
+	struct detail_ctx *c = ctx;
+	struct wqtop_fleet_detail *d = c->d;
+	char name[2 * WQTOP_FLEET_NAME];
+	size_t i;
+	void *p;
+
+	if (c->q == FLEET_D_STALLS) {
+		p = realloc(d->stalls, (d->nr_stalls + 1) * sizeof(*d->stalls));
+		if (!p)
+			return -ENOMEM;
+		d->stalls = p;
+		/* A pool's stall names no function: no "/" then. */
+		snprintf(d->stalls[d->nr_stalls++], sizeof(*d->stalls),
+			 "%s %s pool %s%s%s%s%s", label(metric, "kind"),
+			 label(metric, "source"), label(metric, "pool"),
+			 *label(metric, "function") ? " " : "",
+			 label(metric, "workqueue"),
+			 *label(metric, "function") ? "/" : "",
+			 label(metric, "function"));
+		return 0;
+	}
+	fn_name(name, sizeof(name), metric);
+	for (i = 0; i < d->nr_fns; i++)
+		if (!strcmp(d->fns[i].name, name))
+			break;
+	if (i == d->nr_fns) {
+		/* p99 only of the functions the CPU list holds */
+		if (c->q == FLEET_D_P99)
+			return 0;
+		p = realloc(d->fns, (d->nr_fns + 1) * sizeof(*d->fns));
+		if (!p)
+			return -ENOMEM;
+		d->fns = p;
+		memset(&d->fns[i], 0, sizeof(d->fns[i]));
+		snprintf(d->fns[i].name, sizeof(d->fns[i].name), "%s", name);
+		d->fns[i].p99_s = -1;
+		d->nr_fns++;
+	}
+	if (c->q == FLEET_D_CPU)
+		d->fns[i].cpu = v;
+	else
+		d->fns[i].p99_s = v;
+	return 0;
+}
+
+int wqtop_fleet__detail_add(struct wqtop_fleet_detail *d,
+			    enum wqtop_fleet_detail_query q, const char *json,
+			    char *why, size_t why_len)
+{
+	struct detail_ctx c = {d, q};
+
+	return each_sample(json, detail_one, &c, why, why_len);
+}
+
+static int hostfn_cmp(const void *a, const void *b)
+{
+	const struct wqtop_fleet_hostfn *x = a, *y = b;
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static int stall_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void wqtop_fleet__detail_sort(struct wqtop_fleet_detail *d)
+{
+	if (d->nr_fns)
+		qsort(d->fns, d->nr_fns, sizeof(*d->fns), hostfn_cmp);
+	if (d->nr_stalls)
+		qsort(d->stalls, d->nr_stalls, sizeof(*d->stalls), stall_cmp);
+}
+
+void wqtop_fleet__detail_render(FILE *f, const struct wqtop_fleet_detail *d,
+				const struct wqtop_fleet_host *h, int width)
+{
+	char a[32], b[32], c[32];
+	size_t i;
+
+	num(a, sizeof(a), h->sources);
+	dur(b, sizeof(b), h->p99_s);
+	num(c, sizeof(c), h->stalls);
+	out(f, width, "HOST %s: %s, sources %s, p99 %s, stalls %s", h->instance,
+	    h->up ? "up" : "down", a, b, c);
+	for (i = 0; i < d->nr_stalls; i++)
+		out(f, width, "  stall: %s", d->stalls[i]);
+	out(f, width, "%-60s %8s %9s", "FUNCTION", "CPU%", "LAT_P99");
+	for (i = 0; i < d->nr_fns; i++) {
+		dur(b, sizeof(b), d->fns[i].p99_s);
+		out(f, width, "%-60s %8.2f %9s", d->fns[i].name,
+		    d->fns[i].cpu * 100, b);
+	}
+}
+
+void wqtop_fleet__detail_free(struct wqtop_fleet_detail *d)
+{
+	free(d->fns);
+	free(d->stalls);
+	memset(d, 0, sizeof(*d));
 }
 
 void wqtop_fleet__free(struct wqtop_fleet *m)

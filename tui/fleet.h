@@ -75,12 +75,54 @@ void wqtop_fleet__render(FILE *f, const struct wqtop_fleet *m, const char *url,
 
 void wqtop_fleet__free(struct wqtop_fleet *m);
 
+/* ---- one host: its functions by CPU, with their p99, and its stalls ---- */
+
+struct wqtop_fleet_hostfn {
+	char name[2 * WQTOP_FLEET_NAME]; /* source workqueue/function */
+	double cpu;
+	double p99_s; /* < 0: not known */
+};
+
+struct wqtop_fleet_detail {
+	struct wqtop_fleet_hostfn *fns;
+	size_t nr_fns;
+	char (*stalls)[3 * WQTOP_FLEET_NAME]; /* kind source pool wq/fn */
+	size_t nr_stalls;
+};
+
+/* Ask for the CPU list first: p99s are kept for its functions only. */
+enum wqtop_fleet_detail_query {
+	FLEET_D_CPU,
+	FLEET_D_P99,
+	FLEET_D_STALLS,
+	FLEET_D_NR
+};
+
+/* The PromQL of query @q about host @instance (escaped as a PromQL string)
+ * into @buf.  Return: 0, -ENAMETOOLONG. */
+int wqtop_fleet__detail_query(char *buf, size_t len,
+			      enum wqtop_fleet_detail_query q,
+			      const char *instance);
+int wqtop_fleet__detail_add(struct wqtop_fleet_detail *d,
+			    enum wqtop_fleet_detail_query q, const char *json,
+			    char *why, size_t why_len);
+/* Functions by CPU, most first; stalls by name. */
+void wqtop_fleet__detail_sort(struct wqtop_fleet_detail *d);
+/* Host @h of the fleet view, then @d. */
+void wqtop_fleet__detail_render(FILE *f, const struct wqtop_fleet_detail *d,
+				const struct wqtop_fleet_host *h, int width);
+void wqtop_fleet__detail_free(struct wqtop_fleet_detail *d);
+
 /*
  * Run the fleet view of the Prometheus at @url: @batch text frames (or the
  * terminal), @iterations of them (0: until q or a signal), @delay_s apart.
+ * @filter (or NULL): only the hosts whose instance contains it, each with
+ * its functions and stalls.  In the terminal, Enter opens the selected
+ * host, a attaches to its wqmond (wqtop --source http://INSTANCE).
  * Return: the exit status (0, 1 for a failure, 2 for a bad URL).
  */
 int wqtop_fleet__main(const char *url, bool batch, long iterations,
-		      double delay_s, int width, bool color);
+		      double delay_s, int width, bool color,
+		      const char *filter);
 
 #endif /* WQTOP_FLEET_H */

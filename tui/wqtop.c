@@ -527,7 +527,7 @@ int main(int argc, char **argv)
 		o.color = false;
 	if (o.prometheus)
 		return wqtop_fleet__main(o.prometheus, o.batch, o.iterations,
-					 o.delay_s, o.width, o.color);
+					 o.delay_s, o.width, o.color, o.filter);
 	d.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (d.ncpus < 1)
 		d.ncpus = 1;

@@ -461,7 +461,18 @@ rule3 "{function=demo_hog,source=refwq:app,workqueue=events} ${hosts:-none}.0" f
 	'function=demo_hog,source=refwq:app,'
 ok $? "the fleet's functions: demo_hog of refwq:app on ${hosts:-no} hosts, as recorded ($(said))"
 
-# --- and in a terminal (tmux), until q ---
+# One host in detail (-f): its stalls and functions, as the site has them.
+site "$W" -b -n 1 -w 200 --prometheus "$S" -f "$NET.12:" >"$tmp/wqtop1" 2>"$tmp/wqtop.err"
+ok $? "wqtop -b -n 1 --prometheus -f $NET.12: exit 0 ($(head -c 300 "$tmp/wqtop.err"))"
+sed 's/^/# /' "$tmp/wqtop1"
+[ "$(awk '$1 ~ /:9464$/' "$tmp/wqtop1" | wc -l)" = 1 ] &&
+	grep -qxF "HOST $NET.12:9464: up, sources 3, p99 $(awk -v h="$NET.12:9464" '$1 == h { print $4 }' "$tmp/wqtop1"), stalls 1" "$tmp/wqtop1" &&
+	[ "$(grep '^  stall: ' "$tmp/wqtop1")" = "  stall: pending refwq:stall pool 0" ]
+ok $? "only host 2, with its stall (pending refwq:stall pool 0) and its numbers of the fleet table"
+grep -qE '^refwq:app events/demo_hog +[0-9.]+ +[0-9.]+(ns|us|ms|s)$' "$tmp/wqtop1"
+ok $? "and its functions with CPU and p99: demo_hog of refwq:app among them"
+
+# --- and in a terminal (tmux): open a host, attach to its wqmond, q ---
 screen() { tm capture-pane -p -t w; }
 tm -f /dev/null new-session -d -s w -x 160 -y 30 \
 	"env -i PATH=$PATH HOME=/root TERM=tmux-256color LANG=C.UTF-8 PS1='PROMPT\$ ' bash --norc --noprofile"
@@ -470,9 +481,17 @@ wait_for 5 eval 'screen | grep -q "PROMPT\\$"' || bail "no shell prompt in tmux"
 tm send-keys -t w "ip netns exec $SITE $W --prometheus $S -d 0.5 2>$tmp/tui.err; echo EXITED:\$?" Enter
 wait_for 15 eval 'screen | grep -qF "wqtop fleet: $S  3 hosts, 2 up, 2 stalled" && screen | grep -q "q quit"'
 ok $? "the terminal view shows the same title and a q key ($(screen | head -1))"
+# The first row is a stalled host (stalled hosts come first): open it.
+first=$(screen | awk -v n="$NET" 'index($1, n ".") == 1 { print $1; exit }')
+tm send-keys -t w Enter
+wait_for 10 eval 'screen | grep -qF "HOST $first: up," && screen | grep -qF "  stall: pending refwq:stall pool 0"'
+ok $? "Enter opens the selected host, $first, with its stall ($(screen | head -2 | tr '\n' ' '))"
+tm send-keys -t w a
+wait_for 15 eval 'screen | grep -qF "http://$first/" && screen | grep -q demo_fast'
+ok $? "a attaches wqtop to that host's wqmond: its own functions ($(screen | head -1))"
 tm send-keys -t w q
 wait_for 10 eval 'screen | grep -q "EXITED:0"'
-ok $? "q quits it, exit 0, no sanitizer report ($(head -c 300 "$tmp/tui.err"))"
+ok $? "q quits, exit 0, no sanitizer report ($(head -c 300 "$tmp/tui.err"))"
 
 # --- exactly one notification, by now well past group_wait of the
 #     suppressed and of the stall groups ---

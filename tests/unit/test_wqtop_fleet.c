@@ -196,13 +196,85 @@ static void test_refused(void **state)
 	wqtop_fleet__free(&m);
 }
 
+/* One host: the queries name it escaped; functions by CPU with their
+ * p99 (none for a function outside the CPU list); its stalls. */
+static void test_detail(void **state)
+{
+	struct wqtop_fleet_detail d = {0};
+	struct wqtop_fleet_host h = {.instance = "a:9464",
+				     .up = true,
+				     .sources = 2,
+				     .p99_s = 0.0021,
+				     .stalls = 2};
+	char q[1024], why[128], *text = NULL;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(wqtop_fleet__detail_query(q, sizeof(q), FLEET_D_STALLS,
+						   "we\"ird\\host"),
+			 0);
+	assert_string_equal(
+		q, "wqmon_stall_active{instance=\"we\\\"ird\\\\host\"}");
+	assert_int_equal(
+		wqtop_fleet__detail_query(q, 20, FLEET_D_CPU, "a:9464"),
+		-ENAMETOOLONG);
+	assert_int_equal(wqtop_fleet__detail_add(
+				 &d, FLEET_D_CPU,
+				 OK(S("\"source\":\"kernel\",\"workqueue\":"
+				      "\"events\",\"function\":\"slow\"",
+				      "0.01") "," S("\"source\":\"kernel\","
+						    "\"workqueue\":\"kblockd\","
+						    "\"function\":\"hot\"",
+						    "0.5")),
+				 why, sizeof(why)),
+			 0);
+	assert_int_equal(wqtop_fleet__detail_add(
+				 &d, FLEET_D_P99,
+				 OK(S("\"source\":\"kernel\",\"workqueue\":"
+				      "\"events\",\"function\":\"slow\"",
+				      "0.3") "," S("\"source\":\"kernel\","
+						   "\"workqueue\":\"events\","
+						   "\"function\":\"unlisted\"",
+						   "9")),
+				 why, sizeof(why)),
+			 0);
+	assert_int_equal(
+		wqtop_fleet__detail_add(
+			&d, FLEET_D_STALLS,
+			OK(S("\"source\":\"refwq:web\",\"kind\":\"running\","
+			     "\"pool\":\"3\",\"workqueue\":\"io\",\"function\":"
+			     "\"rd\"",
+			     "1") "," S("\"source\":\"refwq:web\",\"kind\":"
+					"\"pending\",\"pool\":\"0\"",
+					"1")),
+			why, sizeof(why)),
+		0);
+	wqtop_fleet__detail_sort(&d);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	wqtop_fleet__detail_render(f, &d, &h, 200);
+	fclose(f);
+	assert_string_equal(text,
+			    "HOST a:9464: up, sources 2, p99 2.1ms, stalls 2\n"
+			    "  stall: pending refwq:web pool 0\n"
+			    "  stall: running refwq:web pool 3 io/rd\n"
+			    "FUNCTION                                          "
+			    "               CPU%   LAT_P99\n"
+			    "kernel kblockd/hot                                "
+			    "              50.00         -\n"
+			    "kernel events/slow                                "
+			    "               1.00   300.0ms\n");
+	free(text);
+	wqtop_fleet__detail_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model),
-		cmocka_unit_test(test_sort),
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_model),  cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_render), cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_detail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
