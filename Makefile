@@ -225,7 +225,8 @@ install: all
 	$(Q)install -m 0644 packaging/prometheus/wqmon.rules.yml \
 		packaging/prometheus/wqmon-fleet.rules.yml $(DESTDIR)$(DATADIR)/wqmon/prometheus/
 	$(Q)install -m 0644 packaging/alertmanager/wqmon.yml $(DESTDIR)$(DATADIR)/wqmon/alertmanager/
-	$(Q)install -m 0644 packaging/grafana/wqmon.json $(DESTDIR)$(DATADIR)/wqmon/grafana/
+	$(Q)install -m 0644 packaging/grafana/wqmon.json packaging/grafana/wqmon-fleet.json \
+		$(DESTDIR)$(DATADIR)/wqmon/grafana/
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

@@ -404,6 +404,20 @@ while IFS=$'\t' read -r r n; do
 	[[ $n =~ ^[1-9][0-9]*$ ]]
 	ok $? "$r: the global's federated samples are the site's, same times and values ($n)"
 done <"$tmp/same"
+# The Grafana fleet dashboard: every query runs on the site and returns
+# data (the checks of tests/integration/grafana_dashboard.sh), with the
+# metrics of a kernel host and of a stalled refwq host.
+{ hcurl 1 "http://$NET.11:9464/metrics" && hcurl 2 "http://$NET.12:9464/metrics"; } >"$tmp/metrics" ||
+	bail "cannot read the hosts' /metrics"
+site python3 "$top/tests/integration/grafana_dashboard.py" "$top/packaging/grafana/wqmon-fleet.json" \
+	"$tmp/metrics" "$S" "$top/packaging/prometheus/wqmon-fleet.rules.yml" datasource >"$tmp/grafana" 2>&1
+grep -qE '^(not )?ok ' "$tmp/grafana" || bail "grafana_dashboard.py: $(tail -3 "$tmp/grafana")"
+while read -r l; do
+	case $l in
+	"ok "*) ok 0 "fleet dashboard: ${l#ok * - }" ;;
+	"not ok "*) ok 1 "fleet dashboard: ${l#not ok * - }" ;;
+	esac
+done <"$tmp/grafana"
 oncall() {	# oncall: the notifications to the on-call receiver
 	python3 -c '
 import json, sys
