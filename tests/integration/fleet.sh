@@ -359,6 +359,15 @@ ok $? "refwq:known completed 1000/2000/3000 as on the hosts' own /metrics, on si
 all3 "{$i1} 1.0 {$i2} 2.0 {$i3} 3.0" 'sum by (instance) (wqmon_work_cancelled_total{source="refwq:known"})'
 ok $? "and cancelled 1/2/3 on every path ($(said))"
 
+# --- what a host costs the TSDB (docs/FLEET.md: cardinality) ---
+on3 'count by (instance) ({job="wqmon"})' 'count by (instance) ({job="wqmon"})' 'count by (instance) ({job="wqmon"})'
+echo "# series per host (site): $(echo "$LAST" | head -1)"
+site curl -sf "$S/metrics" | awk '/^prometheus_tsdb_head_(series|samples_appended_total)[{ ]/ { print "# site TSDB:", $0 }'
+# A refwq-only host's series: 57 per function row, 6 per pool, and a few
+# dozen of the daemon's own; far below the bound of docs/METRICS.md.
+python3 -c 'import re, sys; v = [float(x) for x in re.findall(r"\} ([0-9.]+)", sys.argv[1])]; sys.exit(not (len(v) == 3 and all(0 < x < 9100 for x in v)))' "$(echo "$LAST" | head -1)"
+ok $? "every host's series count is within the per-source bound of METRICS.md ($(echo "$LAST" | head -1))"
+
 # --- the fleet rules on every path ---
 wait_for 20 rule3 "{$i1} 3.0 {$i2} 2.0 {$i3} 3.0" instance:wqmon_source_up:sum
 ok $? "instance:wqmon_source_up:sum is 3/2/3 on every path ($(said))"
