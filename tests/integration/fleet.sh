@@ -17,7 +17,11 @@
 # fleet rules' results must be the same samples on site and global, and
 # the rules' expressions on VictoriaMetrics must agree with them.  A stall
 # of the same refwq instance on two hosts is one notification; a host
-# whose wqmond stops is down (up 0) while the others go on.
+# whose wqmond stops is down (up 0) while the others go on.  On the same
+# site: every query of the Grafana fleet dashboard returns data, and
+# wqtop --prometheus (batch, and in tmux: open a host, attach to its
+# wqmond) shows what the site records.  Each host's series count is
+# printed for docs/FLEET.md's cardinality table.
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
