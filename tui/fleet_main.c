@@ -231,6 +231,9 @@ static int run_tui(const struct wq_http_url *u, long iterations, double delay_s,
 		wqtop_fleet__free(&m);
 		wqtop_fleet__detail_free(&d);
 		if (fetch(u, &m, why, sizeof(why))) {
+			/* No half answer: a host row of one query alone
+			 * would look like a host with nothing to show. */
+			wqtop_fleet__free(&m);
 			fprintf(f, "wqtop fleet: %s\n", why);
 		} else {
 			if (sel >= (int)m.nr_hosts)
