@@ -175,19 +175,23 @@ static void sleep_s(double s)
 }
 
 /* Draw @text from the top, line @hl (-1: none) highlighted, and a key bar. */
-static void draw(char *text, int hl, const char *keys)
+static void draw(const char *text, int hl, const char *keys)
 {
-	char *line, *save = NULL;
-	int y = 0;
+	const char *line = text;
+	int y, len;
 
 	erase();
-	for (line = strtok_r(text, "\n", &save); line && y < LINES - 1;
-	     line = strtok_r(NULL, "\n", &save), y++) {
+	/* Line by line, blank ones too: @hl counts them. */
+	for (y = 0; *line && y < LINES - 1; y++) {
+		len = (int)strcspn(line, "\n");
 		if (y == hl)
 			attron(crt__attr(CRT_SELECTED));
-		mvaddnstr(y, 0, line, COLS);
+		mvaddnstr(y, 0, line, len < COLS ? len : COLS);
 		if (y == hl)
 			attroff(crt__attr(CRT_SELECTED));
+		line += len;
+		if (*line)
+			line++;
 	}
 	attron(crt__attr(CRT_FKEY));
 	mvaddnstr(LINES - 1, 0, keys, COLS);

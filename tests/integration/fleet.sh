@@ -513,6 +513,12 @@ wait_for 15 eval 'screen | grep -qF "wqtop fleet: $S  3 hosts, 2 up, 2 stalled" 
 ok $? "the terminal view shows the same title and a q key ($(screen | head -1))"
 # The first row is a stalled host (stalled hosts come first): open it.
 first=$(screen | awk -v n="$NET" 'index($1, n ".") == 1 { print $1; exit }')
+# The selection bar (a background colour, or reverse video without
+# colours) is on that row and on no other host's.
+tm capture-pane -p -e -t w | grep -F ":9464 " >"$tmp/rows"
+bar=$'^(\e\\[[0-9;]*m)*\e\\[(4[0-7]|7)m'
+[ "$(grep -cE "$bar" "$tmp/rows")" = 1 ] && head -1 "$tmp/rows" | grep -E "$bar" | grep -qF "$first"
+ok $? "the selection is on the first host row, $first"
 tm send-keys -t w Enter
 wait_for 10 eval 'screen | grep -qF "HOST $first: up," && screen | grep -qF "  stall: pending refwq:stall pool 0"'
 ok $? "Enter opens the selected host, $first, with its stall ($(screen | head -2 | tr '\n' ' '))"
