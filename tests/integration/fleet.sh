@@ -43,10 +43,12 @@ kill9=()	# stopped with SIGKILL (a refwq-demo blocked in a 60 s sleep)
 agent=		# stopped first: with VictoriaMetrics gone it would retry
 made_ns=()
 tsock=wqmon-fleet-$$	# a tmux server of this run's own
+tpid=		# its PID
+tpath=		# its socket
 tm() { tmux -L "$tsock" "$@"; }
 cleanup() {
 	local p ns
-	tm kill-server 2>/dev/null
+	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && rm -f "$tpath"
 	[ -n "$agent" ] && kill "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	for p in "${kill9[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -506,6 +508,8 @@ ok $? "and its functions with CPU and p99: demo_hog of refwq:app among them"
 screen() { tm capture-pane -p -t w; }
 tm -f /dev/null new-session -d -s w -x 160 -y 30 \
 	"env -i PATH=$PATH HOME=/root TERM=tmux-256color LANG=C.UTF-8 PS1='PROMPT\$ ' bash --norc --noprofile"
+tpid=$(tm display-message -p '#{pid}')
+tpath=$(tm display-message -p '#{socket_path}')
 tm set-option -g status off
 wait_for 5 eval 'screen | grep -q "PROMPT\\$"' || bail "no shell prompt in tmux"
 tm send-keys -t w "ip netns exec $SITE $W --prometheus $S -d 0.5 2>$tmp/tui.err; echo EXITED:\$?" Enter
