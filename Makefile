@@ -216,7 +216,8 @@ install: all
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/wqmon \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(DATADIR)/wqmon/prometheus $(DESTDIR)$(DATADIR)/wqmon/grafana
+		$(DESTDIR)$(DATADIR)/wqmon/prometheus $(DESTDIR)$(DATADIR)/wqmon/grafana \
+		$(DESTDIR)$(DATADIR)/wqmon/alertmanager
 	$(Q)install -m 0755 $(PROGRAMS) $(DESTDIR)$(SBINDIR)/
 	$(Q)install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	$(Q)install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
@@ -228,8 +229,10 @@ install: all
 	$(Q)for p in wqctl wqtop wqmond; do \
 		install -m 0644 packaging/bash-completion/wqmon $(DESTDIR)$(BASHCOMPDIR)/$$p; done
 	$(Q)install -m 0644 packaging/prometheus/wqmon.rules.yml \
-		$(DESTDIR)$(DATADIR)/wqmon/prometheus/
-	$(Q)install -m 0644 packaging/grafana/wqmon.json $(DESTDIR)$(DATADIR)/wqmon/grafana/
+		packaging/prometheus/wqmon-fleet.rules.yml $(DESTDIR)$(DATADIR)/wqmon/prometheus/
+	$(Q)install -m 0644 packaging/alertmanager/wqmon.yml $(DESTDIR)$(DATADIR)/wqmon/alertmanager/
+	$(Q)install -m 0644 packaging/grafana/wqmon.json packaging/grafana/wqmon-fleet.json \
+		$(DESTDIR)$(DATADIR)/wqmon/grafana/
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

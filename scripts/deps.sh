@@ -13,8 +13,8 @@ PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libncurses-dev libmicrohttpd-dev libjson-c-dev libcmocka-dev libinih-dev
 libsystemd-dev libcap-dev libgnutls28-dev libyaml-dev libcrypt-dev gnutls-bin
 libfuse3-dev
-libglib2.0-dev linux-perf bpftrace curl python3 prometheus tmux bc
-prometheus-alertmanager qemu-system-x86 busybox-static cpio kmod
+libglib2.0-dev linux-perf bpftrace curl python3 python3-yaml prometheus tmux bc
+prometheus-alertmanager victoria-metrics qemu-system-x86 busybox-static cpio kmod
 linux-headers-$VM_KABI-amd64"
 # The dashboard's browser test: Debian's chromium, and node/npm unless the
 # machine has its own (NodeSource's node conflicts with Debian's npm).

@@ -10,9 +10,10 @@ WQTOP_ASAN := $(OUTPUT)/wqtop-asan
 WQTOP_SRCS := $(wildcard tui/*.c)
 WQTOP_HDRS := $(wildcard tui/*.h) $(LIB_HDRS) refwq/export/refwq_shm.h
 WQTOP_OBJS := $(patsubst tui/%.c,$(OUTPUT)/tui/%.o,$(WQTOP_SRCS))
-# The table layer: everything but the terminal, the event loop and the
-# sources, so the unit tests (tests/unit/test_wqtop_*.c) link it alone.
-WQTOP_TABLE_OBJS := $(filter-out $(addprefix $(OUTPUT)/tui/,wqtop.o screen.o \
+# The table layer: everything but the terminal, the event loop, the
+# sources and the fleet view's HTTP and curses, so the unit tests
+# (tests/unit/test_wqtop_*.c) link it alone.
+WQTOP_TABLE_OBJS := $(filter-out $(addprefix $(OUTPUT)/tui/,wqtop.o screen.o fleet_main.o \
 	crt.o feed.o),$(WQTOP_OBJS))
 WQTOP_CFLAGS = $(ALL_CFLAGS) -Itui -Irefwq/export
 LIBS_CURSES := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "daemon_client.h"
 #include "feed.h"
+#include "fleet.h"
 #include "prog.h"
 #include "source.h"
 #include "ui.h"
@@ -46,6 +47,7 @@ struct opts {
 	bool queuers;
 	uint32_t sample_every;
 	int width;		/* batch: line width; 0: the terminal's */
+	const char *prometheus;	/* the fleet view of this Prometheus */
 };
 
 
@@ -96,6 +98,9 @@ static void usage(FILE *f)
 "                          replay:FILE\n"
 "      --sample N          local: measure the durations of 1 item in N\n"
 "                          (sampled mode: less probe cost; counts exact)\n"
+"      --prometheus URL    the fleet view: every wqmond host a Prometheus\n"
+"                          (or VictoriaMetrics) at URL scrapes, with its\n"
+"                          p99 latency, stalls and costliest functions\n"
 "  -v, --verbose           debug messages, including libbpf's\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
@@ -110,6 +115,7 @@ static void usage(FILE *f)
 "  wqtop --source refwq:demo           a refwq-demo, without root\n"
 "  sudo wqtop -b -n 2 -d 2 --view pools   two text frames, 2 s apart\n"
 "  sudo wqtop -T lat=500us:5ms -s lat_p99\n"
+"  wqtop -b -n 1 --prometheus http://prom:9090   the fleet, once\n"
 "\n"
 "Exit status: 0 ok, 1 runtime failure (no source, lost terminal), 2 usage\n"
 "error.  See wqtop(8) and docs/WQTOP.md.\n");
@@ -119,7 +125,8 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		      struct wqtop_thresholds *thr)
 {
 	enum { OPT_SOURCE = 256, OPT_VIEW, OPT_NO_COLOR, OPT_NO_MOUSE,
-	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE, OPT_REPLAY };
+	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE, OPT_REPLAY,
+	       OPT_PROMETHEUS };
 	static char replay[300];
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
@@ -140,6 +147,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "no-queuers", no_argument, NULL, OPT_NO_QUEUERS },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -239,6 +247,9 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case OPT_NO_QUEUERS:
 			o->queuers = false;
+			break;
+		case OPT_PROMETHEUS:
+			o->prometheus = optarg;
 			break;
 		case OPT_REPLAY: {
 			char why[400];
@@ -514,6 +525,9 @@ int main(int argc, char **argv)
 		return WQ_EXIT_USAGE;
 	if (nc && *nc)
 		o.color = false;
+	if (o.prometheus)
+		return wqtop_fleet__main(o.prometheus, o.batch, o.iterations,
+					 o.delay_s, o.width, o.color, o.filter);
 	d.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (d.ncpus < 1)
 		d.ncpus = 1;

@@ -184,7 +184,9 @@ $man/man5/wqmond.conf.5.gz $man/man1/refwq-demo.1.gz $man/man1/refwq-cat.1.gz /e
 /usr/share/bash-completion/completions/wqmond
 /usr/share/bash-completion/completions/wqctl
 /usr/share/bash-completion/completions/wqtop
-/usr/share/wqmon/grafana/wqmon.json
+/usr/share/wqmon/grafana/wqmon.json /usr/share/wqmon/grafana/wqmon-fleet.json
+/usr/share/wqmon/prometheus/wqmon.rules.yml /usr/share/wqmon/prometheus/wqmon-fleet.rules.yml
+/usr/share/wqmon/alertmanager/wqmon.yml
 /usr/lib/$multiarch/librefwq.so.0 /usr/lib/$multiarch/librefwq.so.0.1.0 /usr/lib/$multiarch/librefwq.so
 /usr/lib/$multiarch/librefwq.a /usr/lib/$multiarch/pkgconfig/refwq.pc
 /usr/include/refwq/refwq.h /usr/include/refwq/workqueue.h /usr/include/refwq/wqueue.h

@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check packaging/grafana/wqmon.json against a live wqmond and Prometheus.
+"""Check a dashboard of packaging/grafana/ against a live wqmond and Prometheus.
 
-grafana_dashboard.py DASHBOARD METRICS_FILE PROMETHEUS_URL prints TAP lines:
-the dashboard's structure, that every metric and label its queries name is
-in the daemon's real /metrics, and that every query runs in a real
-Prometheus (and returns data, but for the stall panels on a quiet machine).
+grafana_dashboard.py DASHBOARD METRICS_FILE PROMETHEUS_URL [RULES_FILE VARS]
+prints TAP lines: the dashboard's structure, that every metric and label
+its queries name is in the daemon's real /metrics (or, for a recorded
+series level:metric:operations, is a recording rule of RULES_FILE), and
+that every query runs in a real Prometheus (and returns data, but for the
+stall panels on a quiet machine).  VARS: its template variables, comma
+separated (default: those of wqmon.json).
 """
 import json
 import re
 import sys
 import urllib.parse
 import urllib.request
+
+import yaml
 
 n = 0
 failed = 0
@@ -37,6 +42,22 @@ def main():
     dash = json.load(open(sys.argv[1]))
     metrics_text = open(sys.argv[2]).read()
     prom = sys.argv[3]
+    rules = sys.argv[4] if len(sys.argv) > 4 else None
+    want_vars = (sys.argv[5] if len(sys.argv) > 5 else
+                 "datasource,instance,source,workqueue").split(",")
+    # Recording rules: the labels each keeps are those its expression
+    # aggregates by (and those of the rules it reads, defined before it).
+    records = {}
+    for g in (yaml.safe_load(open(rules))["groups"] if rules else []):
+        for r in g["rules"]:
+            if "record" not in r:
+                continue
+            kept = set()
+            for group in re.findall(r"by \(([^)]*)\)", r["expr"]):
+                kept |= {x.strip() for x in group.split(",") if x.strip()}
+            for other in re.findall(r"\b\w+:\w+:\w+\b", r["expr"]):
+                kept |= records.get(other, set())
+            records[r["record"]] = kept
 
     # /metrics: families and the labels each series carries.
     families = set(re.findall(r"^# TYPE (\w+) ", metrics_text, re.M))
@@ -73,8 +94,7 @@ def main():
            all(t["datasource"]["uid"] == "${datasource}" for t in p["targets"])
            for p in panels), "every query uses the $datasource variable")
     names = [v["name"] for v in dash["templating"]["list"]]
-    ok(names == ["datasource", "instance", "source", "workqueue"],
-       f"template variables: {names}")
+    ok(names == want_vars, f"template variables: {names}")
 
     def expand(expr):
         expr = expr.replace("$__rate_interval", "30s")
@@ -98,11 +118,18 @@ def main():
         for t in p["targets"]:
             expr = t["expr"]
             title = f"{p['title']} [{t['refId']}]"
-            used = {family(x) for x in re.findall(r"\bwqmon_\w+", expr)}
-            missing = sorted(used - families)
-            ok(used and not missing, f"{title}: metrics {sorted(used)} in /metrics"
+            recorded = set(re.findall(r"\b\w+:\w+:\w+\b", expr))
+            unknown = sorted(recorded - set(records))
+            raw = re.sub(r"\b\w+:\w+:\w+\b", "", expr)
+            used = {family(x) for x in re.findall(r"\bwqmon_\w+", raw)}
+            missing = sorted(used - families) + unknown
+            # Prometheus' own up of the wqmon job: whether a host answers.
+            scrape = set(re.findall(r"\bup(?=\{job=)", raw))
+            ok((used or recorded or scrape) and not missing,
+               f"{title}: metrics {sorted(used | recorded | scrape)} in /metrics, the rules or the scrape"
                + (f" (missing {missing})" if missing else ""))
-            have = set().union(*(labels.get(u, set()) for u in used)) | {"le", "instance", "job"}
+            have = set().union(*(labels.get(u, set()) for u in used),
+                               *(records.get(r, set()) for r in recorded)) | {"le", "instance", "job"}
             wanted = set()
             for group in re.findall(r"by \(([^)]*)\)", expr):
                 wanted |= {x.strip() for x in group.split(",") if x.strip()}

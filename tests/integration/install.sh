@@ -48,7 +48,10 @@ sort >"$tmp/want" <<EOF2
 /usr/share/man/man8/wqctl.8
 /usr/share/man/man8/wqmond.8
 /usr/share/man/man8/wqtop.8
+/usr/share/wqmon/alertmanager/wqmon.yml
+/usr/share/wqmon/grafana/wqmon-fleet.json
 /usr/share/wqmon/grafana/wqmon.json
+/usr/share/wqmon/prometheus/wqmon-fleet.rules.yml
 /usr/share/wqmon/prometheus/wqmon.rules.yml
 EOF2
 diff "$tmp/want" "$tmp/got" >"$tmp/diff"
