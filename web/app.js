@@ -90,6 +90,9 @@ async function poll() {
 		// First poll: only the window we keep, not the whole ring.
 		const since = state.lastMono ?? Math.max(0, newest - WINDOW_NS);
 		const hist = await getJSON(`api/v1/history?since=${since}`);
+		// Paused while the answers were on their way: the page stays as
+		// it was when the user paused it.
+		if (!state.live) return;
 		ingestSnapshot(snap);
 		ingestHistory(hist);
 		if (now - state.sourcesAt > SOURCES_EVERY_MS) {
@@ -97,6 +100,7 @@ async function poll() {
 			getJSON('api/v1/sources').then((s) => { state.sources = s; renderHeader(); }).catch(() => { state.sources = null; });
 		}
 		await pollStalls();
+		if (!state.live) return;
 		state.failures = 0;
 		state.lastOk = now;
 		state.polls++;
