@@ -239,6 +239,32 @@ test('live updates arrive without a reload', async () => {
 	}
 });
 
+// The charts update in place: a tooltip the user is reading stays up, with
+// its crosshair, through the refreshes while the mouse stands still, and
+// its values follow the new data; it goes when the mouse leaves.
+test('the hover tooltip survives the refresh and updates', async () => {
+	const chart = page.locator('#chart-rate');
+	const tip = chart.locator('.tip');
+	await chart.scrollIntoViewIfNeeded();
+	const box = await chart.locator('.plotarea').boundingBox();
+	assert.ok(box && box.width > 100, 'a plot area');
+	// Near the right edge, where the newest points are (a daemon that just
+	// started has none further left): each refresh brings new ones there.
+	await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2);
+	await tip.waitFor({ state: 'visible', timeout: 2000 });
+	const first = await tip.textContent();
+	const polls = await page.evaluate(() => +document.body.dataset.polls);
+	await page.waitForFunction((n) => +document.body.dataset.polls >= n + 2, polls, { timeout: 10000 });
+	assert.ok(await tip.isVisible(), 'the tooltip is still up after two refreshes');
+	assert.equal(await chart.locator('.cursor').getAttribute('visibility'), 'visible', 'the crosshair too');
+	// The window slid under the still mouse: the time and values are new.
+	await page.waitForFunction((t) => document.querySelector('#chart-rate .tip').textContent !== t, first, { timeout: 5000 });
+	assert.match(await tip.textContent(), /^\d\d:\d\d:\d\dqueued\/s · all work \S+/);
+	await page.mouse.move(box.x + box.width / 2, box.y - 60);
+	await tip.waitFor({ state: 'hidden', timeout: 2000 });
+	assert.equal(await chart.locator('.cursor').getAttribute('visibility'), 'hidden');
+});
+
 test('clicking a function row focuses the charts on it', async () => {
 	const row = EXPECT_FN ? `#fn-table tbody tr[data-key*="${EXPECT_FN}"]` : '#fn-table tbody tr[data-key]';
 	await page.click(row);
