@@ -353,14 +353,14 @@ function renderCharts(bins) {
 	const f = state.focus;
 	const stats = bins.map((b) => [b.t, binStats(b, f)]);
 	const name = f ? state.focusLabel : 'all work';
-	lineChart($('#chart-rate'), { legend: false,
+	lineChart($('#chart-rate'), {
 		label: 'work items per second', t0, t1, yFmt: fmtRate,
 		series: [
-			{ name: `queued/s · ${name}`, color: PALETTE[0], fill: true, points: stats.map(([t, s]) => [t, s.rate]) },
-			{ name: `completed/s · ${name}`, color: PALETTE[2], dash: true, points: stats.map(([t, s]) => [t, s.done]) },
+			{ name: `queued/s · ${name}`, label: 'queued', color: PALETTE[0], fill: true, points: stats.map(([t, s]) => [t, s.rate]) },
+			{ name: `completed/s · ${name}`, label: 'completed', color: PALETTE[2], dash: true, points: stats.map(([t, s]) => [t, s.done]) },
 		],
 	});
-	lineChart($('#chart-lat'), { legend: false,
+	lineChart($('#chart-lat'), {
 		label: 'latency percentiles', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur,
 		empty: 'no items started',
 		series: [
@@ -390,10 +390,7 @@ function renderCharts(bins) {
 			}),
 		}));
 	}
-	lineChart($('#chart-run'), { legend: false, label: 'run time p99', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur, series: runSeries, empty: 'no items completed' });
-	renderLegend($('#chart-run'), runSeries);
-	renderLegend($('#chart-lat'), [{ name: 'p50', color: PALETTE[0] }, { name: 'p99', color: PALETTE[1] }, { name: 'max', color: PALETTE[3] }]);
-	renderLegend($('#chart-rate'), [{ name: 'queued', color: PALETTE[0] }, { name: 'completed', color: PALETTE[2] }]);
+	lineChart($('#chart-run'), { label: 'run time p99', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur, series: runSeries, empty: 'no items completed' });
 
 	// kworker CPU per pool, stacked; the focused series' pool stands out.
 	const poolNames = new Map();
@@ -412,20 +409,9 @@ function renderCharts(bins) {
 			return [b.t, v];
 		}),
 	}));
-	lineChart($('#chart-cpu'), { legend: false, label: 'kworker CPU per pool', t0, t1, stacked: true, yFmt: (v) => `${+v.toFixed(1)}%`, series: cpuSeries, empty: 'no kworker CPU time' });
-	renderLegend($('#chart-cpu'), cpuSeries);
+	lineChart($('#chart-cpu'), { label: 'kworker CPU per pool', t0, t1, stacked: true, yFmt: (v) => `${+v.toFixed(1)}%`, series: cpuSeries, empty: 'no kworker CPU time' });
 
 	heatmap($('#heatmap'), { t0, t1, interval: state.interval / 1e6, columns: stats.map(([t, s]) => ({ t, slots: s.slots })) });
-}
-
-function renderLegend(chartEl, series) {
-	let lg = chartEl.parentElement.querySelector('.legend');
-	if (!lg) {
-		lg = document.createElement('div');
-		lg.className = 'legend';
-		chartEl.parentElement.querySelector('h2').after(lg);
-	}
-	lg.innerHTML = series.map((s) => `<span class="${s.dim ? 'dim' : ''}"><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
 }
 
 // What the stuck workers were doing (wqmond's "stack": "tid N: f < g < ...;

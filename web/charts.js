@@ -151,7 +151,7 @@ export function lineChart(el, opts) {
 	el.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
 	c.view = { x, t0, t1, pw, w, series, yFmt: opts.tipFmt || opts.yFmt };
 	if (c.hoverX != null) showTip(c);
-	if (opts.legend !== false) legend(el, series, opts.legendFmt || opts.yFmt);
+	if (opts.legend !== false) legend(el, series, opts.tipFmt || opts.yFmt);
 }
 
 // The values at the time under the mouse, in the tooltip, with a crosshair.

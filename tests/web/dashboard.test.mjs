@@ -265,6 +265,57 @@ test('the hover tooltip survives the refresh and updates', async () => {
 	assert.equal(await chart.locator('.cursor').getAttribute('visibility'), 'hidden');
 });
 
+// Where a layout goes wrong, as a list: a legend on its plot area, a
+// panel's title covered by its legend, anything sticking out of its card.
+// Evaluated in the page.
+function layoutProblems() {
+	const out = [];
+	const r = (e) => e.getBoundingClientRect();
+	const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+	const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+	for (const chart of document.querySelectorAll('.chart')) {
+		const panel = chart.closest('.panel');
+		const title = panel.querySelector('h2');
+		const lg = panel.querySelector('.legend');
+		const plot = chart.querySelector('.plotarea');
+		if (lg && plot && lg.children.length) {
+			if (meet(r(lg), r(plot))) out.push(`${chart.id}: legend on the plot`);
+			for (const e of lg.children) if (meet(r(e), r(plot))) out.push(`${chart.id}: legend entry "${e.textContent}" on the plot`);
+			if (meet(r(lg), r(title))) out.push(`${chart.id}: legend on the title`);
+		}
+		for (const e of [title, ...title.children, chart, lg].filter(Boolean)) {
+			if (!e.getClientRects().length) continue;
+			if (!inside(r(e), r(panel))) out.push(`${chart.id}: ${e.tagName.toLowerCase()}.${e.className} outside its card`);
+		}
+		const small = title.querySelector('small');
+		if (small && (small.scrollWidth > small.clientWidth + 1 || !small.getClientRects().length)) out.push(`${chart.id}: subtitle cut`);
+	}
+	for (const p of document.querySelectorAll('.panel, .kpi')) {
+		if (p.scrollWidth > p.clientWidth + 1) out.push(`${p.id || p.className}: content wider than its card (${p.scrollWidth} > ${p.clientWidth})`);
+	}
+	return out;
+}
+
+test('legends sit outside the plots and nothing leaves its card', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(base);
+	await p.waitForFunction(() => document.querySelectorAll('#chart-cpu + .legend > *').length > 0 &&
+		+document.body.dataset.polls >= 1, null, { timeout: 15000 });
+	if (FIXTURE) {
+		// the fixture's pools with kworker CPU time: five, a table legend
+		assert.ok(await p.$('#chart-cpu + .legend.table'), 'a table legend for the kworker CPU chart');
+		assert.equal(await p.$$eval('#chart-cpu + .legend > *', (l) => l.length), 5);
+		assert.match(await p.textContent('#run-title small'), /by workqueue/);
+	}
+	assert.deepEqual(await p.evaluate(layoutProblems), []);
+	assert.deepEqual(await page.evaluate(layoutProblems), [], 'at 1440 px');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
 test('clicking a function row focuses the charts on it', async () => {
 	const row = EXPECT_FN ? `#fn-table tbody tr[data-key*="${EXPECT_FN}"]` : '#fn-table tbody tr[data-key]';
 	await page.click(row);
