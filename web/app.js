@@ -51,7 +51,31 @@ const state = {
 	focusLabel: '',
 	mode: 'interval',
 	polls: 0,
+	source: null,           // the one source shown (header chips), or null: all
 };
+
+// What the URL's hash keeps, so a link reopens the same page:
+// #source=refwq%3Ademo
+function readHash() {
+	const h = new URLSearchParams(location.hash.slice(1));
+	state.source = h.get('source') || null;
+}
+function writeHash() {
+	const h = new URLSearchParams();
+	if (state.source) h.set('source', state.source);
+	const text = h.toString();
+	if (text !== location.hash.slice(1)) history.replaceState(null, '', text ? `#${text}` : location.pathname + location.search);
+}
+
+// The page shows every source, or the one its header chip picked: cards,
+// charts, stalls and tables alike.
+const shown = (src) => !state.source || src === state.source;
+function shownSnaps() {
+	return (state.snapshot?.snapshots || []).filter((d) => shown(d.source));
+}
+const shownBins = (bins) => (state.source ? bins.map((b) => ({ ...b, views: b.views.filter((v) => shown(v.src)) })) : bins);
+// Name the source in labels when more than one is on the page.
+const manySources = () => shownSnaps().length > 1;
 
 class HttpError extends Error {
 	constructor(status, url, body) {
@@ -235,9 +259,9 @@ function windowText(bins) {
 }
 
 function render() {
-	const bins = sortedBins();
+	const bins = shownBins(sortedBins());
 	$('#window').textContent = windowText(bins);
-	const snaps = state.snapshot?.snapshots || [];
+	const snaps = shownSnaps();
 	document.body.dataset.lastMono = String(state.lastMono ?? '');
 	document.body.dataset.polls = String(state.polls);
 	const multi = snaps.length > 1;
@@ -255,14 +279,21 @@ function renderHeader() {
 	const list = state.sources?.sources || (Array.isArray(state.sources) ? state.sources : null);
 	for (const s of list || []) info.set(s.name, s);
 	const names = list ? list.map((s) => s.name) : snaps.map((d) => d.source);
+	// A chip is a button when there is a choice: it shows only its source.
+	const pick = names.length > 1 || state.source;
 	$('#sources').innerHTML = names.map((name) => {
 		const doc = snaps.find((d) => d.source === name);
 		const s = info.get(name) || {};
 		const st = s.state || (doc ? 'up' : 'down');
 		const err = s.last_error || s.error || '';
 		const dur = s.last_scrape_seconds ?? (s.last_scrape_ns != null ? s.last_scrape_ns / 1e9 : s.last_scrape_duration_seconds);
-		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`].filter(Boolean).join('\n');
-		return `<span class="src ${escapeHtml(st)}" title="${escapeHtml(title)}"><span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}${sampledBadge(doc)}</span>`;
+		const on = state.source === name;
+		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`,
+			pick && (on ? 'showing only this source: click to show all' : 'click to show only this source')].filter(Boolean).join('\n');
+		const body = `<span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}${sampledBadge(doc)}`;
+		const cls = `src ${escapeHtml(st)}${on ? ' on' : ''}${state.source && !on ? ' off' : ''}`;
+		return pick ? `<button type="button" class="${cls}" data-source="${escapeHtml(name)}" aria-pressed="${on}" title="${escapeHtml(title)}">${body}</button>` :
+			`<span class="${cls}" title="${escapeHtml(title)}">${body}</span>`;
 	}).join('') || '<span class="src down"><span class="dot"></span>no sources</span>';
 	const started = state.snapshot?.daemon?.started_real_ns;
 	$('#uptime').textContent = started ? `up ${fmtAge(Date.now() * 1e6 - started)}` : '';
@@ -275,36 +306,76 @@ function renderHeader() {
 	live.querySelector('.label').textContent = !state.live ? 'paused' : state.failures ? 'retrying' : 'live';
 }
 
-function setKpi(id, value, sub, sev) {
+// @who: which source and what is the worst (or biggest) behind the value.
+function setKpi(id, value, sub, sev, who) {
 	const el = $(id);
 	el.querySelector('.k-value').textContent = value;
+	if (who !== undefined) {
+		const w = el.querySelector('.k-who');
+		w.textContent = who || '';
+		w.title = who || '';
+	}
 	if (sub != null) el.querySelector('.k-sub').textContent = sub;
 	el.classList.remove('warn', 'crit');
 	if (sev) el.classList.add(sev);
 }
 
+// "kernel aio_fsync_work" from a series key.
+const seriesWho = (key) => {
+	const [src, , , fn] = keyParts(key);
+	return `${src} ${fn}`;
+};
+
+// The cards say whose numbers they show: the busiest function, the source
+// and function of the worst latency, the busiest pool, the pool with the
+// oldest pending item.  Latency is never mixed across sources (a slow
+// user-space demo made the kernel's card red): the card shows the p99 of
+// the worst source, the others in its tooltip.
 function renderKpis(bins, snaps) {
 	const last = bins[bins.length - 1];
 	const st = last ? binStats(last, null) : null;
-	setKpi('#kpi-rate', st ? fmtRate(st.rate) : '–', st ? `queued · ${fmtRate(st.done)}/s completed` : null);
-	setKpi('#kpi-lat', st ? fmtDur(st.p99) : '–', st ? `p50 ${fmtDur(st.p50)} · max ${fmtDur(st.max)}` : null,
-		st && severity(st.p99, T.latWarnNs, T.latCritNs));
-	const cpu = last ? last.views.reduce((n, v) => n + v.pools.reduce((m, p) => m + p.cpuPct, 0), 0) : null;
-	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit));
-	let pending = 0, oldest = 0;
+	const all = last ? last.views.flatMap((v) => v.series) : [];
+	const busiest = all.reduce((b, s) => (s.rate > (b?.rate ?? 0) ? s : b), null);
+	setKpi('#kpi-rate', st ? fmtRate(st.rate) : '–', st ? `queued · ${fmtRate(st.done)}/s completed` : null, '',
+		busiest ? `busiest: ${seriesWho(busiest.key)} ${fmtRate(busiest.rate)}/s` : '');
+
+	const perSrc = last ? [...new Set(last.views.map((v) => v.src))].map((src) => {
+		const views = last.views.filter((v) => v.src === src);
+		const ss = binStats({ views }, null);
+		const worst = views.flatMap((v) => v.series).filter((x) => x.slots).reduce((b, x) => (x.p99 > (b?.p99 ?? -1) ? x : b), null);
+		return { src, st: ss, worst };
+	}).filter((x) => x.st.p99 != null).sort((a, b) => b.st.p99 - a.st.p99) : [];
+	const lw = perSrc[0];
+	setKpi('#kpi-lat', lw ? fmtDur(lw.st.p99) : '–', lw ? `p50 ${fmtDur(lw.st.p50)} · max ${fmtDur(lw.st.max)}` : null,
+		lw && severity(lw.st.p99, T.latWarnNs, T.latCritNs),
+		lw ? `${lw.worst ? seriesWho(lw.worst.key) : lw.src}${lw.worst ? ` ${fmtDur(lw.worst.p99)}` : ''}` : '');
+	$('#kpi-lat').title = perSrc.length > 1 ? `p99 by source: ${perSrc.map((x) => `${x.src} ${fmtDur(x.st.p99)}`).join(', ')}` : '';
+
+	const pools = last ? last.views.flatMap((v) => v.pools) : [];
+	const cpu = last ? pools.reduce((n, p) => n + p.cpuPct, 0) : null;
+	const hot = pools.reduce((b, p) => (p.cpuPct > (b?.cpuPct ?? 0) ? p : b), null);
+	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit),
+		hot ? `busiest: ${hot.src} ${hot.label} ${fmtPct(hot.cpuPct)}` : '');
+	let pending = 0, oldest = 0, oldestWho = '';
 	const dropped = [];
 	for (const d of snaps) {
 		for (const p of d.pools || []) {
 			pending += p.pending;
-			oldest = Math.max(oldest, p.oldest_pending_ns);
+			if (p.oldest_pending_ns > oldest) {
+				oldest = p.oldest_pending_ns;
+				oldestWho = `${d.source} ${poolLabel(p)}`;
+			}
 		}
 		for (const [k, v] of Object.entries(d.counters || {})) {
 			if (k.endsWith('_dropped') && v > 0) dropped.push(`${multiSrc(snaps, d)}${k.replace('_dropped', '')} ${fmtCount(v)}`);
 		}
 	}
-	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.pendCritNs));
-	const stalls = state.stalls?.active;
-	setKpi('#kpi-stalls', stalls ? String(stalls.length) : '–', stalls ? stallRules() : state.stallsError, stalls?.length ? 'crit' : '');
+	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.pendCritNs),
+		oldest ? `oldest in ${oldestWho}` : '');
+	const stalls = state.stalls?.active?.filter((x) => shown(x.source));
+	const s0 = stalls?.[0];
+	setKpi('#kpi-stalls', stalls ? String(stalls.length) : '–', stalls ? stallRules() : state.stallsError, stalls?.length ? 'crit' : '',
+		s0 ? `${s0.source} ${s0.function || s0.workqueue || (s0.pool_id >= 0 ? `pool ${s0.pool_id}` : s0.kind)}` : '');
 	const dk = $('#kpi-dropped');
 	dk.hidden = !dropped.length;
 	if (dropped.length) {
@@ -382,7 +453,7 @@ function renderCharts(bins) {
 		for (const b of bins) for (const v of b.views) for (const w of v.wqs) totals.set(w.key, (totals.get(w.key) || 0) + w.count);
 		const top = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k]) => k);
 		runSeries = top.map((k, i) => ({
-			name: keyParts(k).slice(state.latest.size > 1 ? 0 : 1).join(': '), color: PALETTE[i % PALETTE.length],
+			name: keyParts(k).slice(manySources() ? 0 : 1).join(': '), color: PALETTE[i % PALETTE.length],
 			points: bins.map((b) => {
 				let v = null;
 				for (const x of b.views) for (const w of x.wqs) if (w.key === k && w.count) v = w.run99;
@@ -396,7 +467,7 @@ function renderCharts(bins) {
 	const poolNames = new Map();
 	const poolTotal = new Map();
 	for (const b of bins) for (const v of b.views) for (const p of v.pools) {
-		poolNames.set(p.key, (state.latest.size > 1 ? `${p.src}: ` : '') + p.label);
+		poolNames.set(p.key, (manySources() ? `${p.src}: ` : '') + p.label);
 		poolTotal.set(p.key, (poolTotal.get(p.key) || 0) + p.cpuPct);
 	}
 	const focusPool = f ? poolKey(...keyParts(f).slice(0, 2)) : null;
@@ -449,8 +520,8 @@ function renderStalls(snaps) {
 	const items = [];
 	const since = Date.now() * 1e6 - WINDOW_NS;
 	const open = new Set([...ul.querySelectorAll('details.stack[open]')].map((e) => e.dataset.id));
-	for (const s of d?.active || []) items.push(stallItem(s, multi, true, open));
-	for (const s of d?.recent || []) if (s.end_real_ns >= since) items.push(stallItem(s, multi, false, open));
+	for (const s of d?.active || []) if (shown(s.source)) items.push(stallItem(s, multi, true, open));
+	for (const s of d?.recent || []) if (s.end_real_ns >= since && shown(s.source)) items.push(stallItem(s, multi, false, open));
 	if (!d) items.push(`<li class="none">Stalls unavailable: ${escapeHtml(state.stallsError || 'not read yet')}</li>`);
 	else if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}.</li>`);
 	ul.innerHTML = items.join('');
@@ -580,12 +651,21 @@ function setFocus(key) {
 	state.focus = key;
 	if (key) {
 		const [src, pool, wq, fn] = keyParts(key);
-		state.focusLabel = `${fn} · ${wq} · pool ${pool}${state.latest.size > 1 ? ` · ${src}` : ''}`;
+		state.focusLabel = `${fn} · ${wq} · pool ${pool}${manySources() ? ` · ${src}` : ''}`;
 	}
-	$('#focus').textContent = key ? state.focusLabel : 'all work';
+	$('#focus').textContent = key ? state.focusLabel : state.source ? `all work of ${state.source}` : 'all work';
 	$('#focus').classList.toggle('on', !!key);
 	$('#focus-clear').hidden = !key;
 	render();
+}
+
+// Show one source (or all, @name null) on the whole page.
+function setSource(name) {
+	state.source = name;
+	if (state.focus && !shown(keyParts(state.focus)[0])) state.focus = null;
+	writeHash();
+	document.body.dataset.source = name || '';
+	setFocus(state.focus);
 }
 
 function setLive(on) {
@@ -601,6 +681,14 @@ function setLive(on) {
 function init() {
 	$('#live').addEventListener('click', () => setLive(!state.live));
 	$('#focus-clear').addEventListener('click', () => setFocus(null));
+	$('#sources').addEventListener('click', (ev) => {
+		const chip = ev.target.closest('button[data-source]');
+		if (chip) setSource(state.source === chip.dataset.source ? null : chip.dataset.source);
+	});
+	window.addEventListener('hashchange', () => {
+		readHash();
+		setSource(state.source);
+	});
 	document.addEventListener('keydown', (ev) => {
 		if (ev.target.closest('input')) return;
 		if (ev.key === 'Escape' && state.focus) setFocus(null);
@@ -619,6 +707,8 @@ function init() {
 		resize = setTimeout(() => state.snapshot && render(), 150);
 	});
 	tables = makeTables();
+	readHash();
+	setSource(state.source);
 	poll();
 }
 

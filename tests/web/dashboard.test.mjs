@@ -29,14 +29,15 @@ const EXPECT_FN = process.env.WQMON_EXPECT_FUNCTION ?? 'aio_fsync_work';
 const FIXTURE = !process.env.WQMON_URL;
 
 let base = process.env.WQMON_URL;
-let server = null;
 let browser = null;
 let page = null;
 const problems = [];
 
-async function startFixtureServer() {
-	server = spawn('python3', [path.join(here, 'fixture_server.py'), '--port', '0'],
+const servers = [];
+async function startFixtureServer(...args) {
+	const server = spawn('python3', [path.join(here, 'fixture_server.py'), '--port', '0', ...args],
 		{ stdio: ['ignore', 'pipe', 'inherit'] });
+	servers.push(server);
 	return new Promise((resolve, reject) => {
 		let out = '';
 		const t = setTimeout(() => reject(new Error('fixture server did not start in 10 s')), 10000);
@@ -65,6 +66,10 @@ function watch(p, sink) {
 
 const unexpected = () => problems;
 
+// A second fixture server, with two sources (--refwq), started once.
+let twoBase = null;
+const twoSources = async () => (twoBase ??= await startFixtureServer('--refwq'));
+
 const cellTexts = (sel, col) => page.$$eval(`${sel} tbody tr[data-key]`,
 	(trs, c) => trs.map((tr) => tr.children[c]?.textContent.trim()), col);
 const colIndex = (sel, key) => page.$$eval(`${sel} thead th`,
@@ -90,7 +95,7 @@ before(async () => {
 
 after(async () => {
 	await browser?.close();
-	if (server) server.kill('SIGTERM');
+	for (const server of servers) server.kill('SIGTERM');
 });
 
 test('serves the page and its assets with the right types', async () => {
@@ -312,6 +317,67 @@ test('legends sit outside the plots and nothing leaves its card', async () => {
 	}
 	assert.deepEqual(await p.evaluate(layoutProblems), []);
 	assert.deepEqual(await page.evaluate(layoutProblems), [], 'at 1440 px');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// Two sources (the fixture's kernel and a refwq:demo whose demo_slow is
+// about 1 s late): the cards say whose numbers they show, and a source chip
+// filters the whole page, kept in the URL's hash.
+test('cards name the worst source and function; a source chip filters the page', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const two = await twoSources();
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(two);
+	await p.waitForSelector('#sources button.src[data-source="refwq:demo"]', { timeout: 15000 });
+	// An interval where refwq:demo ran nothing has no latency of it: wait
+	// for one where it ran (the fixture loops over 20 s).
+	const card = (id, re) => p.waitForFunction(([i, r]) => new RegExp(r).test(document.querySelector(`#${i} .k-who`).textContent),
+		[id, re.source], { timeout: 25000 });
+	// The worst source's p99, not a mix; every source's in the tooltip.
+	await p.waitForFunction(() => {
+		const el = document.querySelector('#kpi-lat');
+		return /^refwq:demo demo_slow \d/.test(el.querySelector('.k-who').textContent) &&
+			/^\d+(\.\d+)? s$/.test(el.querySelector('.k-value').textContent) &&
+			/^p99 by source: refwq:demo \S+ s, kernel \d/.test(el.title);
+	}, null, { timeout: 25000 });
+	assert.match(await p.textContent('#kpi-rate .k-who'), /^busiest: (kernel|refwq:demo) \w+ /);
+	assert.match(await p.textContent('#kpi-pending .k-who'), /^(oldest in (kernel|refwq:demo) pool \d+ · (cpu \d|unbound).*|)$/);
+	const sources = (sel) => p.$$eval(`${sel} tbody tr[data-key]`, (trs) => [...new Set(trs.map((tr) => JSON.parse(tr.dataset.key)[0]))].sort());
+	for (const t of ['#pools-table', '#wq-table', '#fn-table']) assert.deepEqual(await sources(t), ['kernel', 'refwq:demo'], t);
+
+	await p.click('#sources button[data-source="refwq:demo"]');
+	const onlyDemo = async (why) => {
+		assert.equal(await p.getAttribute('#sources button[data-source="refwq:demo"]', 'aria-pressed'), 'true', why);
+		assert.equal(await p.evaluate(() => location.hash), '#source=refwq%3Ademo', why);
+		for (const t of ['#pools-table', '#wq-table', '#fn-table']) {
+			await p.waitForFunction((sel) => document.querySelector(`${sel} tbody tr[data-key]`), t, { timeout: 10000 });
+			assert.deepEqual(await sources(t), ['refwq:demo'], `${t} ${why}`);
+		}
+		await p.waitForFunction(() => document.querySelectorAll('#chart-cpu + .legend > *').length > 0, null, { timeout: 10000 });
+		const legend = await p.$$eval('#chart-cpu + .legend > *', (l) => l.map((e) => e.textContent));
+		assert.equal(legend.length, 2, legend.join());
+		assert.ok(legend.every((t) => /^pool [02] · unbound/.test(t)), legend.join());
+		await card('kpi-lat', /^refwq:demo demo_slow/);
+		await card('kpi-rate', /^busiest: refwq:demo demo_/);
+		assert.equal(await p.textContent('#kpi-stalls .k-value'), '0', `the kernel's stall is not refwq's (${why})`);
+		assert.equal(await p.$$eval('#stalls li.stall', (l) => l.length), 0, why);
+		assert.equal(await p.textContent('#focus'), 'all work of refwq:demo', why);
+	};
+	await onlyDemo('after a click');
+	await p.reload();
+	await p.waitForFunction(() => +document.body.dataset.polls >= 1, null, { timeout: 15000 });
+	await onlyDemo('after a reload');
+
+	await p.click('#sources button[data-source="refwq:demo"]');
+	assert.equal(await p.evaluate(() => location.hash), '');
+	for (const t of ['#pools-table', '#wq-table', '#fn-table']) assert.deepEqual(await sources(t), ['kernel', 'refwq:demo'], t);
+	await p.click('#sources button[data-source="kernel"]');
+	await card('kpi-lat', /^kernel \w+ /);
+	assert.deepEqual(await sources('#fn-table'), ['kernel']);
+	assert.ok(+(await p.textContent('#kpi-stalls .k-value')) >= 0);
 	await ctx.close();
 	assert.deepEqual(sink, []);
 });
