@@ -538,11 +538,14 @@ const pct = (h, k) => (h && h.count ? h[k] : null);
 let tables = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
+	// drop: which columns go first when the table is too wide (highest
+	// first); the stall-relevant ones (pool state, run time p99, CPU) have
+	// none and always stay.
 	const latCols = [
-		{ key: 'rate', label: 'rate/s', num: true, fmt: fmtRate, title: 'items queued per second, last interval' },
-		{ key: 'lat50', label: 'lat p50', ...dur, title: 'latency: queued → started' },
-		{ key: 'lat99', label: 'lat p99', ...dur, sev: (r) => sevLat(r.lat99) },
-		{ key: 'latmax', label: 'lat max', ...dur, sev: (r) => sevLat(r.latmax) },
+		{ key: 'rate', label: 'rate/s', num: true, fmt: fmtRate, title: 'items queued per second, last interval', drop: 4 },
+		{ key: 'lat50', label: 'lat p50', ...dur, title: 'latency: queued → started', drop: 8 },
+		{ key: 'lat99', label: 'lat p99', ...dur, sev: (r) => sevLat(r.lat99), drop: 2 },
+		{ key: 'latmax', label: 'lat max', ...dur, sev: (r) => sevLat(r.latmax), drop: 7 },
 		{ key: 'run99', label: 'run p99', ...dur, sev: (r) => sevRun(r.run99), title: 'run time: started → completed (wall clock)' },
 		{ key: 'cpu', label: 'CPU', num: true, fmt: fmtPct, title: 'on-CPU time of the executions, % of one CPU, last interval' },
 	];
@@ -552,13 +555,13 @@ function makeTables() {
 			filterText: (r) => `${r.src} ${r.label} ${r.flags}`,
 			rowClass: (r) => (state.stalledPools.has(r.key) ? 'stalled' : ''),
 			cols: [
-				{ key: 'src', label: 'source' },
+				{ key: 'src', label: 'source', drop: 2 },
 				{ key: 'id', label: 'pool', num: true },
-				{ key: 'cpu', label: 'cpu', num: true, fmt: (v) => (v < 0 ? 'unbound' : v) },
-				{ key: 'nice', label: 'nice', num: true },
-				{ key: 'flags', label: 'flags' },
-				{ key: 'workers', label: 'workers', num: true },
-				{ key: 'idle', label: 'idle', num: true },
+				{ key: 'cpu', label: 'cpu', num: true, fmt: (v) => (v < 0 ? 'unbound' : v), drop: 3 },
+				{ key: 'nice', label: 'nice', num: true, drop: 9 },
+				{ key: 'flags', label: 'flags', drop: 8 },
+				{ key: 'workers', label: 'workers', num: true, drop: 6 },
+				{ key: 'idle', label: 'idle', num: true, drop: 7 },
 				{ key: 'running', label: 'running', num: true },
 				{ key: 'pending', label: 'pending', num: true, sev: (r) => (r.pending ? severity(r.oldest, T.pendWarnNs, T.pendCritNs) : '') },
 				{ key: 'oldest', label: 'oldest pending', num: true, fmt: (v) => (v ? fmtDur(v) : '–'), sev: (r) => severity(r.oldest, T.pendWarnNs, T.pendCritNs) },
@@ -569,9 +572,9 @@ function makeTables() {
 			sort: 'rate', desc: true, rowKey: (r) => r.key, empty: 'no workqueues seen yet',
 			filterText: (r) => `${r.src} ${r.name}`,
 			cols: [
-				{ key: 'src', label: 'source' },
+				{ key: 'src', label: 'source', drop: 3 },
 				{ key: 'name', label: 'workqueue', cls: 'name' },
-				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],
 		}),
@@ -580,11 +583,11 @@ function makeTables() {
 			filterText: (r) => `${r.src} ${r.fn} ${r.wq}`,
 			onRowClick: (key) => setFocus(state.focus === key ? null : key),
 			cols: [
-				{ key: 'src', label: 'source' },
+				{ key: 'src', label: 'source', drop: 3 },
 				{ key: 'fn', label: 'function', cls: 'name' },
-				{ key: 'wq', label: 'workqueue' },
-				{ key: 'pool', label: 'pool', num: true },
-				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
+				{ key: 'wq', label: 'workqueue', drop: 5 },
+				{ key: 'pool', label: 'pool', num: true, drop: 6 },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],
 		}),

@@ -382,6 +382,55 @@ test('cards name the worst source and function; a source chip filters the page',
 	assert.deepEqual(sink, []);
 });
 
+// Narrow screens: a table drops its least important columns first, so the
+// ones that tell a stall (running, pending, oldest pending, run time p99,
+// CPU) stay in view, not scrolled off the side; the page (its header too)
+// is never wider than the screen.  Against the two-source fixture (a source
+// column more).  A screenshot per width.
+const STALL_COLS = { '#pools-table': ['id', 'running', 'pending', 'oldest', 'cpuPct'], '#wq-table': ['name', 'run99', 'cpu'], '#fn-table': ['fn', 'run99', 'cpu'] };
+for (const width of [1440, 1024, 390]) {
+	test(`at ${width} px the stall columns stay in view and nothing overflows`, async () => {
+		const url = FIXTURE ? await twoSources() : base;
+		const ctx = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'dark' });
+		const p = await ctx.newPage();
+		const sink = [];
+		watch(p, sink);
+		await p.goto(url);
+		await p.waitForFunction(() => +document.body.dataset.polls >= 2 && document.querySelector('#pools-table tbody tr[data-key]') &&
+			document.querySelector('#fn-table tbody tr[data-key]'), null, { timeout: 15000 });
+		const inView = await p.evaluate((want) => {
+			const out = {};
+			for (const [sel, keys] of Object.entries(want)) {
+				const box = document.querySelector(sel).closest('.scroll').getBoundingClientRect();
+				out[sel] = keys.filter((k) => {
+					const th = document.querySelector(`${sel} thead th[data-key="${k}"]`);
+					const r = th?.getBoundingClientRect();
+					return r && r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1;
+				});
+			}
+			return out;
+		}, STALL_COLS);
+		assert.deepEqual(inView, STALL_COLS, 'the stall columns are in view');
+		if (width <= 1024) {
+			// less important columns made room, and the count says so
+			assert.match(await p.textContent('#pools .count'), /\d+ columns? hidden/);
+			assert.match(await p.getAttribute('#pools .count', 'title'), /^no room for: .*nice/);
+		}
+		if (width === 1440) assert.ok(await p.$('#fn-table th[data-key="lat99"]'), 'room for latency at 1440 px');
+		const wide = await p.evaluate(() => ({
+			page: document.scrollingElement.scrollWidth, screen: innerWidth,
+			header: [...document.querySelectorAll('.top > *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.id || e.className),
+		}));
+		assert.ok(wide.page <= wide.screen, `page ${wide.page} px wide on a ${wide.screen} px screen`);
+		assert.deepEqual(wide.header, [], 'header items past the right edge');
+		assert.deepEqual(await p.evaluate(layoutProblems), []);
+		mkdirSync(ARTIFACTS, { recursive: true });
+		await p.screenshot({ path: path.join(ARTIFACTS, `dashboard-${width}.png`), fullPage: true });
+		await ctx.close();
+		assert.deepEqual(sink, []);
+	});
+}
+
 test('clicking a function row focuses the charts on it', async () => {
 	const row = EXPECT_FN ? `#fn-table tbody tr[data-key*="${EXPECT_FN}"]` : '#fn-table tbody tr[data-key]';
 	await page.click(row);
