@@ -214,6 +214,19 @@ function legend(el, series, fmt) {
 	lg.innerHTML = series.map(item).join('');
 }
 
+// Round values between lo and hi for a log axis: the powers of ten, or
+// 1-2-5 steps when fewer than three powers of ten fit.
+export function logTicks(lo, hi) {
+	const out = [];
+	for (const steps of [[1], [1, 2, 5]]) {
+		out.length = 0;
+		for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++)
+			for (const m of steps) if (m * 10 ** e >= lo && m * 10 ** e <= hi) out.push(m * 10 ** e);
+		if (out.length >= 3) break;
+	}
+	return out;
+}
+
 // A colour ramp for counts, dark-to-bright in both themes (inferno-like).
 const RAMP = [[33, 17, 78], [106, 23, 110], [188, 55, 84], [237, 105, 37], [251, 180, 26], [252, 255, 164]];
 function rampColor(f) {
@@ -285,11 +298,19 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 	g.fillStyle = axis;
 	g.textAlign = 'right';
 	g.textBaseline = 'middle';
-	const every = Math.ceil(rows / 8);
-	for (let i = lo; i <= hi; i += every) {
-		const yy = M.t + (hi - i + 1) * rh;
-		g.fillText(fmtDurShort(i === 0 ? 0 : 2 ** i), M.l - 6, yy);
+	// Round values on the log axis (1µs, 10µs, 100µs, ...; 1-2-5 when the
+	// span is short), each at its place inside its log2 slot, not the
+	// slots' odd powers of two.
+	const labels = logTicks(2 ** lo, 2 ** (hi + 1));
+	const yOf = (v) => M.t + (hi + 1 - Math.log2(v)) * rh;
+	for (const v of labels) {
+		const yy = yOf(v);
+		g.fillStyle = grid;
+		g.fillRect(M.l - 3, yy - 0.5, 3, 1);
+		g.fillStyle = axis;
+		g.fillText(fmtDurShort(v), M.l - 6, yy);
 	}
+	el.dataset.yLabels = labels.map(fmtDurShort).join(',');
 	g.textAlign = 'center';
 	g.textBaseline = 'alphabetic';
 	for (const t of timeTicks(t0, t1)) {

@@ -182,6 +182,27 @@ test('charts and the heatmap are drawn', async () => {
 	assert.match(win, /^charts: last (\d+s|\d+m \d\ds) of 10m 00s \((since the daemon started|all the daemon's history holds.*)\)$/, win);
 });
 
+// Labels: the heatmap's latency axis at round values with units (not the
+// slots' powers of two, "8.4ms 520µs 33µs", nor "0ns"), in order; every
+// rate in one number style (three significant digits, no trailing zeros:
+// not "10.00" beside "1.50k").
+test('the heatmap axis has round values with units; rates have one style', async () => {
+	await page.waitForFunction(() => document.querySelector('#heatmap').dataset.yLabels, null, { timeout: 10000 });
+	const labels = (await page.getAttribute('#heatmap', 'data-y-labels')).split(',');
+	assert.ok(labels.length >= 3, labels.join());
+	const ns = { ns: 1, 'µs': 1e3, ms: 1e6, s: 1e9 };
+	const values = labels.map((l) => {
+		const m = /^(1|2|5|10|20|50|100|200|500)(ns|µs|ms|s)$/.exec(l);
+		assert.ok(m, `a round value with a unit: ${l}`);
+		return +m[1] * ns[m[2]];
+	});
+	assert.deepEqual(values, [...values].sort((a, b) => a - b), 'in order');
+	const col = await colIndex('#fn-table', 'rate');
+	const rates = [...await cellTexts('#fn-table', col), await page.textContent('#kpi-rate .k-value')];
+	for (const r of rates) assert.match(r, /^(0|[1-9]\d{0,2}(\.\d*[1-9])?|0\.0*[1-9]\d{0,2})[kM]?$/, `rate ${r}`);
+	for (const r of rates) assert.ok(r.replace(/[^\d]/g, '').replace(/^0+/, '').length <= 3, `three significant digits: ${r}`);
+});
+
 // Sampled mode: a source whose durations are of 1 work item in N wears a
 // badge that says so, and so do the panels of durations; a source that
 // measures every item wears none.  The sampled page is the same daemon's
