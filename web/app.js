@@ -535,6 +535,17 @@ const sevLat = (v) => severity(v, T.latWarnNs, T.latCritNs);
 const sevRun = (v) => severity(v, T.runWarnNs, T.runCritNs);
 const pct = (h, k) => (h && h.count ? h[k] : null);
 
+// Rows named "?": what wqmon could not know, said where it shows.
+const UNKNOWN_WQ = 'workqueue unknown: wqmon saw these items start but never saw them queued ' +
+	'(only queue_work names the workqueue): they were already queued or running when the probes attached. ' +
+	'Counts and run time are real; latency (queued → started) needs the queueing';
+const OVERFLOW = 'not one series: the items of every (pool, workqueue, function) that found ' +
+	'the series table full are counted here (the "dropped" card\'s series count); totals stay exact';
+const UNKNOWN_FN = 'function unknown: the work function\'s address has no kernel symbol';
+const isOverflow = (r) => r.pool < 0 && r.wq === '?' && r.fn === '?';
+const wqTip = (r) => (r.wq !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_WQ);
+const fnTip = (r) => (r.fn !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_FN);
+
 let tables = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
@@ -573,7 +584,7 @@ function makeTables() {
 			filterText: (r) => `${r.src} ${r.name}`,
 			cols: [
 				{ key: 'src', label: 'source', drop: 3 },
-				{ key: 'name', label: 'workqueue', cls: 'name' },
+				{ key: 'name', label: 'workqueue', cls: 'name', tip: (r) => (r.name === '?' ? `${UNKNOWN_WQ}; or ${OVERFLOW}` : '') },
 				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],
@@ -584,9 +595,9 @@ function makeTables() {
 			onRowClick: (key) => setFocus(state.focus === key ? null : key),
 			cols: [
 				{ key: 'src', label: 'source', drop: 3 },
-				{ key: 'fn', label: 'function', cls: 'name' },
-				{ key: 'wq', label: 'workqueue', drop: 5 },
-				{ key: 'pool', label: 'pool', num: true, drop: 6 },
+				{ key: 'fn', label: 'function', cls: 'name', tip: fnTip },
+				{ key: 'wq', label: 'workqueue', drop: 5, tip: wqTip },
+				{ key: 'pool', label: 'pool', num: true, drop: 6, fmt: (v) => (v < 0 ? '–' : v) },
 				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],

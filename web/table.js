@@ -11,7 +11,8 @@ import { escapeHtml } from './format.js';
 const MAX_ROWS = 300;
 
 // cols: [{key, label, num, fmt(v,row), sev(row) -> ''|'warn'|'crit', title, cls,
-//         drop: rank, the highest dropped first when the width is short}]
+//         drop: rank, the highest dropped first when the width is short,
+//         tip(row) -> a cell's explanation, or ''}]
 export class LiveTable {
 	constructor(root, { cols, sort, desc, rowKey, filterText, onRowClick, rowClass, empty }) {
 		this.root = root;
@@ -147,8 +148,9 @@ export class LiveTable {
 				const v = c.value ? c.value(r) : r[c.key];
 				const sev = c.sev ? c.sev(r) : '';
 				const text = c.fmt ? c.fmt(v, r) : v;
-				const k = [c.num ? 'num' : '', sev, c.cls || ''].join(' ').trim();
-				const tip = c.cls === 'name' ? ` title="${escapeHtml(text ?? '')}"` : '';
+				const why = c.tip ? c.tip(r) : '';
+				const k = [c.num ? 'num' : '', sev, c.cls || '', why ? 'explained' : ''].join(' ').trim();
+				const tip = why || c.cls === 'name' ? ` title="${escapeHtml(why || (text ?? ''))}"` : '';
 				return `<td${k ? ` class="${k}"` : ''}${tip}>${c.html ? text : escapeHtml(text ?? '')}</td>`;
 			});
 			const tab = this.onRowClick ? ' tabindex="0"' : '';

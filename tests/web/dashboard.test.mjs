@@ -560,6 +560,45 @@ test('a stall\'s stack shows under its evidence, a frame a line', async () => {
 	assert.deepEqual(sink, []);
 });
 
+// Rows named "?" say why in a tooltip: a workqueue wqmon never saw queue
+// (items in flight when the probes attached), and the overflow series of
+// a full series table.  The answer is the daemon's plus those rows.
+test('"?" rows explain themselves in a tooltip', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.route(/\/api\/v1\/snapshot(\?|$)/, async (route) => {
+		const r = await route.fetch();
+		const body = await r.json();
+		const d = body.snapshots[0];
+		const s0 = d.series[0];
+		d.series.push({ ...s0, workqueue: '?', function: 'inflight_fn_zz' }, { ...s0, pool_id: -1, workqueue: '?', function: '?' });
+		d.workqueues = [...(d.workqueues || []), { ...(d.workqueues?.[0] || {}), name: '?' }];
+		await route.fulfill({ response: r, json: body });
+	});
+	await p.goto(base);
+	await p.waitForSelector('#fn-table tr[data-key*="inflight_fn_zz"]', { timeout: 10000 });
+	const cell = async (row, key) => {
+		const col = await colIndex('#fn-table', key);
+		return row.locator('td').nth(col);
+	};
+	const inflight = p.locator('#fn-table tr[data-key*="inflight_fn_zz"]');
+	const wq = await cell(inflight, 'wq');
+	assert.equal(await wq.textContent(), '?');
+	assert.match(await wq.getAttribute('title'), /already queued or running when the probes attached/);
+	assert.equal(await (await cell(inflight, 'fn')).getAttribute('title'), 'inflight_fn_zz', 'a known function has its name as its title');
+	const overflow = p.locator('#fn-table tr[data-key^="[\\"kernel\\",-1,"]');
+	assert.equal(await overflow.count(), 1);
+	assert.match(await (await cell(overflow, 'fn')).getAttribute('title'), /series table full/);
+	assert.equal(await (await cell(overflow, 'pool')).textContent(), '–');
+	const wqRow = p.locator('#wq-table tr[data-key="[\\"kernel\\",\\"?\\"]"] td.name');
+	assert.match(await wqRow.getAttribute('title'), /probes attached.*series table full/);
+	await p.unrouteAll({ behavior: 'wait' });
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
 test('the history can be downloaded as one wqmon-history document', async () => {
 	const href = await page.getAttribute('#download', 'href');
 	assert.equal(await page.getAttribute('#download', 'download'), 'wqmon-history.json');
