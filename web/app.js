@@ -52,17 +52,31 @@ const state = {
 	mode: 'interval',
 	polls: 0,
 	source: null,           // the one source shown (header chips), or null: all
+	rangeMs: WINDOW_NS / 1e6, // the time the charts show (1m, 5m, the window)
 };
 
-// What the URL's hash keeps, so a link reopens the same page:
-// #source=refwq%3Ademo
+// The time ranges offered over the window the page holds.
+const RANGES_S = [...new Set([60, 300, WINDOW_NS / 1e9])].filter((r) => r <= WINDOW_NS / 1e9).sort((a, b) => a - b);
+
+// What the URL's hash keeps, so a link reopens the same page: the source,
+// the time range, the focused series.  #source=refwq%3Ademo&range=60&focus=...
 function readHash() {
 	const h = new URLSearchParams(location.hash.slice(1));
 	state.source = h.get('source') || null;
+	const r = +h.get('range');
+	state.rangeMs = (RANGES_S.includes(r) ? r : WINDOW_NS / 1e9) * 1e3;
+	state.focus = null;
+	try {
+		if (h.get('focus') && keyParts(h.get('focus')).length === 4) state.focus = h.get('focus');
+	} catch {
+		state.focus = null;
+	}
 }
 function writeHash() {
 	const h = new URLSearchParams();
 	if (state.source) h.set('source', state.source);
+	if (state.rangeMs !== WINDOW_NS / 1e6) h.set('range', String(state.rangeMs / 1e3));
+	if (state.focus) h.set('focus', state.focus);
 	const text = h.toString();
 	if (text !== location.hash.slice(1)) history.replaceState(null, '', text ? `#${text}` : location.pathname + location.search);
 }
@@ -239,23 +253,32 @@ function timeDomain(bins) {
 	if (!bins.length) return { t0: Date.now() - 60000, t1: Date.now() };
 	const t1 = bins[bins.length - 1].t;
 	const t0 = Math.min(bins[0].t, t1 - 60000);
-	return { t0: Math.max(t0, t1 - WINDOW_NS / 1e6), t1 };
+	return { t0: Math.max(t0, t1 - state.rangeMs), t1 };
+}
+
+// The bins of the chosen time range (the newest state.rangeMs).
+function rangeBins(bins) {
+	if (!bins.length) return bins;
+	const from = bins[bins.length - 1].t - state.rangeMs;
+	return bins.filter((b) => b.t >= from);
 }
 
 // What the charts cover, said, not assumed: the page keeps WINDOW_NS, but
 // the daemon's history keeps only what history_bytes holds (a busy host's
 // views are larger), and a daemon that started lately has less.
-function windowText(bins) {
+function windowText(all) {
+	const bins = rangeBins(all);
 	if (!bins.length) return '';
 	const spanNs = (bins[bins.length - 1].t - bins[0].t) * 1e6;
+	const rangeNs = state.rangeMs * 1e6;
 	const started = state.snapshot?.daemon?.started_real_ns;
 	const upNs = started ? Date.now() * 1e6 - started : Infinity;
 	const iv = state.interval || 1e9;
 	let why = '';
-	if (spanNs < WINDOW_NS - 2 * iv)
+	if (spanNs < rangeNs - 2 * iv)
 		why = upNs > spanNs + 4 * iv ? ' (all the daemon\'s history holds: raise history_bytes for more)' :
 			' (since the daemon started)';
-	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(WINDOW_NS)}${why}`;
+	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(rangeNs)}${why}`;
 }
 
 function render() {
@@ -266,8 +289,9 @@ function render() {
 	document.body.dataset.polls = String(state.polls);
 	const multi = snaps.length > 1;
 	renderHeader();
+	renderFocus();
 	renderKpis(bins, snaps);
-	renderCharts(bins);
+	renderCharts(rangeBins(bins));
 	renderSampled(snaps);
 	renderStalls(snaps);
 	renderTables(snaps, multi);
@@ -663,6 +687,14 @@ function renderTables(snaps, multi) {
 
 function setFocus(key) {
 	state.focus = key;
+	writeHash();
+	render();
+}
+
+// The "Charts show" chip (again at each render: whether to name the
+// source depends on the data, which a focus from the URL comes before).
+function renderFocus() {
+	const key = state.focus;
 	if (key) {
 		const [src, pool, wq, fn] = keyParts(key);
 		state.focusLabel = `${fn} · ${wq} · pool ${pool}${manySources() ? ` · ${src}` : ''}`;
@@ -670,7 +702,14 @@ function setFocus(key) {
 	$('#focus').textContent = key ? state.focusLabel : state.source ? `all work of ${state.source}` : 'all work';
 	$('#focus').classList.toggle('on', !!key);
 	$('#focus-clear').hidden = !key;
-	render();
+}
+
+// The charts show the last @ms of the window the page holds.
+function setRange(ms) {
+	state.rangeMs = ms;
+	writeHash();
+	for (const o of document.querySelectorAll('#range button')) o.setAttribute('aria-pressed', String(+o.dataset.range * 1e3 === ms));
+	if (state.snapshot) render();
 }
 
 // Show one source (or all, @name null) on the whole page.
@@ -701,6 +740,7 @@ function init() {
 	});
 	window.addEventListener('hashchange', () => {
 		readHash();
+		setRange(state.rangeMs);
 		setSource(state.source);
 	});
 	document.addEventListener('keydown', (ev) => {
@@ -708,13 +748,18 @@ function init() {
 		if (ev.key === 'Escape' && state.focus) setFocus(null);
 		if (ev.key === 'p') setLive(!state.live);
 	});
-	for (const b of document.querySelectorAll('.seg button')) {
+	for (const b of document.querySelectorAll('#wqs .seg button')) {
 		b.addEventListener('click', () => {
 			state.mode = b.dataset.mode;
-			for (const o of document.querySelectorAll('.seg button')) o.setAttribute('aria-pressed', String(o === b));
+			for (const o of document.querySelectorAll('#wqs .seg button')) o.setAttribute('aria-pressed', String(o === b));
 			render();
 		});
 	}
+	$('#range').innerHTML = RANGES_S.map((r) => `<button type="button" data-range="${r}" title="show the last ${fmtAge(r * 1e9)} in the charts">${r % 60 ? fmtAge(r * 1e9) : `${r / 60}m`}</button>`).join('');
+	$('#range').addEventListener('click', (ev) => {
+		const b = ev.target.closest('button[data-range]');
+		if (b) setRange(+b.dataset.range * 1e3);
+	});
 	let resize = null;
 	window.addEventListener('resize', () => {
 		clearTimeout(resize);
@@ -722,6 +767,7 @@ function init() {
 	});
 	tables = makeTables();
 	readHash();
+	setRange(state.rangeMs);
 	setSource(state.source);
 	poll();
 }

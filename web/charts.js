@@ -284,6 +284,12 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 	const cw = Math.max(1, (interval / span) * pw);
 	const lmax = Math.log1p(maxc);
 	let cells = 0;
+	// A column is centred on its time: clip the edge ones to the plot, off
+	// the axis labels (wide columns, in a short time range, reached them).
+	g.save();
+	g.beginPath();
+	g.rect(M.l, M.t, pw, ph);
+	g.clip();
 	for (const c of columns) {
 		const xx = M.l + ((c.t - t0) / span) * pw - cw / 2;
 		for (let i = lo; i <= hi; i++) {
@@ -294,6 +300,7 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 			cells++;
 		}
 	}
+	g.restore();
 	g.strokeStyle = grid;
 	g.fillStyle = axis;
 	g.textAlign = 'right';

@@ -463,6 +463,47 @@ test('clicking a function row focuses the charts on it', async () => {
 	assert.equal(await page.textContent('#focus'), 'all work');
 });
 
+// A time range over the window the page holds (1m, 5m, 10m), and a link
+// (the URL's hash) that reopens the same range and focus.
+test('the time range narrows the charts; the link keeps range and focus', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(base);
+	await p.waitForFunction(() => +document.querySelector('#chart-rate').dataset.points > 0, null, { timeout: 15000 });
+	const span = () => p.$$eval('#chart-rate svg text.axis', (ts) => ts.map((t) => t.textContent).filter((t) => /^\d\d:\d\d:\d\d$/.test(t))
+		.map((t) => { const [h, m, s] = t.split(':').map(Number); return h * 3600 + m * 60 + s; }));
+	await p.click('#range button[data-range="60"]');
+	assert.equal(await p.getAttribute('#range button[data-range="60"]', 'aria-pressed'), 'true');
+	assert.equal(await p.evaluate(() => location.hash), '#range=60');
+	const points = +(await p.getAttribute('#chart-rate', 'data-points'));
+	assert.ok(points > 0 && points <= 2 * 62, `a minute of points: ${points}`);
+	const ticks = await span();
+	assert.ok(ticks.length >= 2 && (ticks.at(-1) - ticks[0] + 86400) % 86400 <= 60, `time axis within a minute: ${ticks}`);
+	// a daemon that started less than a minute ago says so
+	assert.match(await p.textContent('#window'), /^charts: last (\d+s|1m 00s) of 1m 00s( \(since the daemon started\))?$/);
+	const row = EXPECT_FN ? `#fn-table tbody tr[data-key*="${EXPECT_FN}"]` : '#fn-table tbody tr[data-key]';
+	const key = await p.getAttribute(row, 'data-key');
+	await p.click(row);
+	const hash = await p.evaluate(() => location.hash);
+	assert.deepEqual(Object.fromEntries(new URLSearchParams(hash.slice(1))), { range: '60', focus: key });
+	await p.reload();
+	await p.waitForSelector('#fn-table tbody tr.focused', { timeout: 15000 });
+	assert.equal(await p.getAttribute('#fn-table tbody tr.focused', 'data-key'), key, 'the link reopens the focus');
+	assert.equal(await p.getAttribute('#range button[data-range="60"]', 'aria-pressed'), 'true', 'and the range');
+	if (EXPECT_FN) assert.match(await p.textContent('#focus'), new RegExp(EXPECT_FN));
+	await p.click('#focus-clear');
+	await p.click('#range button[data-range="600"]');
+	assert.equal(await p.evaluate(() => location.hash), '');
+	// the fixture starts with 3 minutes of history; a daemon, maybe less
+	const all = +(await p.getAttribute('#chart-rate', 'data-points'));
+	if (FIXTURE) assert.ok(all > 2 * 150, `the whole window again: ${all}`);
+	else assert.ok(all >= points, `the whole window again: ${all}`);
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
 // One stall detector, the daemon's: the panel, the KPI and the pools'
 // highlight show /api/v1/stalls and its thresholds, nothing derived.
 test('the stalls panel shows the daemon\'s stalls and rules', async () => {
