@@ -51,7 +51,45 @@ const state = {
 	focusLabel: '',
 	mode: 'interval',
 	polls: 0,
+	source: null,           // the one source shown (header chips), or null: all
+	rangeMs: WINDOW_NS / 1e6, // the time the charts show (1m, 5m, the window)
 };
+
+// The time ranges offered over the window the page holds.
+const RANGES_S = [...new Set([60, 300, WINDOW_NS / 1e9])].filter((r) => r <= WINDOW_NS / 1e9).sort((a, b) => a - b);
+
+// What the URL's hash keeps, so a link reopens the same page: the source,
+// the time range, the focused series.  #source=refwq%3Ademo&range=60&focus=...
+function readHash() {
+	const h = new URLSearchParams(location.hash.slice(1));
+	state.source = h.get('source') || null;
+	const r = +h.get('range');
+	state.rangeMs = (RANGES_S.includes(r) ? r : WINDOW_NS / 1e9) * 1e3;
+	state.focus = null;
+	try {
+		if (h.get('focus') && keyParts(h.get('focus')).length === 4) state.focus = h.get('focus');
+	} catch {
+		state.focus = null;
+	}
+}
+function writeHash() {
+	const h = new URLSearchParams();
+	if (state.source) h.set('source', state.source);
+	if (state.rangeMs !== WINDOW_NS / 1e6) h.set('range', String(state.rangeMs / 1e3));
+	if (state.focus) h.set('focus', state.focus);
+	const text = h.toString();
+	if (text !== location.hash.slice(1)) history.replaceState(null, '', text ? `#${text}` : location.pathname + location.search);
+}
+
+// The page shows every source, or the one its header chip picked: cards,
+// charts, stalls and tables alike.
+const shown = (src) => !state.source || src === state.source;
+function shownSnaps() {
+	return (state.snapshot?.snapshots || []).filter((d) => shown(d.source));
+}
+const shownBins = (bins) => (state.source ? bins.map((b) => ({ ...b, views: b.views.filter((v) => shown(v.src)) })) : bins);
+// Name the source in labels when more than one is on the page.
+const manySources = () => shownSnaps().length > 1;
 
 class HttpError extends Error {
 	constructor(status, url, body) {
@@ -90,6 +128,9 @@ async function poll() {
 		// First poll: only the window we keep, not the whole ring.
 		const since = state.lastMono ?? Math.max(0, newest - WINDOW_NS);
 		const hist = await getJSON(`api/v1/history?since=${since}`);
+		// Paused while the answers were on their way: the page stays as
+		// it was when the user paused it.
+		if (!state.live) return;
 		ingestSnapshot(snap);
 		ingestHistory(hist);
 		if (now - state.sourcesAt > SOURCES_EVERY_MS) {
@@ -97,6 +138,7 @@ async function poll() {
 			getJSON('api/v1/sources').then((s) => { state.sources = s; renderHeader(); }).catch(() => { state.sources = null; });
 		}
 		await pollStalls();
+		if (!state.live) return;
 		state.failures = 0;
 		state.lastOk = now;
 		state.polls++;
@@ -211,35 +253,45 @@ function timeDomain(bins) {
 	if (!bins.length) return { t0: Date.now() - 60000, t1: Date.now() };
 	const t1 = bins[bins.length - 1].t;
 	const t0 = Math.min(bins[0].t, t1 - 60000);
-	return { t0: Math.max(t0, t1 - WINDOW_NS / 1e6), t1 };
+	return { t0: Math.max(t0, t1 - state.rangeMs), t1 };
+}
+
+// The bins of the chosen time range (the newest state.rangeMs).
+function rangeBins(bins) {
+	if (!bins.length) return bins;
+	const from = bins[bins.length - 1].t - state.rangeMs;
+	return bins.filter((b) => b.t >= from);
 }
 
 // What the charts cover, said, not assumed: the page keeps WINDOW_NS, but
 // the daemon's history keeps only what history_bytes holds (a busy host's
 // views are larger), and a daemon that started lately has less.
-function windowText(bins) {
+function windowText(all) {
+	const bins = rangeBins(all);
 	if (!bins.length) return '';
 	const spanNs = (bins[bins.length - 1].t - bins[0].t) * 1e6;
+	const rangeNs = state.rangeMs * 1e6;
 	const started = state.snapshot?.daemon?.started_real_ns;
 	const upNs = started ? Date.now() * 1e6 - started : Infinity;
 	const iv = state.interval || 1e9;
 	let why = '';
-	if (spanNs < WINDOW_NS - 2 * iv)
+	if (spanNs < rangeNs - 2 * iv)
 		why = upNs > spanNs + 4 * iv ? ' (all the daemon\'s history holds: raise history_bytes for more)' :
 			' (since the daemon started)';
-	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(WINDOW_NS)}${why}`;
+	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(rangeNs)}${why}`;
 }
 
 function render() {
-	const bins = sortedBins();
+	const bins = shownBins(sortedBins());
 	$('#window').textContent = windowText(bins);
-	const snaps = state.snapshot?.snapshots || [];
+	const snaps = shownSnaps();
 	document.body.dataset.lastMono = String(state.lastMono ?? '');
 	document.body.dataset.polls = String(state.polls);
 	const multi = snaps.length > 1;
 	renderHeader();
+	renderFocus();
 	renderKpis(bins, snaps);
-	renderCharts(bins);
+	renderCharts(rangeBins(bins));
 	renderSampled(snaps);
 	renderStalls(snaps);
 	renderTables(snaps, multi);
@@ -251,14 +303,21 @@ function renderHeader() {
 	const list = state.sources?.sources || (Array.isArray(state.sources) ? state.sources : null);
 	for (const s of list || []) info.set(s.name, s);
 	const names = list ? list.map((s) => s.name) : snaps.map((d) => d.source);
+	// A chip is a button when there is a choice: it shows only its source.
+	const pick = names.length > 1 || state.source;
 	$('#sources').innerHTML = names.map((name) => {
 		const doc = snaps.find((d) => d.source === name);
 		const s = info.get(name) || {};
 		const st = s.state || (doc ? 'up' : 'down');
 		const err = s.last_error || s.error || '';
 		const dur = s.last_scrape_seconds ?? (s.last_scrape_ns != null ? s.last_scrape_ns / 1e9 : s.last_scrape_duration_seconds);
-		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`].filter(Boolean).join('\n');
-		return `<span class="src ${escapeHtml(st)}" title="${escapeHtml(title)}"><span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}${sampledBadge(doc)}</span>`;
+		const on = state.source === name;
+		const title = [`state: ${st}`, err && `last error: ${err}`, dur != null && `last scrape ${fmtDur(dur * 1e9)}`,
+			pick && (on ? 'showing only this source: click to show all' : 'click to show only this source')].filter(Boolean).join('\n');
+		const body = `<span class="dot"></span>${escapeHtml(name)}${doc?.kernel ? `<span class="kernel">${escapeHtml(doc.kernel)}</span>` : ''}${sampledBadge(doc)}`;
+		const cls = `src ${escapeHtml(st)}${on ? ' on' : ''}${state.source && !on ? ' off' : ''}`;
+		return pick ? `<button type="button" class="${cls}" data-source="${escapeHtml(name)}" aria-pressed="${on}" title="${escapeHtml(title)}">${body}</button>` :
+			`<span class="${cls}" title="${escapeHtml(title)}">${body}</span>`;
 	}).join('') || '<span class="src down"><span class="dot"></span>no sources</span>';
 	const started = state.snapshot?.daemon?.started_real_ns;
 	$('#uptime').textContent = started ? `up ${fmtAge(Date.now() * 1e6 - started)}` : '';
@@ -271,36 +330,76 @@ function renderHeader() {
 	live.querySelector('.label').textContent = !state.live ? 'paused' : state.failures ? 'retrying' : 'live';
 }
 
-function setKpi(id, value, sub, sev) {
+// @who: which source and what is the worst (or biggest) behind the value.
+function setKpi(id, value, sub, sev, who) {
 	const el = $(id);
 	el.querySelector('.k-value').textContent = value;
+	if (who !== undefined) {
+		const w = el.querySelector('.k-who');
+		w.textContent = who || '';
+		w.title = who || '';
+	}
 	if (sub != null) el.querySelector('.k-sub').textContent = sub;
 	el.classList.remove('warn', 'crit');
 	if (sev) el.classList.add(sev);
 }
 
+// "kernel aio_fsync_work" from a series key.
+const seriesWho = (key) => {
+	const [src, , , fn] = keyParts(key);
+	return `${src} ${fn}`;
+};
+
+// The cards say whose numbers they show: the busiest function, the source
+// and function of the worst latency, the busiest pool, the pool with the
+// oldest pending item.  Latency is never mixed across sources (a slow
+// user-space demo made the kernel's card red): the card shows the p99 of
+// the worst source, the others in its tooltip.
 function renderKpis(bins, snaps) {
 	const last = bins[bins.length - 1];
 	const st = last ? binStats(last, null) : null;
-	setKpi('#kpi-rate', st ? fmtRate(st.rate) : '–', st ? `queued · ${fmtRate(st.done)}/s completed` : null);
-	setKpi('#kpi-lat', st ? fmtDur(st.p99) : '–', st ? `p50 ${fmtDur(st.p50)} · max ${fmtDur(st.max)}` : null,
-		st && severity(st.p99, T.latWarnNs, T.latCritNs));
-	const cpu = last ? last.views.reduce((n, v) => n + v.pools.reduce((m, p) => m + p.cpuPct, 0), 0) : null;
-	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit));
-	let pending = 0, oldest = 0;
+	const all = last ? last.views.flatMap((v) => v.series) : [];
+	const busiest = all.reduce((b, s) => (s.rate > (b?.rate ?? 0) ? s : b), null);
+	setKpi('#kpi-rate', st ? fmtRate(st.rate) : '–', st ? `queued · ${fmtRate(st.done)}/s completed` : null, '',
+		busiest ? `busiest: ${seriesWho(busiest.key)} ${fmtRate(busiest.rate)}/s` : '');
+
+	const perSrc = last ? [...new Set(last.views.map((v) => v.src))].map((src) => {
+		const views = last.views.filter((v) => v.src === src);
+		const ss = binStats({ views }, null);
+		const worst = views.flatMap((v) => v.series).filter((x) => x.slots).reduce((b, x) => (x.p99 > (b?.p99 ?? -1) ? x : b), null);
+		return { src, st: ss, worst };
+	}).filter((x) => x.st.p99 != null).sort((a, b) => b.st.p99 - a.st.p99) : [];
+	const lw = perSrc[0];
+	setKpi('#kpi-lat', lw ? fmtDur(lw.st.p99) : '–', lw ? `p50 ${fmtDur(lw.st.p50)} · max ${fmtDur(lw.st.max)}` : null,
+		lw && severity(lw.st.p99, T.latWarnNs, T.latCritNs),
+		lw ? `${lw.worst ? seriesWho(lw.worst.key) : lw.src}${lw.worst ? ` ${fmtDur(lw.worst.p99)}` : ''}` : '');
+	$('#kpi-lat').title = perSrc.length > 1 ? `p99 by source: ${perSrc.map((x) => `${x.src} ${fmtDur(x.st.p99)}`).join(', ')}` : '';
+
+	const pools = last ? last.views.flatMap((v) => v.pools) : [];
+	const cpu = last ? pools.reduce((n, p) => n + p.cpuPct, 0) : null;
+	const hot = pools.reduce((b, p) => (p.cpuPct > (b?.cpuPct ?? 0) ? p : b), null);
+	setKpi('#kpi-cpu', last ? fmtPct(cpu) : '–', null, cpu != null && severity(cpu, T.cpuWarn, T.cpuCrit),
+		hot ? `busiest: ${hot.src} ${hot.label} ${fmtPct(hot.cpuPct)}` : '');
+	let pending = 0, oldest = 0, oldestWho = '';
 	const dropped = [];
 	for (const d of snaps) {
 		for (const p of d.pools || []) {
 			pending += p.pending;
-			oldest = Math.max(oldest, p.oldest_pending_ns);
+			if (p.oldest_pending_ns > oldest) {
+				oldest = p.oldest_pending_ns;
+				oldestWho = `${d.source} ${poolLabel(p)}`;
+			}
 		}
 		for (const [k, v] of Object.entries(d.counters || {})) {
 			if (k.endsWith('_dropped') && v > 0) dropped.push(`${multiSrc(snaps, d)}${k.replace('_dropped', '')} ${fmtCount(v)}`);
 		}
 	}
-	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.pendCritNs));
-	const stalls = state.stalls?.active;
-	setKpi('#kpi-stalls', stalls ? String(stalls.length) : '–', stalls ? stallRules() : state.stallsError, stalls?.length ? 'crit' : '');
+	setKpi('#kpi-pending', snaps.length ? fmtCount(pending) : '–', `oldest ${fmtDur(oldest)}`, severity(oldest, T.pendWarnNs, T.pendCritNs),
+		oldest ? `oldest in ${oldestWho}` : '');
+	const stalls = state.stalls?.active?.filter((x) => shown(x.source));
+	const s0 = stalls?.[0];
+	setKpi('#kpi-stalls', stalls ? String(stalls.length) : '–', stalls ? stallRules() : state.stallsError, stalls?.length ? 'crit' : '',
+		s0 ? `${s0.source} ${s0.function || s0.workqueue || (s0.pool_id >= 0 ? `pool ${s0.pool_id}` : s0.kind)}` : '');
 	const dk = $('#kpi-dropped');
 	dk.hidden = !dropped.length;
 	if (dropped.length) {
@@ -352,8 +451,8 @@ function renderCharts(bins) {
 	lineChart($('#chart-rate'), {
 		label: 'work items per second', t0, t1, yFmt: fmtRate,
 		series: [
-			{ name: `queued/s · ${name}`, color: PALETTE[0], fill: true, points: stats.map(([t, s]) => [t, s.rate]) },
-			{ name: `completed/s · ${name}`, color: PALETTE[2], dash: true, points: stats.map(([t, s]) => [t, s.done]) },
+			{ name: `queued/s · ${name}`, label: 'queued', color: PALETTE[0], fill: true, points: stats.map(([t, s]) => [t, s.rate]) },
+			{ name: `completed/s · ${name}`, label: 'completed', color: PALETTE[2], dash: true, points: stats.map(([t, s]) => [t, s.done]) },
 		],
 	});
 	lineChart($('#chart-lat'), {
@@ -378,7 +477,7 @@ function renderCharts(bins) {
 		for (const b of bins) for (const v of b.views) for (const w of v.wqs) totals.set(w.key, (totals.get(w.key) || 0) + w.count);
 		const top = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k]) => k);
 		runSeries = top.map((k, i) => ({
-			name: keyParts(k).slice(state.latest.size > 1 ? 0 : 1).join(': '), color: PALETTE[i % PALETTE.length],
+			name: keyParts(k).slice(manySources() ? 0 : 1).join(': '), color: PALETTE[i % PALETTE.length],
 			points: bins.map((b) => {
 				let v = null;
 				for (const x of b.views) for (const w of x.wqs) if (w.key === k && w.count) v = w.run99;
@@ -387,15 +486,12 @@ function renderCharts(bins) {
 		}));
 	}
 	lineChart($('#chart-run'), { label: 'run time p99', t0, t1, log: true, yFmt: fmtDurShort, tipFmt: fmtDur, series: runSeries, empty: 'no items completed' });
-	renderLegend($('#chart-run'), runSeries);
-	renderLegend($('#chart-lat'), [{ name: 'p50', color: PALETTE[0] }, { name: 'p99', color: PALETTE[1] }, { name: 'max', color: PALETTE[3] }]);
-	renderLegend($('#chart-rate'), [{ name: 'queued', color: PALETTE[0] }, { name: 'completed', color: PALETTE[2] }]);
 
 	// kworker CPU per pool, stacked; the focused series' pool stands out.
 	const poolNames = new Map();
 	const poolTotal = new Map();
 	for (const b of bins) for (const v of b.views) for (const p of v.pools) {
-		poolNames.set(p.key, (state.latest.size > 1 ? `${p.src}: ` : '') + p.label);
+		poolNames.set(p.key, (manySources() ? `${p.src}: ` : '') + p.label);
 		poolTotal.set(p.key, (poolTotal.get(p.key) || 0) + p.cpuPct);
 	}
 	const focusPool = f ? poolKey(...keyParts(f).slice(0, 2)) : null;
@@ -409,19 +505,8 @@ function renderCharts(bins) {
 		}),
 	}));
 	lineChart($('#chart-cpu'), { label: 'kworker CPU per pool', t0, t1, stacked: true, yFmt: (v) => `${+v.toFixed(1)}%`, series: cpuSeries, empty: 'no kworker CPU time' });
-	renderLegend($('#chart-cpu'), cpuSeries);
 
 	heatmap($('#heatmap'), { t0, t1, interval: state.interval / 1e6, columns: stats.map(([t, s]) => ({ t, slots: s.slots })) });
-}
-
-function renderLegend(chartEl, series) {
-	let lg = chartEl.parentElement.querySelector('.legend');
-	if (!lg) {
-		lg = document.createElement('div');
-		lg.className = 'legend';
-		chartEl.parentElement.querySelector('h2').after(lg);
-	}
-	lg.innerHTML = series.map((s) => `<span class="${s.dim ? 'dim' : ''}"><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
 }
 
 // What the stuck workers were doing (wqmond's "stack": "tid N: f < g < ...;
@@ -459,8 +544,8 @@ function renderStalls(snaps) {
 	const items = [];
 	const since = Date.now() * 1e6 - WINDOW_NS;
 	const open = new Set([...ul.querySelectorAll('details.stack[open]')].map((e) => e.dataset.id));
-	for (const s of d?.active || []) items.push(stallItem(s, multi, true, open));
-	for (const s of d?.recent || []) if (s.end_real_ns >= since) items.push(stallItem(s, multi, false, open));
+	for (const s of d?.active || []) if (shown(s.source)) items.push(stallItem(s, multi, true, open));
+	for (const s of d?.recent || []) if (s.end_real_ns >= since && shown(s.source)) items.push(stallItem(s, multi, false, open));
 	if (!d) items.push(`<li class="none">Stalls unavailable: ${escapeHtml(state.stallsError || 'not read yet')}</li>`);
 	else if (!items.length) items.push(`<li class="none">No stalls in the last ${fmtAge(WINDOW_NS)}.</li>`);
 	ul.innerHTML = items.join('');
@@ -474,14 +559,28 @@ const sevLat = (v) => severity(v, T.latWarnNs, T.latCritNs);
 const sevRun = (v) => severity(v, T.runWarnNs, T.runCritNs);
 const pct = (h, k) => (h && h.count ? h[k] : null);
 
+// Rows named "?": what wqmon could not know, said where it shows.
+const UNKNOWN_WQ = 'workqueue unknown: wqmon saw these items start but never saw them queued ' +
+	'(only queue_work names the workqueue): they were already queued or running when the probes attached. ' +
+	'Counts and run time are real; latency (queued → started) needs the queueing';
+const OVERFLOW = 'not one series: the items of every (pool, workqueue, function) that found ' +
+	'the series table full are counted here (the "dropped" card\'s series count); totals stay exact';
+const UNKNOWN_FN = 'function unknown: the work function\'s address has no kernel symbol';
+const isOverflow = (r) => r.pool < 0 && r.wq === '?' && r.fn === '?';
+const wqTip = (r) => (r.wq !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_WQ);
+const fnTip = (r) => (r.fn !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_FN);
+
 let tables = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
+	// drop: which columns go first when the table is too wide (highest
+	// first); the stall-relevant ones (pool state, run time p99, CPU) have
+	// none and always stay.
 	const latCols = [
-		{ key: 'rate', label: 'rate/s', num: true, fmt: fmtRate, title: 'items queued per second, last interval' },
-		{ key: 'lat50', label: 'lat p50', ...dur, title: 'latency: queued → started' },
-		{ key: 'lat99', label: 'lat p99', ...dur, sev: (r) => sevLat(r.lat99) },
-		{ key: 'latmax', label: 'lat max', ...dur, sev: (r) => sevLat(r.latmax) },
+		{ key: 'rate', label: 'rate/s', num: true, fmt: fmtRate, title: 'items queued per second, last interval', drop: 4 },
+		{ key: 'lat50', label: 'lat p50', ...dur, title: 'latency: queued → started', drop: 8 },
+		{ key: 'lat99', label: 'lat p99', ...dur, sev: (r) => sevLat(r.lat99), drop: 2 },
+		{ key: 'latmax', label: 'lat max', ...dur, sev: (r) => sevLat(r.latmax), drop: 7 },
 		{ key: 'run99', label: 'run p99', ...dur, sev: (r) => sevRun(r.run99), title: 'run time: started → completed (wall clock)' },
 		{ key: 'cpu', label: 'CPU', num: true, fmt: fmtPct, title: 'on-CPU time of the executions, % of one CPU, last interval' },
 	];
@@ -491,13 +590,13 @@ function makeTables() {
 			filterText: (r) => `${r.src} ${r.label} ${r.flags}`,
 			rowClass: (r) => (state.stalledPools.has(r.key) ? 'stalled' : ''),
 			cols: [
-				{ key: 'src', label: 'source' },
+				{ key: 'src', label: 'source', drop: 2 },
 				{ key: 'id', label: 'pool', num: true },
-				{ key: 'cpu', label: 'cpu', num: true, fmt: (v) => (v < 0 ? 'unbound' : v) },
-				{ key: 'nice', label: 'nice', num: true },
-				{ key: 'flags', label: 'flags' },
-				{ key: 'workers', label: 'workers', num: true },
-				{ key: 'idle', label: 'idle', num: true },
+				{ key: 'cpu', label: 'cpu', num: true, fmt: (v) => (v < 0 ? 'unbound' : v), drop: 3 },
+				{ key: 'nice', label: 'nice', num: true, drop: 9 },
+				{ key: 'flags', label: 'flags', drop: 8 },
+				{ key: 'workers', label: 'workers', num: true, drop: 6 },
+				{ key: 'idle', label: 'idle', num: true, drop: 7 },
 				{ key: 'running', label: 'running', num: true },
 				{ key: 'pending', label: 'pending', num: true, sev: (r) => (r.pending ? severity(r.oldest, T.pendWarnNs, T.pendCritNs) : '') },
 				{ key: 'oldest', label: 'oldest pending', num: true, fmt: (v) => (v ? fmtDur(v) : '–'), sev: (r) => severity(r.oldest, T.pendWarnNs, T.pendCritNs) },
@@ -508,9 +607,9 @@ function makeTables() {
 			sort: 'rate', desc: true, rowKey: (r) => r.key, empty: 'no workqueues seen yet',
 			filterText: (r) => `${r.src} ${r.name}`,
 			cols: [
-				{ key: 'src', label: 'source' },
-				{ key: 'name', label: 'workqueue', cls: 'name' },
-				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
+				{ key: 'src', label: 'source', drop: 3 },
+				{ key: 'name', label: 'workqueue', cls: 'name', tip: (r) => (r.name === '?' ? `${UNKNOWN_WQ}; or ${OVERFLOW}` : '') },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],
 		}),
@@ -519,11 +618,11 @@ function makeTables() {
 			filterText: (r) => `${r.src} ${r.fn} ${r.wq}`,
 			onRowClick: (key) => setFocus(state.focus === key ? null : key),
 			cols: [
-				{ key: 'src', label: 'source' },
-				{ key: 'fn', label: 'function', cls: 'name' },
-				{ key: 'wq', label: 'workqueue' },
-				{ key: 'pool', label: 'pool', num: true },
-				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)' },
+				{ key: 'src', label: 'source', drop: 3 },
+				{ key: 'fn', label: 'function', cls: 'name', tip: fnTip },
+				{ key: 'wq', label: 'workqueue', drop: 5, tip: wqTip },
+				{ key: 'pool', label: 'pool', num: true, drop: 6, fmt: (v) => (v < 0 ? '–' : v) },
+				{ key: 'queued', label: 'total queued', num: true, fmt: fmtCount, title: 'items queued since the source started (not per interval)', drop: 9 },
 				...latCols,
 			],
 		}),
@@ -588,14 +687,38 @@ function renderTables(snaps, multi) {
 
 function setFocus(key) {
 	state.focus = key;
+	writeHash();
+	render();
+}
+
+// The "Charts show" chip (again at each render: whether to name the
+// source depends on the data, which a focus from the URL comes before).
+function renderFocus() {
+	const key = state.focus;
 	if (key) {
 		const [src, pool, wq, fn] = keyParts(key);
-		state.focusLabel = `${fn} · ${wq} · pool ${pool}${state.latest.size > 1 ? ` · ${src}` : ''}`;
+		state.focusLabel = `${fn} · ${wq} · pool ${pool}${manySources() ? ` · ${src}` : ''}`;
 	}
-	$('#focus').textContent = key ? state.focusLabel : 'all work';
+	$('#focus').textContent = key ? state.focusLabel : state.source ? `all work of ${state.source}` : 'all work';
 	$('#focus').classList.toggle('on', !!key);
 	$('#focus-clear').hidden = !key;
-	render();
+}
+
+// The charts show the last @ms of the window the page holds.
+function setRange(ms) {
+	state.rangeMs = ms;
+	writeHash();
+	for (const o of document.querySelectorAll('#range button')) o.setAttribute('aria-pressed', String(+o.dataset.range * 1e3 === ms));
+	if (state.snapshot) render();
+}
+
+// Show one source (or all, @name null) on the whole page.
+function setSource(name) {
+	state.source = name;
+	if (state.focus && !shown(keyParts(state.focus)[0])) state.focus = null;
+	writeHash();
+	document.body.dataset.source = name || '';
+	setFocus(state.focus);
 }
 
 function setLive(on) {
@@ -611,24 +734,41 @@ function setLive(on) {
 function init() {
 	$('#live').addEventListener('click', () => setLive(!state.live));
 	$('#focus-clear').addEventListener('click', () => setFocus(null));
+	$('#sources').addEventListener('click', (ev) => {
+		const chip = ev.target.closest('button[data-source]');
+		if (chip) setSource(state.source === chip.dataset.source ? null : chip.dataset.source);
+	});
+	window.addEventListener('hashchange', () => {
+		readHash();
+		setRange(state.rangeMs);
+		setSource(state.source);
+	});
 	document.addEventListener('keydown', (ev) => {
 		if (ev.target.closest('input')) return;
 		if (ev.key === 'Escape' && state.focus) setFocus(null);
 		if (ev.key === 'p') setLive(!state.live);
 	});
-	for (const b of document.querySelectorAll('.seg button')) {
+	for (const b of document.querySelectorAll('#wqs .seg button')) {
 		b.addEventListener('click', () => {
 			state.mode = b.dataset.mode;
-			for (const o of document.querySelectorAll('.seg button')) o.setAttribute('aria-pressed', String(o === b));
+			for (const o of document.querySelectorAll('#wqs .seg button')) o.setAttribute('aria-pressed', String(o === b));
 			render();
 		});
 	}
+	$('#range').innerHTML = RANGES_S.map((r) => `<button type="button" data-range="${r}" title="show the last ${fmtAge(r * 1e9)} in the charts">${r % 60 ? fmtAge(r * 1e9) : `${r / 60}m`}</button>`).join('');
+	$('#range').addEventListener('click', (ev) => {
+		const b = ev.target.closest('button[data-range]');
+		if (b) setRange(+b.dataset.range * 1e3);
+	});
 	let resize = null;
 	window.addEventListener('resize', () => {
 		clearTimeout(resize);
 		resize = setTimeout(() => state.snapshot && render(), 150);
 	});
 	tables = makeTables();
+	readHash();
+	setRange(state.rangeMs);
+	setSource(state.source);
 	poll();
 }
 

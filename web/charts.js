@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Small SVG line/area charts and a canvas heatmap.  The element sizes come
-// from CSS; charts redraw from scratch on every update, which at one point
-// per second and a 10-minute window costs well under a millisecond each.
+// from CSS; a chart's plot is redrawn on every update (at one point per
+// second and a 10-minute window, well under a millisecond each) inside an
+// <svg>, crosshair and tooltip that stay.
 
 import { fmtClock, fmtDurShort, escapeHtml } from './format.js';
 
@@ -25,6 +26,33 @@ function timeTicks(t0, t1) {
 	const out = [];
 	for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) out.push(t);
 	return out;
+}
+
+// The parts of a chart that outlive an update: the <svg>, its plot group,
+// the crosshair, the tooltip and where the mouse stands.  Charts update in
+// place, so a tooltip the user is reading stays up through the 1 s
+// refresh (its values follow the new data) until the mouse leaves.
+function chartFrame(el) {
+	if (el._chart) return el._chart;
+	el.innerHTML = `<svg xmlns="${SVGNS}" role="img"><g class="plot"></g>` +
+		'<line class="cursor" x1="0" x2="0" visibility="hidden"/></svg><div class="tip" hidden></div>';
+	const c = {
+		svg: el.querySelector('svg'), plot: el.querySelector('.plot'),
+		cursor: el.querySelector('.cursor'), tip: el.querySelector('.tip'),
+		hoverX: null, view: null,
+	};
+	c.svg.addEventListener('mousemove', (ev) => {
+		c.hoverX = ev.clientX - c.svg.getBoundingClientRect().left;
+		showTip(c);
+	});
+	c.svg.addEventListener('mouseleave', () => {
+		c.hoverX = null;
+		c.cursor.setAttribute('visibility', 'hidden');
+		c.tip.hidden = true;
+		delete el.dataset.hover;
+	});
+	el._chart = c;
+	return c;
 }
 
 // opts: { series: [{name, color, points: [[tMs, v|null]...], dash, fill}],
@@ -76,7 +104,8 @@ export function lineChart(el, opts) {
 	}
 	const x = (t) => M.l + ((t - t0) / Math.max(1, t1 - t0)) * pw;
 
-	const parts = [];
+	// The plot area, marked so that tests can check nothing covers it.
+	const parts = [`<rect class="plotarea" x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" fill="none"/>`];
 	for (const v of ticks) {
 		const yy = y(v).toFixed(1);
 		parts.push(`<line class="grid" x1="${M.l}" x2="${w - M.r}" y1="${yy}" y2="${yy}"/>`);
@@ -110,45 +139,92 @@ export function lineChart(el, opts) {
 	}
 	if (!hasData)
 		parts.push(`<text class="nodata" x="${M.l + pw / 2}" y="${M.t + ph / 2}" text-anchor="middle">${escapeHtml(opts.empty || 'no data yet')}</text>`);
-	parts.push(`<line class="cursor" x1="0" x2="0" y1="${M.t}" y2="${M.t + ph}" visibility="hidden"/>`);
 
-	el.innerHTML = `<svg xmlns="${SVGNS}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(opts.label || '')}">${parts.join('')}</svg><div class="tip" hidden></div>`;
+	const c = chartFrame(el);
+	c.svg.setAttribute('width', w);
+	c.svg.setAttribute('height', h);
+	c.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+	c.svg.setAttribute('aria-label', opts.label || '');
+	c.plot.innerHTML = parts.join('');
+	c.cursor.setAttribute('y1', M.t);
+	c.cursor.setAttribute('y2', M.t + ph);
 	el.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
-	attachHover(el, { x, t0, t1, pw, series, yFmt: opts.tipFmt || opts.yFmt });
+	c.view = { x, t0, t1, pw, w, series, yFmt: opts.tipFmt || opts.yFmt };
+	if (c.hoverX != null) showTip(c);
+	if (opts.legend !== false) legend(el, series, opts.tipFmt || opts.yFmt);
 }
 
-function attachHover(el, c) {
-	const svg = el.querySelector('svg');
-	const cursor = svg.querySelector('.cursor');
-	const tip = el.querySelector('.tip');
-	svg.onmousemove = (ev) => {
-		const r = svg.getBoundingClientRect();
-		const px = ev.clientX - r.left;
-		const t = c.t0 + ((px - M.l) / c.pw) * (c.t1 - c.t0);
-		let best = null;
-		for (const s of c.series) {
-			for (const p of s.points) {
-				if (!best || Math.abs(p[0] - t) < Math.abs(best - t)) best = p[0];
-			}
+// The values at the time under the mouse, in the tooltip, with a crosshair.
+function showTip(c) {
+	const v = c.view;
+	if (!v) return;
+	const t = v.t0 + ((c.hoverX - M.l) / v.pw) * (v.t1 - v.t0);
+	let best = null;
+	for (const s of v.series) {
+		for (const p of s.points) {
+			if (best == null || Math.abs(p[0] - t) < Math.abs(best - t)) best = p[0];
 		}
-		if (best == null) return;
-		const rows = c.series.map((s) => {
-			const p = s.points.find((q) => q[0] === best);
-			return p && p[1] != null ?
-				`<div><i style="background:${s.color}"></i>${escapeHtml(s.name)} <b>${escapeHtml(c.yFmt(p[1]))}</b></div>` : '';
-		}).join('');
-		const xx = c.x(best);
-		cursor.setAttribute('x1', xx);
-		cursor.setAttribute('x2', xx);
-		cursor.setAttribute('visibility', 'visible');
-		tip.innerHTML = `<div class="tip-t">${fmtClock(best)}</div>${rows}`;
-		tip.hidden = false;
-		tip.style.left = `${Math.min(xx + 12, r.width - 190)}px`;
+	}
+	if (best == null) return;
+	const rows = v.series.map((s) => {
+		const p = s.points.find((q) => q[0] === best);
+		return p && p[1] != null ?
+			`<div><i style="background:${s.color}"></i>${escapeHtml(s.name)} <b>${escapeHtml(v.yFmt(p[1]))}</b></div>` : '';
+	}).join('');
+	const xx = v.x(best);
+	c.cursor.setAttribute('x1', xx);
+	c.cursor.setAttribute('x2', xx);
+	c.cursor.setAttribute('visibility', 'visible');
+	c.tip.innerHTML = `<div class="tip-t">${fmtClock(best)}</div>${rows}`;
+	c.tip.hidden = false;
+	c.tip.style.left = `${Math.max(0, Math.min(xx + 12, v.w - c.tip.offsetWidth))}px`;
+	c.svg.parentElement.dataset.hover = String(best);
+}
+
+// The legend goes under the plot, never on it: a row of names when there
+// are few series; a table legend when there are many (each entry: name and
+// value in the newest interval; its title adds the peak in the window), in
+// as many columns as the card's width holds.
+const TABLE_LEGEND = 5;
+function legend(el, series, fmt) {
+	let lg = el.nextElementSibling;
+	if (!lg || !lg.classList.contains('legend')) {
+		lg = document.createElement('div');
+		lg.className = 'legend';
+		el.after(lg);
+	}
+	const table = series.length >= TABLE_LEGEND;
+	lg.classList.toggle('table', table);
+	const item = (s) => {
+		const cls = s.dim ? ' class="dim"' : '';
+		const sw = `<i style="background:${s.color}"></i>`;
+		const name = escapeHtml(s.label || s.name);
+		if (!table) return `<span${cls}>${sw}${name}</span>`;
+		let last = null, peak = null;
+		for (const [, v] of s.points) {
+			if (v == null) continue;
+			last = v;
+			if (peak == null || v > peak) peak = v;
+		}
+		const f = (v) => (v == null ? '–' : fmt(v));
+		const title = `${s.label || s.name}: ${f(last)} in the newest interval, peak ${f(peak)}`;
+		return `<div${cls} title="${escapeHtml(title)}"><span class="lg-name">${sw}${name}</span>` +
+			`<span class="lg-v">${escapeHtml(f(last))}</span></div>`;
 	};
-	svg.onmouseleave = () => {
-		cursor.setAttribute('visibility', 'hidden');
-		tip.hidden = true;
-	};
+	lg.innerHTML = series.map(item).join('');
+}
+
+// Round values between lo and hi for a log axis: the powers of ten, or
+// 1-2-5 steps when fewer than three powers of ten fit.
+export function logTicks(lo, hi) {
+	const out = [];
+	for (const steps of [[1], [1, 2, 5]]) {
+		out.length = 0;
+		for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++)
+			for (const m of steps) if (m * 10 ** e >= lo && m * 10 ** e <= hi) out.push(m * 10 ** e);
+		if (out.length >= 3) break;
+	}
+	return out;
 }
 
 // A colour ramp for counts, dark-to-bright in both themes (inferno-like).
@@ -208,6 +284,12 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 	const cw = Math.max(1, (interval / span) * pw);
 	const lmax = Math.log1p(maxc);
 	let cells = 0;
+	// A column is centred on its time: clip the edge ones to the plot, off
+	// the axis labels (wide columns, in a short time range, reached them).
+	g.save();
+	g.beginPath();
+	g.rect(M.l, M.t, pw, ph);
+	g.clip();
 	for (const c of columns) {
 		const xx = M.l + ((c.t - t0) / span) * pw - cw / 2;
 		for (let i = lo; i <= hi; i++) {
@@ -218,15 +300,24 @@ export function heatmap(el, { columns, t0, t1, interval }) {
 			cells++;
 		}
 	}
+	g.restore();
 	g.strokeStyle = grid;
 	g.fillStyle = axis;
 	g.textAlign = 'right';
 	g.textBaseline = 'middle';
-	const every = Math.ceil(rows / 8);
-	for (let i = lo; i <= hi; i += every) {
-		const yy = M.t + (hi - i + 1) * rh;
-		g.fillText(fmtDurShort(i === 0 ? 0 : 2 ** i), M.l - 6, yy);
+	// Round values on the log axis (1µs, 10µs, 100µs, ...; 1-2-5 when the
+	// span is short), each at its place inside its log2 slot, not the
+	// slots' odd powers of two.
+	const labels = logTicks(2 ** lo, 2 ** (hi + 1));
+	const yOf = (v) => M.t + (hi + 1 - Math.log2(v)) * rh;
+	for (const v of labels) {
+		const yy = yOf(v);
+		g.fillStyle = grid;
+		g.fillRect(M.l - 3, yy - 0.5, 3, 1);
+		g.fillStyle = axis;
+		g.fillText(fmtDurShort(v), M.l - 6, yy);
 	}
+	el.dataset.yLabels = labels.map(fmtDurShort).join(',');
 	g.textAlign = 'center';
 	g.textBaseline = 'alphabetic';
 	for (const t of timeTicks(t0, t1)) {

@@ -43,14 +43,16 @@ export function fmtAge(ns) {
 	return `${m}m ${p(s)}s`;
 }
 
-// A rate per second: 0.993, 12.4, 374k, 1.2M.
+// A rate per second, one style for all: three significant digits, no
+// trailing zeros, k and M for thousands and millions: 0.993, 3, 12.4,
+// 387k, 1.5M (not "10.00", "2.99" beside "1.50k").
 export function fmtRate(x) {
 	if (x == null || !Number.isFinite(x)) return '–';
 	if (x === 0) return '0';
-	if (x < 10) return x.toFixed(2);
-	if (x < 1000) return x.toFixed(1);
-	if (x < 1e6) return `${sig3(x / 1e3)}k`;
-	return `${sig3(x / 1e6)}M`;
+	const p3 = (v) => +v.toPrecision(3);
+	if (p3(x) < 1000) return String(p3(x));
+	if (p3(x / 1e3) < 1000) return `${p3(x / 1e3)}k`;
+	return `${p3(x / 1e6)}M`;
 }
 
 export function fmtCount(x) {

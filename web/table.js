@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 // A live table: rows replaced on every update, sort order, filter and
 // focus kept across updates.  Click a header to sort (numbers biggest
-// first, names A→Z), click again to reverse.
+// first, names A→Z), click again to reverse.  When the table is wider than
+// its box, columns are dropped by their `drop` rank (highest first; a
+// column without one always stays), so on a narrow screen the columns that
+// matter stay in view instead of scrolling off the side.
 
 import { escapeHtml } from './format.js';
 
 const MAX_ROWS = 300;
 
-// cols: [{key, label, num, fmt(v,row), sev(row) -> ''|'warn'|'crit', title, cls}]
+// cols: [{key, label, num, fmt(v,row), sev(row) -> ''|'warn'|'crit', title, cls,
+//         drop: rank, the highest dropped first when the width is short,
+//         tip(row) -> a cell's explanation, or ''}]
 export class LiveTable {
 	constructor(root, { cols, sort, desc, rowKey, filterText, onRowClick, rowClass, empty }) {
 		this.root = root;
@@ -22,6 +27,9 @@ export class LiveTable {
 		this.rows = [];
 		this.filter = '';
 		this.hidden = new Set();
+		this.dropped = new Set();  // columns the width has no room for
+		this.fitWidth = 0;
+		this.box = root.querySelector('.scroll');
 
 		this.table = root.querySelector('table');
 		this.thead = this.table.createTHead();
@@ -52,11 +60,37 @@ export class LiveTable {
 		const next = new Set(keys);
 		if ([...next].join() === [...this.hidden].join()) return;
 		this.hidden = next;
+		this.fitWidth = 0;
 		this.renderHead();
 	}
 
 	visibleCols() {
-		return this.cols.filter((c) => !this.hidden.has(c.key));
+		return this.cols.filter((c) => !this.hidden.has(c.key) && !this.dropped.has(c.key));
+	}
+
+	// Drop columns, least important first, until the table fits its box;
+	// all come back when the box's width changes, and are dropped again.
+	fit() {
+		if (!this.box) return;
+		const avail = this.box.clientWidth;
+		if (!avail) return;
+		let changed = false;
+		if (avail !== this.fitWidth) {
+			this.fitWidth = avail;
+			changed = this.dropped.size > 0;
+			this.dropped.clear();
+			if (changed) this.renderHead();
+			if (changed) this.renderBody();
+		}
+		while (this.table.scrollWidth > avail + 1) {
+			const next = this.visibleCols().filter((c) => c.drop).sort((a, b) => b.drop - a.drop)[0];
+			if (!next) break;
+			this.dropped.add(next.key);
+			changed = true;
+			this.renderHead();
+			this.renderBody();
+		}
+		if (changed) this.renderCount();
 	}
 
 	renderHead() {
@@ -86,6 +120,12 @@ export class LiveTable {
 	}
 
 	render() {
+		this.renderBody();
+		this.fit();
+		this.renderCount();
+	}
+
+	renderBody() {
 		const col = this.cols.find((c) => c.key === this.sort) || this.cols[0];
 		const get = col.value || ((r) => r[col.key]);
 		let rows = this.rows;
@@ -108,8 +148,10 @@ export class LiveTable {
 				const v = c.value ? c.value(r) : r[c.key];
 				const sev = c.sev ? c.sev(r) : '';
 				const text = c.fmt ? c.fmt(v, r) : v;
-				const k = [c.num ? 'num' : '', sev, c.cls || ''].join(' ').trim();
-				return `<td${k ? ` class="${k}"` : ''}>${c.html ? text : escapeHtml(text ?? '')}</td>`;
+				const why = c.tip ? c.tip(r) : '';
+				const k = [c.num ? 'num' : '', sev, c.cls || '', why ? 'explained' : ''].join(' ').trim();
+				const tip = why || c.cls === 'name' ? ` title="${escapeHtml(why || (text ?? ''))}"` : '';
+				return `<td${k ? ` class="${k}"` : ''}${tip}>${c.html ? text : escapeHtml(text ?? '')}</td>`;
 			});
 			const tab = this.onRowClick ? ' tabindex="0"' : '';
 			return `<tr data-key="${escapeHtml(key)}"${cls ? ` class="${cls}"` : ''}${tab}>${tds.join('')}</tr>`;
@@ -119,10 +161,17 @@ export class LiveTable {
 			html.push(`<tr class="empty"><td colspan="${cols.length}">${escapeHtml(msg)}</td></tr>`);
 		}
 		this.tbody.innerHTML = html.join('');
-		if (this.count) {
-			this.count.textContent = rows.length === this.rows.length ?
-				`${this.rows.length}` : `${rows.length} of ${this.rows.length}`;
-			if (rows.length > MAX_ROWS) this.count.textContent += ` (first ${MAX_ROWS} shown)`;
-		}
+		this.matched = rows.length;
+	}
+
+	renderCount() {
+		if (!this.count) return;
+		const rows = this.matched;
+		let text = rows === this.rows.length ? `${this.rows.length}` : `${rows} of ${this.rows.length}`;
+		if (rows > MAX_ROWS) text += ` (first ${MAX_ROWS} shown)`;
+		const gone = this.cols.filter((c) => this.dropped.has(c.key)).map((c) => c.label);
+		if (gone.length) text += ` · ${gone.length} column${gone.length > 1 ? 's' : ''} hidden`;
+		this.count.textContent = text;
+		this.count.title = gone.length ? `no room for: ${gone.join(', ')} (a wider window shows them)` : '';
 	}
 }

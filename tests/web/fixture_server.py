@@ -12,7 +12,9 @@ snapshot is the recorded one plus every view replayed so far.
 
 Scenario, so that every panel has something to show: pool 3 (cpu 0,
 highpri) has a pending item that does not start for 40 s out of every 60 s,
-and the view at start-up lies 5 s into such a stall.
+and the view at start-up lies 5 s into such a stall.  With --refwq a second
+source, refwq:demo, serves two pools and two functions made from the
+kernel's (see REFWQ below).
 
 Paths follow docs/API.md: `/` (web/index.html), `/static/FILE` (web/FILE),
 `/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`.
@@ -92,14 +94,106 @@ def set_percentiles(h):
     h["max_seconds"] = h["max_ns"] / NSEC
 
 
+# The second source of --refwq: a user-space refwq ("refwq:demo") made from
+# the kernel's recordings.  Two of its pools reuse kernel pool ids (a page
+# must key pools by source), and demo_slow's latency is the kernel
+# aio_fsync_work's times 2^15 (~1 s), so the worst latency is a source's
+# other than the busiest.
+REFWQ = "refwq:demo"
+REFWQ_POOLS = {2: 0, 6: 2}
+REFWQ_SERIES = {(2, "events", "aio_fsync_work"): ("demo_fast", 0),
+                (6, "events", "aio_fsync_work"): ("demo_slow", 15)}
+
+
+def slow_down(h, shift):
+    """A histogram of durations 2^shift times as long."""
+    f = 1 << shift
+    if "slots" in h:
+        slots = [0] * 36
+        for i, c in enumerate(h["slots"]):
+            slots[min(35, i + shift)] += c
+        h["slots"] = slots
+    for k in list(h):
+        if k.endswith("_ns") and k != "count":
+            h[k] *= f
+            h[k[:-3] + "_seconds"] = h[k] / NSEC
+
+
+def refwq_doc(doc):
+    """A kernel wqmon-json document as the refwq:demo source's."""
+    d = copy.deepcopy(doc)
+    d["source"] = REFWQ
+    d.pop("kernel", None)
+    d["counters"] = {k: 0 for k in d["counters"]}
+    pools = []
+    for p in d["pools"]:
+        if p["id"] in REFWQ_POOLS:
+            p.update(id=REFWQ_POOLS[p["id"]], cpu=-1, nice=0, flags=0,
+                     flag_names=[], cpu_ns=p["cpu_ns"] // 4,
+                     cpu_seconds=p["cpu_ns"] // 4 / NSEC)
+            if "cpu_percent" in p:
+                p["cpu_percent"] = round(p["cpu_percent"] / 4, 2)
+            pools.append(p)
+    d["pools"] = pools
+    series = []
+    for s in d["series"]:
+        name = REFWQ_SERIES.get(series_key(s))
+        if not name:
+            continue
+        s.update(pool_id=REFWQ_POOLS[s["pool_id"]], workqueue="demo",
+                 function=name[0])
+        s.pop("func_addr", None)
+        if name[1]:
+            slow_down(s["hist"]["lat"], name[1])
+        series.append(s)
+    d["series"] = series
+    d["workqueues"] = [view_workqueue("demo", series)] if series else []
+    return d
+
+
+def view_workqueue(name, series):
+    """A workqueue of an interval view: its series added up (percentiles
+    of the slowest series: a view's run histograms carry no slots)."""
+    w = {"name": name}
+    for f in COUNTS + ("queued_per_second", "completed_per_second",
+                       "cpu_percent"):
+        w[f] = sum(s.get(f, 0) for s in series)
+    w["hist"] = {}
+    for kind in series[0]["hist"]:
+        hs = [s["hist"][kind] for s in series]
+        h = copy.deepcopy(max(hs, key=lambda x: x["p99_ns"]))
+        h.pop("slots", None)
+        h["count"] = sum(x["count"] for x in hs)
+        h["sum_ns"] = sum(x["sum_ns"] for x in hs)
+        h["max_ns"] = max(x["max_ns"] for x in hs)
+        w["hist"][kind] = h
+    return w
+
+
+class Feed:
+    """One source's recordings and what has been replayed of them."""
+
+    def __init__(self, cum, views, stalls):
+        self.base_cum = cum
+        self.base_views = views
+        self.stalls = stalls  # pool 3's stall scenario plays here
+        self.cum = None
+        self.cum_tick = 0
+        self.cache = {}
+
+
 class Sim:
     """The fake daemon's state: the clock, the replayed ring, the totals."""
 
-    def __init__(self, fixtures, backfill):
+    def __init__(self, fixtures, backfill, refwq=False):
         with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
-            self.base_cum = json.load(f)
+            cum = json.load(f)
         with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
-            self.base_views = [json.loads(line) for line in f if line.strip()]
+            views = [json.loads(line) for line in f if line.strip()]
+        self.feeds = [Feed(cum, views, True)]
+        if refwq:
+            self.feeds.append(Feed(refwq_doc(cum),
+                                   [refwq_doc(v) for v in views], False))
         self.backfill = backfill
         self.lock = threading.Lock()
         self.fail_until = 0.0
@@ -111,9 +205,10 @@ class Sim:
             self.real0 = time.time_ns()
             self.first_tick = -self.backfill
             self.started_real_ns = self.real0 - self.backfill * NSEC
-            self.cum = copy.deepcopy(self.base_cum)
-            self.cum_tick = self.first_tick - 1
-            self.cache = {}
+            for feed in self.feeds:
+                feed.cum = copy.deepcopy(feed.base_cum)
+                feed.cum_tick = self.first_tick - 1
+                feed.cache = {}
 
     def restart_empty(self):
         """A daemon restart: new start time, history only from now on."""
@@ -131,34 +226,34 @@ class Sim:
         phase = (k - STALL_OFFSET) % STALL_PERIOD
         return phase if phase < STALL_LEN else None
 
-    def view(self, k):
-        v = self.cache.get(k)
+    def view(self, feed, k):
+        v = feed.cache.get(k)
         if v is not None:
             return v
-        v = copy.deepcopy(self.base_views[k % len(self.base_views)])
+        v = copy.deepcopy(feed.base_views[k % len(feed.base_views)])
         v["mono_ns"] = self.mono0 + k * NSEC
         v["real_ns"] = self.real0 + k * NSEC
         v["time"] = iso(v["real_ns"])
-        age = self.stall_age(k)
+        age = self.stall_age(k) if feed.stalls else None
         for p in v["pools"]:
             if p["id"] != STALL_POOL or age is None:
                 continue
             ns = age * NSEC + 350_000_000
             p.update(pending=2, running=1, idle=p["workers"] - 1,
                      oldest_pending_ns=ns, oldest_pending_seconds=ns / NSEC)
-        self.cache[k] = v
-        if len(self.cache) > 4000:
-            for old in sorted(self.cache)[:1000]:
-                del self.cache[old]
+        feed.cache[k] = v
+        if len(feed.cache) > 4000:
+            for old in sorted(feed.cache)[:1000]:
+                del feed.cache[old]
         return v
 
-    def advance_cum(self, upto):
+    def advance_cum(self, feed, upto):
         """Add the views after cum_tick up to tick upto to the totals."""
-        cum = self.cum
+        cum = feed.cum
         index = {series_key(s): s for s in cum["series"]}
         pools = {p["id"]: p for p in cum["pools"]}
-        for k in range(self.cum_tick + 1, upto + 1):
-            v = self.view(k)
+        for k in range(feed.cum_tick + 1, upto + 1):
+            v = self.view(feed, k)
             for s in v["series"]:
                 c = index.get(series_key(s))
                 if c is None:
@@ -189,15 +284,27 @@ class Sim:
                     c.update(p)
                     c["cpu_ns"] = cpu
                 c["cpu_seconds"] = c["cpu_ns"] / NSEC
-            if self.stall_age(k) == 0:
+            if feed.stalls and self.stall_age(k) == 0:
                 cum["counters"]["pending_dropped"] += 3
-        self.cum_tick = max(self.cum_tick, upto)
+        feed.cum_tick = max(feed.cum_tick, upto)
 
     def snapshot(self):
         with self.lock:
             k = self.tick_now()
-            self.advance_cum(k)
-            doc = copy.deepcopy(self.cum)
+            docs = []
+            for feed in self.feeds:
+                self.advance_cum(feed, k)
+                docs.append(self.cum_doc(copy.deepcopy(feed.cum)))
+        return {
+            "format": "wqmon-snapshot", "version": 1,
+            "daemon": {"version": "0.1.0-fixture",
+                       "started_real_ns": self.started_real_ns,
+                       "interval_ns": NSEC},
+            "snapshots": docs,
+        }
+
+    @staticmethod
+    def cum_doc(doc):
         for s in doc["series"]:
             set_percentiles(s["hist"]["lat"])
         doc["series"].sort(key=lambda s: (s["workqueue"], s["function"],
@@ -207,18 +314,14 @@ class Sim:
         doc["mono_ns"] = time.monotonic_ns()
         doc["real_ns"] = time.time_ns()
         doc["time"] = iso(doc["real_ns"])
-        return {
-            "format": "wqmon-snapshot", "version": 1,
-            "daemon": {"version": "0.1.0-fixture",
-                       "started_real_ns": self.started_real_ns,
-                       "interval_ns": NSEC},
-            "snapshots": [doc],
-        }
+        return doc
 
     def history(self, since):
         with self.lock:
             k = self.tick_now()
-            views = [self.view(i) for i in range(self.first_tick, k + 1)]
+            views = [self.view(feed, i)
+                     for i in range(self.first_tick, k + 1)
+                     for feed in self.feeds]
         return {
             "format": "wqmon-history", "version": 1, "interval_ns": NSEC,
             "views": [v for v in views if since is None or v["mono_ns"] > since],
@@ -227,9 +330,10 @@ class Sim:
     def sources(self):
         return {
             "format": "wqmon-sources", "version": 1,
-            "sources": [{"name": "kernel", "state": "up", "last_error": "",
-                         "last_scrape_ns": 184_223,
-                         "last_scrape_seconds": 0.000184223}],
+            "sources": [{"name": f.base_cum["source"], "state": "up",
+                         "last_error": "", "last_scrape_ns": 184_223,
+                         "last_scrape_seconds": 0.000184223}
+                        for f in self.feeds],
         }
 
     def stall(self, start, now):
@@ -403,9 +507,12 @@ def main():
     ap.add_argument("--fixtures", default=os.path.join(HERE, "fixtures"))
     ap.add_argument("--backfill", type=int, default=180,
                     help="seconds of history already in the ring at start")
+    ap.add_argument("--refwq", action="store_true",
+                    help="a second source, %s, made from the kernel's "
+                         "recordings (its demo_slow ~1 s late)" % REFWQ)
     args = ap.parse_args()
 
-    Handler.sim = Sim(args.fixtures, args.backfill)
+    Handler.sim = Sim(args.fixtures, args.backfill, args.refwq)
     Handler.web = os.path.abspath(args.web)
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
