@@ -413,8 +413,11 @@ wait_for 30 eval 'rule3 "{} 2.0" fleet:wqmon_hosts_stalled:count &&
 	rule3 "{$i2,kind=pending,source=refwq:stall} 1.0 {$i3,kind=pending,source=refwq:stall} 1.0" instance:wqmon_stall_active:sum'
 ok $? "both stalled hosts, and only they, on every path ($(said))"
 # Now every recorded rule but those of losses has data: the same samples
-# on site and global.
-names=$(printf '%s\n' "${!rexpr[@]}" | grep -vE 'events_dropped|probe_missed' | sort)
+# on site and global.  The configuration drift rules are left out like the
+# losses: one host here has a kernel configuration, so there is no drift
+# to record (promtool tests them on synthetic series,
+# prometheus_rules.sh).
+names=$(printf '%s\n' "${!rexpr[@]}" | grep -vE 'events_dropped|probe_missed|wqmon_workqueue_' | sort)
 end=$(python3 -c 'import time; print(time.time() - 3)')
 # shellcheck disable=SC2086
 paste <(echo "$names") <(Q same "$end" 20 $names) >"$tmp/same"
