@@ -7,6 +7,7 @@ import { fmtDur, fmtDurShort, fmtRate, fmtCount, fmtPct, fmtClock, fmtAge, escap
 import { compactView, binOf, binStats, seriesKey, poolKey, wqKey, keyParts, poolLabel, severity } from './model.js';
 import { lineChart, heatmap, PALETTE } from './charts.js';
 import { LiveTable } from './table.js';
+import { startConfig } from './config.js';
 
 const params = new URLSearchParams(location.search);
 const num = (k, d) => (params.has(k) && Number.isFinite(+params.get(k)) ? +params.get(k) : d);
@@ -770,6 +771,7 @@ function init() {
 	setRange(state.rangeMs);
 	setSource(state.source);
 	poll();
+	startConfig($('#config'), getJSON);
 }
 
 init();

@@ -648,6 +648,45 @@ test('the history can be downloaded as one wqmon-history document', async () => 
 	assert.ok(doc.views.length > 0, 'the download holds the views');
 });
 
+test('the configuration panel maps pools to workqueues', async () => {
+	const doc = await page.evaluate(async (u) => (await fetch(u)).json(), base + 'api/v1/config');
+	assert.equal(doc.format, 'wqmon-config');
+	await page.waitForSelector('#cfg-wqs tbody tr[data-key]', { timeout: 10000 });
+	const names = await cellTexts('#cfg-wqs', await colIndex('#cfg-wqs', 'name'));
+	assert.equal(names.length, doc.workqueues.length, 'a row per workqueue');
+	const hp = doc.workqueues.find((w) => w.name === 'events_highpri');
+	assert.ok(hp, 'events_highpri is configured');
+	const flags = await cellTexts('#cfg-wqs', await colIndex('#cfg-wqs', 'flags'));
+	assert.match(flags[names.indexOf('events_highpri')], /highpri/);
+	assert.match(await page.textContent('#config .cfg-note'), /^workqueue cpumask: requested /);
+	// Click one of events_highpri's pools: only the workqueues on it stay.
+	const pool = hp.pools[0];
+	const users = doc.workqueues.filter((w) => w.pools.includes(pool)).map((w) => w.name).sort();
+	await page.click(`#cfg-pools tbody tr[data-key="${pool}"]`);
+	await page.waitForFunction((n) => document.querySelectorAll('#cfg-wqs tbody tr[data-key]').length === n, users.length);
+	const shown = (await cellTexts('#cfg-wqs', await colIndex('#cfg-wqs', 'name'))).sort();
+	assert.deepEqual(shown, users);
+	assert.ok(!shown.includes('events_unbound'), 'an unbound workqueue is not on a per-CPU pool');
+	assert.match(await page.textContent('#config .cfg-note'), new RegExp(`showing the workqueues of pool ${pool}`));
+	const used = await cellTexts('#cfg-pools', await colIndex('#cfg-pools', 'used'));
+	const ids = await cellTexts('#cfg-pools', await colIndex('#cfg-pools', 'id'));
+	assert.equal(+used[ids.indexOf(String(pool))], users.length, 'the pool counts its workqueues');
+	// Again: all of them.
+	await page.click(`#cfg-pools tbody tr[data-key="${pool}"]`);
+	await page.waitForFunction((n) => document.querySelectorAll('#cfg-wqs tbody tr[data-key]').length === n, doc.workqueues.length);
+});
+
+test('a daemon without the configuration: the panel says why', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const url = await startFixtureServer('--no-config');
+	const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+	const p = await ctx.newPage();
+	await p.goto(url, { waitUntil: 'load' });
+	await p.waitForFunction(() => /no workqueue configuration/.test(document.querySelector('#config .cfg-note').textContent), null, { timeout: 10000 });
+	assert.match(await p.textContent('#config .cfg-note'), /config_interval = 0/);
+	assert.equal(await p.isVisible('#cfg-wqs'), false, 'no empty tables');
+	await ctx.close();
+});
+
 test('pause stops the updates and resume restarts them', async () => {
 	await page.click('#live');
 	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'false');

@@ -185,7 +185,7 @@ class Feed:
 class Sim:
     """The fake daemon's state: the clock, the replayed ring, the totals."""
 
-    def __init__(self, fixtures, backfill, refwq=False):
+    def __init__(self, fixtures, backfill, refwq=False, no_config=False):
         with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
             cum = json.load(f)
         with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
@@ -194,6 +194,11 @@ class Sim:
         if refwq:
             self.feeds.append(Feed(refwq_doc(cum),
                                    [refwq_doc(v) for v in views], False))
+        # /api/v1/config: a real wqctl config --json of 6.18, or a 503 as
+        # from a daemon with [kernel] config_interval = 0.
+        with open(os.path.join(fixtures, "kernel-config.json")) as f:
+            self.config = json.load(f)
+        self.no_config = no_config
         self.backfill = backfill
         self.lock = threading.Lock()
         self.fail_until = 0.0
@@ -469,6 +474,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.json(200, sim.sources())
         if path == "/api/v1/stalls":
             return self.json(200, sim.stalls())
+        if path == "/api/v1/config":
+            if sim.no_config:
+                return self.error(503, "not read: [kernel] config_interval = 0",
+                                  "the configuration is read by the kernel source as root")
+            return self.json(200, sim.config)
         if path == "/":
             return self.static("index.html")
         if path.startswith("/static/"):
@@ -510,9 +520,12 @@ def main():
     ap.add_argument("--refwq", action="store_true",
                     help="a second source, %s, made from the kernel's "
                          "recordings (its demo_slow ~1 s late)" % REFWQ)
+    ap.add_argument("--no-config", action="store_true",
+                    help="/api/v1/config answers 503, as a daemon that "
+                         "does not read the configuration")
     args = ap.parse_args()
 
-    Handler.sim = Sim(args.fixtures, args.backfill, args.refwq)
+    Handler.sim = Sim(args.fixtures, args.backfill, args.refwq, args.no_config)
     Handler.web = os.path.abspath(args.web)
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
