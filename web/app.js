@@ -34,6 +34,7 @@ const $ = (s) => document.querySelector(s);
 
 const state = {
 	live: true,
+	file: null,             // the name of a saved history shown instead of live data
 	timer: null,
 	bins: new Map(),        // bin index -> {bin, t (real ms), views: [compact]}
 	interval: 1e9,
@@ -722,7 +723,46 @@ function setSource(name) {
 	setFocus(state.focus);
 }
 
+// A saved history (wqmon-history, as "history ⤓" downloads it; gzipped
+// too): live updates stop and the page shows the file's views, the newest
+// 10 minutes of them, until live is pressed.
+async function openHistory(file) {
+	const buf = await file.arrayBuffer();
+	const head = new Uint8Array(buf.slice(0, 2));
+	let text;
+	if (head[0] === 0x1f && head[1] === 0x8b) {
+		const s = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+		text = await new Response(s).text();
+	} else {
+		text = new TextDecoder().decode(buf);
+	}
+	let doc = null;
+	try { doc = JSON.parse(text); } catch { doc = null; }
+	if (doc?.format !== 'wqmon-history' || !Array.isArray(doc.views) || !doc.views.length)
+		throw new Error(`${file.name} is not a wqmon-history document with views (history ⤓ saves one)`);
+	setLive(false);
+	state.file = file.name;
+	state.bins.clear();
+	state.latest.clear();
+	state.lastMono = null;
+	ingestHistory(doc);
+	// The tables read a snapshot: each source's last view stands for it.
+	state.snapshot = { format: 'wqmon-snapshot', snapshots: [...state.latest.values()] };
+	const reals = doc.views.map((v) => v.real_ns / 1e6);
+	render();
+	showBanner('info', `Showing ${file.name}: ${doc.views.length} views, ${fmtClock(Math.min(...reals))} to ` +
+		`${fmtClock(Math.max(...reals))}. Live updates are paused: press live to return.`);
+}
+
 function setLive(on) {
+	if (on && state.file) {
+		// Back from a file: the live window starts again.
+		state.file = null;
+		state.bins.clear();
+		state.latest.clear();
+		state.lastMono = null;
+		hideBanner('info');
+	}
 	state.live = on;
 	if (!on && state.timer) {
 		clearTimeout(state.timer);
@@ -734,6 +774,11 @@ function setLive(on) {
 
 function init() {
 	$('#live').addEventListener('click', () => setLive(!state.live));
+	$('#open input').addEventListener('change', (ev) => {
+		const f = ev.target.files[0];
+		ev.target.value = '';
+		if (f) openHistory(f).catch((e) => showBanner('info', `Cannot open it: ${e.message}`, 15000));
+	});
 	$('#focus-clear').addEventListener('click', () => setFocus(null));
 	$('#sources').addEventListener('click', (ev) => {
 		const chip = ev.target.closest('button[data-source]');

@@ -16,8 +16,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -685,6 +687,31 @@ test('a daemon without the configuration: the panel says why', { skip: !FIXTURE 
 	assert.match(await p.textContent('#config .cfg-note'), /config_interval = 0/);
 	assert.equal(await p.isVisible('#cfg-wqs'), false, 'no empty tables');
 	await ctx.close();
+});
+
+test('a saved history opens in the page, gzipped too; live returns', async () => {
+	const doc = await page.evaluate(async (u) => (await fetch(u)).json(), base + 'api/v1/history?since=0');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'wqmon-open-'));
+	const plain = path.join(dir, 'saved.json');
+	writeFileSync(plain, JSON.stringify(doc));
+	writeFileSync(path.join(dir, 'saved.json.gz'), gzipSync(JSON.stringify(doc)));
+	writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ format: 'wqmon-snapshot' }));
+	for (const f of ['saved.json', 'saved.json.gz']) {
+		await page.setInputFiles('#open input', path.join(dir, f));
+		await page.waitForFunction((n) => new RegExp(`^Showing ${n}: \\d+ views`).test(document.querySelector('#banner').textContent), f, { timeout: 5000 });
+		assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'false', 'live updates stop');
+		assert.match(await page.textContent('#banner'), new RegExp(`${doc.views.length} views`));
+		assert.ok((await page.$$('#fn-table tbody tr[data-key]')).length > 0, 'the tables show the file');
+	}
+	const polls = await page.evaluate(() => +document.body.dataset.polls);
+	await page.waitForTimeout(1500);
+	assert.equal(await page.evaluate(() => +document.body.dataset.polls), polls, 'no poll while a file is shown');
+	await page.setInputFiles('#open input', path.join(dir, 'other.json'));
+	await page.waitForFunction(() => /^Cannot open it: other.json is not a wqmon-history/.test(document.querySelector('#banner').textContent), null, { timeout: 5000 });
+	rmSync(dir, { recursive: true });
+	await page.click('#live');
+	await page.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
+	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'true');
 });
 
 test('pause stops the updates and resume restarts them', async () => {
