@@ -83,6 +83,34 @@ static void check_monotonic(struct report *r, const struct wq_snapshot *prev,
 	}
 }
 
+/*
+ * Every start of an item seen queued gives one latency sample; the others
+ * are counted: started unseen (queued before we watched, or the pending
+ * table full), unpaired (ends that did not pair; per series, of any kind),
+ * refused by the model (per source).  A snapshot reads a series' counts
+ * while the probes go on: an item between its start's count and its
+ * sample, at most one per CPU, may show on either side.  Exact only when
+ * every item is measured (sample_every 1): sampled mode keeps only the
+ * bound above.
+ */
+static void check_latency_samples(struct report *r,
+				  const struct wq_snapshot *s,
+				  const struct wq_series *x, uint64_t lat)
+{
+	uint64_t slack = s->ncpus ? s->ncpus : 1;
+	uint64_t seen = x->started > x->unseen ? x->started - x->unseen : 0;
+	uint64_t lost = x->unpaired + s->counters[WQ_C_REJECTED] + slack;
+
+	if (lat + lost < seen || lat > seen + slack)
+		violation(r, ROW "%" PRIu64 " latency samples for %" PRIu64
+			  " starts of items seen queued (%" PRIu64
+			  " started, %" PRIu64 " unseen, %" PRIu64
+			  " unpaired, %" PRIu64 " refused, %" PRIu64
+			  " in the read)", ROW_ARGS(s, x), lat, seen,
+			  x->started, x->unseen, x->unpaired,
+			  s->counters[WQ_C_REJECTED], slack);
+}
+
 static void check_series(struct report *r, const struct wq_snapshot *s,
 			 const struct wq_series *x)
 {
@@ -113,6 +141,8 @@ static void check_series(struct report *r, const struct wq_snapshot *s,
 	if (lat > x->started)
 		violation(r, ROW "%" PRIu64 " latency samples for %" PRIu64
 			  " starts", ROW_ARGS(s, x), lat, x->started);
+	else if (every == 1)
+		check_latency_samples(r, s, x, lat);
 	if (run > x->completed)
 		violation(r, ROW "%" PRIu64 " run-time samples for %" PRIu64
 			  " completions", ROW_ARGS(s, x), run, x->completed);

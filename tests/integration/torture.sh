@@ -15,6 +15,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+ensure_tracefs	# bpftrace attaches to tracepoints by name through it
 command -v tc >/dev/null || bail "tc (iproute2) is missing"
 command -v bpftrace >/dev/null ||
 	bail "bpftrace missing: apt-get install bpftrace (scripts/deps.sh does)"
