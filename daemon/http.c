@@ -33,6 +33,7 @@
 #include "assets.h"
 #include "conn_guard.h"
 #include "http.h"
+#include "query.h"
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
@@ -233,16 +234,11 @@ static void do_history(struct wqd_state *st, struct MHD_Connection *c,
 {
 	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 							"since");
-	unsigned long long since_ns = 0;
+	uint64_t since_ns = 0;
 	struct body b;
-	char *end;
 
 	if (since) {
-		/* Digits only: strtoull would also take blanks and a sign. */
-		errno = 0;
-		since_ns = strtoull(since, &end, 10);
-		if (errno || end == since || *end || since[0] < '0' ||
-		    since[0] > '9')
+		if (wqd_query__since(since, &since_ns))
 			return error_reply(r, 400, "bad 'since'",
 					   "give the mono_ns of the last view "
 					   "you have, e.g. ?since=0");

@@ -59,7 +59,7 @@ test-build: $(OUTPUT)/tests/bench/countonly
 
 # Unit tests of the daemon's pure modules (config, history, HTTP helpers).
 DAEMON_UNIT_OBJS := $(OUTPUT)/daemon/config.o $(OUTPUT)/daemon/history.o \
-	$(OUTPUT)/daemon/web_config.o
+	$(OUTPUT)/daemon/web_config.o $(OUTPUT)/daemon/query.o
 
 $(OUTPUT)/tests/bin/unit_wqmond_%: tests/unit/test_wqmond_%.c $(DAEMON_UNIT_OBJS) $(LIB)
 	$(call msg,TEST,$@)
