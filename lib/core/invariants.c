@@ -93,13 +93,33 @@ static void check_monotonic(struct report *r, const struct wq_snapshot *prev,
  * every item is measured (sample_every 1): sampled mode keeps only the
  * bound above.
  */
+/* What the source counted as unseen or unpaired beyond its series' own
+ * counts: a format with per-series counts lacking (the text view keeps
+ * only the source's) leaves them unattributed, so any series may hold them. */
+static uint64_t unattributed(const struct wq_snapshot *s)
+{
+	uint64_t unseen = 0, unpaired = 0, n = 0;
+
+	for (size_t i = 0; i < s->nr_series; i++) {
+		unseen += s->series[i].unseen;
+		unpaired += s->series[i].unpaired;
+	}
+	if (s->counters[WQ_C_STARTED_UNSEEN] > unseen)
+		n += s->counters[WQ_C_STARTED_UNSEEN] - unseen;
+	if (s->counters[WQ_C_UNPAIRED] > unpaired)
+		n += s->counters[WQ_C_UNPAIRED] - unpaired;
+	return n;
+}
+
 static void check_latency_samples(struct report *r,
 				  const struct wq_snapshot *s,
-				  const struct wq_series *x, uint64_t lat)
+				  const struct wq_series *x, uint64_t lat,
+				  uint64_t elsewhere)
 {
 	uint64_t slack = s->ncpus ? s->ncpus : 1;
 	uint64_t seen = x->started > x->unseen ? x->started - x->unseen : 0;
-	uint64_t lost = x->unpaired + s->counters[WQ_C_REJECTED] + slack;
+	uint64_t lost = x->unpaired + s->counters[WQ_C_REJECTED] + slack +
+			elsewhere;
 
 	if (lat + lost < seen || lat > seen + slack)
 		violation(r, ROW "%" PRIu64 " latency samples for %" PRIu64
@@ -112,7 +132,7 @@ static void check_latency_samples(struct report *r,
 }
 
 static void check_series(struct report *r, const struct wq_snapshot *s,
-			 const struct wq_series *x)
+			 const struct wq_series *x, uint64_t elsewhere)
 {
 	/* In sampled mode the histograms are samples scaled by N: up to N
 	 * per item. */
@@ -142,7 +162,7 @@ static void check_series(struct report *r, const struct wq_snapshot *s,
 		violation(r, ROW "%" PRIu64 " latency samples for %" PRIu64
 			  " starts", ROW_ARGS(s, x), lat, x->started);
 	else if (every == 1)
-		check_latency_samples(r, s, x, lat);
+		check_latency_samples(r, s, x, lat, elsewhere);
 	if (run > x->completed)
 		violation(r, ROW "%" PRIu64 " run-time samples for %" PRIu64
 			  " completions", ROW_ARGS(s, x), run, x->completed);
@@ -168,6 +188,7 @@ int wq_invariants__check(const struct wq_snapshot *prev,
 			 const struct wq_snapshot *view, char *out, size_t len)
 {
 	struct report r = { out, len, 0, 0 };
+	uint64_t elsewhere = unattributed(cur);
 
 	if (out && len)
 		out[0] = '\0';
@@ -179,7 +200,7 @@ int wq_invariants__check(const struct wq_snapshot *prev,
 		check_monotonic(&r, prev, cur);
 	}
 	for (size_t i = 0; i < cur->nr_series; i++)
-		check_series(&r, cur, &cur->series[i]);
+		check_series(&r, cur, &cur->series[i], elsewhere);
 	if (view && view->interval_ns)
 		check_pool_cpu(&r, view);
 	return r.n;

@@ -169,6 +169,15 @@ static void test_latency_samples_lost(void **state)
 	f->cur->series[0].unpaired = 0;
 	f->cur->counters[WQ_C_REJECTED] = 8;
 	assert_int_equal(check(f), 0);
+	/* A text view keeps unseen and unpaired per source only: the
+	 * source's 8 unpaired, in no series, may be this series'. */
+	f->cur->counters[WQ_C_REJECTED] = 0;
+	f->cur->counters[WQ_C_UNPAIRED] = 8;
+	assert_int_equal(check(f), 0);
+	f->cur->counters[WQ_C_UNPAIRED] = 0;
+	f->cur->counters[WQ_C_STARTED_UNSEEN] = 8;
+	assert_int_equal(check(f), 0);
+	f->cur->counters[WQ_C_STARTED_UNSEEN] = 0;
 	/* Sampled mode: samples of 1 in 16, scaled; only the bound holds. */
 	f->cur->counters[WQ_C_REJECTED] = 0;
 	f->cur->sample_every = 16;
