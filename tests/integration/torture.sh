@@ -281,7 +281,7 @@ PY
 ok $? "an independent tracer counts the same: $(tr '\n' ';' <"$tmp/bt.out")"
 kill $dpid; wait $dpid 2>/dev/null
 grep -q 'source kernel: up\|probes attached' "$tmp/wqmond.log" && ! grep -q 'invariant:' "$tmp/wqmond.log"
-ok $? "wqmond -v found no invariant violation either ($(grep -c 'invariant:' "$tmp/wqmond.log") lines)"
+ok $? "wqmond -v found no invariant violation either ($(grep -c 'invariant:' "$tmp/wqmond.log") lines: $(grep -m3 'invariant:' "$tmp/wqmond.log" | tr '\n' ' '))"
 ! grep -E 'stall started: #[0-9]+ (pending|starved) .*flush_to_ldisc' "$tmp/wqmond.log"
 ok $? "the pty churn's freed items raised no pending or starved stall (3 s thresholds)"
 grep -q 'ptys [1-9]' "$tmp/churn.out"
