@@ -139,6 +139,7 @@ static void check_series(struct report *r, const struct wq_snapshot *s,
 	uint64_t every = wq_snapshot__sample_every(s);
 	uint64_t lat = wq_hist__count(&x->hist[WQ_H_LAT]) / every;
 	uint64_t run = wq_hist__count(&x->hist[WQ_H_RUN]) / every;
+	uint64_t read_slack = s->ncpus ? s->ncpus : 1;
 
 	for (int k = 0; k < WQ_H_NR; k++) {
 		uint64_t n = wq_hist__count(&x->hist[k]);
@@ -158,12 +159,15 @@ static void check_series(struct report *r, const struct wq_snapshot *s,
 				  ROW_ARGS(s, x), wq_hkind__name(k),
 				  x->sum_ns[k], n, x->max_ns[k]);
 	}
-	if (lat > x->started)
+	/* The series is read while the probes go on: an item between its
+	 * count and its sample, one per CPU, may show as a sample only (seen
+	 * on tcp_tsq_workfn, BH: 23914 samples for 23913 starts). */
+	if (lat > x->started + read_slack)
 		violation(r, ROW "%" PRIu64 " latency samples for %" PRIu64
 			  " starts", ROW_ARGS(s, x), lat, x->started);
 	else if (every == 1)
 		check_latency_samples(r, s, x, lat, elsewhere);
-	if (run > x->completed)
+	if (run > x->completed + read_slack)
 		violation(r, ROW "%" PRIu64 " run-time samples for %" PRIu64
 			  " completions", ROW_ARGS(s, x), run, x->completed);
 }
