@@ -33,6 +33,7 @@
 #include "assets.h"
 #include "conn_guard.h"
 #include "http.h"
+#include "query.h"
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
@@ -233,16 +234,11 @@ static void do_history(struct wqd_state *st, struct MHD_Connection *c,
 {
 	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 							"since");
-	unsigned long long since_ns = 0;
+	uint64_t since_ns = 0;
 	struct body b;
-	char *end;
 
 	if (since) {
-		/* Digits only: strtoull would also take blanks and a sign. */
-		errno = 0;
-		since_ns = strtoull(since, &end, 10);
-		if (errno || end == since || *end || since[0] < '0' ||
-		    since[0] > '9')
+		if (wqd_query__since(since, &since_ns))
 			return error_reply(r, 400, "bad 'since'",
 					   "give the mono_ns of the last view "
 					   "you have, e.g. ?since=0");
@@ -422,6 +418,14 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->body);
 }
 
+/* Is the collection loop stuck (state.h)?  /healthz and /metrics agree. */
+static bool loop_stale(struct wqd_state *st)
+{
+	return wqd_loop__stale(__atomic_load_n(&st->loop_ns, __ATOMIC_RELAXED),
+			       wq_clock_ns(CLOCK_MONOTONIC),
+			       st->cfg.interval_ns);
+}
+
 static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		       struct reply *r)
 {
@@ -440,6 +444,10 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 	struct wq_metrics_refusal refused[WQD_REF_NR];
 	struct wq_metrics_tls tls[2];
 	struct body b;
+	/* A stuck loop scrapes nothing: no source is up, whatever its last
+	 * state says (its last snapshot is still shown, so counters do not
+	 * reset). */
+	bool stale = loop_stale(st);
 	int err;
 
 	for (size_t i = 0; i < st->nr_src; i++) {
@@ -447,7 +455,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 
 		ms[i] = (struct wq_metrics_source){
 			.name = x->name,
-			.up = x->state == WQD_SRC_UP,
+			.up = !stale && x->state == WQD_SRC_UP,
 			.scrape_ns = x->scrape_ns,
 			.snap = x->state == WQD_SRC_UP ? x->stream.cur : NULL,
 		};
@@ -504,13 +512,9 @@ static void do_workqueues(struct wqd_state *st, struct reply *r)
 	body_close(&b, r, 200, "text/plain; charset=utf-8", err);
 }
 
-/* The collection loop goes round once an interval; well past that, it is
- * stuck, and nothing is collected, checked or alerted on. */
 static void do_healthz(struct wqd_state *st, struct reply *r)
 {
-	uint64_t last = __atomic_load_n(&st->loop_ns, __ATOMIC_RELAXED);
-	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
-	if (last && now > last + 3 * st->cfg.interval_ns + 5000000000ull) {
+	if (loop_stale(st)) {
 		r->status = 503;
 		r->type = "text/plain; charset=utf-8";
 		r->static_body = "the collection loop is stuck: nothing is "

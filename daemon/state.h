@@ -8,6 +8,7 @@
 #define WQMOND_STATE_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,5 +105,18 @@ struct wqd_state {
 	 * (atomic): /healthz tells when the loop stopped going round. */
 	uint64_t loop_ns;
 };
+
+/*
+ * The collection loop goes round once an interval (@interval_ns); well past
+ * that, at @now_ns, since it last started a round at @last_ns (0: not yet),
+ * it is stuck: nothing is collected, checked or alerted on.  /healthz then
+ * answers 503 and wqmon_source_up says 0 for every source, so the two never
+ * disagree.
+ */
+static inline bool wqd_loop__stale(uint64_t last_ns, uint64_t now_ns,
+				   uint64_t interval_ns)
+{
+	return last_ns && now_ns > last_ns + 3 * interval_ns + 5000000000ull;
+}
 
 #endif

@@ -59,7 +59,7 @@ test-build: $(OUTPUT)/tests/bench/countonly
 
 # Unit tests of the daemon's pure modules (config, history, HTTP helpers).
 DAEMON_UNIT_OBJS := $(OUTPUT)/daemon/config.o $(OUTPUT)/daemon/history.o \
-	$(OUTPUT)/daemon/web_config.o
+	$(OUTPUT)/daemon/web_config.o $(OUTPUT)/daemon/query.o
 
 $(OUTPUT)/tests/bin/unit_wqmond_%: tests/unit/test_wqmond_%.c $(DAEMON_UNIT_OBJS) $(LIB)
 	$(call msg,TEST,$@)
@@ -89,3 +89,19 @@ $(OUTPUT)/tests/bin/unit_wqtop_%: tests/unit/test_wqtop_%.c $(WQTOP_TABLE_OBJS) 
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itui -Itests/unit -o $@ $< $(WQTOP_TABLE_OBJS) \
 		$(LIB) $(LIBS_CMOCKA) $(LIBS_BPF) $(LIBS_JSON) -lm
+
+# Some warnings appear only at some optimisation levels (format-truncation
+# in daemon/source_kmod.c at -O1 once broke a -Werror build), and a
+# distribution may build with its own CFLAGS: the daemon and the library
+# compile at -O1 too, with the same -Werror.
+O1_SRCS := $(wildcard daemon/*.c) $(LIB_SRCS)
+O1_CFLAGS := $(filter-out -O%,$(ALL_CFLAGS)) -O1
+
+$(OUTPUT)/tests/o1.stamp: $(O1_SRCS) $(wildcard daemon/*.h) $(LIB_HDRS) $(DAEMON_OBJS) $(LIB)
+	$(call msg,O1,daemon lib)
+	$(Q)for f in $(O1_SRCS); do \
+		$(CC) $(O1_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -c $$f -o /dev/null || exit 1; \
+	done
+	$(Q)mkdir -p $(@D) && touch $@
+
+test-build: $(OUTPUT)/tests/o1.stamp

@@ -13,6 +13,8 @@
 #       tests/fuzz/corpus/shm
 #   build/fuzz/fuzz_web_config_parse -max_total_time=60 \
 #       build/fuzz/corpus-web_config tests/fuzz/corpus/web_config
+#   build/fuzz/fuzz_query_parse -max_total_time=60 build/fuzz/corpus-query \
+#       tests/fuzz/corpus/query
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := lib/core/model.c lib/core/hist.c lib/core/text.c lib/core/json.c \
@@ -39,6 +41,13 @@ $(OUTPUT)/fuzz/fuzz_web_config_parse: tests/fuzz/fuzz_web_config_parse.c \
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-web_config
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/web_config.c \
 		-lyaml -lgnutls -lcrypt -lpthread
+
+# The HTTP API's query values: daemon/query.c alone.
+$(OUTPUT)/fuzz/fuzz_query_parse: tests/fuzz/fuzz_query_parse.c daemon/query.c \
+		daemon/query.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-query
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/query.c
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(LIB_HDRS)
 	$(call msg,FUZZ,$@)

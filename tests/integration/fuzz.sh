@@ -11,7 +11,7 @@ secs=${FUZZ_SECONDS:-6}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for kind in text json config shm web_config wqconfig; do
+for kind in text json config shm web_config wqconfig query; do
 	bin="$B/fuzz/fuzz_${kind}_parse"
 	if [ ! -x "$bin" ]; then
 		ok 1 "fuzz_${kind}_parse is built (make fuzz: needs clang)"

@@ -3,7 +3,9 @@
 # The probes on a busy machine, both CPUs at once: a TCP stream through a
 # rate-limited qdisc in a private network namespace (TCP Small Queues: BH
 # work on 6.9+), a pty flood that re-queues flush_to_ldisc as soon as it
-# runs, process churn, writes with fsync, and the aio generator.  Every
+# runs, pty open/write/close churn (each close cancels a pending
+# flush_to_ldisc and frees it), process churn, writes with fsync, and the
+# aio generator.  Every
 # snapshot must pass lib/core/invariants.c (wqctl show --check-invariants), the
 # aio counts must stay exact beside everything else, and an independent
 # tracer (bpftrace on the same tracepoints, attached after wqmon and
@@ -15,6 +17,7 @@
 set -u
 . "$(dirname "$0")/tap.bash"
 need_root
+ensure_tracefs	# bpftrace attaches to tracepoints by name through it
 command -v tc >/dev/null || bail "tc (iproute2) is missing"
 command -v bpftrace >/dev/null ||
 	bail "bpftrace missing: apt-get install bpftrace (scripts/deps.sh does)"
@@ -73,13 +76,20 @@ for _ in $(seq 300); do bt_attached && break; sleep 0.1; done
 bt_attached || bail "bpftrace's three tracepoints are not attached: $(bpftool perf 2>&1 | tail -3)"
 
 # The daemon in debug mode checks the same invariants on every snapshot.
-"$B/wqmond" -v -l none -s none -i 1 -o refwq.enabled=no >"$tmp/wqmond.log" 2>&1 &
+# Its pending and starved thresholds are low: an entry of a pty freed by
+# its close (the churn below) that the sweep took for a queued item would
+# age past them and raise a stall.
+"$B/wqmond" -v -l none -s none -i 1 -o refwq.enabled=no \
+	-o stalls.pending=3s -o stalls.starved=3s >"$tmp/wqmond.log" 2>&1 &
 dpid=$!
 pids+=($dpid)
 
 # A TCP stream in a network namespace of its own, through tbf.
 cat >"$tmp/tcp.sh" <<'SH'
 ip link set lo up mtu 1500  # tbf drops packets larger than its burst
+# Per network namespace: small, so TSQ throttles the socket at once and
+# tcp_tsq_workfn (BH work on 6.9+) runs often.
+sysctl -qw net.ipv4.tcp_limit_output_bytes=8192 || exit 1
 tc qdisc add dev lo root tbf rate 200mbit burst 64kb latency 20ms
 python3 - "$1" <<'PY'
 import socket, sys, threading, time
@@ -121,6 +131,22 @@ while time.time() < end:
     os.write(s, b"x")
     n += 1
 print("pty bytes %d" % n)
+PY
+pids+=($!)
+loads+=($!)
+# pty churn: each close cancels the pty's pending flush_to_ldisc and frees
+# it, and the next pty often gets the same address back.
+python3 - $SECS >"$tmp/churn.out" 2>&1 <<'PY' &
+import os, pty, sys, time
+end = time.time() + float(sys.argv[1])
+n = 0
+while time.time() < end:
+    m, s = pty.openpty()
+    os.write(s, b"x" * 64)
+    os.close(s)
+    os.close(m)
+    n += 1
+print("ptys %d" % n)
 PY
 pids+=($!)
 loads+=($!)
@@ -218,6 +244,26 @@ bt_miss = {"queued": bt_missed("workqueue_queue"),
            "completed": bt_missed("workqueue_execu")}
 wq_miss = last["counters"].get("probe_missed", 0)
 print("misses: bpftrace %s, wqmon %d" % (bt_miss, wq_miss))
+# The churn's cancels: what the tracer saw queued and never started was
+# cancelled, and wqmon counted it (its last view comes after the loads
+# ended, so none of the ptys' items is still pending).  Each side may miss
+# what it counts as missed, and other ptys' items are in wqmon's window.
+fl = [s for s in last["series"] if s["function"] == "flush_to_ldisc"]
+wc = sum(s["cancelled"] for s in fl)
+bq = bt.get("queued", {}).get("flush_to_ldisc", 0)
+bs = bt.get("started", {}).get("flush_to_ldisc", 0)
+tol = int(bq * 0.002) + 20
+cancel_ok = bq - bs > 0 and abs(wc - (bq - bs)) <= bt_miss["queued"] + bt_miss["started"] + wq_miss + tol
+print("flush_to_ldisc cancelled wqmon %d, bpftrace queued - started %d%s" % (wc, bq - bs, "" if cancel_ok else " WRONG"))
+# Every start of an item seen queued has its latency sample.
+for fn in ("flush_to_ldisc", "tcp_tsq_workfn"):
+    rows = [s for s in last["series"] if s["function"] == fn]
+    st = sum(s["started"] - s["unseen"] for s in rows)
+    lat = sum(s["hist"]["lat"]["count"] for s in rows)
+    unp = sum(s["unpaired"] for s in rows)
+    lat_ok = st - unp - 2 * len(rows) <= lat <= st
+    cancel_ok &= lat_ok
+    print("%s latency samples %d, started - unseen %d (unpaired %d)%s" % (fn, lat, st, unp, "" if lat_ok else " WRONG"))
 fns = ["aio_fsync_work", "flush_to_ldisc"]
 if "tcp_tsq_workfn" in bt.get("started", {}):
     fns.append("tcp_tsq_workfn")
@@ -230,12 +276,16 @@ for fn in fns:
         ok = b > 0 and w - b <= bt_miss[what] + tol and b - w <= wq_miss + tol
         bad += not ok
         print("%s %s wqmon %d bpftrace %d%s" % (fn, what, w, b, "" if ok else " WRONG"))
-sys.exit(bad)
+sys.exit(bad + (not cancel_ok))
 PY
 ok $? "an independent tracer counts the same: $(tr '\n' ';' <"$tmp/bt.out")"
 kill $dpid; wait $dpid 2>/dev/null
 grep -q 'source kernel: up\|probes attached' "$tmp/wqmond.log" && ! grep -q 'invariant:' "$tmp/wqmond.log"
-ok $? "wqmond -v found no invariant violation either ($(grep -c 'invariant:' "$tmp/wqmond.log") lines)"
+ok $? "wqmond -v found no invariant violation either ($(grep -c 'invariant:' "$tmp/wqmond.log") lines: $(grep -m3 'invariant:' "$tmp/wqmond.log" | tr '\n' ' '))"
+! grep -E 'stall started: #[0-9]+ (pending|starved) .*flush_to_ldisc' "$tmp/wqmond.log"
+ok $? "the pty churn's freed items raised no pending or starved stall (3 s thresholds)"
+grep -q 'ptys [1-9]' "$tmp/churn.out"
+ok $? "the pty churn ran ($(cat "$tmp/churn.out"))"
 grep -q 'tcp sent [1-9]' "$tmp/tcp.out"
 ok $? "the TCP stream ran in its own namespace ($(cat "$tmp/tcp.out" | tr '\n' ' '))"
 finish

@@ -127,6 +127,64 @@ static void test_samples_over_events(void **state)
 	assert_non_null(strstr(f->out, "30 latency samples for 25 starts"));
 }
 
+/* Set the latency samples of the first series of @s to @n (1 ms each). */
+static void set_lat(struct wq_snapshot *s, uint64_t n)
+{
+	s->series[0].hist[WQ_H_LAT].slot[19] = n;
+	s->series[0].sum_ns[WQ_H_LAT] = n * 1000000;
+}
+
+static void test_latency_samples_unseen(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 30 starts, 5 of items never seen queued: 25 samples, not 30. */
+	f->cur->series[0].unseen = 5;
+	assert_int_equal(check(f), 1);
+	assert_non_null(strstr(f->out, "kernel: pool 2 events good_fn: 30 "
+				       "latency samples for 25 starts of items "
+				       "seen queued"));
+	set_lat(f->cur, 25);
+	assert_int_equal(check(f), 0);
+	/* One per CPU may be mid-probe while the series is read. */
+	set_lat(f->cur, 27);
+	assert_int_equal(check(f), 0);
+}
+
+static void test_latency_samples_lost(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 30 starts seen queued, 20 samples, and no loss counted. */
+	set_lat(f->cur, 20);
+	assert_int_equal(check(f), 1);
+	assert_non_null(strstr(f->out, "20 latency samples for 30 starts of "
+				       "items seen queued (30 started, 0 "
+				       "unseen, 0 unpaired, 0 refused, 2 in "
+				       "the read)"));
+	/* 8 counted unpaired (and 2 in the read) account for them. */
+	f->cur->series[0].unpaired = 8;
+	assert_int_equal(check(f), 0);
+	/* So do 8 refused by the model. */
+	f->cur->series[0].unpaired = 0;
+	f->cur->counters[WQ_C_REJECTED] = 8;
+	assert_int_equal(check(f), 0);
+	/* A text view keeps unseen and unpaired per source only: the
+	 * source's 8 unpaired, in no series, may be this series'. */
+	f->cur->counters[WQ_C_REJECTED] = 0;
+	f->cur->counters[WQ_C_UNPAIRED] = 8;
+	assert_int_equal(check(f), 0);
+	f->cur->counters[WQ_C_UNPAIRED] = 0;
+	f->cur->counters[WQ_C_STARTED_UNSEEN] = 8;
+	assert_int_equal(check(f), 0);
+	f->cur->counters[WQ_C_STARTED_UNSEEN] = 0;
+	/* Sampled mode: samples of 1 in 16, scaled; only the bound holds. */
+	f->cur->counters[WQ_C_REJECTED] = 0;
+	f->cur->sample_every = 16;
+	set_lat(f->cur, 16);
+	assert_int_equal(check(f), 0);
+}
+
 static void test_pool_cpu(void **state)
 {
 	struct fixture *f = *state;
@@ -168,6 +226,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sum_max, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_over_events, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_latency_samples_unseen,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latency_samples_lost,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_bounded, setup,
 						teardown),

@@ -22,6 +22,9 @@ static struct wq_snapshot *basic(void)
 
 	assert_non_null(s);
 	s->counters[WQ_C_SERIES_DROPPED] = 4;
+	strcpy(s->probes[0].name, "on_execute_end");
+	s->probes[0].missed = 207;
+	s->nr_probes = 1;
 	s->series[0].func_addr = 0xffffffff81234560ULL;
 	strcpy(s->series[1].workqueue, "events");
 	strcpy(s->series[1].function, "other \"fn\"");
@@ -63,6 +66,12 @@ static void test_render_values(void **state)
 			    "2025-11-23T18:36:10.123456789Z");
 	assert_int_equal(
 		json_object_get_int(path(root, "counters.series_dropped")), 4);
+	assert_int_equal(json_object_array_length(path(root, "probes")), 1);
+	assert_string_equal(
+		json_object_get_string(path(root, "probes.0.program")),
+		"on_execute_end");
+	assert_int_equal(json_object_get_int(path(root, "probes.0.missed")),
+			 207);
 	assert_int_equal(json_object_get_int(path(root, "pools.2.cpu")), -1);
 	assert_string_equal(
 		json_object_get_string(path(root, "pools.1.flag_names.0")),

@@ -163,6 +163,14 @@ static struct wq_snapshot *basic(void)
 	assert_non_null(s);
 	s->counters[WQ_C_PENDING_DROPPED] = 3;
 	s->counters[WQ_C_WORKER_REAPED] = 2;
+	/* Two probe programs, one skipped in recursion (BH work queued
+	 * while it ran), one never. */
+	strcpy(s->probes[0].name, "on_queue_work");
+	s->probes[0].missed = 268;
+	strcpy(s->probes[1].name, "on_execute_start");
+	s->probes[1].missed = 0;
+	s->nr_probes = 2;
+	s->counters[WQ_C_PROBE_MISSED] = 268;
 	r = add(s, 1, "events", "vmstat_update", 2);
 	r->hist[WQ_H_LAT].slot[35] = 2;
 	r->sum_ns[WQ_H_LAT] = 100000000000ULL;
