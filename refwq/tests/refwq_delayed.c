@@ -211,12 +211,16 @@ static void t_periodic(void)
 	CHECK(avg >= want &&
 	      avg <= want + JIFFY_NS + 2000000ull + SLACK_NS / PERIODS);
 
-	/* NuttX "next" counts from the expected time: no drift at all. */
+	/* NuttX "next" counts from the expected time: no drift at all.  So
+	 * a late first run (the average's start) is caught up by the next
+	 * ones, and shortens the average by its lateness / PERIODS: the
+	 * bound is as wide below as above (seen: 18.5 ms for 20 under TSan
+	 * on a loaded machine). */
 	avg = (np.last - np.first) / PERIODS;
 	want = 2ull * USEC_PER_TICK * 1000ull;
 	tap_note("nuttx chain: average period %.3f ms (want %.0f)", avg / 1e6,
 		 want / 1e6);
-	CHECK(avg + 1000000ull >= want &&
+	CHECK(avg + 1000000ull + SLACK_NS / PERIODS >= want &&
 	      avg <= want + 1000000ull + SLACK_NS / PERIODS);
 	cancel_delayed_work_sync(&lp.dw);
 	work_cancel_sync(LPWORK, &np.w);
