@@ -10,7 +10,6 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,13 +81,12 @@ static void pool_list(const struct wq_cfg_wq *w, char *out, size_t len)
 	}
 }
 
-/* max_active as the kernel holds it; INT_MAX (BH workqueues: no limit)
- * as "max". */
-static const char *limit(int v, char *buf, size_t len)
+/* max_active, "-" when there is none (as wqtop shows it). */
+static const char *limit(const struct wq_cfg_wq *w, char *buf, size_t len)
 {
-	if (v == INT_MAX)
-		return "max";
-	snprintf(buf, len, "%d", v);
+	if (wq_cfg_wq__unlimited(w))
+		return "-";
+	snprintf(buf, len, "%d", w->max_active);
 	return buf;
 }
 
@@ -141,7 +139,7 @@ static void print_wqs(const struct wq_config *c, const char *glob)
 		scope_text(c, w, scope, sizeof(scope));
 		printf("%-*s %-*s %5s %6d %4s %-9s %-15s %s\n", name_w, w->name,
 		       flags_w, or_dash(flags),
-		       limit(w->max_active, max, sizeof(max)), w->active,
+		       limit(w, max, sizeof(max)), w->active,
 		       w->nice == WQ_CFG_NONE ? "-" : nice, or_dash(w->cpus),
 		       or_dash(scope), pools);
 	}

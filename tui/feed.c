@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "feed.h"
 #include "source.h"
 #include "wqconfig_reader.h"
@@ -74,11 +76,14 @@ static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
 			snprintf(err, sizeof(err), "%s", wq_daemon__error(dm));
 		} else if (status != 200) {
 			/* {"error": "...", "hint": ...}: its error says why. */
-			const char *e = body ? strstr(body, "\"error\":\"") : NULL;
+			struct json_object *j = body ? json_tokener_parse(body) : NULL;
+			struct json_object *e = NULL;
 
-			snprintf(err, sizeof(err), "the daemon has none (%d%s%.*s)",
+			json_object_object_get_ex(j, "error", &e);
+			snprintf(err, sizeof(err), "the daemon has none (%d%s%s)",
 				 status, e ? ": " : "",
-				 e ? (int)strcspn(e + 9, "\"") : 0, e ? e + 9 : "");
+				 e ? json_object_get_string(e) : "");
+			json_object_put(j);
 		} else if (!wq_config__from_json(body, &c, err, sizeof(err))) {
 			wqtop_data__set_config(d, &c);
 		}

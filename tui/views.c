@@ -559,8 +559,7 @@ static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
 		wq_cfg_flags_format(w->flags, r->text, sizeof(r->text));
 		if (!r->text[0])
 			snprintf(r->text, sizeof(r->text), "-");
-		/* INT_MAX: no limit (BH workqueues). */
-		if (w->max_active != INT32_MAX)
+		if (!wq_cfg_wq__unlimited(w))
 			r->v[COL_MAX_ACTIVE] = w->max_active;
 		r->v[COL_ACTIVE] = w->active;
 		if (w->nice != WQ_CFG_NONE)

@@ -90,6 +90,13 @@ struct wq_config {
 	unsigned wqs_dropped, pwqs_dropped, pools_dropped;
 };
 
+/* A max_active of INT_MAX is no limit (BH workqueues run every item at
+ * once): the faces show it as such, not as a number. */
+static inline bool wq_cfg_wq__unlimited(const struct wq_cfg_wq *w)
+{
+	return w->max_active == INT32_MAX;
+}
+
 void wq_config__free(struct wq_config *c);
 
 /* The pool with @id, or NULL. */

@@ -23,6 +23,7 @@
 #include "collector.h"
 #include "envcheck.h"
 #include "hist.h"
+#include "kbtf.h"
 #include "ksyms.h"
 #include "kstack.h"
 #include "kworkers.h"
@@ -104,26 +105,10 @@ struct kernel_features {
 	bool bh;	/* BH workqueues: enum worker_pool_flags has POOL_BH */
 };
 
-static bool btf_has_enum_value(const struct btf *btf, const char *type,
-			       const char *value)
-{
-	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
-	const struct btf_type *t;
-	const struct btf_enum *e;
-
-	if (id <= 0)
-		return false;
-	t = btf__type_by_id(btf, id);
-	e = btf_enum(t);
-	for (int i = 0; i < btf_vlen(t); i++)
-		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
-			return true;
-	return false;
-}
-
 static void kernel_features(struct kernel_features *f)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
+	long long v;
 
 	memset(f, 0, sizeof(*f));
 	if (!btf)
@@ -132,7 +117,7 @@ static void kernel_features(struct kernel_features *f)
 					   BTF_KIND_TYPEDEF) > 0 &&
 		    btf__find_by_name_kind(btf, "btf_trace_sched_switch",
 					   BTF_KIND_TYPEDEF) > 0;
-	f->bh = btf_has_enum_value(btf, "worker_pool_flags", "POOL_BH");
+	f->bh = wq_btf__enumerator(btf, "POOL_BH", &v);
 	btf__free(btf);
 }
 

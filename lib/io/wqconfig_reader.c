@@ -20,6 +20,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cpulist.h"
+#include "kbtf.h"
 #include "log.h"
 #include "wqconfig_reader.h"
 #include "wqcfg.h"	/* bpf/: the walk's records */
@@ -64,29 +65,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	return wq_log__libbpf(level, fmt, ap);
-}
-
-/* The value of enumerator @name in any enum of @btf; false if none. */
-static bool btf_enumerator(const struct btf *btf, const char *name,
-			   long long *val)
-{
-	int n = (int)btf__type_cnt(btf);
-
-	for (int id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		if (!btf_is_enum(t))
-			continue;
-		for (int i = 0; i < btf_vlen(t); i++) {
-			const struct btf_enum *e = &btf_enum(t)[i];
-
-			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
-				*val = e->val;
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
 /* enum wq_affn_scope (6.5+): WQ_AFFN_CACHE -> "cache", DFL -> "default". */
@@ -177,9 +155,9 @@ int wq_config_reader__open(struct wq_config_reader **out, char *err,
 		return e ? e : -ENOENT;
 	}
 	for (size_t i = 0; i < NR_WQ_FLAGS; i++)
-		r->kflag[i] = btf_enumerator(btf, wq_flag_map[i].name, &v) ?
+		r->kflag[i] = wq_btf__enumerator(btf, wq_flag_map[i].name, &v) ?
 			      (unsigned)v : wq_flag_map[i].fallback;
-	if (btf_enumerator(btf, "POOL_BH", &v))
+	if (wq_btf__enumerator(btf, "POOL_BH", &v))
 		r->pool_bh = (unsigned)v;
 	read_scopes(r, btf);
 	e = cpumask_layout(btf, &offstack, &bytes);

@@ -16,14 +16,6 @@ sock="$tmp/wqmond.sock"
 pids=()
 trap scratch_cleanup EXIT
 get() { curl -sf --max-time 5 --unix-socket "$sock" "http://wqmond$1"; }
-wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
-	local i
-	for i in $(seq $(($1 * 10))); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 "$B/refwq-demo" -t 0 -q -n inv --block-every=2000 --block-ms=300 \
 	>"$tmp/demo.log" 2>&1 &

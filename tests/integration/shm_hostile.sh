@@ -23,14 +23,6 @@ refused() {	# refused REASON: the counter's value
 	get /metrics | awk -v r="reason=\"$1\"" \
 		'index($0, "wqmon_refwq_segments_refused_total{" r "}") == 1 { print $2 }'
 }
-wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
-	local i
-	for i in $(seq $(($1 * 10))); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 source_up() { get /api/v1/sources | grep -q "\"name\":\"$1\",\"kind\":\"refwq\",\"state\":\"up\""; }
 alive() { kill -0 "$dpid" 2>/dev/null; }
 

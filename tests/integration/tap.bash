@@ -95,6 +95,17 @@ start_wqmond() {
 		bail "wqmond does not answer: $(tail -3 "$log")"
 }
 
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, polled every 0.1 s
+# (scripts that wait on a screen define their own wait_for).
+wait_for() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		"${@:2}" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # wait_http URL [SECONDS]: until it answers 200
 wait_http() {
 	local i

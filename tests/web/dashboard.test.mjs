@@ -77,6 +77,28 @@ const cellTexts = (sel, col) => page.$$eval(`${sel} tbody tr[data-key]`,
 const colIndex = (sel, key) => page.$$eval(`${sel} thead th`,
 	(ths, k) => ths.findIndex((th) => th.dataset.key === k), key);
 
+// A page of its own whose /api/v1/snapshot answers go through @edit(body)
+// first; close() waits for a handler that is fetching (the page polls on:
+// closing under it disposes its response) and returns what went wrong.
+async function rewrittenPage(edit) {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.route(/\/api\/v1\/snapshot(\?|$)/, async (route) => {
+		const r = await route.fetch();
+		const body = await r.json();
+		edit(body);
+		await route.fulfill({ response: r, json: body });
+	});
+	const close = async () => {
+		await p.unrouteAll({ behavior: 'wait' });
+		await ctx.close();
+		return sink;
+	};
+	return { p, close };
+}
+
 before(async () => {
 	if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium`);
 	if (FIXTURE) base = await startFixtureServer();
@@ -223,15 +245,8 @@ test('a source that measures every item has no sampling mark', async () => {
 });
 
 test('a sampled source wears a "sampled 1/N" badge, and the duration panels too', async () => {
-	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-	const p = await ctx.newPage();
-	const sink = [];
-	watch(p, sink);
-	await p.route(/\/api\/v1\/snapshot(\?|$)/, async (route) => {
-		const r = await route.fetch();
-		const body = await r.json();
+	const { p, close } = await rewrittenPage((body) => {
 		for (const d of body.snapshots || []) d.sample_every = 16;
-		await route.fulfill({ response: r, json: body });
 	});
 	await p.goto(base);
 	await p.waitForSelector('#sources .src .sampled', { timeout: 10000 });
@@ -248,11 +263,7 @@ test('a sampled source wears a "sampled 1/N" badge, and the duration panels too'
 	const shot = path.join(ARTIFACTS, 'dashboard-sampled.png');
 	mkdirSync(ARTIFACTS, { recursive: true });
 	await p.screenshot({ path: shot, fullPage: true });
-	// The page polls on: let a handler that is fetching finish before the
-	// context goes, or its response is disposed under it.
-	await p.unrouteAll({ behavior: 'wait' });
-	await ctx.close();
-	assert.deepEqual(sink, []);
+	assert.deepEqual(await close(), []);
 });
 
 test('live updates arrive without a reload', async () => {
@@ -607,18 +618,11 @@ test('a stall\'s stack shows under its evidence, a frame a line', async () => {
 // (items in flight when the probes attached), and the overflow series of
 // a full series table.  The answer is the daemon's plus those rows.
 test('"?" rows explain themselves in a tooltip', async () => {
-	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-	const p = await ctx.newPage();
-	const sink = [];
-	watch(p, sink);
-	await p.route(/\/api\/v1\/snapshot(\?|$)/, async (route) => {
-		const r = await route.fetch();
-		const body = await r.json();
+	const { p, close } = await rewrittenPage((body) => {
 		const d = body.snapshots[0];
 		const s0 = d.series[0];
 		d.series.push({ ...s0, workqueue: '?', function: 'inflight_fn_zz' }, { ...s0, pool_id: -1, workqueue: '?', function: '?' });
 		d.workqueues = [...(d.workqueues || []), { ...(d.workqueues?.[0] || {}), name: '?' }];
-		await route.fulfill({ response: r, json: body });
 	});
 	await p.goto(base);
 	await p.waitForSelector('#fn-table tr[data-key*="inflight_fn_zz"]', { timeout: 10000 });
@@ -637,9 +641,7 @@ test('"?" rows explain themselves in a tooltip', async () => {
 	assert.equal(await (await cell(overflow, 'pool')).textContent(), '–');
 	const wqRow = p.locator('#wq-table tr[data-key="[\\"kernel\\",\\"?\\"]"] td.name');
 	assert.match(await wqRow.getAttribute('title'), /probes attached.*series table full/);
-	await p.unrouteAll({ behavior: 'wait' });
-	await ctx.close();
-	assert.deepEqual(sink, []);
+	assert.deepEqual(await close(), []);
 });
 
 test('the history can be downloaded as one wqmon-history document', async () => {
