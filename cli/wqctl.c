@@ -168,7 +168,7 @@ static int emit(const struct show_opts *o, const struct wq_snapshot *s)
 
 static int cmp_queuer(const void *a, const void *b)
 {
-	const struct wq_queuer *x = a, *y = b;
+	const struct wq_comm_queuer *x = a, *y = b;
 
 	return x->queued < y->queued ? 1 : x->queued > y->queued ? -1 : 0;
 }
@@ -177,7 +177,7 @@ static int cmp_queuer(const void *a, const void *b)
 static void print_queuers(struct wq_collector *c)
 {
 	enum { MAX_QUEUERS = 8192, SHOWN = 15 };
-	struct wq_queuer *q = calloc(MAX_QUEUERS, sizeof(*q));
+	struct wq_comm_queuer *q = calloc(MAX_QUEUERS, sizeof(*q));
 	int n = q ? wq_collector__queuers(c, q, MAX_QUEUERS) : 0;
 
 	if (n <= 0) {

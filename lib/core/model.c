@@ -6,6 +6,7 @@
 #include <string.h>
 #include "hist.h"
 #include "model.h"
+#include "queuers.h"
 #include "textfmt.h"
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -48,6 +49,7 @@ void wq_snapshot__free(struct wq_snapshot *s)
 	free(s->pools);
 	free(s->series);
 	free(s->inflight);
+	free(s->queuers);
 	free(s);
 }
 
@@ -66,6 +68,7 @@ void wq_snapshot__reset(struct wq_snapshot *s)
 	s->nr_pools = 0;
 	s->nr_series = 0;
 	s->nr_inflight = 0;
+	s->nr_queuers = 0;
 }
 
 /* Grow *@arr so that one more element of @size fits; 0 or -ENOMEM. */
@@ -117,6 +120,18 @@ struct wq_inflight *wq_snapshot__add_inflight(struct wq_snapshot *s)
 		 sizeof(*r)))
 		return NULL;
 	r = &s->inflight[s->nr_inflight++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+struct wq_queuer *wq_snapshot__add_queuer(struct wq_snapshot *s)
+{
+	struct wq_queuer *r;
+
+	if (grow((void **)&s->queuers, &s->cap_queuers, s->nr_queuers,
+		 sizeof(*r)))
+		return NULL;
+	r = &s->queuers[s->nr_queuers++];
 	memset(r, 0, sizeof(*r));
 	return r;
 }
@@ -352,6 +367,8 @@ int wq_snapshot__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 			out->nr_series--;
 	}
 	free(idx);
+	if (wq_queuers__delta(out, cur, prev))
+		return -ENOMEM;
 	return copy_inflight(out, cur);
 
 err_nomem:
@@ -470,6 +487,13 @@ int wq_snapshot__copy(struct wq_snapshot *dst, const struct wq_snapshot *src)
 			return -ENOMEM;
 		*r = src->series[i];
 	}
+	for (i = 0; i < src->nr_queuers; i++) {
+		struct wq_queuer *q = wq_snapshot__add_queuer(dst);
+
+		if (!q)
+			return -ENOMEM;
+		*q = src->queuers[i];
+	}
 	return copy_inflight(dst, src);
 }
 
@@ -479,6 +503,7 @@ void wq_snapshot__sort(struct wq_snapshot *s)
 		qsort(s->pools, s->nr_pools, sizeof(*s->pools), cmp_pool);
 	if (s->nr_series)
 		qsort(s->series, s->nr_series, sizeof(*s->series), cmp_series);
+	wq_queuers__sort(s);
 }
 
 static bool name_matches(const char *glob, const char *name)
@@ -502,5 +527,10 @@ size_t wq_snapshot__filter(struct wq_snapshot *s, const char *wq_glob,
 		    name_matches(fn_glob, s->inflight[i].function))
 			s->inflight[n++] = s->inflight[i];
 	s->nr_inflight = n;
+	for (i = n = 0; i < s->nr_queuers; i++)
+		if (name_matches(wq_glob, s->queuers[i].workqueue) &&
+		    name_matches(fn_glob, s->queuers[i].function))
+			s->queuers[n++] = s->queuers[i];
+	s->nr_queuers = n;
 	return out;
 }

@@ -84,6 +84,44 @@ struct wq_inflight {
 	uint64_t age_ns;	/* pending: the oldest; running: since start */
 };
 
+/*
+ * Who queued a series' items (docs/QUEUERS.md): one row per (series,
+ * context, cgroup, comm).  Items queued from hard-IRQ, softirq or NMI
+ * context have their own row with no task (never the interrupted task's
+ * name); WQ_QCTX_OTHER is what could not be attributed or was folded.
+ * The durations are sums over the row's measured items (scaled like the
+ * series' sums in sampled mode), charged back to the queuer: the wait
+ * (queued -> started), the kworker's wall run time and its on-CPU time.
+ */
+#define WQ_COMM_LEN	16
+#define WQ_CGROUP_LEN	128
+
+enum wq_qctx {
+	WQ_QCTX_TASK,
+	WQ_QCTX_SOFTIRQ,
+	WQ_QCTX_HARDIRQ,
+	WQ_QCTX_NMI,
+	WQ_QCTX_OTHER,	/* unattributed (table full) or folded rows */
+	WQ_QCTX_NR,
+};
+
+struct wq_queuer {
+	int32_t pool_id;			/* the series: as wq_series */
+	char workqueue[WQ_NAME_LEN];
+	char function[WQ_FUNC_LEN];
+	enum wq_qctx ctx;
+	char comm[WQ_COMM_LEN];		/* task context only, else "" */
+	int32_t tgid;		/* the last process seen; not part of the key */
+	uint64_t cgroup_id;	/* cgroup v2 id; 0: none (not a task) */
+	char cgroup[WQ_CGROUP_LEN];	/* path below the cgroup2 mount */
+	uint64_t queued;
+	uint64_t started;
+	uint64_t completed;
+	uint64_t lat_ns;	/* sum: queued -> started */
+	uint64_t run_ns;	/* sum: started -> completed, wall clock */
+	uint64_t cpu_ns;	/* sum: the kworker's on-CPU time */
+};
+
 /* Source-wide counters: what could not be tracked, never silently
  * (docs/METRICS.md says which numbers each one affects). */
 enum wq_counter {
@@ -131,6 +169,8 @@ struct wq_snapshot {
 	size_t nr_series, cap_series;
 	struct wq_inflight *inflight;
 	size_t nr_inflight, cap_inflight;
+	struct wq_queuer *queuers;	/* empty when not tracked */
+	size_t nr_queuers, cap_queuers;
 };
 
 /* "pending_dropped", "lat", ...: the names in every format; NULL if out of
@@ -146,6 +186,7 @@ void wq_snapshot__reset(struct wq_snapshot *s);
 struct wq_pool *wq_snapshot__add_pool(struct wq_snapshot *s);
 struct wq_series *wq_snapshot__add_series(struct wq_snapshot *s);
 struct wq_inflight *wq_snapshot__add_inflight(struct wq_snapshot *s);
+struct wq_queuer *wq_snapshot__add_queuer(struct wq_snapshot *s);
 
 struct wq_pool *wq_snapshot__find_pool(const struct wq_snapshot *s,
 				       int32_t id);
@@ -238,5 +279,30 @@ uint64_t wq_snapshot__sanitize(struct wq_snapshot *s);
 /* Sort rows into a stable canonical order: pools by id, series by
  * (workqueue, function, pool). */
 void wq_snapshot__sort(struct wq_snapshot *s);
+
+/* "task", "softirq", "hardirq", "nmi", "other"; NULL if out of range. */
+const char *wq_qctx__name(enum wq_qctx c);
+/* The context named @name, or -1. */
+int wq_qctx__parse(const char *name);
+
+/* Do @a and @b name the same queuer of the same series? */
+bool wq_queuer__same(const struct wq_queuer *a, const struct wq_queuer *b);
+/* Fold @src's counts into @dst (tgid and cgroup path: @src's if set). */
+void wq_queuer__add(struct wq_queuer *dst, const struct wq_queuer *src);
+
+/* How faces rank queuers: kworker CPU charged, or items queued. */
+enum wq_qorder { WQ_QORDER_CPU, WQ_QORDER_QUEUED };
+
+/*
+ * The top @k queuers of one series (@of; NULL: of all series, each
+ * queuer's rows merged, with workqueue and function left empty), ranked by
+ * @order, then one WQ_QCTX_OTHER row (comm "other") folding the rest when
+ * there are more.  Every face shows queuers through this, so that their
+ * ranking and folding agree.
+ * Return: 0 with *@out (free() it) and *@nr set, or -ENOMEM.
+ */
+int wq_snapshot__top_queuers(const struct wq_snapshot *s,
+			     const struct wq_series *of, enum wq_qorder order,
+			     size_t k, struct wq_queuer **out, size_t *nr);
 
 #endif /* WQMON_MODEL_H */

@@ -1049,7 +1049,7 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	return 0;
 }
 
-int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
+int wq_collector__queuers(struct wq_collector *c, struct wq_comm_queuer *out,
 			  int max)
 {
 	int fd = bpf_map__fd(c->skel->maps.queuers);
@@ -1060,7 +1060,7 @@ int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
 		return 0;
 	while (n < max && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		const struct wqmon_series_key *sk;
-		struct wq_queuer *q = &out[n];
+		struct wq_comm_queuer *q = &out[n];
 		uint64_t v;
 
 		k = next;

@@ -35,7 +35,7 @@ struct wq_collector_opts {
 int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
 			       size_t errlen);
 
-struct wq_queuer {
+struct wq_comm_queuer {
 	int32_t pool_id;
 	char workqueue[WQ_NAME_LEN];
 	char function[WQ_FUNC_LEN];
@@ -100,7 +100,7 @@ void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 			const struct wq_cpu_work *prev, size_t nr_prev);
 
 /* Top queuers (needs opts.track_queuers); returns the count filled. */
-int wq_collector__queuers(struct wq_collector *c, struct wq_queuer *out,
+int wq_collector__queuers(struct wq_collector *c, struct wq_comm_queuer *out,
 			  int max);
 
 #endif /* WQMON_COLLECTOR_H */
