@@ -600,7 +600,7 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	off = snprintf(buf, sizeof(buf), "Queuers:");
 	for (i = 0, x = 0; i < d->nr_queuers && off < (int)sizeof(buf) - 48;
 	     i++) {
-		const struct wq_comm_queuer *q = &d->queuers[i];
+		const struct wq_queuer *q = &d->queuers[i];
 
 		if (r->src < 0 || strcmp(d->src[r->src].name, "kernel") ||
 		    (r->pool_id >= 0 && q->pool_id != r->pool_id) ||
