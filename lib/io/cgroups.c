@@ -22,13 +22,36 @@ struct wq_cgroups {
 	size_t sorted;		/* entries [0, sorted) are in order */
 };
 
+/* The cgroup2 mount: /sys/fs/cgroup on a v2 system, often
+ * /sys/fs/cgroup/unified on a hybrid one, where /sys/fs/cgroup holds the
+ * v1 hierarchies whose inode numbers mean something else.  "" if none. */
+static char *cgroup2_mount(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], *found = NULL;
+
+	if (!f)
+		return strdup("");
+	while (!found && fgets(line, sizeof(line), f)) {
+		char mnt[4096], *sep = strstr(line, " - ");
+
+		/* id parent major:minor root mount-point ... - fstype ... */
+		if (!sep || strncmp(sep, " - cgroup2 ", 11) ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		found = strdup(mnt);
+	}
+	fclose(f);
+	return found ? found : strdup("");
+}
+
 struct wq_cgroups *wq_cgroups__new(const char *root)
 {
 	struct wq_cgroups *g = calloc(1, sizeof(*g));
 
 	if (!g)
 		return NULL;
-	g->root = strdup(root ? root : "/sys/fs/cgroup");
+	g->root = root ? strdup(root) : cgroup2_mount();
 	if (!g->root) {
 		free(g);
 		return NULL;
@@ -149,6 +172,8 @@ static void rewalk(struct wq_cgroups *g)
 
 	if (g->nr >= WQ_CGROUPS_MAX)
 		forget(g);
+	if (!g->root[0])
+		return;	/* no cgroup2 mount: no paths */
 	fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;

@@ -16,8 +16,8 @@
 
 struct wq_cgroups;
 
-/* @root: the cgroup2 mount (NULL: /sys/fs/cgroup).  NULL when out of
- * memory. */
+/* @root: the cgroup2 mount (NULL: found in /proc/self/mountinfo).  NULL
+ * when out of memory. */
 struct wq_cgroups *wq_cgroups__new(const char *root);
 void wq_cgroups__free(struct wq_cgroups *g);
 

@@ -27,7 +27,7 @@ struct wq_collector_opts {
 	uint32_t sample_every;
 	const char *proc_root;	/* default "/proc" */
 	const char *kallsyms;	/* default "/proc/kallsyms" */
-	const char *cgroup_root;	/* default "/sys/fs/cgroup" */
+	const char *cgroup_root;	/* default: the cgroup2 mount */
 };
 
 #define WQ_SAMPLE_EVERY_MAX	65536
