@@ -147,6 +147,26 @@ static int sleep_interval(double seconds)
 	return nanosleep(&ts, NULL) ? -errno : 0;
 }
 
+/* "Which process makes my kworkers busy": the interval's top queuers. */
+static int print_queuers(const struct wq_snapshot *s)
+{
+	struct wq_queuer *q;
+	size_t n;
+
+	if (wq_snapshot__top_queuers(s, NULL, WQ_QORDER_CPU, 15, &q, &n))
+		return -ENOMEM;
+	printf("queuers:\n%-8s %-16s %8s %12s %10s  %s\n", "CONTEXT", "COMM",
+	       "TGID", "QUEUED", "KW_CPU_MS", "CGROUP");
+	for (size_t i = 0; i < n; i++)
+		printf("%-8s %-16s %8d %12llu %10.3f  %s\n",
+		       wq_qctx__name(q[i].ctx), q[i].comm, q[i].tgid,
+		       (unsigned long long)q[i].queued, q[i].cpu_ns / 1e6,
+		       q[i].cgroup);
+	putchar('\n');
+	free(q);
+	return 0;
+}
+
 static int emit(const struct show_opts *o, const struct wq_snapshot *s)
 {
 	if (o->json) {
@@ -162,37 +182,13 @@ static int emit(const struct show_opts *o, const struct wq_snapshot *s)
 		if (err)
 			return err;
 		putchar('\n');
+		if (o->coll.track_queuers && s->interval_ns) {
+			err = print_queuers(s);
+			if (err)
+				return err;
+		}
 	}
 	return fflush(stdout) ? -errno : 0;
-}
-
-static int cmp_queuer(const void *a, const void *b)
-{
-	const struct wq_comm_queuer *x = a, *y = b;
-
-	return x->queued < y->queued ? 1 : x->queued > y->queued ? -1 : 0;
-}
-
-/* "Which process makes my kworkers busy": cumulative, top rows. */
-static void print_queuers(struct wq_collector *c)
-{
-	enum { MAX_QUEUERS = 8192, SHOWN = 15 };
-	struct wq_comm_queuer *q = calloc(MAX_QUEUERS, sizeof(*q));
-	int n = q ? wq_collector__queuers(c, q, MAX_QUEUERS) : 0;
-
-	if (n <= 0) {
-		free(q);
-		return;
-	}
-	qsort(q, n, sizeof(*q), cmp_queuer);
-	printf("queuers (since start):\n%-16s %12s %5s  %-24s %s\n", "COMM",
-	       "QUEUED", "POOL", "WORKQUEUE", "FUNCTION");
-	for (int i = 0; i < n && i < SHOWN; i++)
-		printf("%-16s %12llu %5d  %-24s %s\n", q[i].comm,
-		       (unsigned long long)q[i].queued, q[i].pool_id,
-		       q[i].workqueue, q[i].function);
-	putchar('\n');
-	free(q);
 }
 
 /* lib/core/invariants.h on one snapshot: each violation on stderr. */
@@ -324,8 +320,6 @@ static int cmd_show(const struct show_opts *o)
 			break;
 		sh.fresh = 0;
 		err = wq_source__poll(src, show_snap, &sh);
-		if (!err && sh.fresh && o->coll.track_queuers && !o->json)
-			print_queuers(wq_source__collector(src));
 		shown += sh.fresh ? 1 : 0;
 	}
 out:

@@ -31,7 +31,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.web_root, "");
 	assert_int_equal(c.log_level, WQ_LOG_INFO);
 	assert_true(c.kernel);
-	assert_false(c.kernel_queuers);
+	assert_true(c.kernel_queuers);
 	assert_false(c.kernel_raw_tp);
 	assert_true(c.kernel_cpu_time);
 	assert_int_equal(c.kernel_sample_every, 1);
