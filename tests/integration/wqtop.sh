@@ -96,6 +96,17 @@ ok $? "batch: aio_fsync_work runs at more than 1000 items/s"
 grep -qE '^ +POOL +CPU' "$tmp/pools" && awk '$1 ~ /^[0-9]+$/ && $2 ~ /^([0-9]+|u)$/ { n++ } END { exit !(n >= 2) }' "$tmp/pools"
 ok $? "batch --view pools lists the kernel's pools"
 
+# The queuers view: the generator is the top queuer, by its pid, in task
+# context, with its rate and the kworker CPU its items cost.
+"$T" -b -n 2 -d 0.5 --source local --view queuers >"$tmp/queuers" 2>&1
+ok $? "batch --view queuers exits 0"
+grep -qE '^ *CONTEXT +COMM +TGID +CGROUP +QUEUED/s +WAITAVG +KWCPU%' "$tmp/queuers" &&
+	grep -q 'Queuers: who queued the work of the last interval' "$tmp/queuers"
+ok $? "batch --view queuers: its columns and what it ranks by"
+awk -v pid=$gen_pid '$1 == "task" && $2 == "aiogen" && $3 == pid && $5 + 0 > 1000 && $7 + 0 > 0 { f = 1 }
+	END { exit !f }' "$tmp/queuers"
+ok $? "batch --view queuers: aiogen ($gen_pid) queues more than 1000 items/s, with kworker CPU ($(grep -m1 ' aiogen ' "$tmp/queuers"))"
+
 start_shell || bail "no shell prompt in tmux"
 tm send-keys -t w "$T --source local; echo EXITED:\$?" Enter
 wait_for 10 'aio_fsync_work'
@@ -159,8 +170,9 @@ screen | grep -q 'Run-time histogram' && screen | grep -qE '█|#'
 ok $? "drill-down: run-time histogram with bars"
 screen | grep -qE 'Latency +min [0-9.]+[nmu]?s +p50 [0-9.]+[nmu]?s +p99 [0-9.]+[nmu]?s +max'
 ok $? "drill-down: min/p50/p99/max"
-screen | grep -q 'Queuers: .*aiogen'
-ok $? "drill-down names aiogen as the queuer"
+screen | grep -q 'Queuers since start, by kworker CPU' &&
+	screen | grep -qE "^ +task +aiogen +$gen_pid +"
+ok $? "drill-down names aiogen ($gen_pid) as the top queuer"
 screen | grep -qE 'Rate +[0-9.]+/s [▁▂▃▄▅▆▇█]+'
 ok $? "drill-down: rate sparkline"
 screen >"$tmp/detail.txt"
@@ -179,6 +191,11 @@ ok $? "5: stalls view"
 tm send-keys -t w 2
 wait_for 3 'events +[0-9]'
 ok $? "2: workqueues view shows events"
+tm send-keys -t w 7
+wait_for 3 'CONTEXT +COMM +TGID'
+ok $? "7: queuers view"
+wait_for 5 "task +aiogen +$gen_pid "
+ok $? "7: aiogen is among the queuers"
 tm send-keys -t w h
 wait_for 3 'Keys \(any key returns\)'
 ok $? "h: help screen"
@@ -254,7 +271,7 @@ ok $? "wqtop-asan -n 3 in tmux: exit 0, no ASan/UBSan report ($(screen | grep -o
 ASAN_OPTIONS=log_path=$tmp/asanb "$TA" --source local -b -n 3 -d 0.3 -t --view functions >"$tmp/batch-asan.out" 2>&1
 [ $? -eq 0 ] && ! ls "$tmp"/asanb* >/dev/null 2>&1
 ok $? "wqtop-asan -b -n 3: exit 0, no report"
-for v in pools workqueues kworkers stalls; do
+for v in pools workqueues kworkers stalls queuers; do
 	ASAN_OPTIONS=log_path=$tmp/asanv "$TA" --source local -b -n 2 -d 0.3 --view $v >/dev/null 2>&1 || echo "$v failed" >>"$tmp/asanv.fail"
 done
 ! ls "$tmp"/asanv* >/dev/null 2>&1
