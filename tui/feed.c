@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wqtop's feed (feed.h): lib/'s sources into wqtop's data, and the extras
- * of a terminal dashboard (kworkers, queuers, the daemon's stalls).
+ * of a terminal dashboard (kworkers, the daemon's stalls).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -102,7 +102,8 @@ static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
 		snprintf(d->config_error, sizeof(d->config_error), "%.159s", err);
 }
 
-/* The kernel's kworkers (CPU % between two scans). */
+/* The kernel's kworkers (CPU % between two scans).  Queuers come in the
+ * snapshots themselves. */
 static void kernel_extras(struct wqtop_feed *f, struct wqtop_data *d)
 {
 	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
