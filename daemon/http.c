@@ -496,6 +496,83 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		   err);
 }
 
+/* A query value of /api/v1/queuers, NULL when not given. */
+static const char *arg(struct MHD_Connection *c, const char *key)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/*
+ * Who queued the work (wqmon-queuers, docs/API.md): the top K queuers of
+ * one source's latest interval view, ranked and folded as every face does
+ * (wq_json__render_queuers).
+ */
+static void do_queuers(struct wqd_state *st, struct MHD_Connection *c,
+		       struct reply *r)
+{
+	struct wq_queuer_sel sel = { .order = WQ_QORDER_CPU, .top = 10 };
+	const char *v, *name = arg(c, "source");
+	const struct wqd_source *src = NULL;
+	const struct wq_snapshot *view;
+	bool tracked;
+
+	if ((v = arg(c, "top")) && wqd_query__top(v, &sel.top))
+		return error_reply(r, 400, "bad 'top'",
+				   "give how many queuers to list, 1 to 1000, "
+				   "e.g. ?top=10");
+	if ((v = arg(c, "order")) && wqd_query__order(v, &sel.order))
+		return error_reply(r, 400, "bad 'order'",
+				   "rank by 'cpu' (kworker CPU time charged) or "
+				   "'queued' (items queued)");
+	if ((v = arg(c, "pool"))) {
+		if (wqd_query__pool(v, &sel.pool_id))
+			return error_reply(r, 400, "bad 'pool'",
+					   "give a pool id, e.g. ?pool=16");
+		sel.has_pool = true;
+	}
+	sel.workqueue = arg(c, "workqueue");
+	if (sel.workqueue && (!*sel.workqueue ||
+			      strlen(sel.workqueue) >= WQ_NAME_LEN))
+		return error_reply(r, 400, "bad 'workqueue'",
+				   "give a workqueue name (at most 31 bytes), "
+				   "e.g. ?workqueue=events");
+	sel.function = arg(c, "function");
+	if (sel.function && (!*sel.function ||
+			     strlen(sel.function) >= WQ_FUNC_LEN))
+		return error_reply(r, 400, "bad 'function'",
+				   "give a function name (at most 63 bytes), "
+				   "e.g. ?function=vmstat_update");
+	/* The named source, or the first one up (the kernel, when on). */
+	for (size_t i = 0; i < st->nr_src && !src; i++)
+		if (name ? !strcmp(st->src[i].name, name) :
+			   st->src[i].state == WQD_SRC_UP)
+			src = &st->src[i];
+	if (!src)
+		return name ? error_reply(r, 404, "no such source",
+					  "the names are in /api/v1/sources") :
+			      error_reply(r, 503, "no source is up",
+					  "see /api/v1/sources");
+	view = src->state == WQD_SRC_UP ? wq_stream__view(&src->stream, 0) :
+					  NULL;
+	if (!view) {
+		r->retry_after = "1";
+		return error_reply(r, 503, "no interval view of this source yet",
+				   "a view is made each interval once the "
+				   "source is up: retry");
+	}
+	/* Only the kernel probes see who queues (kernel.queuers); a
+	 * source whose snapshots have rows tracks them too. */
+	tracked = (src->ops == &wqd_kernel_source && st->cfg.kernel_queuers) ||
+		  view->nr_queuers ||
+		  (src->stream.cur && src->stream.cur->nr_queuers);
+	r->body = wq_json__render_queuers(view, &sel, tracked, 0);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = "application/json";
+	r->len = strlen(r->body);
+}
+
 static void do_workqueues(struct wqd_state *st, struct reply *r)
 {
 	struct wq_text_opts o = { .sort = WQ_SORT_COMPLETED };
@@ -628,6 +705,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		do_stalls(st, r);
 	else if (!strcmp(url, "/api/v1/config"))
 		do_config(st, r);
+	else if (!strcmp(url, "/api/v1/queuers"))
+		do_queuers(st, c, r);
 	else if (!strcmp(url, "/workqueues"))
 		do_workqueues(st, r);
 	else if (!strcmp(url, "/healthz"))
@@ -635,8 +714,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 	else if (!strncmp(url, "/api/", 5))
 		error_reply(r, 404, "no such endpoint",
 			    "endpoints: /api/v1/snapshot, /api/v1/history, "
-			    "/api/v1/sources, /api/v1/stalls, /api/v1/config "
-			    "(docs/API.md)");
+			    "/api/v1/sources, /api/v1/stalls, /api/v1/config, "
+			    "/api/v1/queuers (docs/API.md)");
 	else
 		do_asset(st, url, r);
 }

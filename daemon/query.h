@@ -3,10 +3,26 @@
 #ifndef WQMOND_QUERY_H
 #define WQMOND_QUERY_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "model.h"
+
+/* Most rows ?top= asks of /api/v1/queuers. */
+#define WQD_QUERY_TOP_MAX 1000
 
 /* ?since=MONO_NS: decimal digits only (no blank, sign or base prefix),
  * within 64 bits.  Return: 0 with *@ns set, or -EINVAL. */
 int wqd_query__since(const char *s, uint64_t *ns);
+
+/* ?top=K: decimal digits, 1..WQD_QUERY_TOP_MAX.
+ * Return: 0 with *@k set, or -EINVAL. */
+int wqd_query__top(const char *s, size_t *k);
+
+/* ?order=cpu|queued.  Return: 0 with *@o set, or -EINVAL. */
+int wqd_query__order(const char *s, enum wq_qorder *o);
+
+/* ?pool=P: a decimal 32-bit integer, "-" allowed (unbound pools of some
+ * sources).  Return: 0 with *@id set, or -EINVAL. */
+int wqd_query__pool(const char *s, int32_t *id);
 
 #endif

@@ -195,6 +195,73 @@ static struct json_object *series_obj(struct wq_jout *o, const struct wq_series 
 	return j;
 }
 
+static struct json_object *queuer_obj(struct wq_jout *o,
+				      const struct wq_queuer *q,
+				      uint64_t interval_ns)
+{
+	struct json_object *j = wq_jout__chk(o, json_object_new_object());
+	const char *ctx = wq_qctx__name(q->ctx);
+
+	put_int(o, j, "pool_id", q->pool_id);
+	put_str(o, j, "workqueue", q->workqueue, sizeof(q->workqueue));
+	put_str(o, j, "function", q->function, sizeof(q->function));
+	wq_jout__put(o, j, "context",
+		     json_object_new_string(ctx ? ctx : "other"));
+	put_str(o, j, "comm", q->comm, sizeof(q->comm));
+	put_int(o, j, "tgid", q->tgid);
+	put_u64(o, j, "cgroup_id", q->cgroup_id);
+	put_str(o, j, "cgroup", q->cgroup, sizeof(q->cgroup));
+	put_u64(o, j, "queued", q->queued);
+	put_u64(o, j, "started", q->started);
+	put_u64(o, j, "completed", q->completed);
+	put_u64(o, j, "lat_ns", q->lat_ns);
+	put_u64(o, j, "run_ns", q->run_ns);
+	put_u64(o, j, "cpu_ns", q->cpu_ns);
+	put_seconds(o, j, "lat_seconds", q->lat_ns);
+	put_seconds(o, j, "run_seconds", q->run_ns);
+	put_seconds(o, j, "cpu_seconds", q->cpu_ns);
+	if (interval_ns) {	/* as the series' */
+		put_ratio(o, j, "cpu_percent",
+			  (unsigned __int128)q->cpu_ns * 100, interval_ns, 3);
+		put_ratio(o, j, "queued_per_second",
+			  (unsigned __int128)q->queued * 1000000000ULL,
+			  interval_ns, 3);
+	}
+	return j;
+}
+
+static struct json_object *queuers_arr(struct wq_jout *o,
+				       const struct wq_queuer *rows, size_t n,
+				       uint64_t interval_ns)
+{
+	struct json_object *arr =
+		wq_jout__chk(o, json_object_new_array_ext((int)n));
+
+	for (size_t i = 0; i < n; i++)
+		wq_jout__append(o, arr, queuer_obj(o, &rows[i], interval_ns));
+	return arr;
+}
+
+static char *finish(struct wq_jout *o, struct json_object *root, int flags)
+{
+	char *ret = NULL;
+
+	if (!o->oom) {
+		const char *str = json_object_to_json_string_ext(
+			root, JSON_C_TO_STRING_NOSLASHESCAPE |
+				      (flags & WQ_JSON_PRETTY
+					       ? JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_SPACED
+					       : JSON_C_TO_STRING_PLAIN));
+
+		ret = str ? strdup(str) : NULL;
+	}
+	json_object_put(root);
+	if (!ret)
+		errno = ENOMEM;
+	return ret;
+}
+
 static void put_time(struct wq_jout *o, struct json_object *root, uint64_t real_ns)
 {
 	time_t sec = (time_t)(real_ns / 1000000000ULL);
@@ -214,7 +281,6 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 	struct json_object *root, *c, *arr;
 	struct wq_series *agg = NULL;
 	size_t i, nr_agg = 0;
-	char *ret = NULL;
 	int k;
 
 	root = wq_jout__chk(&o, json_object_new_object());
@@ -270,21 +336,107 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 		wq_jout__append(&o, arr,
 		       series_obj(&o, &s->series[i], s->interval_ns, flags));
 	wq_jout__put(&o, root, "series", arr);
+	wq_jout__put(&o, root, "queuers",
+		     queuers_arr(&o, s->queuers, s->nr_queuers, s->interval_ns));
+	return finish(&o, root, flags);
+}
 
-	if (!o.oom) {
-		const char *str = json_object_to_json_string_ext(
-			root, JSON_C_TO_STRING_NOSLASHESCAPE |
-				      (flags & WQ_JSON_PRETTY
-					       ? JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_SPACED
-					       : JSON_C_TO_STRING_PLAIN));
+/* Does @q belong to the series @sel names (fields unset: any)? */
+static bool queuer_selected(const struct wq_queuer *q,
+			    const struct wq_queuer_sel *sel)
+{
+	return (!sel->workqueue ||
+		!strncmp(q->workqueue, sel->workqueue, sizeof(q->workqueue))) &&
+	       (!sel->function ||
+		!strncmp(q->function, sel->function, sizeof(q->function))) &&
+	       (!sel->has_pool || q->pool_id == sel->pool_id);
+}
 
-		ret = str ? strdup(str) : NULL;
+int wq_json__select_queuers(const struct wq_snapshot *s,
+			    const struct wq_queuer_sel *sel,
+			    struct wq_queuer **out, size_t *nr)
+{
+	struct wq_snapshot part = { .nr_queuers = 0 };
+	int err;
+
+	*out = NULL;
+	*nr = 0;
+	if (sel->workqueue && sel->function && sel->has_pool) {
+		struct wq_series of = { .pool_id = sel->pool_id };
+
+		snprintf(of.workqueue, sizeof(of.workqueue), "%s",
+			 sel->workqueue);
+		snprintf(of.function, sizeof(of.function), "%s",
+			 sel->function);
+		return wq_snapshot__top_queuers(s, &of, sel->order, sel->top,
+						out, nr);
 	}
-	json_object_put(root);
-	if (!ret)
+	/* Some series, or all: each queuer's rows over them merged, then
+	 * named by what they have in common. */
+	if (s->nr_queuers) {
+		part.queuers = malloc(s->nr_queuers * sizeof(*part.queuers));
+		if (!part.queuers)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nr_queuers; i++)
+		if (queuer_selected(&s->queuers[i], sel))
+			part.queuers[part.nr_queuers++] = s->queuers[i];
+	err = wq_snapshot__top_queuers(&part, NULL, sel->order, sel->top, out,
+				       nr);
+	free(part.queuers);
+	for (size_t i = 0; !err && i < *nr; i++) {
+		struct wq_queuer *q = &(*out)[i];
+
+		if (sel->workqueue)
+			snprintf(q->workqueue, sizeof(q->workqueue), "%s",
+				 sel->workqueue);
+		if (sel->function)
+			snprintf(q->function, sizeof(q->function), "%s",
+				 sel->function);
+		if (sel->has_pool)
+			q->pool_id = sel->pool_id;
+	}
+	return err;
+}
+
+char *wq_json__render_queuers(const struct wq_snapshot *s,
+			      const struct wq_queuer_sel *sel, bool tracked,
+			      int flags)
+{
+	struct wq_jout o = {0};
+	struct json_object *root;
+	struct wq_queuer *rows = NULL;
+	size_t n = 0;
+
+	if (tracked && wq_json__select_queuers(s, sel, &rows, &n)) {
 		errno = ENOMEM;
-	return ret;
+		return NULL;
+	}
+	root = wq_jout__chk(&o, json_object_new_object());
+	wq_jout__put(&o, root, "format",
+		     json_object_new_string(WQ_JSON_QUEUERS_FORMAT));
+	put_int(&o, root, "version", WQ_JSON_QUEUERS_VERSION);
+	put_str(&o, root, "source", s->source, sizeof(s->source));
+	put_u64(&o, root, "mono_ns", s->mono_ns);
+	put_u64(&o, root, "interval_ns", s->interval_ns);
+	put_u64(&o, root, "sample_every", wq_snapshot__sample_every(s));
+	wq_jout__put(&o, root, "tracked", json_object_new_boolean(tracked));
+	wq_jout__put(&o, root, "order",
+		     json_object_new_string(sel->order == WQ_QORDER_QUEUED ?
+						    "queued" : "cpu"));
+	put_u64(&o, root, "top", sel->top);
+	if (sel->workqueue)
+		wq_jout__put(&o, root, "workqueue",
+			     json_object_new_string(sel->workqueue));
+	if (sel->function)
+		wq_jout__put(&o, root, "function",
+			     json_object_new_string(sel->function));
+	if (sel->has_pool)
+		put_int(&o, root, "pool_id", sel->pool_id);
+	wq_jout__put(&o, root, "queuers",
+		     queuers_arr(&o, rows, n, s->interval_ns));
+	free(rows);
+	return finish(&o, root, flags);
 }
 
 /* ---- parsing ---- */
@@ -505,6 +657,44 @@ static int parse_series(struct in *in, struct json_object *j,
 	return err;
 }
 
+static int parse_queuer(struct in *in, struct json_object *j,
+			struct wq_queuer *q)
+{
+	struct json_object *ctx;
+	int err, c;
+
+	if (!json_object_is_type(j, json_type_object))
+		return bad(in, NULL, "expected an object");
+	err = get_s32(in, j, "pool_id", &q->pool_id);
+	err = err ?: get_str(in, j, "workqueue", q->workqueue,
+			     sizeof(q->workqueue), false);
+	err = err ?: get_str(in, j, "function", q->function,
+			     sizeof(q->function), false);
+	if (err)
+		return err;
+	ctx = member(j, "context");
+	if (ctx) {
+		c = json_object_is_type(ctx, json_type_string) ?
+			    wq_qctx__parse(json_object_get_string(ctx)) : -1;
+		if (c < 0)
+			return bad(in, "context", "expected one of task, "
+				   "softirq, hardirq, nmi, other");
+		q->ctx = c;
+	}
+	err = get_str(in, j, "comm", q->comm, sizeof(q->comm), false);
+	err = err ?: get_s32(in, j, "tgid", &q->tgid);
+	err = err ?: get_u64(in, j, "cgroup_id", &q->cgroup_id);
+	err = err ?: get_str(in, j, "cgroup", q->cgroup, sizeof(q->cgroup),
+			     false);
+	err = err ?: get_u64(in, j, "queued", &q->queued);
+	err = err ?: get_u64(in, j, "started", &q->started);
+	err = err ?: get_u64(in, j, "completed", &q->completed);
+	err = err ?: get_u64(in, j, "lat_ns", &q->lat_ns);
+	err = err ?: get_u64(in, j, "run_ns", &q->run_ns);
+	err = err ?: get_u64(in, j, "cpu_ns", &q->cpu_ns);
+	return err;
+}
+
 static int parse_root(struct in *in, struct json_object *root,
 		      struct wq_snapshot *s)
 {
@@ -592,6 +782,21 @@ static int parse_root(struct in *in, struct json_object *root,
 			return -ENOMEM;
 		snprintf(in->path, sizeof(in->path), "series[%zu]", i);
 		err = parse_series(in, json_object_array_get_idx(arr, i), r);
+		if (err)
+			return err;
+	}
+	in->path[0] = '\0';
+	err = get_array(in, root, "queuers", &arr);
+	if (err)
+		return err;
+	n = arr ? json_object_array_length(arr) : 0;
+	for (i = 0; i < n; i++) {
+		struct wq_queuer *q = wq_snapshot__add_queuer(s);
+
+		if (!q)
+			return -ENOMEM;
+		snprintf(in->path, sizeof(in->path), "queuers[%zu]", i);
+		err = parse_queuer(in, json_object_array_get_idx(arr, i), q);
 		if (err)
 			return err;
 	}

@@ -8,6 +8,7 @@
 #ifndef WQMON_JSON_H
 #define WQMON_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "model.h"
 
@@ -26,7 +27,8 @@ char *wq_json__render(const struct wq_snapshot *s, int flags);
 
 /*
  * Replace the contents of @s with the snapshot in @json: every field of
- * every pool and series (histograms only if rendered with their slots).
+ * every pool, series and queuer (histograms only if rendered with their
+ * slots).
  * Unknown members are ignored, so newer writers stay readable.
  * Return: 0, -EINVAL for malformed input (@s then empty), or -ENOMEM.
  */
@@ -34,5 +36,41 @@ int wq_json__parse(struct wq_snapshot *s, const char *json);
 /* The same, saying what is wrong in @err (as "series[3].queued: ..."). */
 int wq_json__parse_msg(struct wq_snapshot *s, const char *json, char *err,
 		       size_t errlen);
+
+/*
+ * Which queuers a face asks for (GET /api/v1/queuers): the top @top by
+ * @order of the series named by @workqueue, @function and @pool_id (exact
+ * names; NULL or !@has_pool: any).  A whole series (all three given) keeps
+ * its rows apart by context, cgroup and comm; otherwise each queuer's rows
+ * over the series selected are merged (wq_snapshot__top_queuers with no
+ * series) and carry what was selected.
+ */
+struct wq_queuer_sel {
+	enum wq_qorder order;
+	size_t top;
+	const char *workqueue;
+	const char *function;
+	bool has_pool;
+	int32_t pool_id;
+};
+
+/* The rows @sel selects of @s, ranked, the rest folded.
+ * Return: 0 with *@out (free() it) and *@nr set, or -ENOMEM. */
+int wq_json__select_queuers(const struct wq_snapshot *s,
+			    const struct wq_queuer_sel *sel,
+			    struct wq_queuer **out, size_t *nr);
+
+#define WQ_JSON_QUEUERS_FORMAT "wqmon-queuers"
+#define WQ_JSON_QUEUERS_VERSION 1
+
+/*
+ * The wqmon-queuers document of @s (an interval view: rates and CPU
+ * shares are over its interval), with the rows @sel selects; when the
+ * source does not track queuers (!@tracked) the list is empty.
+ * Return: a NUL-terminated string to free(), or NULL (errno ENOMEM).
+ */
+char *wq_json__render_queuers(const struct wq_snapshot *s,
+			      const struct wq_queuer_sel *sel, bool tracked,
+			      int flags);
 
 #endif /* WQMON_JSON_H */

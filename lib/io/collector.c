@@ -1266,9 +1266,11 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	s->interval_ns = 0;
 	s->ncpus = (uint32_t)c->online;
 	s->sample_every = c->opts.sample_every > 1 ? c->opts.sample_every : 1;
-	err = read_series(c, s, now);
+	/* Queuers before series: the probes count an item's series first,
+	 * so the rows never add up to more than the series' totals. */
+	err = read_queuers(c, s, now);
 	if (!err)
-		err = read_queuers(c, s, now);
+		err = read_series(c, s, now);
 	if (!err)
 		err = read_pools(c, s, now);
 	if (!err)

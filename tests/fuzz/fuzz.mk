@@ -17,7 +17,7 @@
 #       tests/fuzz/corpus/query
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB_SRCS := lib/core/model.c lib/core/hist.c lib/core/text.c lib/core/json.c \
+FUZZ_LIB_SRCS := lib/core/model.c lib/core/queuers.c lib/core/hist.c lib/core/text.c lib/core/json.c \
 	lib/core/wqconfig.c \
 	lib/io/refwq_reader.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz"' \
@@ -25,6 +25,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz
 
 # The configuration parser: daemon/config.c with libinih and the stall rules.
 FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c lib/core/model.c \
+	lib/core/queuers.c \
 	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c lib/util/cpulist.c
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h

@@ -12,6 +12,7 @@
 #include "fixture.h"
 #include "json.h"
 #include "snapgen.h"
+#include "queuergen.h"
 
 /* The shared fixture (fixture.h) with what these tests look at: a loss
  * counter, a kernel address, a name to escape, and both series in one
@@ -28,6 +29,44 @@ static struct wq_snapshot *basic(void)
 	s->series[0].func_addr = 0xffffffff81234560ULL;
 	strcpy(s->series[1].workqueue, "events");
 	strcpy(s->series[1].function, "other \"fn\"");
+	return s;
+}
+
+static struct wq_queuer *add_queuer(struct wq_snapshot *s,
+				    const struct wq_series *of,
+				    enum wq_qctx ctx, const char *comm,
+				    uint64_t queued, uint64_t cpu_ns)
+{
+	struct wq_queuer *q = wq_snapshot__add_queuer(s);
+
+	assert_non_null(q);
+	q->pool_id = of->pool_id;
+	strcpy(q->workqueue, of->workqueue);
+	strcpy(q->function, of->function);
+	q->ctx = ctx;
+	strcpy(q->comm, comm);
+	q->queued = q->started = q->completed = queued;
+	q->lat_ns = queued * 5000;
+	q->run_ns = queued * 3000;
+	q->cpu_ns = cpu_ns;
+	if (ctx == WQ_QCTX_TASK) {
+		q->tgid = 1234;
+		q->cgroup_id = 5678;
+		strcpy(q->cgroup, "/wqmon-test.slice");
+	}
+	return q;
+}
+
+/* basic() with who queued: fio in both series (30 + 5 items), a hard IRQ
+ * and a kworker in the first. */
+static struct wq_snapshot *with_queuers(void)
+{
+	struct wq_snapshot *s = basic();
+
+	add_queuer(s, &s->series[0], WQ_QCTX_TASK, "fio", 30, 81000);
+	add_queuer(s, &s->series[0], WQ_QCTX_HARDIRQ, "", 8, 29000);
+	add_queuer(s, &s->series[0], WQ_QCTX_TASK, "kworker/0:1", 2, 900);
+	add_queuer(s, &s->series[1], WQ_QCTX_TASK, "fio", 5, 1000000);
 	return s;
 }
 
@@ -137,6 +176,186 @@ static void test_render_values(void **state)
 	wq_snapshot__free(s);
 }
 
+/* A queuer row's members, derived ones with the series' integer math. */
+static void test_render_queuers(void **state)
+{
+	struct wq_snapshot *s = with_queuers();
+	char *text = wq_json__render(s, 0);
+	struct json_object *root = json_tokener_parse(text);
+
+	(void)state;
+	assert_non_null(root);
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 4);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.workqueue")),
+		"events");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.function")),
+		"vmstat_update");
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.pool_id")),
+			 0);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.context")),
+		"task");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.1.context")),
+		"hardirq");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.1.comm")), "");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.comm")), "fio");
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.tgid")),
+			 1234);
+	assert_int_equal(
+		json_object_get_int(path(root, "queuers.0.cgroup_id")), 5678);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.cgroup")),
+		"/wqmon-test.slice");
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.queued")),
+			 30);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.lat_ns")),
+			 150000);
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.0.lat_seconds")),
+			    "0.00015");
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.0.run_seconds")),
+			    "0.00009");
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.0.cpu_seconds")),
+			    "0.000081");
+	/* 81 us in 2 s: 0.00405 % -> 0.004; 1 ms: 0.05 %; 30 in 2 s. */
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.0.cpu_percent")),
+			    "0.004");
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.3.cpu_percent")),
+			    "0.05");
+	assert_string_equal(json_object_to_json_string(
+				    path(root, "queuers.0.queued_per_second")),
+			    "15.0");
+	json_object_put(root);
+	free(text);
+	/* A cumulative snapshot has no rate nor share. */
+	s->interval_ns = 0;
+	text = wq_json__render(s, 0);
+	root = json_tokener_parse(text);
+	assert_false(json_object_object_get_ex(path(root, "queuers.0"),
+					       "cpu_percent", NULL));
+	assert_false(json_object_object_get_ex(path(root, "queuers.0"),
+					       "queued_per_second", NULL));
+	json_object_put(root);
+	free(text);
+	wq_snapshot__free(s);
+}
+
+static struct json_object *render_sel(const struct wq_snapshot *s,
+				      const struct wq_queuer_sel *sel,
+				      bool tracked)
+{
+	char *text = wq_json__render_queuers(s, sel, tracked, 0);
+	struct json_object *root;
+
+	assert_non_null(text);
+	root = json_tokener_parse(text);
+	assert_non_null(root);
+	free(text);
+	return root;
+}
+
+/* The wqmon-queuers document: ranking, folding, selection, untracked. */
+static void test_queuers_document(void **state)
+{
+	struct wq_snapshot *s = with_queuers();
+	struct wq_queuer_sel sel = { .order = WQ_QORDER_CPU, .top = 1 };
+	struct json_object *root;
+
+	(void)state;
+	/* All series: fio merged (35 items, 1.081 ms), then the rest. */
+	root = render_sel(s, &sel, true);
+	assert_string_equal(json_object_get_string(path(root, "format")),
+			    "wqmon-queuers");
+	assert_int_equal(json_object_get_int(path(root, "version")), 1);
+	assert_string_equal(json_object_get_string(path(root, "source")),
+			    "kernel");
+	assert_true(json_object_get_boolean(path(root, "tracked")));
+	assert_string_equal(json_object_get_string(path(root, "order")),
+			    "cpu");
+	assert_int_equal(json_object_get_int(path(root, "top")), 1);
+	assert_int_equal(json_object_get_int64(path(root, "interval_ns")),
+			 2000000000);
+	assert_int_equal(json_object_get_int(path(root, "sample_every")), 1);
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 2);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.comm")), "fio");
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.queued")),
+			 35);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.cpu_ns")),
+			 1081000);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.pool_id")),
+			 -1);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.workqueue")), "");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.1.context")),
+		"other");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.1.comm")), "other");
+	assert_int_equal(json_object_get_int(path(root, "queuers.1.queued")),
+			 10);
+	assert_int_equal(json_object_get_int(path(root, "queuers.1.cpu_ns")),
+			 29900);
+	json_object_put(root);
+
+	/* By items queued, one workqueue: its name on the merged rows. */
+	sel = (struct wq_queuer_sel){ .order = WQ_QORDER_QUEUED, .top = 5,
+				      .workqueue = "events",
+				      .function = "vmstat_update" };
+	root = render_sel(s, &sel, true);
+	assert_string_equal(json_object_get_string(path(root, "order")),
+			    "queued");
+	assert_string_equal(json_object_get_string(path(root, "workqueue")),
+			    "events");
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 3);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.queued")),
+			 30);
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.0.workqueue")),
+		"events");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.1.context")),
+		"hardirq");
+	assert_string_equal(
+		json_object_get_string(path(root, "queuers.2.comm")),
+		"kworker/0:1");
+	json_object_put(root);
+
+	/* One series, pool and all: its own rows. */
+	sel.has_pool = true;
+	sel.pool_id = 16;
+	sel.function = "other \"fn\"";
+	root = render_sel(s, &sel, true);
+	assert_int_equal(json_object_get_int(path(root, "pool_id")), 16);
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 1);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.pool_id")),
+			 16);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.queued")),
+			 5);
+	json_object_put(root);
+
+	/* A series nobody queued to, and a source that does not track. */
+	sel.pool_id = 3;
+	root = render_sel(s, &sel, true);
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 0);
+	json_object_put(root);
+	sel = (struct wq_queuer_sel){ .order = WQ_QORDER_CPU, .top = 10 };
+	root = render_sel(s, &sel, false);
+	assert_false(json_object_get_boolean(path(root, "tracked")));
+	assert_int_equal(json_object_array_length(path(root, "queuers")), 0);
+	json_object_put(root);
+	wq_snapshot__free(s);
+}
+
 static void roundtrip(const struct wq_snapshot *s, int flags)
 {
 	struct wq_snapshot *back = wq_snapshot__new("x");
@@ -148,7 +367,7 @@ static void roundtrip(const struct wq_snapshot *s, int flags)
 	if (ret)
 		fail_msg("parse: %d: %s", ret, err);
 	/* JSON keeps func_addr and the row order. */
-	if (snap_cmp(s, back, 1))
+	if (snap_cmp(s, back, 1) || queuers_cmp(s, back))
 		fail_msg("parsed snapshot differs");
 	free(text);
 	wq_snapshot__free(back);
@@ -166,6 +385,7 @@ static void test_roundtrip(void **state)
 		assert_int_equal(gen_snapshot(s, (size_t)seed % 9,
 					      (size_t)seed * 5, seed & 1),
 				 0);
+		assert_int_equal(gen_queuers(s, (size_t)seed % 7 * 3), 0);
 		roundtrip(s, seed % 3 ? 0 : WQ_JSON_PRETTY);
 		wq_snapshot__free(s);
 	}
@@ -264,6 +484,34 @@ static void test_malformed(void **state)
 		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
 		 "\"series\":[{\"hist\":{\"cpu\":3}}]}",
 		 "series[0].cpu: expected an object"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":{}}",
+		 "queuers: expected an array"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{},{},{},{\"context\":\"irq\"}]}",
+		 "queuers[3].context: expected one of task, softirq, hardirq, "
+		 "nmi, other"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"context\":1}]}",
+		 "queuers[0].context: expected one of"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[7]}",
+		 "queuers[0]: expected an object"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"comm\":\"0123456789abcdef\"}]}",
+		 "queuers[0].comm: string too long (at most 15 bytes)"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"tgid\":2147483648}]}",
+		 "queuers[0].tgid: expected a 32-bit integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"cgroup_id\":-1}]}",
+		 "queuers[0].cgroup_id: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"cpu_ns\":1.5}]}",
+		 "queuers[0].cpu_ns: expected an unsigned integer"},
+		{"{\"format\":\"wqmon-json\",\"version\":1,\"source\":\"k\","
+		 "\"queuers\":[{\"pool_id\":\"1\"}]}",
+		 "queuers[0].pool_id: expected a 32-bit integer"},
 	};
 	size_t i;
 
@@ -277,7 +525,7 @@ static void test_malformed(void **state)
 		if (ret != -EINVAL || !strstr(err, cases[i].msg))
 			fail_msg("case %zu: got %d '%s', want '%s'", i, ret,
 				 err, cases[i].msg);
-		assert_int_equal(s->nr_pools + s->nr_series, 0);
+		assert_int_equal(s->nr_pools + s->nr_series + s->nr_queuers, 0);
 		assert_int_equal(wq_json__parse(s, cases[i].json), -EINVAL);
 		wq_snapshot__free(s);
 	}
@@ -306,7 +554,7 @@ static void test_lenient(void **state)
 
 static void test_truncated_prefixes(void **state)
 {
-	struct wq_snapshot *s = basic(), *back = wq_snapshot__new("x");
+	struct wq_snapshot *s = with_queuers(), *back = wq_snapshot__new("x");
 	char *text = wq_json__render(s, 0);
 	size_t len = strlen(text), cut;
 
@@ -329,6 +577,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_values),
+		cmocka_unit_test(test_render_queuers),
+		cmocka_unit_test(test_queuers_document),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_no_slots),
 		cmocka_unit_test(test_malformed),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ?since=: digits within 64 bits, nothing else (the 400 of /api/v1/history). */
+/* Query values of the HTTP API: ?since= (the 400 of /api/v1/history) and
+ * the ?top=, ?order=, ?pool= of /api/v1/queuers. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,10 +33,51 @@ static void test_since(void **unused)
 	assert_int_equal(wqd_query__since(NULL, &ns), -EINVAL);
 }
 
+static void test_queuers_args(void **unused)
+{
+	static const char *const bad_top[] = {
+		"", "0", "1001", " 5", "+5", "-1", "5x", "99999999999999999999",
+	};
+	static const char *const bad_pool[] = {
+		"", "-", "--1", "+1", "2147483648", "-2147483649", "1.5", " 1",
+	};
+	enum wq_qorder o = WQ_QORDER_QUEUED;
+	int32_t id = 7;
+	size_t k = 7;
+
+	(void)unused;
+	assert_int_equal(wqd_query__top("1", &k), 0);
+	assert_int_equal(k, 1);
+	assert_int_equal(wqd_query__top("1000", &k), 0);
+	assert_int_equal(k, 1000);
+	for (size_t i = 0; i < sizeof(bad_top) / sizeof(bad_top[0]); i++)
+		assert_int_equal(wqd_query__top(bad_top[i], &k), -EINVAL);
+	assert_int_equal(k, 1000);
+	assert_int_equal(wqd_query__order("cpu", &o), 0);
+	assert_int_equal(o, WQ_QORDER_CPU);
+	assert_int_equal(wqd_query__order("queued", &o), 0);
+	assert_int_equal(o, WQ_QORDER_QUEUED);
+	assert_int_equal(wqd_query__order("CPU", &o), -EINVAL);
+	assert_int_equal(wqd_query__order("", &o), -EINVAL);
+	assert_int_equal(wqd_query__order(NULL, &o), -EINVAL);
+	assert_int_equal(wqd_query__pool("16", &id), 0);
+	assert_int_equal(id, 16);
+	assert_int_equal(wqd_query__pool("-1", &id), 0);
+	assert_int_equal(id, -1);
+	assert_int_equal(wqd_query__pool("-2147483648", &id), 0);
+	assert_int_equal(id, INT32_MIN);
+	assert_int_equal(wqd_query__pool("2147483647", &id), 0);
+	assert_int_equal(id, INT32_MAX);
+	for (size_t i = 0; i < sizeof(bad_pool) / sizeof(bad_pool[0]); i++)
+		assert_int_equal(wqd_query__pool(bad_pool[i], &id), -EINVAL);
+	assert_int_equal(id, INT32_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_since),
+		cmocka_unit_test(test_queuers_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
