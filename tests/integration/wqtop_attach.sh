@@ -198,12 +198,19 @@ if [ -e daemon/wqmond.c ]; then
 	dport=$(bound_port "$tmp/d.log" $!) || bail "wqmond did not start: $(tail -3 "$tmp/d.log")"
 	"$GEN" -d 30 -b 16 >/dev/null &
 	pids+=($!)
+	gpid=$!
 	for _ in $(seq 50); do [ -S "$tmp/d.sock" ] && break; sleep 0.1; done
 	sleep 1
 	"$T" -b -n 2 --source "unix:$tmp/d.sock" -w 120 >"$tmp/out" 2>"$tmp/err"
 	ok $? "wqmond over its unix socket: exit 0 ($(head -c 150 "$tmp/err"))"
 	awk '$1 == "aio_fsync_work" && $4 + 0 > 1000 { f = 1 } END { exit !f }' "$tmp/out"
 	ok $? "wqmond: aio_fsync_work over 1000 items/s"
+	# The queuers come in the daemon's snapshots: the generator, by its
+	# pid, is among them.
+	"$T" -b -n 2 --source "unix:$tmp/d.sock" --view queuers -w 120 >"$tmp/out" 2>"$tmp/err"
+	awk -v pid=$gpid '$1 == "task" && $2 == "aiogen" && $3 == pid && $5 + 0 > 1000 { f = 1 }
+		END { exit !f }' "$tmp/out"
+	ok $? "wqmond: the queuers view has aiogen ($gpid) over 1000 items/s ($(grep -m1 ' aiogen ' "$tmp/out"))"
 	"$T" -b -n 1 --source "http://127.0.0.1:$dport" --view pools -w 120 >"$tmp/out" 2>"$tmp/err"
 	ok $? "wqmond over HTTP: exit 0"
 	grep -qE '^ +POOL +CPU' "$tmp/out"
