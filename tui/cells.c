@@ -187,6 +187,10 @@ void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 	case COL_WORKQUEUE:
 		snprintf(buf, len, "%s%s", r->wq[0] ? r->label : "", r->wq);
 		return;
+	case COL_CONTEXT:
+		/* "demo:task": a refwq instance's queuers, not the kernel's. */
+		snprintf(buf, len, "%s%s", r->label, r->extra);
+		return;
 	default:
 		break;
 	}
