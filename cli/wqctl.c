@@ -108,6 +108,7 @@ static void usage(FILE *f)
 "  wqctl show --source daemon -n 3      # no root: a running wqmond\n"
 "  wqctl show --source refwq -n 1 -i 2  # refwq instances, no root\n"
 "  sudo wqctl show -f 'aio_*' -w events -n 3\n"
+"  sudo wqctl show -q -n 1 -i 2         # who queued the work, its kworker CPU\n"
 "\n"
 "The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
 }
