@@ -1187,6 +1187,82 @@ static void test_queuers_hostile(void **state)
 	wq_snapshot__free(s);
 }
 
+/* Thirty scrapes of a growing host: queuers appear (some in a burst past
+ * the limit), every row's counts grow, a source goes down and back.  At
+ * every scrape: no queuer counter went down or vanished, at most the limit
+ * of label sets are exported, and each function's queuer series add up to
+ * its rows' items exactly. */
+static void test_queuers_property(void **state)
+{
+	struct wq_metrics_queuers *q = wq_metrics_queuers__new(40);
+	struct wq_metrics_opts o = { .queuers = q };
+	struct wq_snapshot *s = wq_snapshot__new("kernel");
+	struct wq_metrics_source src = { "kernel", true, 0, s };
+	static const char *const fns[] = { "fa", "fb", "fc" };
+	char *prev = NULL, *out;
+
+	(void)state;
+	gen_seed(77);
+	for (int round = 0; round < 30; round++) {
+		size_t fresh = round == 5 ? 60 : gen_below(4);
+		uint64_t want[3] = { 0 };
+
+		for (size_t i = 0; i < fresh; i++) {
+			char comm[WQ_COMM_LEN], cg[16];
+
+			snprintf(comm, sizeof(comm), "p%d_%zu", round, i);
+			snprintf(cg, sizeof(cg), "/s%d.slice",
+				 (int)gen_below(5));
+			addq(s, (int32_t)gen_below(4), "events",
+			     fns[gen_below(3)],
+			     (enum wq_qctx)gen_below(WQ_QCTX_NR), comm,
+			     gen_below(5), cg, gen_below(100), gen_below(1000));
+		}
+		for (size_t i = 0; i < s->nr_queuers; i++) {
+			struct wq_queuer *r = &s->queuers[i];
+			uint64_t d = gen_below(50);
+
+			r->queued += d;
+			r->started += d;
+			r->lat_ns += gen_below(1000);
+			r->cpu_ns += gen_below(1000);
+			for (int f = 0; f < 3; f++)
+				if (!strcmp(r->function, fns[f]))
+					want[f] += r->queued;
+		}
+		src.snap = round == 12 ? NULL : s;
+		src.up = round != 12;
+		out = render(&src, 1, &o);
+		if (round == 12) {
+			assert_null(strstr(out, "wqmon_queuer_work_queued_total{"));
+			free(out);
+			continue;
+		}
+		assert_true(value_of(out, "wqmon_queuer_rows{source=\"kernel\","
+					  "state=\"exported\"} ") <= 40);
+		for (int f = 0; f < 3; f++) {
+			char pre[160];
+
+			snprintf(pre, sizeof(pre),
+				 "wqmon_queuer_work_queued_total{source="
+				 "\"kernel\",workqueue=\"events\",function="
+				 "\"%s\",", fns[f]);
+			assert_int_equal(sum_of(out, pre), want[f]);
+		}
+		if (prev)
+			check_queuers_monotonic(prev, out);
+		free(prev);
+		prev = out;
+	}
+	/* The burst filled the list: later newcomers are folded. */
+	assert_true(value_of(prev, "wqmon_queuer_rows{source=\"kernel\","
+				   "state=\"folded\"} ") > 0);
+	promtool(prev);
+	free(prev);
+	wq_metrics_queuers__free(q);
+	wq_snapshot__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1208,6 +1284,7 @@ int main(void)
 		cmocka_unit_test(test_queuers_cap),
 		cmocka_unit_test(test_queuers_merge),
 		cmocka_unit_test(test_queuers_hostile),
+		cmocka_unit_test(test_queuers_property),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
