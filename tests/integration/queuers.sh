@@ -96,11 +96,13 @@ if mine:
     check((q["lat_ns"], q["run_ns"], q["cpu_ns"]) == (h["lat"], h["run"], h["cpu"]),
           "charged the series' wait, run and CPU sums exactly (%d %d %d vs %d %d %d)" %
           (q["lat_ns"], q["run_ns"], q["cpu_ns"], h["lat"], h["run"], h["cpu"]))
-    # Independent: CPU 1's kworkers ran at least the charge (their own
-    # loop and other work besides), and the charge is most of it.
+    # Independent: CPU 1's kworkers ran at least the charge, by their own
+    # clock.  Not much more: per item their loop (and our two probes)
+    # costs about twice the item's own 0.5 us, so the charge was 30 % of
+    # it on an idle machine; 10 % leaves room for other work on CPU 1.
     ran = after - before
-    check(q["cpu_ns"] <= ran + 2000000 and q["cpu_ns"] >= ran * 0.25,
-          "kworker CPU charged %.1f ms within CPU 1's kworkers' schedstat %.1f ms (25-100%%)" %
+    check(q["cpu_ns"] <= ran + 2000000 and q["cpu_ns"] >= ran * 0.10,
+          "kworker CPU charged %.1f ms within CPU 1's kworkers' schedstat %.1f ms (10-100%%)" %
           (q["cpu_ns"] / 1e6, ran / 1e6))
 # Every item queued is charged to exactly one row (unattributed ones too).
 check(sum(q["queued"] for q in d["queuers"]) == sum(s["queued"] for s in d["series"]),
