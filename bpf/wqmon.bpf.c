@@ -91,7 +91,10 @@ struct {
 	__type(value, struct wqmon_bh_running);
 } bh_running SEC(".maps");
 
-/* The interrupt contexts running on this CPU, as their tracepoints say. */
+/* The interrupt contexts running on this CPU, as their tracepoints say.
+ * Flags, not depths: neither nests with itself on a CPU, and an exit
+ * always clears, so an entry whose exit we missed is forgotten at the
+ * next exit instead of read as interrupt context for ever. */
 struct irq_depth {
 	__u32 soft;	/* softirq_entry .. softirq_exit */
 	__u32 hard;	/* irq_handler_entry .. irq_handler_exit */
@@ -1116,29 +1119,23 @@ int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
-/* Interrupt bookkeeping for queue_context(), attached with queuers only.
- * A depth never goes below 0: an exit whose entry came before we
- * attached is ignored. */
+/*
+ * Interrupt bookkeeping for queue_context(), attached with queuers only.
+ * The exits are defined, and so attached, before the entries: an
+ * interrupt running while we attach then shows an exit without an entry
+ * (harmless), never an entry without its exit.
+ */
 static __always_inline void irq_step(bool hard, bool enter)
 {
 	__u32 zero = 0;
 	struct irq_depth *d = bpf_map_lookup_elem(&irq_depth, &zero);
-	__u32 *n;
 
 	if (!d)
 		return;
-	n = hard ? &d->hard : &d->soft;
-	if (enter)
-		*n += 1;
-	else if (*n)
-		*n -= 1;
-}
-
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(softirq_entry_btf, unsigned int vec_nr)
-{
-	irq_step(false, true);
-	return 0;
+	if (hard)
+		d->hard = enter;
+	else
+		d->soft = enter;
 }
 
 SEC("tp_btf/softirq_exit")
@@ -1148,17 +1145,24 @@ int BPF_PROG(softirq_exit_btf, unsigned int vec_nr)
 	return 0;
 }
 
-SEC("tp_btf/irq_handler_entry")
-int BPF_PROG(irq_entry_btf, int irq, void *action)
-{
-	irq_step(true, true);
-	return 0;
-}
-
 SEC("tp_btf/irq_handler_exit")
 int BPF_PROG(irq_exit_btf, int irq, void *action, int ret)
 {
 	irq_step(true, false);
+	return 0;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(softirq_entry_btf, unsigned int vec_nr)
+{
+	irq_step(false, true);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(irq_entry_btf, int irq, void *action)
+{
+	irq_step(true, true);
 	return 0;
 }
 
@@ -1221,13 +1225,6 @@ int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev,
  * symbolizes them with kallsyms.  Unlike /proc/TID/stack, this needs no
  * CAP_SYS_ADMIN: the daemon keeps only CAP_BPF once the probes are loaded.
  */
-SEC("raw_tp/softirq_entry")
-int BPF_PROG(softirq_entry_raw, unsigned int vec_nr)
-{
-	irq_step(false, true);
-	return 0;
-}
-
 SEC("raw_tp/softirq_exit")
 int BPF_PROG(softirq_exit_raw, unsigned int vec_nr)
 {
@@ -1235,17 +1232,24 @@ int BPF_PROG(softirq_exit_raw, unsigned int vec_nr)
 	return 0;
 }
 
-SEC("raw_tp/irq_handler_entry")
-int BPF_PROG(irq_entry_raw, int irq, void *action)
-{
-	irq_step(true, true);
-	return 0;
-}
-
 SEC("raw_tp/irq_handler_exit")
 int BPF_PROG(irq_exit_raw, int irq, void *action, int ret)
 {
 	irq_step(true, false);
+	return 0;
+}
+
+SEC("raw_tp/softirq_entry")
+int BPF_PROG(softirq_entry_raw, unsigned int vec_nr)
+{
+	irq_step(false, true);
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(irq_entry_raw, int irq, void *action)
+{
+	irq_step(true, true);
 	return 0;
 }
 

@@ -81,6 +81,10 @@ rows = [q for q in d["queuers"] if q["function"] == "aio_fsync_work"]
 check(sum(s["queued"] for s in series) == n,
       "the aio series counted %d queued: nobody else made aio work" % n)
 mine = [q for q in rows if q["cgroup"] == cg]
+# io_submit() queues aio work in the syscall: never in an interrupt (an
+# interrupt context flag left set after an exit the probes missed did that).
+check(rows and all(q["context"] == "task" for q in rows),
+      "aio_fsync_work is queued in task context only: %s" % sorted(set(q["context"] for q in rows)))
 check(len(mine) == 1, "one queuer row in cgroup %s (rows: %s)" %
       (cg, [(q["context"], q["comm"], q["cgroup"], q["queued"]) for q in rows]))
 if mine:
