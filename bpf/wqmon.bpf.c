@@ -91,14 +91,21 @@ struct {
 	__type(value, struct wqmon_bh_running);
 } bh_running SEC(".maps");
 
-/* Softirqs running on this CPU (0 or 1; 2 if a hard IRQ's exit ran one
- * while its entry was being counted). */
+/* The interrupt contexts running on this CPU, as their tracepoints say.
+ * Flags, not depths: neither nests with itself on a CPU, and an exit
+ * always clears, so an entry whose exit we missed is forgotten at the
+ * next exit instead of read as interrupt context for ever. */
+struct irq_depth {
+	__u32 soft;	/* softirq_entry .. softirq_exit */
+	__u32 hard;	/* irq_handler_entry .. irq_handler_exit */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} softirq_depth SEC(".maps");
+	__type(value, struct irq_depth);
+} irq_depth SEC(".maps");
 
 /* Who queued: keys shared, stats per CPU (one entry when not tracked). */
 struct wqmon_queuer_key queuer_keys[WQMON_MAX_QUEUERS];
@@ -554,22 +561,29 @@ static __always_inline struct wqmon_worker *worker_claim(__u32 tid)
  * The context queue_work runs in.  The preempt count says it, but x86
  * keeps it in a per-CPU variable that a program can only reach through a
  * ksym, which needs the symbol in kallsyms (CONFIG_KALLSYMS_ALL: not on
- * every kernel).  So: softirq while softirq_entry/exit say one runs on
- * this CPU (kept only while queuers are tracked), hard IRQ when this
- * program's stack is not the current task's (x86-64 and arm64 run
- * interrupts on per-CPU IRQ stacks), task otherwise.  A hard IRQ nested
- * in a softirq reads as softirq; NMIs do not queue work.
+ * every kernel).  So, while queuers are tracked, the tracepoints of
+ * device interrupt handlers and softirqs keep a per-CPU depth of each:
+ * hard IRQ inside a handler (a hard IRQ can interrupt a softirq, not the
+ * reverse), softirq inside a softirq.  Interrupts that have no handler
+ * tracepoint (timers, IPIs) are caught when they run on the per-CPU IRQ
+ * stack, i.e. when this program's stack is not the current task's; an
+ * interrupt that hit user mode runs on the task's stack (x86's
+ * call_on_irqstack_cond) and is only seen through its handler's
+ * tracepoint.  NMIs do not queue work.
  */
 #define TASK_STACK_SIZE	16384	/* THREAD_SIZE of x86-64 and arm64 (4K pages) */
 
 static __always_inline __u32 queue_context(void)
 {
 	struct launder_row *r = launder_row(L_CTX);
-	__u32 zero = 0, *depth = bpf_map_lookup_elem(&softirq_depth, &zero);
+	__u32 zero = 0;
+	struct irq_depth *d = bpf_map_lookup_elem(&irq_depth, &zero);
 	struct task_struct *t;
 	__u64 here = 0;
 
-	if (depth && *depth)
+	if (d && d->hard)
+		return WQMON_QCTX_HARDIRQ;
+	if (d && d->soft)
 		return WQMON_QCTX_SOFTIRQ;
 	if (!r)
 		return WQMON_QCTX_TASK;
@@ -1105,30 +1119,50 @@ int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
-/* Softirq bookkeeping for queue_context(), attached with queuers only. */
-static __always_inline void softirq_step(int d)
+/*
+ * Interrupt bookkeeping for queue_context(), attached with queuers only.
+ * The exits are defined, and so attached, before the entries: an
+ * interrupt running while we attach then shows an exit without an entry
+ * (harmless), never an entry without its exit.
+ */
+static __always_inline void irq_step(bool hard, bool enter)
 {
-	__u32 zero = 0, *depth = bpf_map_lookup_elem(&softirq_depth, &zero);
+	__u32 zero = 0;
+	struct irq_depth *d = bpf_map_lookup_elem(&irq_depth, &zero);
 
-	if (!depth)
+	if (!d)
 		return;
-	if (d > 0)
-		*depth += 1;
-	else if (*depth)
-		*depth -= 1;
-}
-
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(softirq_entry_btf, unsigned int vec_nr)
-{
-	softirq_step(1);
-	return 0;
+	if (hard)
+		d->hard = enter;
+	else
+		d->soft = enter;
 }
 
 SEC("tp_btf/softirq_exit")
 int BPF_PROG(softirq_exit_btf, unsigned int vec_nr)
 {
-	softirq_step(-1);
+	irq_step(false, false);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(irq_exit_btf, int irq, void *action, int ret)
+{
+	irq_step(true, false);
+	return 0;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(softirq_entry_btf, unsigned int vec_nr)
+{
+	irq_step(false, true);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(irq_entry_btf, int irq, void *action)
+{
+	irq_step(true, true);
 	return 0;
 }
 
@@ -1191,17 +1225,31 @@ int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev,
  * symbolizes them with kallsyms.  Unlike /proc/TID/stack, this needs no
  * CAP_SYS_ADMIN: the daemon keeps only CAP_BPF once the probes are loaded.
  */
-SEC("raw_tp/softirq_entry")
-int BPF_PROG(softirq_entry_raw, unsigned int vec_nr)
-{
-	softirq_step(1);
-	return 0;
-}
-
 SEC("raw_tp/softirq_exit")
 int BPF_PROG(softirq_exit_raw, unsigned int vec_nr)
 {
-	softirq_step(-1);
+	irq_step(false, false);
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(irq_exit_raw, int irq, void *action, int ret)
+{
+	irq_step(true, false);
+	return 0;
+}
+
+SEC("raw_tp/softirq_entry")
+int BPF_PROG(softirq_entry_raw, unsigned int vec_nr)
+{
+	irq_step(false, true);
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(irq_entry_raw, int irq, void *action)
+{
+	irq_step(true, true);
 	return 0;
 }
 

@@ -148,6 +148,9 @@ static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time,
 		  queuers },
 		{ skel->progs.softirq_exit_btf, skel->progs.softirq_exit_raw,
 		  queuers },
+		{ skel->progs.irq_entry_btf, skel->progs.irq_entry_raw,
+		  queuers },
+		{ skel->progs.irq_exit_btf, skel->progs.irq_exit_raw, queuers },
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {

@@ -126,25 +126,38 @@ echo "- perf kwork record / wqmond cost: $(ratio "$p" "$d") (target >= 4)"
 echo "- bpftrace / wqmond cost: $(ratio "$t" "$d") (target >= 4)"
 echo "- item without probes: $(awk -v b="${RATE[none]}" 'BEGIN { printf "%.3f", 1e6 / b }') µs"
 
-# Where the nanoseconds go: the kernel's own per-program run-time stats.
+# Where the nanoseconds go: the kernel's own per-program run-time stats,
+# without and with queuers.
 old=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
-start_tool wqmon-q
-"$GEN" -d "$DUR" -b 32 >/dev/null
-bpftool prog show -j >"$tmp/progs.json"
-stop_tool
+for c in wqmon wqmon-q; do
+	start_tool $c
+	"$GEN" -d "$DUR" -b 32 >/dev/null
+	bpftool prog show -j >"$tmp/progs-$c.json"
+	stop_tool
+done
 sysctl -qw kernel.bpf_stats_enabled="$old"
 echo
-echo "| wqmon program | runs | ns per run |"
+echo "| wqmon program | ns per run: wqctl show | ns per run: wqctl show -q |"
 echo "|---|---:|---:|"
-python3 - "$tmp/progs.json" <<'EOF'
+python3 - "$tmp/progs-wqmon.json" "$tmp/progs-wqmon-q.json" <<'EOF'
 import json, sys
-for p in json.load(open(sys.argv[1])):
-    n = p.get("name", "")
-    # names are cut to 15 characters by the kernel
-    if n.startswith(("queue_work_", "activate_work", "execute_start",
-                     "execute_end_", "sched_switch_", "softirq_")):
-        cnt = p.get("run_cnt", 0)
-        if cnt:
-            print(f"| {n} | {cnt} | {p.get('run_time_ns', 0) / cnt:.0f} |")
+def ns(path):
+    out = {}
+    for p in json.load(open(path)):
+        n = p.get("name", "")
+        # names are cut to 15 characters by the kernel
+        if n.startswith(("queue_work_", "activate_work", "execute_start",
+                         "execute_end_", "sched_switch_", "softirq_", "irq_")):
+            cnt = p.get("run_cnt", 0)
+            if cnt:
+                out[n] = (p.get("run_time_ns", 0) / cnt, cnt)
+    return out
+a, b = ns(sys.argv[1]), ns(sys.argv[2])
+for n in sorted(set(a) | set(b)):
+    f = lambda d: "%.0f" % d[n][0] if n in d else "-"
+    print(f"| {n} | {f(a)} | {f(b)} |")
+item = ("queue_work_", "activate_work", "execute_start", "execute_end_")
+tot = lambda d: sum(v[0] for k, v in d.items() if k.startswith(item))
+print(f"| per item (queue+activate+start+end) | {tot(a):.0f} | {tot(b):.0f} |")
 EOF

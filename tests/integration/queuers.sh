@@ -81,6 +81,10 @@ rows = [q for q in d["queuers"] if q["function"] == "aio_fsync_work"]
 check(sum(s["queued"] for s in series) == n,
       "the aio series counted %d queued: nobody else made aio work" % n)
 mine = [q for q in rows if q["cgroup"] == cg]
+# io_submit() queues aio work in the syscall: never in an interrupt (an
+# interrupt context flag left set after an exit the probes missed did that).
+check(rows and all(q["context"] == "task" for q in rows),
+      "aio_fsync_work is queued in task context only: %s" % sorted(set(q["context"] for q in rows)))
 check(len(mine) == 1, "one queuer row in cgroup %s (rows: %s)" %
       (cg, [(q["context"], q["comm"], q["cgroup"], q["queued"]) for q in rows]))
 if mine:
@@ -96,20 +100,24 @@ if mine:
     check((q["lat_ns"], q["run_ns"], q["cpu_ns"]) == (h["lat"], h["run"], h["cpu"]),
           "charged the series' wait, run and CPU sums exactly (%d %d %d vs %d %d %d)" %
           (q["lat_ns"], q["run_ns"], q["cpu_ns"], h["lat"], h["run"], h["cpu"]))
-    # Independent: CPU 1's kworkers ran at least the charge (their own
-    # loop and other work besides), and the charge is most of it.
+    # Independent: CPU 1's kworkers ran at least the charge, by their own
+    # clock.  Not much more: per item their loop (and our two probes)
+    # costs about twice the item's own 0.5 us, so the charge was 30 % of
+    # it on an idle machine; 10 % leaves room for other work on CPU 1.
     ran = after - before
-    check(q["cpu_ns"] <= ran + 2000000 and q["cpu_ns"] >= ran * 0.25,
-          "kworker CPU charged %.1f ms within CPU 1's kworkers' schedstat %.1f ms (25-100%%)" %
+    check(q["cpu_ns"] <= ran + 2000000 and q["cpu_ns"] >= ran * 0.10,
+          "kworker CPU charged %.1f ms within CPU 1's kworkers' schedstat %.1f ms (10-100%%)" %
           (q["cpu_ns"] / 1e6, ran / 1e6))
-# Every item queued is charged to exactly one row (unattributed ones too).
-check(sum(q["queued"] for q in d["queuers"]) == sum(s["queued"] for s in d["series"]),
-      "queuer rows add up to every item queued (%d vs %d)" %
-      (sum(q["queued"] for q in d["queuers"]), sum(s["queued"] for s in d["series"])))
-seen = sum(s["started"] - s["unseen"] for s in d["series"])
-check(sum(q["started"] for q in d["queuers"]) == seen,
-      "queuer rows add up to every start whose queueing was seen (%d vs %d)" %
-      (sum(q["started"] for q in d["queuers"]), seen))
+# Every item queued is charged to exactly one row (unattributed ones too):
+# the rows add up to the series' totals, less what was queued between
+# the collector's reading of the two (it reads the rows first).
+def adds_up(what, rows, total):
+    check(rows <= total and total - rows <= total // 100 + 100,
+          "queuer rows add up to every item %s (%d vs %d)" % (what, rows, total))
+adds_up("queued", sum(q["queued"] for q in d["queuers"]),
+        sum(s["queued"] for s in d["series"]))
+adds_up("started whose queueing was seen", sum(q["started"] for q in d["queuers"]),
+        sum(s["started"] - s["unseen"] for s in d["series"]))
 # mm/vmstat.c: vmstat_update re-arms itself with a delay (its timer
 # fires in softirq); vmstat_shepherd, itself work on a kworker, queues it
 # with none (task context, a kworker).
