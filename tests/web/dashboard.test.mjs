@@ -16,12 +16,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { fmtRate, fmtCount, fmtPct } from '../../web/format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -709,11 +710,156 @@ test('a saved history opens in the page, gzipped too; live returns', async () =>
 	await page.waitForTimeout(1500);
 	assert.equal(await page.evaluate(() => +document.body.dataset.polls), polls, 'no poll while a file is shown');
 	await page.setInputFiles('#open input', path.join(dir, 'other.json'));
-	await page.waitForFunction(() => /^Cannot open it: other.json is not a wqmon-history/.test(document.querySelector('#banner').textContent), null, { timeout: 5000 });
+	await page.waitForFunction(() => /^Cannot open it: other.json is neither a wqmon-history document with views .* nor a wqmon-recording/.test(document.querySelector('#banner').textContent), null, { timeout: 5000 });
 	rmSync(dir, { recursive: true });
 	await page.click('#live');
 	await page.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
 	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'true');
+});
+
+// A real recording (run_dashboard_test.sh made it with wqctl record from a
+// refwq-demo instance, and what wqctl show --replay makes of it): the page
+// reads it as wqctl does, and shows wqctl's numbers.
+const REC = process.env.WQMON_RECORDING_DIR;
+const recFile = (f) => {
+	if (!REC) throw new Error('WQMON_RECORDING_DIR is not set: run tests/web/run_dashboard_test.sh');
+	return path.join(REC, f);
+};
+const jsonl = (f) => readFileSync(recFile(f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+// Every member the page made has wqctl's value: returns the differences.
+function differences(mine, theirs, where, out = []) {
+	if (mine !== null && typeof mine === 'object') {
+		if (Array.isArray(mine) && (!Array.isArray(theirs) || theirs.length !== mine.length))
+			out.push(`${where}: ${mine.length} items, wqctl ${theirs?.length}`);
+		else for (const k of Object.keys(mine)) differences(mine[k], theirs?.[k], `${where}.${k}`, out);
+	} else if (mine !== theirs) {
+		out.push(`${where}: ${mine}, wqctl ${theirs}`);
+	}
+	return out;
+}
+
+async function filePage() {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(base);
+	await p.waitForFunction(() => +document.body.dataset.polls >= 1, null, { timeout: 10000 });
+	return { p, ctx, sink };
+}
+
+const bannerText = (p) => p.textContent('#banner');
+
+test('a recording\'s intervals, made in the page, are wqctl show --replay\'s, number for number', async () => {
+	const want = jsonl('rec.iv.jsonl');
+	assert.ok(want.length >= 2, `wqctl made ${want.length} intervals of the recording`);
+	const { p, ctx, sink } = await filePage();
+	const bytes = [...readFileSync(recFile('rec.gz'))];
+	const got = await p.evaluate(async (b) => {
+		const tv = await import('./static/textview.js');
+		const st = new tv.Intervals();
+		const views = [];
+		const res = await tv.readRecording(new Blob([new Uint8Array(b)]), 'rec.gz', (s) => {
+			const d = st.push(s);
+			if (d) views.push(tv.snapshotJson(d));
+		});
+		return { res, views };
+	}, bytes);
+	assert.equal(got.res.error, null);
+	assert.equal(got.res.views, jsonl('rec.cum.jsonl').length, 'every view read');
+	assert.equal(got.views.length, want.length, 'as many intervals as wqctl');
+	assert.ok(want.some((v) => v.series.some((s) => s.queued > 0)), 'the recording holds work');
+	assert.deepEqual(differences(got.views, want, 'interval'), []);
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+test('a recording opens in the page with wqctl\'s counts; live returns', async () => {
+	const iv = jsonl('rec.iv.jsonl');
+	const cum = jsonl('rec.cum.jsonl');
+	const last = iv[iv.length - 1];
+	const { p, ctx, sink } = await filePage();
+	await p.setInputFiles('#open input', recFile('rec.gz'));
+	await p.waitForFunction(() => /^Showing rec.gz: \d+ views/.test(document.querySelector('#banner').textContent), null, { timeout: 10000 });
+	assert.match(await bannerText(p), new RegExp(`^Showing rec.gz: ${cum.length} views, \\d\\d:\\d\\d:\\d\\d to \\d\\d:\\d\\d:\\d\\d\\. Live updates are paused`));
+	assert.equal(await p.getAttribute('#live', 'aria-pressed'), 'false', 'live updates stop');
+	assert.equal(await p.getAttribute('#banner', 'data-kind'), 'info');
+	// The functions table: a row per series of the last view, its total
+	// queued from that view, its rate from the last interval.
+	const rows = await p.$$eval('#fn-table tbody tr[data-key]', (trs) => trs.map((tr) => ({
+		key: tr.dataset.key,
+		cells: Object.fromEntries([...tr.children].map((td, i) => [tr.closest('table').tHead.rows[0].cells[i].dataset.key, td.textContent])),
+	})));
+	const lastCum = cum[cum.length - 1];
+	assert.equal(rows.length, lastCum.series.length, 'a row per recorded series');
+	for (const s of lastCum.series) {
+		const key = JSON.stringify([lastCum.source, s.pool_id, s.workqueue, s.function]);
+		const row = rows.find((r) => r.key === key);
+		assert.ok(row, `a row for ${key}`);
+		const v = last.series.find((x) => x.pool_id === s.pool_id && x.workqueue === s.workqueue && x.function === s.function);
+		assert.equal(row.cells.queued, fmtCount(s.queued), `${key} total queued`);
+		assert.equal(row.cells.rate, fmtRate(v ? v.queued_per_second : 0), `${key} rate/s`);
+		if (v && v.cpu_percent != null) assert.equal(row.cells.cpu, fmtPct(v.cpu_percent), `${key} CPU`);
+	}
+	assert.ok(rows.some((r) => r.cells.rate !== '0'), 'rates of the last interval shown');
+	const pools = await p.$$eval('#pools-table tbody tr[data-key]', (trs) => trs.map((tr) => ({
+		key: tr.dataset.key,
+		cpu: tr.children[[...tr.closest('table').tHead.rows[0].cells].findIndex((th) => th.dataset.key === 'cpuPct')].textContent,
+	})));
+	for (const pl of last.pools) {
+		const row = pools.find((r) => r.key === JSON.stringify([last.source, pl.id]));
+		assert.ok(row, `pool ${pl.id}`);
+		assert.equal(row.cpu, fmtPct(pl.cpu_percent), `pool ${pl.id} CPU`);
+	}
+	// Charts from the recorded intervals: a point per interval.
+	assert.equal(+(await p.getAttribute('#chart-rate', 'data-points')), 2 * iv.length, 'queued and completed, a point per interval');
+	const polls = await p.evaluate(() => +document.body.dataset.polls);
+	await p.click('#live');
+	await p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
+	assert.equal(await p.getAttribute('#banner', 'hidden'), '', 'the file\'s banner goes');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// Damaged copies: what could be read is shown, with the one line wqctl
+// prints for the same file; a file with nothing to show is refused in
+// that line.
+test('a damaged recording shows the views before the damage, and wqctl\'s one-line error', async () => {
+	const cum = jsonl('rec.cum.jsonl');
+	// Intervals in the first n views: the same snapshot twice makes none.
+	const intervals = (n) => new Set(cum.slice(0, n).map((v) => v.mono_ns)).size - 1;
+	let shown = 0;
+	const { p, ctx, sink } = await filePage();
+	for (const f of ['cut', 'text', 'bad']) {
+		const err = readFileSync(recFile(`${f}.err`), 'utf8').trim();
+		assert.equal(err.split('\n').length, 1, `wqctl says one line of ${f}.gz`);
+		const read = +(/; (\d+) views read$/.exec(err)?.[1] ?? 0);
+		await p.evaluate(() => { document.querySelector('#banner').textContent = ''; });
+		await p.setInputFiles('#open input', recFile(`${f}.gz`));
+		await p.waitForFunction(() => document.querySelector('#banner').textContent !== '', null, { timeout: 10000 });
+		const text = await bannerText(p);
+		const kind = await p.getAttribute('#banner', 'data-kind');
+		if (f === 'bad') {
+			// zlib in wqctl and in the browser may stop at different
+			// bytes of a broken deflate stream: the same kind of line.
+			assert.match(text, /^(Cannot open it: )?bad.gz: (the compressed data is corrupt( \(or cut\) before the first view)?|view \d+ \((from )?line \d+\): .*; \d+ views read)/, text);
+			continue;
+		}
+		if (intervals(read) > 0) {
+			shown++;
+			assert.equal(kind, 'damaged', text);
+			assert.ok(text.startsWith(`${err}. Showing the intervals before it, `), `${text}\n  wqctl: ${err}`);
+			assert.ok((await p.$$('#fn-table tbody tr[data-key]')).length > 0, 'the views before the damage are shown');
+		} else {
+			assert.equal(text, `Cannot open it: ${err}`);
+		}
+		if (f === 'text') assert.match(err, /^text.gz: view 3 \(from line \d+\): line \d+: pools: field 4: bad flags 'x'; 2 views read$/);
+		if (f === 'cut') assert.match(err, /^cut.gz: view \d+ \(line \d+\): the file ends inside it \(truncated\); \d+ views read$/);
+	}
+	assert.ok(shown > 0, 'a damaged file showed the intervals before the damage');
+	await ctx.close();
+	assert.deepEqual(sink, []);
 });
 
 test('pause stops the updates and resume restarts them', async () => {
