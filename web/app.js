@@ -8,6 +8,7 @@ import { compactView, binOf, binStats, seriesKey, poolKey, wqKey, keyParts, pool
 import { lineChart, heatmap, PALETTE } from './charts.js';
 import { LiveTable } from './table.js';
 import { startConfig } from './config.js';
+import { startQueuers } from './queuers.js';
 import { readRecording, sniffText, Intervals, snapshotJson } from './textview.js';
 
 const params = new URLSearchParams(location.search);
@@ -147,6 +148,7 @@ async function poll() {
 		state.polls++;
 		hideBanner('error');
 		render();
+		queuers.refresh();
 	} catch (e) {
 		state.failures++;
 		const wait = backoffMs();
@@ -298,6 +300,7 @@ function render() {
 	renderSampled(snaps);
 	renderStalls(snaps);
 	renderTables(snaps, multi);
+	queuers.setScope({ source: state.source, focus: state.focus, file: state.file });
 }
 
 function renderHeader() {
@@ -574,6 +577,7 @@ const wqTip = (r) => (r.wq !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_WQ)
 const fnTip = (r) => (r.fn !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_FN);
 
 let tables = null;
+let queuers = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
 	// drop: which columns go first when the table is too wide (highest
@@ -872,6 +876,7 @@ function init() {
 		resize = setTimeout(() => state.snapshot && render(), 150);
 	});
 	tables = makeTables();
+	queuers = startQueuers($('#queuers'), getJSON);
 	readHash();
 	setRange(state.rangeMs);
 	setSource(state.source);

@@ -19,10 +19,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { fmtRate, fmtCount, fmtPct } from '../../web/format.js';
+import { fmtRate, fmtCount, fmtPct, fmtDur } from '../../web/format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -785,12 +785,10 @@ test('a recording opens in the page with wqctl\'s counts; live returns', async (
 	assert.match(await bannerText(p), new RegExp(`^Showing rec.gz: ${cum.length} views, \\d\\d:\\d\\d:\\d\\d to \\d\\d:\\d\\d:\\d\\d\\. Live updates are paused`));
 	assert.equal(await p.getAttribute('#live', 'aria-pressed'), 'false', 'live updates stop');
 	assert.equal(await p.getAttribute('#banner', 'data-kind'), 'info');
+	assert.equal(await p.textContent('#queuers .q-note'), 'Not in rec.gz: who queued the work is read from the daemon, live.');
 	// The functions table: a row per series of the last view, its total
 	// queued from that view, its rate from the last interval.
-	const rows = await p.$$eval('#fn-table tbody tr[data-key]', (trs) => trs.map((tr) => ({
-		key: tr.dataset.key,
-		cells: Object.fromEntries([...tr.children].map((td, i) => [tr.closest('table').tHead.rows[0].cells[i].dataset.key, td.textContent])),
-	})));
+	const rows = (await rowCells(p, '#fn-table')).map((r) => ({ key: r.key, cells: r }));
 	const lastCum = cum[cum.length - 1];
 	assert.equal(rows.length, lastCum.series.length, 'a row per recorded series');
 	for (const s of lastCum.series) {
@@ -803,10 +801,7 @@ test('a recording opens in the page with wqctl\'s counts; live returns', async (
 		if (v && v.cpu_percent != null) assert.equal(row.cells.cpu, fmtPct(v.cpu_percent), `${key} CPU`);
 	}
 	assert.ok(rows.some((r) => r.cells.rate !== '0'), 'rates of the last interval shown');
-	const pools = await p.$$eval('#pools-table tbody tr[data-key]', (trs) => trs.map((tr) => ({
-		key: tr.dataset.key,
-		cpu: tr.children[[...tr.closest('table').tHead.rows[0].cells].findIndex((th) => th.dataset.key === 'cpuPct')].textContent,
-	})));
+	const pools = (await rowCells(p, '#pools-table')).map((r) => ({ key: r.key, cpu: r.cpuPct }));
 	for (const pl of last.pools) {
 		const row = pools.find((r) => r.key === JSON.stringify([last.source, pl.id]));
 		assert.ok(row, `pool ${pl.id}`);
@@ -830,6 +825,9 @@ test('a damaged recording shows the views before the damage, and wqctl\'s one-li
 	// Intervals in the first n views: the same snapshot twice makes none.
 	const intervals = (n) => new Set(cum.slice(0, n).map((v) => v.mono_ns)).size - 1;
 	let shown = 0;
+	// The line each view begins at (the format line is line 1).
+	const viewLines = gunzipSync(readFileSync(recFile('rec.gz'))).toString().split('\n')
+		.map((l, i) => (l.startsWith('wqmon-workqueues ') ? i + 1 : 0)).filter(Boolean);
 	const { p, ctx, sink } = await filePage();
 	for (const f of ['cut', 'text', 'bad']) {
 		const err = readFileSync(recFile(`${f}.err`), 'utf8').trim();
@@ -846,6 +844,21 @@ test('a damaged recording shows the views before the damage, and wqctl\'s one-li
 			assert.match(text, /^(Cannot open it: )?bad.gz: (the compressed data is corrupt( \(or cut\) before the first view)?|view \d+ \((from )?line \d+\): .*; \d+ views read)/, text);
 			continue;
 		}
+		if (f === 'cut') {
+			// zlib in the browser hands over all it could inflate; wqctl's
+			// gzgets may stop up to a buffer earlier: the page may read
+			// more views, and names the view it stopped in and its line.
+			const m = /^(?:Cannot open it: )?cut.gz: view (\d+) \(line (\d+)\): the file ends inside it \(truncated\); (\d+) views read/.exec(text);
+			assert.ok(m, text);
+			const [n, line, got] = m.slice(1).map(Number);
+			assert.ok(got >= read && got < cum.length && n === got + 1, `${text}\n  wqctl: ${err}`);
+			assert.equal(line, viewLines[got], `view ${n} begins at line ${viewLines[got]} of the recording`);
+			if (intervals(got) > 0) {
+				shown++;
+				assert.equal(kind, 'damaged', text);
+			}
+			continue;
+		}
 		if (intervals(read) > 0) {
 			shown++;
 			assert.equal(kind, 'damaged', text);
@@ -855,11 +868,143 @@ test('a damaged recording shows the views before the damage, and wqctl\'s one-li
 			assert.equal(text, `Cannot open it: ${err}`);
 		}
 		if (f === 'text') assert.match(err, /^text.gz: view 3 \(from line \d+\): line \d+: pools: field 4: bad flags 'x'; 2 views read$/);
-		if (f === 'cut') assert.match(err, /^cut.gz: view \d+ \(line \d+\): the file ends inside it \(truncated\); \d+ views read$/);
 	}
 	assert.ok(shown > 0, 'a damaged file showed the intervals before the damage');
 	await ctx.close();
 	assert.deepEqual(sink, []);
+});
+
+// "Who is causing this": the table shows /api/v1/queuers' rows as served
+// (but the mean wait, lat_ns / started).  The page's answers are caught
+// as they arrive, and the table must match one of them exactly.
+// Rows as {column key: text}, read in one go (a $$eval's handles can be
+// of rows a refresh has replaced).
+const rowCells = (p, sel) => p.evaluate((q) => {
+	const table = document.querySelector(q);
+	const keys = [...table.tHead.rows[0].cells].map((th) => th.dataset.key);
+	return [...table.querySelectorAll('tbody tr[data-key]')].map((tr) => ({
+		key: tr.dataset.key, cls: tr.className,
+		...Object.fromEntries([...tr.children].map((td, i) => [keys[i], td.textContent])),
+	}));
+}, sel);
+const qCells = async (p) => (await rowCells(p, '#queuers table')).map(({ key, ...rest }) => rest);
+const qExpected = (doc) => doc.queuers.map((r, i) => ({
+	cls: r.context === 'other' ? 'folded' : '',
+	rank: String(i + 1), context: r.context,
+	comm: r.context === 'other' && r.comm === 'other' ? 'other (the rest)' : r.comm || '–',
+	tgid: r.tgid > 0 ? String(r.tgid) : '–', cgroup: r.cgroup || '–', queued: fmtCount(r.queued),
+	rate: fmtRate(r.queued_per_second), wait: fmtDur(r.started ? Math.floor(r.lat_ns / r.started) : null),
+	cpu: fmtPct(r.cpu_percent),
+}));
+
+async function queuersPage(url, edit) {
+	const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	const answers = [];
+	await p.route(/\/api\/v1\/queuers\?/, async (route) => {
+		if (edit) return edit(route);
+		const r = await route.fetch();
+		const body = await r.json();
+		answers.push({ url: route.request().url(), body });
+		await route.fulfill({ response: r, json: body });
+	});
+	await p.goto(url);
+	const close = async () => {
+		await p.unrouteAll({ behavior: 'wait' });
+		await ctx.close();
+		return sink;
+	};
+	return { p, answers, close };
+}
+
+// Wait until the table shows one of the answers: return that answer.
+async function shownAnswer(p, answers, want) {
+	let rows = [];
+	for (const end = Date.now() + 10000; Date.now() < end; await p.waitForTimeout(200)) {
+		rows = await qCells(p);
+		const a = answers.filter((x) => want(x)).find((x) => JSON.stringify(qExpected(x.body)) === JSON.stringify(rows));
+		if (a && rows.length) return a;
+	}
+	assert.fail(`the table shows none of the answers: ${JSON.stringify(rows).slice(0, 600)}`);
+}
+
+test('who is causing this: the top queuers by kworker CPU, then by items queued', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const { p, answers, close } = await queuersPage(base);
+	const a = await shownAnswer(p, answers, (x) => /order=cpu/.test(x.url) && !/function=/.test(x.url));
+	assert.match(a.url, /[?&]top=10(&|$)/);
+	const rows = a.body.queuers;
+	assert.equal(rows.length, 11, 'ten queuers and the rest in one row');
+	assert.deepEqual(rows.map((r) => r.cpu_percent), [...rows.slice(0, 10).map((r) => r.cpu_percent).sort((x, y) => y - x), rows[10].cpu_percent], 'by CPU, the folded row last');
+	const cells = await qCells(p);
+	assert.equal(cells[0].comm, 'fio');
+	assert.equal(cells[0].cgroup, '/user.slice/user-1000.slice/session-3.scope');
+	assert.equal(cells[0].tgid, '4242');
+	assert.ok(cells.some((c) => c.comm === 'nginx' && c.cgroup === '/system.slice/nginx.service'));
+	for (const ctxName of ['softirq', 'hardirq']) {
+		const c = cells.find((x) => x.context === ctxName);
+		assert.ok(c, `a ${ctxName} row`);
+		assert.deepEqual([c.comm, c.tgid, c.cgroup], ['–', '–', '–'], `no task named for ${ctxName}`);
+	}
+	assert.equal(cells[10].comm, 'other (the rest)');
+	assert.equal(cells[10].cls, 'folded');
+	assert.match(await p.textContent('#queuers .q-note'), /^kernel: top 10 by kworker CPU, last interval, the rest in one row$/);
+	assert.equal(await p.textContent('#queuers .q-scope'), 'of all work');
+
+	await p.click('#queuers .seg button[data-order="queued"]');
+	assert.equal(await p.getAttribute('#queuers .seg button[data-order="queued"]', 'aria-pressed'), 'true');
+	const b = await shownAnswer(p, answers, (x) => /order=queued/.test(x.url));
+	const q = b.body.queuers.slice(0, 10).map((r) => r.queued);
+	assert.deepEqual(q, [...q].sort((x, y) => y - x), 'by items queued');
+	assert.match(await p.textContent('#queuers .q-note'), /top 10 by items queued/);
+
+	// A series drilled into: its own queuers.
+	const key = await p.getAttribute('#fn-table tbody tr[data-key*="aio_fsync_work"]', 'data-key');
+	const [, pool, wq, fn] = JSON.parse(key);
+	await p.click(`#fn-table tbody tr[data-key='${key}']`);
+	await p.waitForFunction((t) => document.querySelector('#queuers .q-scope').textContent === t, `of ${fn} · ${wq} · pool ${pool}`, { timeout: 5000 });
+	const c = await shownAnswer(p, answers, (x) => x.url.includes(`function=${fn}`));
+	const u = new URL(c.url);
+	assert.deepEqual([u.searchParams.get('workqueue'), u.searchParams.get('function'), u.searchParams.get('pool'), u.searchParams.get('source'), u.searchParams.get('order')],
+		[wq, fn, String(pool), 'kernel', 'queued']);
+	assert.ok(c.body.queuers.every((r) => r.function === fn && r.workqueue === wq && r.pool_id === pool), 'rows of that series');
+	await p.keyboard.press('Escape');
+	await p.waitForFunction(() => document.querySelector('#queuers .q-scope').textContent === 'of all work', null, { timeout: 5000 });
+	assert.deepEqual(await close(), []);
+});
+
+test('who is causing this: a source that does not track queuers says how to turn it on', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const url = await startFixtureServer('--no-queuers');
+	const { p, close } = await queuersPage(url);
+	await p.waitForSelector('#queuers[data-state="untracked"]', { timeout: 10000 });
+	assert.equal(await p.textContent('#queuers .q-note'),
+		'kernel does not track who queues work: set [kernel] queuers = yes in wqmond.conf (or run wqmond with -o kernel.queuers=yes).');
+	assert.equal(await p.isVisible('#queuers table'), false, 'no empty table');
+	assert.deepEqual(await close(), []);
+});
+
+test('who is causing this: no queuers in the interval, and an endpoint that answers 4xx', async () => {
+	const empty = await queuersPage(base, (route) => route.fulfill({
+		json: { format: 'wqmon-queuers', version: 1, source: 'kernel', mono_ns: 1, interval_ns: 1e9, sample_every: 1,
+			tracked: true, order: 'cpu', top: 10, queuers: [] },
+	}));
+	await empty.p.waitForSelector('#queuers[data-state="rows"]', { timeout: 10000 });
+	assert.equal(await empty.p.textContent('#queuers tbody'), 'no work queued in the last interval');
+	assert.deepEqual(await empty.close(), []);
+
+	const old = await queuersPage(base, (route) => route.fulfill({
+		status: 404, json: { error: 'no such path: /api/v1/queuers', hint: 'see docs/API.md for the paths wqmond serves' },
+	}));
+	await old.p.waitForSelector('#queuers[data-state="error"]', { timeout: 10000 });
+	assert.match(await old.p.textContent('#queuers .q-note'),
+		/^Who queued the work: unavailable: api\/v1\/queuers\?top=10&order=cpu: HTTP 404 — no such path: \/api\/v1\/queuers$/);
+	assert.equal(await old.p.isVisible('#queuers table'), false);
+	// The rest of the page goes on.
+	const polls = await old.p.evaluate(() => +document.body.dataset.polls);
+	await old.p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
+	const sink = await old.close();
+	assert.ok(sink.length > 0 && sink.every((x) => /^(HTTP 404: |console error: Failed to load resource: .* 404 .*\().*\/api\/v1\/queuers\?/.test(x)), sink.join('\n'));
 });
 
 test('pause stops the updates and resume restarts them', async () => {
