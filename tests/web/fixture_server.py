@@ -400,22 +400,25 @@ class Sim:
 # queuers by weight (a real host's mix: a benchmark in a user session,
 # services, a pod, softirq and hard-IRQ context); the rows are ranked and
 # folded as wq_snapshot__top_queuers does.
-QUEUERS = [  # context, comm, tgid, cgroup, cgroup_id, weight
+QUEUERS = [  # context, comm, tgid, cgroup, cgroup_id, weight, wait weight
     ("task", "fio", 4242, "/user.slice/user-1000.slice/session-3.scope",
-     5121, 40),
-    ("task", "nginx", 1312, "/system.slice/nginx.service", 3310, 20),
-    ("task", "postgres", 2207, "/system.slice/postgresql.service", 3402, 12),
-    ("softirq", "", 0, "", 0, 9),
-    ("hardirq", "", 0, "", 0, 6),
-    ("task", "containerd", 901, "/system.slice/containerd.service", 2901, 4),
+     5121, 40, 3),
+    ("task", "nginx", 1312, "/system.slice/nginx.service", 3310, 20, 1),
+    ("task", "postgres", 2207, "/system.slice/postgresql.service", 3402, 12,
+     2),
+    ("softirq", "", 0, "", 0, 9, 1),
+    ("hardirq", "", 0, "", 0, 6, 1),
+    ("task", "containerd", 901, "/system.slice/containerd.service", 2901, 4,
+     5),
     ("task", "systemd-journal", 388,
-     "/system.slice/systemd-journald.service", 2100, 3),
-    ("task", "sshd", 1001, "/system.slice/ssh.service", 2205, 2),
-    ("task", "chronyd", 640, "/system.slice/chrony.service", 2230, 1),
-    ("task", "rsyslogd", 702, "/system.slice/rsyslog.service", 2240, 1),
-    ("task", "cron", 733, "/system.slice/cron.service", 2250, 1),
+     "/system.slice/systemd-journald.service", 2100, 3, 1),
+    ("task", "sshd", 1001, "/system.slice/ssh.service", 2205, 2, 1),
+    ("task", "chronyd", 640, "/system.slice/chrony.service", 2230, 1, 1),
+    ("task", "rsyslogd", 702, "/system.slice/rsyslog.service", 2240, 1, 1),
+    ("task", "cron", 733, "/system.slice/cron.service", 2250, 1, 1),
     ("task", "kubelet", 1500, "/kubepods.slice/kubepods-burstable.slice/"
-     "kubepods-burstable-pod3f1c.slice/cri-containerd-9ab1.scope", 7001, 1),
+     "kubepods-burstable-pod3f1c.slice/cri-containerd-9ab1.scope", 7001, 1,
+     8),
 ]
 QSUMS = ("queued", "started", "completed", "lat_ns", "run_ns", "cpu_ns")
 
@@ -444,8 +447,10 @@ def series_queuers(s):
             "run_ns": s["hist"]["run"]["sum_ns"],
             "cpu_ns": s["hist"]["cpu"]["sum_ns"]}
     shares = {k: split(v, ws) for k, v in sums.items()}
+    # Some wait longer than others (their items queue behind more).
+    shares["lat_ns"] = split(sums["lat_ns"], [q[5] * q[6] for q in QUEUERS])
     rows = []
-    for i, (ctx, comm, tgid, cg, cgid, _) in enumerate(QUEUERS):
+    for i, (ctx, comm, tgid, cg, cgid, _, _) in enumerate(QUEUERS):
         r = {"pool_id": s["pool_id"], "workqueue": s["workqueue"],
              "function": s["function"], "context": ctx, "comm": comm,
              "tgid": tgid, "cgroup_id": cgid, "cgroup": cg}
