@@ -11,17 +11,25 @@
 
 export const RECORDING_MAGIC = 'wqmon-recording v1';
 export const TEXT_FORMAT = 'wqmon-workqueues';
-const TEXT_VERSION = 'v2';
+// v3 is v2 with the optional queuers and config sections; a view says v3
+// only when it holds one.
+const TEXT_VERSIONS = ['v2', 'v3'];
+const V3_SECTIONS = ['queuers', 'config'];
 const MAX_VIEW = 64 * 1024 * 1024;	// WQ_RECORDING_MAX_VIEW
 const SLOTS = 36;
 const HKINDS = ['q2a', 'a2s', 'lat', 'run', 'cpu'];
 const COUNTERS = ['pending_dropped', 'worker_dropped', 'series_dropped', 'pending_cancelled',
 	'pending_stale', 'worker_reaped', 'started_unseen', 'unpaired', 'end_lost',
 	'probe_missed', 'series_reclaimed', 'rejected'];
-const SECTIONS = ['counters', 'pools', 'workqueues', 'functions', 'histograms'];
+const SECTIONS = ['counters', 'pools', 'workqueues', 'functions', 'histograms', 'queuers', 'config'];
+const QCTX = ['task', 'softirq', 'hardirq', 'nmi', 'other'];	// enum wq_qctx
+// The configuration's bounds and names (lib/core/wqconfig.h).
+const CFG = { wqs: 8192, pools: 16384, cpus: 8192, name: 32, cpusLen: 256, scope: 16 };
+const CFG_FLAGS = ['bh', 'unbound', 'freezable', 'mem_reclaim', 'highpri', 'cpu_intensive', 'sysfs',
+	'power_efficient', 'percpu', 'ordered'];
 const MAX_FIELDS = 3 + SLOTS + 4;
 // Name sizes of lib/core/model.h, with their NUL: a name is one less.
-const LEN = { source: 48, kernel: 64, workqueue: 32, function: 64 };
+const LEN = { source: 48, kernel: 64, workqueue: 32, function: 64, comm: 16, cgroup: 128 };
 const POOL_FLAGS = [['U', 1, 'unbound'], ['B', 2, 'bh'], ['H', 4, 'highpri']];
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -150,8 +158,9 @@ function parseHeader(p, s) {
 	const t = p.t;
 	if (!t.length || t[0] !== TEXT_FORMAT)
 		p.fail(`not a ${TEXT_FORMAT} file (first field must be '${TEXT_FORMAT}')`);
-	if (t.length < 2 || t[1] !== TEXT_VERSION)
-		p.fail(`unsupported version '${t.length < 2 ? '' : quote(t[1])}' (this parser reads ${TEXT_VERSION})`);
+	if (t.length < 2 || !TEXT_VERSIONS.includes(t[1]))
+		p.fail(`unsupported version '${t.length < 2 ? '' : quote(t[1])}' (this parser reads ${TEXT_VERSIONS.join(' and ')})`);
+	s.version = t[1];
 	if (t.length !== 8) p.want(7);
 	const keys = ['source', 'kernel', 'time', 'mono_ns', 'interval_us'];
 	const read = [(v) => getName(v, LEN.source), (v) => getName(v, LEN.kernel), getTime, getU64, getUs];
@@ -303,6 +312,113 @@ function parseHistograms(p, s, n) {
 	}
 }
 
+// Who queued the work (v3): one row per (series, context, cgroup_id,
+// comm), put in the canonical order as wq_queuers__sort does.
+function parseQueuers(p, s, n) {
+	const cols = [['workqueue', 'workqueue name', (t) => getName(t, LEN.workqueue)],
+		['function', 'function name', (t) => getName(t, LEN.function)], ['pool_id', 'pool id', getS32],
+		['context', 'context (task, softirq, hardirq, nmi or other)', (t) => (QCTX.includes(t) ? t : null)],
+		['comm', 'comm', (t) => getName(t, LEN.comm)], ['tgid', 'tgid', getS32], ['cgroup_id', 'cgroup_id', getU64],
+		['cgroup', 'cgroup', (t) => getName(t, LEN.cgroup)], ['queued', 'queued', getU64],
+		['started', 'started', getU64], ['completed', 'completed', getU64], ['lat_ns', 'lat_us', getUs],
+		['run_ns', 'run_us', getUs], ['cpu_ns', 'cpu_us', getUs]];
+	for (let i = 0n; i < n; i++) {
+		p.row(i, n);
+		p.want(14);
+		const q = {};
+		cols.forEach(([key, what, get], j) => {
+			const v = get(p.t[j]);
+			if (v == null) p.badField(j, what);
+			q[key] = v;
+		});
+		s.queuers.push(q);
+	}
+	s.queuers.sort(cmpQueuer);
+	for (let i = 1; i < s.queuers.length; i++)
+		if (!cmpQueuer(s.queuers[i - 1], s.queuers[i])) p.fail('queuers: two rows of one queuer (same series, context, cgroup_id and comm)');
+}
+
+// strncmp's order: by bytes.
+function byteOrder(a, b) {
+	const x = utf8.encode(a), y = utf8.encode(b);
+	for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+	return x.length - y.length;
+}
+
+const cmpNum = (a, b) => (a > b) - (a < b);
+function cmpQueuer(a, b) {
+	return byteOrder(a.workqueue, b.workqueue) || byteOrder(a.function, b.function) || cmpNum(a.pool_id, b.pool_id) ||
+		cmpNum(QCTX.indexOf(a.context), QCTX.indexOf(b.context)) || cmpNum(a.cgroup_id, b.cgroup_id) ||
+		byteOrder(a.comm, b.comm);
+}
+
+// The configuration (v3): checked as wq_text__parse checks it, and left
+// out of the snapshot as it does.
+const cfgInt = (lo, hi, dash) => (t) => {
+	if (dash && t === '-') return true;
+	const v = getS32(t);
+	return v != null && v >= lo && v <= hi;
+};
+const yesNo = (dash) => (t) => t === 'yes' || t === 'no' || (dash && t === '-');
+const I32 = 2147483647;
+const u32 = (t) => {
+	const v = getU64(t);
+	return v != null && v <= 0xffffffffn;
+};
+
+function cfgIds(t, want) {
+	if (!want && t === '-') return true;
+	const ids = t.split(',');
+	return (!want || ids.length === want) && ids.every(cfgInt(0, I32, want !== 0));
+}
+
+function cfgFlags(t) {
+	return t === '-' || t.split(',').every((f) => CFG_FLAGS.includes(f));
+}
+
+function parseConfig(p) {
+	const t = p.t;
+	const nw = t.length === 3 ? getU64(t[1]) : null, np = t.length === 3 ? getU64(t[2]) : null;
+	if (nw == null || np == null) p.fail("config: section line must be 'config WORKQUEUES POOLS'");
+	if (nw > CFG.wqs || np > CFG.pools) p.fail(`config: more than ${CFG.wqs} workqueues or ${CFG.pools} pools`);
+	p.row(0, 1);
+	if (p.t[0] !== 'system') p.fail("config: expected the 'system' line");
+	p.want(11);
+	const sys = [['nr_cpus', cfgInt(1, CFG.cpus, false)], ['complete', yesNo(false)], ['time_ns', (v) => getU64(v) != null],
+		['requested', (v) => getName(v, CFG.cpusLen) != null], ['effective', (v) => getName(v, CFG.cpusLen) != null],
+		['isolated', (v) => getName(v, CFG.cpusLen) != null], ['default_affinity_scope', (v) => getName(v, CFG.scope) != null],
+		['dropped_workqueues', u32], ['dropped_pwqs', u32],
+		['dropped_pools', u32]];
+	let nrCpus = 0;
+	sys.forEach(([key, ok], i) => {
+		const v = p.kv(i + 1, key);
+		if (v == null) p.fail(`config: field ${i + 2} must be ${key}=...`);
+		if (!ok(v)) p.badField(i + 1, key);
+		if (!i) nrCpus = Number(v);
+	});
+	const name = (len) => (v) => getName(v, len) != null;
+	const wq = [['workqueue name', (v) => !!getName(v, CFG.name)], ['flags', cfgFlags], ['max_active', cfgInt(0, I32, true)],
+		['saved_max', cfgInt(0, I32, true)], ['min', cfgInt(0, I32, true)], ['active', cfgInt(0, I32, false)],
+		['rescuer', yesNo(false)], ['nice', cfgInt(-20, 19, true)], ['scope', name(CFG.scope)], ['strict', yesNo(true)],
+		['dfl_pool', cfgInt(0, I32, true)], ['dropped', u32], ['cpus', name(CFG.cpusLen)],
+		['pools (ids, comma-separated)', (v) => cfgIds(v, 0)],
+		['cpu_pools (one pool id or - per CPU)', (v) => cfgIds(v, nrCpus)]];
+	const pool = [['id', cfgInt(0, I32, false)], ['cpu', (v) => v === 'u' || cfgInt(0, CFG.cpus, false)(v)],
+		['node', cfgInt(-1, I32, false)], ['nice', cfgInt(-20, 19, true)], ['bh', yesNo(false)],
+		['workers', cfgInt(0, I32, false)], ['idle', cfgInt(0, I32, false)], ['running', cfgInt(0, I32, false)],
+		['cpus', name(CFG.cpusLen)]];
+	for (const [n, word, cols] of [[nw, 'wq', wq], [np, 'pool', pool]]) {
+		for (let i = 0n; i < n; i++) {
+			p.row(i, n);
+			if (p.t[0] !== word) p.fail(`config: expected a '${word}' line`);
+			p.want(cols.length + 1);
+			cols.forEach(([what, ok], j) => {
+				if (!ok(p.t[j + 1])) p.badField(j + 1, what);
+			});
+		}
+	}
+}
+
 function newSeries() {
 	return {
 		pool_id: 0, workqueue: '', function: '',
@@ -315,7 +431,7 @@ function newSeries() {
 function newSnapshot() {
 	return {
 		source: '', kernel: '', real_ns: 0n, mono_ns: 0n, interval_ns: 0n, sample_every: 0,
-		counters: Object.fromEntries(COUNTERS.map((c) => [c, 0n])), pools: [], series: [],
+		counters: Object.fromEntries(COUNTERS.map((c) => [c, 0n])), pools: [], series: [], queuers: [],
 	};
 }
 
@@ -340,12 +456,17 @@ export function parseTextView(text) {
 			p.fail(`unknown section '${quote(name)}'`);
 		}
 		p.what = name;
-		const n = t.length === 2 ? getU64(t[1]) : null;
-		if (n == null) p.fail(`${name}: section line must be '${name} COUNT'`);
+		if (V3_SECTIONS.includes(name) && s.version !== 'v3') p.fail(`section '${name}' is v3's (the header says ${s.version})`);
 		if (seen.has(name)) p.fail(`section '${name}' appears twice`);
 		seen.add(name);
+		if (name === 'config') {
+			parseConfig(p);
+			continue;
+		}
+		const n = t.length === 2 ? getU64(t[1]) : null;
+		if (n == null) p.fail(`${name}: section line must be '${name} COUNT'`);
 		({ counters: parseCounters, pools: parsePools, workqueues: checkWorkqueues,
-			functions: checkFunctions, histograms: parseHistograms })[name](p, s, n);
+			functions: checkFunctions, histograms: parseHistograms, queuers: parseQueuers })[name](p, s, n);
 	}
 	if (p.next(true)) p.fail("data after 'end'");
 	return s;
@@ -522,6 +643,17 @@ function delta(cur, prev) {
 		// An interval view shows what happened in the interval.
 		if (r.queued || r.activated || r.started || r.completed || r.cancelled || r.unpaired) out.series.push(r);
 	}
+	// Who queued it, in the interval (wq_queuers__delta).
+	const qkey = (q) => `${q.pool_id}\0${q.workqueue}\0${q.function}\0${q.context}\0${q.cgroup_id}\0${q.comm}`;
+	const prevQ = new Map();
+	for (const q of prev.queuers) if (!prevQ.has(qkey(q))) prevQ.set(qkey(q), q);
+	out.queuers = [];
+	for (const c of cur.queuers) {
+		const pq = prevQ.get(qkey(c));
+		const q = { ...c };
+		if (pq) for (const f of ['queued', 'started', 'completed', 'lat_ns', 'run_ns', 'cpu_ns']) q[f] = subSat(c[f], pq[f]);
+		if (q.queued || q.started || q.completed) out.queuers.push(q);
+	}
 	return out;
 }
 
@@ -614,11 +746,6 @@ function workqueues(s) {
 			for (let i = 0; i < SLOTS; i++) w.hist[k][i] += r.hist[k][i];
 		}
 	}
-	const byteOrder = (a, b) => {
-		const x = utf8.encode(a), y = utf8.encode(b);
-		for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-		return x.length - y.length;
-	};
 	return [...by.values()].sort((a, b) => byteOrder(a.workqueue, b.workqueue));
 }
 
@@ -646,6 +773,13 @@ export function snapshotJson(s) {
 		series: s.series.map((r) => ({
 			pool_id: r.pool_id, workqueue: r.workqueue, function: r.function, func_addr: '0x0',
 			...statsJson(r, iv, true),
+		})),
+		queuers: s.queuers.map((q) => ({
+			pool_id: q.pool_id, workqueue: q.workqueue, function: q.function, context: q.context, comm: q.comm,
+			tgid: q.tgid, cgroup_id: Number(q.cgroup_id), cgroup: q.cgroup, queued: Number(q.queued),
+			started: Number(q.started), completed: Number(q.completed), lat_ns: Number(q.lat_ns),
+			run_ns: Number(q.run_ns), cpu_ns: Number(q.cpu_ns),
+			...(iv ? { cpu_percent: ratio(q.cpu_ns * 100n, iv, 3), queued_per_second: ratio(q.queued * 1000000000n, iv, 3) } : {}),
 		})),
 	};
 }

@@ -770,6 +770,8 @@ test('a recording\'s intervals, made in the page, are wqctl show --replay\'s, nu
 	assert.equal(got.res.views, jsonl('rec.cum.jsonl').length, 'every view read');
 	assert.equal(got.views.length, want.length, 'as many intervals as wqctl');
 	assert.ok(want.some((v) => v.series.some((s) => s.queued > 0)), 'the recording holds work');
+	// A wqctl from before the queuers has none to compare.
+	if (!('queuers' in want[0])) for (const v of got.views) delete v.queuers;
 	assert.deepEqual(differences(got.views, want, 'interval'), []);
 	await ctx.close();
 	assert.deepEqual(sink, []);
@@ -813,6 +815,73 @@ test('a recording opens in the page with wqctl\'s counts; live returns', async (
 	await p.click('#live');
 	await p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
 	assert.equal(await p.getAttribute('#banner', 'hidden'), '', 'the file\'s banner goes');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// Text view v3 (docs/FORMAT.md): the optional queuers and config sections
+// are read and checked; a recording's queuers become the interval's.  The
+// error lines and the interval's queuers are those of wqctl's v3 reader
+// (branch faces1: wqctl show --replay on the same files, compared by hand).
+const v3View = (mono, time, fio) => `wqmon-workqueues v3 source=kernel kernel=6.18.0-1-amd64 time=2025-11-23T18:36:${time}.123456789Z mono_ns=${mono} interval_us=0.000
+
+histograms 1
+series 0 events vmstat_update queued=${fio[0] + 10} activated=0 started=${fio[0] + 10} completed=${fio[0] + 10} cancelled=0
+  q2a sum_us=0.000 max_us=0.000
+  a2s sum_us=0.000 max_us=0.000
+  lat sum_us=300.000 max_us=25.000 12:30 14:10
+  run sum_us=120.000 max_us=3.900 11:40
+  cpu sum_us=${fio[1] + 29}.000 max_us=3.800 11:40
+
+queuers 2
+# workqueue function pool context comm tgid cgroup_id cgroup queued started completed lat_us run_us cpu_us
+events vmstat_update 0 task fio 1234 5678 /wqmon-test.slice ${fio[0]} ${fio[0]} ${fio[0]} 150.000 90.000 ${fio[1]}.000
+events vmstat_update 0 hardirq - 0 0 - 10 10 10 150.000 30.000 29.000
+
+config 1 1
+system nr_cpus=2 complete=yes time_ns=1763922970000000000 requested=0-1 effective=0-1 isolated=- default_affinity_scope=cache dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0
+wq events percpu 1024 1024 - 1 no - - - - 0 - 0,2 0,2
+pool 0 0 0 0 no 3 2 1 0
+
+end
+`;
+
+test('a v3 recording: queuers of the interval; its sections checked as wqctl checks them', async () => {
+	const a = v3View(12345678901234, '10', [30, 81]);
+	const b = v3View(12347678901234, '12', [50, 181]);
+	const { p, ctx, sink } = await filePage();
+	const run = (text) => p.evaluate(async (t) => {
+		const tv = await import('./static/textview.js');
+		const st = new tv.Intervals();
+		const views = [];
+		const res = await tv.readRecording(new Blob([t]), 'v3.gz', (s) => {
+			const d = st.push(s);
+			if (d) views.push(tv.snapshotJson(d));
+		});
+		return { res, views };
+	}, `wqmon-recording v1\n${a}${text}`);
+	const good = await run(b);
+	assert.equal(good.res.error, null);
+	assert.equal(good.views.length, 1);
+	// Of the interval (2 s): fio queued 20 more and was charged 100 µs;
+	// the hard-IRQ row did nothing new and is left out.
+	assert.deepEqual(good.views[0].queuers, [{
+		pool_id: 0, workqueue: 'events', function: 'vmstat_update', context: 'task', comm: 'fio', tgid: 1234,
+		cgroup_id: 5678, cgroup: '/wqmon-test.slice', queued: 20, started: 20, completed: 20, lat_ns: 0, run_ns: 0,
+		cpu_ns: 100000, cpu_percent: 0.005, queued_per_second: 10,
+	}]);
+	const bad = {
+		'line 14: queuers: field 4: bad context (task, softirq, hardirq, nmi or other) \'irq\'': b.replace(' hardirq -', ' irq -'),
+		'line 11: section \'queuers\' is v3\'s (the header says v2)': b.replace('wqmon-workqueues v3', 'wqmon-workqueues v2'),
+		'line 17: config: field 11: bad dropped_pools \'dropped_pools=x\'': b.replace('dropped_pools=0', 'dropped_pools=x'),
+		'line 19: config: field 6: bad bh \'maybe\'': b.replace('pool 0 0 0 0 no', 'pool 0 0 0 0 maybe'),
+		'line 15: queuers: two rows of one queuer (same series, context, cgroup_id and comm)': b.replace('queuers 2', 'queuers 3').replace(/^(events vmstat_update 0 task .*)$/m, '$1\n$1'),
+		'line 1: unsupported version \'v4\' (this parser reads v2 and v3)': b.replace('wqmon-workqueues v3', 'wqmon-workqueues v4'),
+	};
+	for (const [why, text] of Object.entries(bad)) {
+		const r = await run(text);
+		assert.equal(r.res.error, `v3.gz: view 2 (from line 23): ${why}; 1 views read`);
+	}
 	await ctx.close();
 	assert.deepEqual(sink, []);
 });
