@@ -785,7 +785,7 @@ async function openRecording(file) {
 		if (!d) return;
 		const v = snapshotJson(d);
 		// The charts need the latency slots only (compactView).
-		for (const [k, h] of Object.entries(v.series.length ? v.series[0].hist : {})) if (k !== 'lat') for (const r of v.series) delete r.hist[k].slots;
+		for (const r of v.series) for (const k of Object.keys(r.hist)) if (k !== 'lat') delete r.hist[k].slots;
 		first ??= v.real_ns;
 		views.push(v);
 		keepWindow(views);

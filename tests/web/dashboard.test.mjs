@@ -994,10 +994,26 @@ async function shownAnswer(p, answers, want) {
 	for (const end = Date.now() + 10000; Date.now() < end; await p.waitForTimeout(200)) {
 		rows = await qCells(p);
 		const a = answers.filter((x) => want(x)).find((x) => JSON.stringify(qExpected(x.body)) === JSON.stringify(rows));
-		if (a && rows.length) return a;
+		if (a && (rows.length || await p.$('#queuers[data-state="rows"]'))) return a;
 	}
 	assert.fail(`the table shows none of the answers: ${JSON.stringify(rows).slice(0, 600)}`);
 }
+
+// Against a daemon: the panel shows its answer, rows or the line that
+// says queuers are not tracked.
+test('who is causing this: the panel shows the daemon\'s answer', async () => {
+	const { p, answers, close } = await queuersPage(base);
+	await p.waitForSelector('#queuers[data-state="rows"], #queuers[data-state="untracked"]', { timeout: 10000 });
+	if (await p.$('#queuers[data-state="untracked"]')) {
+		assert.ok(answers.some((a) => a.body.tracked === false));
+		assert.match(await p.textContent('#queuers .q-note'), /does not track who queues work: set \[kernel\] queuers = yes in wqmond.conf/);
+	} else {
+		const a = await shownAnswer(p, answers, (x) => /order=cpu/.test(x.url));
+		assert.equal(a.body.format, 'wqmon-queuers');
+		assert.ok(a.body.queuers.length <= 11, 'ten rows and the rest folded, at most');
+	}
+	assert.deepEqual(await close(), []);
+});
 
 test('who is causing this: the top queuers by kworker CPU, then by items queued', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
 	const { p, answers, close } = await queuersPage(base);
