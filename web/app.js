@@ -8,6 +8,8 @@ import { compactView, binOf, binStats, seriesKey, poolKey, wqKey, keyParts, pool
 import { lineChart, heatmap, PALETTE } from './charts.js';
 import { LiveTable } from './table.js';
 import { startConfig } from './config.js';
+import { startQueuers } from './queuers.js';
+import { readRecording, sniffText, Intervals, snapshotJson } from './textview.js';
 
 const params = new URLSearchParams(location.search);
 const num = (k, d) => (params.has(k) && Number.isFinite(+params.get(k)) ? +params.get(k) : d);
@@ -146,6 +148,7 @@ async function poll() {
 		state.polls++;
 		hideBanner('error');
 		render();
+		queuers.refresh();
 	} catch (e) {
 		state.failures++;
 		const wait = backoffMs();
@@ -297,6 +300,7 @@ function render() {
 	renderSampled(snaps);
 	renderStalls(snaps);
 	renderTables(snaps, multi);
+	queuers.setScope({ source: state.source, focus: state.focus, file: state.file });
 }
 
 function renderHeader() {
@@ -573,6 +577,7 @@ const wqTip = (r) => (r.wq !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_WQ)
 const fnTip = (r) => (r.fn !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_FN);
 
 let tables = null;
+let queuers = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
 	// drop: which columns go first when the table is too wide (highest
@@ -724,8 +729,19 @@ function setSource(name) {
 }
 
 // A saved history (wqmon-history, as "history ⤓" downloads it; gzipped
-// too): live updates stop and the page shows the file's views, the newest
-// 10 minutes of them, until live is pressed.
+// too) or a recording (wqctl record): live updates stop and the page
+// shows the file's views, the newest 10 minutes of them, until live is
+// pressed.
+async function openFile(file) {
+	// JSON is a history; anything else is read as a recording, whose
+	// reader says what is wrong with it (as wqctl would).
+	if (/^\s*[{[]/.test(await sniffText(file))) return openHistory(file);
+	return openRecording(file);
+}
+
+const NOT_A_FILE = 'is neither a wqmon-history document with views (history ⤓ saves one) ' +
+	'nor a wqmon-recording (wqctl record makes one)';
+
 async function openHistory(file) {
 	const buf = await file.arrayBuffer();
 	const head = new Uint8Array(buf.slice(0, 2));
@@ -739,29 +755,77 @@ async function openHistory(file) {
 	let doc = null;
 	try { doc = JSON.parse(text); } catch { doc = null; }
 	if (doc?.format !== 'wqmon-history' || !Array.isArray(doc.views) || !doc.views.length)
-		throw new Error(`${file.name} is not a wqmon-history document with views (history ⤓ saves one)`);
+		throw new Error(`${file.name} ${NOT_A_FILE}`);
+	// The tables read a snapshot: each source's last view stands for it.
+	showFile(file.name, doc, null);
+	const reals = doc.views.map((v) => v.real_ns / 1e6);
+	showBanner('info', `Showing ${file.name}: ${doc.views.length} views, ${fmtClock(Math.min(...reals))} to ` +
+		`${fmtClock(Math.max(...reals))}. Live updates are paused: press live to return.`);
+}
+
+// Drop the views older than the window the page keeps, as they come:
+// a recording of hours is read without holding all of it.
+function keepWindow(views) {
+	const newest = views[views.length - 1].mono_ns;
+	let i = 0;
+	while (i < views.length && views[i].mono_ns <= newest - WINDOW_NS) i++;
+	if (i > 64) views.splice(0, i);
+}
+
+// A recording: its text views read and checked as wqctl reads them
+// (web/textview.js), consecutive views of a source made into interval
+// views as the daemon makes them.  A damaged file shows what could be
+// read before the damage, and the one line that says where it is.
+async function openRecording(file) {
+	const stream = new Intervals();
+	const views = [];
+	let first = null;
+	const { views: read, error } = await readRecording(file, file.name, (s) => {
+		const d = stream.push(s);
+		if (!d) return;
+		const v = snapshotJson(d);
+		// The charts need the latency slots only (compactView).
+		for (const r of v.series) for (const k of Object.keys(r.hist)) if (k !== 'lat') delete r.hist[k].slots;
+		first ??= v.real_ns;
+		views.push(v);
+		keepWindow(views);
+	});
+	if (!views.length) {
+		throw new Error(error || `${file.name}: ${read} view${read === 1 ? '' : 's'} of each source, no interval: ` +
+			'an interval needs two views taken at different times (record for longer)');
+	}
+	const intervals = views[views.length - 1].interval_ns;
+	showFile(file.name, { interval_ns: intervals, views }, [...stream.cur.values()].map(snapshotJson));
+	const span = `${fmtClock(first / 1e6)} to ${fmtClock(views[views.length - 1].real_ns / 1e6)}`;
+	const paused = 'Live updates are paused: press live to return.';
+	showBanner(error ? 'damaged' : 'info', error ? `${error}. Showing the intervals before it, ${span}. ${paused}` :
+		`Showing ${file.name}: ${read} views, ${span}. ${paused}`);
+}
+
+// Show a file's interval views (@doc, a wqmon-history) instead of live
+// data; @snaps: each source's cumulative snapshot, or null: its last view.
+function showFile(name, doc, snaps) {
 	setLive(false);
-	state.file = file.name;
+	state.file = name;
 	state.bins.clear();
 	state.latest.clear();
 	state.lastMono = null;
 	ingestHistory(doc);
-	// The tables read a snapshot: each source's last view stands for it.
-	state.snapshot = { format: 'wqmon-snapshot', snapshots: [...state.latest.values()] };
-	const reals = doc.views.map((v) => v.real_ns / 1e6);
+	state.snapshot = { format: 'wqmon-snapshot', snapshots: snaps || [...state.latest.values()] };
+	document.body.dataset.file = name;
 	render();
-	showBanner('info', `Showing ${file.name}: ${doc.views.length} views, ${fmtClock(Math.min(...reals))} to ` +
-		`${fmtClock(Math.max(...reals))}. Live updates are paused: press live to return.`);
 }
 
 function setLive(on) {
 	if (on && state.file) {
 		// Back from a file: the live window starts again.
 		state.file = null;
+		delete document.body.dataset.file;
 		state.bins.clear();
 		state.latest.clear();
 		state.lastMono = null;
 		hideBanner('info');
+		hideBanner('damaged');
 	}
 	state.live = on;
 	if (!on && state.timer) {
@@ -777,7 +841,7 @@ function init() {
 	$('#open input').addEventListener('change', (ev) => {
 		const f = ev.target.files[0];
 		ev.target.value = '';
-		if (f) openHistory(f).catch((e) => showBanner('info', `Cannot open it: ${e.message}`, 15000));
+		if (f) openFile(f).catch((e) => showBanner('info', `Cannot open it: ${e.message}`, 15000));
 	});
 	$('#focus-clear').addEventListener('click', () => setFocus(null));
 	$('#sources').addEventListener('click', (ev) => {
@@ -812,6 +876,7 @@ function init() {
 		resize = setTimeout(() => state.snapshot && render(), 150);
 	});
 	tables = makeTables();
+	queuers = startQueuers($('#queuers'), getJSON);
 	readHash();
 	setRange(state.rangeMs);
 	setSource(state.source);

@@ -16,12 +16,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { fmtRate, fmtCount, fmtPct, fmtDur } from '../../web/format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -709,11 +710,386 @@ test('a saved history opens in the page, gzipped too; live returns', async () =>
 	await page.waitForTimeout(1500);
 	assert.equal(await page.evaluate(() => +document.body.dataset.polls), polls, 'no poll while a file is shown');
 	await page.setInputFiles('#open input', path.join(dir, 'other.json'));
-	await page.waitForFunction(() => /^Cannot open it: other.json is not a wqmon-history/.test(document.querySelector('#banner').textContent), null, { timeout: 5000 });
+	await page.waitForFunction(() => /^Cannot open it: other.json is neither a wqmon-history document with views .* nor a wqmon-recording/.test(document.querySelector('#banner').textContent), null, { timeout: 5000 });
 	rmSync(dir, { recursive: true });
 	await page.click('#live');
 	await page.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
 	assert.equal(await page.getAttribute('#live', 'aria-pressed'), 'true');
+});
+
+// A real recording (run_dashboard_test.sh made it with wqctl record from a
+// refwq-demo instance, and what wqctl show --replay makes of it): the page
+// reads it as wqctl does, and shows wqctl's numbers.
+const REC = process.env.WQMON_RECORDING_DIR;
+const recFile = (f) => {
+	if (!REC) throw new Error('WQMON_RECORDING_DIR is not set: run tests/web/run_dashboard_test.sh');
+	return path.join(REC, f);
+};
+const jsonl = (f) => readFileSync(recFile(f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+// Every member the page made has wqctl's value: returns the differences.
+function differences(mine, theirs, where, out = []) {
+	if (mine !== null && typeof mine === 'object') {
+		if (Array.isArray(mine) && (!Array.isArray(theirs) || theirs.length !== mine.length))
+			out.push(`${where}: ${mine.length} items, wqctl ${theirs?.length}`);
+		else for (const k of Object.keys(mine)) differences(mine[k], theirs?.[k], `${where}.${k}`, out);
+	} else if (mine !== theirs) {
+		out.push(`${where}: ${mine}, wqctl ${theirs}`);
+	}
+	return out;
+}
+
+async function filePage() {
+	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(base);
+	await p.waitForFunction(() => +document.body.dataset.polls >= 1, null, { timeout: 10000 });
+	return { p, ctx, sink };
+}
+
+const bannerText = (p) => p.textContent('#banner');
+
+test('a recording\'s intervals, made in the page, are wqctl show --replay\'s, number for number', async () => {
+	const want = jsonl('rec.iv.jsonl');
+	assert.ok(want.length >= 2, `wqctl made ${want.length} intervals of the recording`);
+	const { p, ctx, sink } = await filePage();
+	const bytes = [...readFileSync(recFile('rec.gz'))];
+	const got = await p.evaluate(async (b) => {
+		const tv = await import('./static/textview.js');
+		const st = new tv.Intervals();
+		const views = [];
+		const res = await tv.readRecording(new Blob([new Uint8Array(b)]), 'rec.gz', (s) => {
+			const d = st.push(s);
+			if (d) views.push(tv.snapshotJson(d));
+		});
+		return { res, views };
+	}, bytes);
+	assert.equal(got.res.error, null);
+	assert.equal(got.res.views, jsonl('rec.cum.jsonl').length, 'every view read');
+	assert.equal(got.views.length, want.length, 'as many intervals as wqctl');
+	assert.ok(want.some((v) => v.series.some((s) => s.queued > 0)), 'the recording holds work');
+	// A wqctl from before the queuers has none to compare.
+	if (!('queuers' in want[0])) for (const v of got.views) delete v.queuers;
+	assert.deepEqual(differences(got.views, want, 'interval'), []);
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+test('a recording opens in the page with wqctl\'s counts; live returns', async () => {
+	const iv = jsonl('rec.iv.jsonl');
+	const cum = jsonl('rec.cum.jsonl');
+	const last = iv[iv.length - 1];
+	const { p, ctx, sink } = await filePage();
+	await p.setInputFiles('#open input', recFile('rec.gz'));
+	await p.waitForFunction(() => /^Showing rec.gz: \d+ views/.test(document.querySelector('#banner').textContent), null, { timeout: 10000 });
+	assert.match(await bannerText(p), new RegExp(`^Showing rec.gz: ${cum.length} views, \\d\\d:\\d\\d:\\d\\d to \\d\\d:\\d\\d:\\d\\d\\. Live updates are paused`));
+	assert.equal(await p.getAttribute('#live', 'aria-pressed'), 'false', 'live updates stop');
+	assert.equal(await p.getAttribute('#banner', 'data-kind'), 'info');
+	assert.equal(await p.textContent('#queuers .q-note'), 'Not in rec.gz: who queued the work is read from the daemon, live.');
+	// The functions table: a row per series of the last view, its total
+	// queued from that view, its rate from the last interval.
+	const rows = (await rowCells(p, '#fn-table')).map((r) => ({ key: r.key, cells: r }));
+	const lastCum = cum[cum.length - 1];
+	assert.equal(rows.length, lastCum.series.length, 'a row per recorded series');
+	for (const s of lastCum.series) {
+		const key = JSON.stringify([lastCum.source, s.pool_id, s.workqueue, s.function]);
+		const row = rows.find((r) => r.key === key);
+		assert.ok(row, `a row for ${key}`);
+		const v = last.series.find((x) => x.pool_id === s.pool_id && x.workqueue === s.workqueue && x.function === s.function);
+		assert.equal(row.cells.queued, fmtCount(s.queued), `${key} total queued`);
+		assert.equal(row.cells.rate, fmtRate(v ? v.queued_per_second : 0), `${key} rate/s`);
+		if (v && v.cpu_percent != null) assert.equal(row.cells.cpu, fmtPct(v.cpu_percent), `${key} CPU`);
+	}
+	assert.ok(rows.some((r) => r.cells.rate !== '0'), 'rates of the last interval shown');
+	const pools = (await rowCells(p, '#pools-table')).map((r) => ({ key: r.key, cpu: r.cpuPct }));
+	for (const pl of last.pools) {
+		const row = pools.find((r) => r.key === JSON.stringify([last.source, pl.id]));
+		assert.ok(row, `pool ${pl.id}`);
+		assert.equal(row.cpu, fmtPct(pl.cpu_percent), `pool ${pl.id} CPU`);
+	}
+	// Charts from the recorded intervals: a point per interval.
+	assert.equal(+(await p.getAttribute('#chart-rate', 'data-points')), 2 * iv.length, 'queued and completed, a point per interval');
+	const polls = await p.evaluate(() => +document.body.dataset.polls);
+	await p.click('#live');
+	await p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
+	assert.equal(await p.getAttribute('#banner', 'hidden'), '', 'the file\'s banner goes');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// Text view v3 (docs/FORMAT.md): the optional queuers and config sections
+// are read and checked; a recording's queuers become the interval's.  The
+// error lines and the interval's queuers are those of wqctl's v3 reader
+// (branch faces1: wqctl show --replay on the same files, compared by hand).
+const v3View = (mono, time, fio) => `wqmon-workqueues v3 source=kernel kernel=6.18.0-1-amd64 time=2025-11-23T18:36:${time}.123456789Z mono_ns=${mono} interval_us=0.000
+
+histograms 1
+series 0 events vmstat_update queued=${fio[0] + 10} activated=0 started=${fio[0] + 10} completed=${fio[0] + 10} cancelled=0
+  q2a sum_us=0.000 max_us=0.000
+  a2s sum_us=0.000 max_us=0.000
+  lat sum_us=300.000 max_us=25.000 12:30 14:10
+  run sum_us=120.000 max_us=3.900 11:40
+  cpu sum_us=${fio[1] + 29}.000 max_us=3.800 11:40
+
+queuers 2
+# workqueue function pool context comm tgid cgroup_id cgroup queued started completed lat_us run_us cpu_us
+events vmstat_update 0 task fio 1234 5678 /wqmon-test.slice ${fio[0]} ${fio[0]} ${fio[0]} 150.000 90.000 ${fio[1]}.000
+events vmstat_update 0 hardirq - 0 0 - 10 10 10 150.000 30.000 29.000
+
+config 1 1
+system nr_cpus=2 complete=yes time_ns=1763922970000000000 requested=0-1 effective=0-1 isolated=- default_affinity_scope=cache dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0
+wq events percpu 1024 1024 - 1 no - - - - 0 - 0,2 0,2
+pool 0 0 0 0 no 3 2 1 0
+
+end
+`;
+
+test('a v3 recording: queuers of the interval; its sections checked as wqctl checks them', async () => {
+	const a = v3View(12345678901234, '10', [30, 81]);
+	const b = v3View(12347678901234, '12', [50, 181]);
+	const { p, ctx, sink } = await filePage();
+	const run = (text) => p.evaluate(async (t) => {
+		const tv = await import('./static/textview.js');
+		const st = new tv.Intervals();
+		const views = [];
+		const res = await tv.readRecording(new Blob([t]), 'v3.gz', (s) => {
+			const d = st.push(s);
+			if (d) views.push(tv.snapshotJson(d));
+		});
+		return { res, views };
+	}, `wqmon-recording v1\n${a}${text}`);
+	const good = await run(b);
+	assert.equal(good.res.error, null);
+	assert.equal(good.views.length, 1);
+	// Of the interval (2 s): fio queued 20 more and was charged 100 µs;
+	// the hard-IRQ row did nothing new and is left out.
+	assert.deepEqual(good.views[0].queuers, [{
+		pool_id: 0, workqueue: 'events', function: 'vmstat_update', context: 'task', comm: 'fio', tgid: 1234,
+		cgroup_id: 5678, cgroup: '/wqmon-test.slice', queued: 20, started: 20, completed: 20, lat_ns: 0, run_ns: 0,
+		cpu_ns: 100000, cpu_percent: 0.005, queued_per_second: 10,
+	}]);
+	const bad = {
+		'line 14: queuers: field 4: bad context (task, softirq, hardirq, nmi or other) \'irq\'': b.replace(' hardirq -', ' irq -'),
+		'line 11: section \'queuers\' is v3\'s (the header says v2)': b.replace('wqmon-workqueues v3', 'wqmon-workqueues v2'),
+		'line 17: config: field 11: bad dropped_pools \'dropped_pools=x\'': b.replace('dropped_pools=0', 'dropped_pools=x'),
+		'line 19: config: field 6: bad bh \'maybe\'': b.replace('pool 0 0 0 0 no', 'pool 0 0 0 0 maybe'),
+		'line 15: queuers: two rows of one queuer (same series, context, cgroup_id and comm)': b.replace('queuers 2', 'queuers 3').replace(/^(events vmstat_update 0 task .*)$/m, '$1\n$1'),
+		'line 1: unsupported version \'v4\' (this parser reads v2 and v3)': b.replace('wqmon-workqueues v3', 'wqmon-workqueues v4'),
+	};
+	for (const [why, text] of Object.entries(bad)) {
+		const r = await run(text);
+		assert.equal(r.res.error, `v3.gz: view 2 (from line 23): ${why}; 1 views read`);
+	}
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// Damaged copies: what could be read is shown, with the one line wqctl
+// prints for the same file; a file with nothing to show is refused in
+// that line.
+test('a damaged recording shows the views before the damage, and wqctl\'s one-line error', async () => {
+	const cum = jsonl('rec.cum.jsonl');
+	// Intervals in the first n views: the same snapshot twice makes none.
+	const intervals = (n) => new Set(cum.slice(0, n).map((v) => v.mono_ns)).size - 1;
+	let shown = 0;
+	// The line each view begins at (the format line is line 1).
+	const viewLines = gunzipSync(readFileSync(recFile('rec.gz'))).toString().split('\n')
+		.map((l, i) => (l.startsWith('wqmon-workqueues ') ? i + 1 : 0)).filter(Boolean);
+	const { p, ctx, sink } = await filePage();
+	for (const f of ['cut', 'text', 'bad']) {
+		const err = readFileSync(recFile(`${f}.err`), 'utf8').trim();
+		assert.equal(err.split('\n').length, 1, `wqctl says one line of ${f}.gz`);
+		const read = +(/; (\d+) views read$/.exec(err)?.[1] ?? 0);
+		await p.evaluate(() => { document.querySelector('#banner').textContent = ''; });
+		await p.setInputFiles('#open input', recFile(`${f}.gz`));
+		await p.waitForFunction(() => document.querySelector('#banner').textContent !== '', null, { timeout: 10000 });
+		const text = await bannerText(p);
+		const kind = await p.getAttribute('#banner', 'data-kind');
+		if (f === 'bad') {
+			// zlib in wqctl and in the browser may stop at different
+			// bytes of a broken deflate stream: the same kind of line.
+			assert.match(text, /^(Cannot open it: )?bad.gz: (the compressed data is corrupt( \(or cut\) before the first view)?|view \d+ \((from )?line \d+\): .*; \d+ views read)/, text);
+			continue;
+		}
+		if (f === 'cut') {
+			// zlib in the browser hands over all it could inflate; wqctl's
+			// gzgets may stop up to a buffer earlier: the page may read
+			// more views, and names the view it stopped in and its line.
+			const m = /^(?:Cannot open it: )?cut.gz: view (\d+) \(line (\d+)\): the file ends inside it \(truncated\); (\d+) views read/.exec(text);
+			assert.ok(m, text);
+			const [n, line, got] = m.slice(1).map(Number);
+			assert.ok(got >= read && got < cum.length && n === got + 1, `${text}\n  wqctl: ${err}`);
+			assert.equal(line, viewLines[got], `view ${n} begins at line ${viewLines[got]} of the recording`);
+			if (intervals(got) > 0) {
+				shown++;
+				assert.equal(kind, 'damaged', text);
+			}
+			continue;
+		}
+		if (intervals(read) > 0) {
+			shown++;
+			assert.equal(kind, 'damaged', text);
+			assert.ok(text.startsWith(`${err}. Showing the intervals before it, `), `${text}\n  wqctl: ${err}`);
+			assert.ok((await p.$$('#fn-table tbody tr[data-key]')).length > 0, 'the views before the damage are shown');
+		} else {
+			assert.equal(text, `Cannot open it: ${err}`);
+		}
+		if (f === 'text') assert.match(err, /^text.gz: view 3 \(from line \d+\): line \d+: pools: field 4: bad flags 'x'; 2 views read$/);
+	}
+	assert.ok(shown > 0, 'a damaged file showed the intervals before the damage');
+	await ctx.close();
+	assert.deepEqual(sink, []);
+});
+
+// "Who is causing this": the table shows /api/v1/queuers' rows as served
+// (but the mean wait, lat_ns / started).  The page's answers are caught
+// as they arrive, and the table must match one of them exactly.
+// Rows as {column key: text}, read in one go (a $$eval's handles can be
+// of rows a refresh has replaced).
+const rowCells = (p, sel) => p.evaluate((q) => {
+	const table = document.querySelector(q);
+	const keys = [...table.tHead.rows[0].cells].map((th) => th.dataset.key);
+	return [...table.querySelectorAll('tbody tr[data-key]')].map((tr) => ({
+		key: tr.dataset.key, cls: tr.className,
+		...Object.fromEntries([...tr.children].map((td, i) => [keys[i], td.textContent])),
+	}));
+}, sel);
+const qCells = async (p) => (await rowCells(p, '#queuers table')).map(({ key, ...rest }) => rest);
+const qExpected = (doc) => doc.queuers.map((r, i) => ({
+	cls: r.context === 'other' ? 'folded' : '',
+	rank: String(i + 1), context: r.context,
+	comm: r.context === 'other' && r.comm === 'other' ? 'other (the rest)' : r.comm || '–',
+	tgid: r.tgid > 0 ? String(r.tgid) : '–', cgroup: r.cgroup || '–', queued: fmtCount(r.queued),
+	rate: fmtRate(r.queued_per_second), wait: fmtDur(r.started ? Math.floor(r.lat_ns / r.started) : null),
+	cpu: fmtPct(r.cpu_percent),
+}));
+
+async function queuersPage(url, edit) {
+	const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	const answers = [];
+	await p.route(/\/api\/v1\/queuers\?/, async (route) => {
+		if (edit) return edit(route);
+		const r = await route.fetch();
+		const body = await r.json();
+		answers.push({ url: route.request().url(), body });
+		await route.fulfill({ response: r, json: body });
+	});
+	await p.goto(url);
+	const close = async () => {
+		await p.unrouteAll({ behavior: 'wait' });
+		await ctx.close();
+		return sink;
+	};
+	return { p, answers, close };
+}
+
+// Wait until the table shows one of the answers: return that answer.
+async function shownAnswer(p, answers, want) {
+	let rows = [];
+	for (const end = Date.now() + 10000; Date.now() < end; await p.waitForTimeout(200)) {
+		rows = await qCells(p);
+		const a = answers.filter((x) => want(x)).find((x) => JSON.stringify(qExpected(x.body)) === JSON.stringify(rows));
+		if (a && (rows.length || await p.$('#queuers[data-state="rows"]'))) return a;
+	}
+	assert.fail(`the table shows none of the answers: ${JSON.stringify(rows).slice(0, 600)}`);
+}
+
+// Against a daemon: the panel shows its answer, rows or the line that
+// says queuers are not tracked.
+test('who is causing this: the panel shows the daemon\'s answer', async () => {
+	const { p, answers, close } = await queuersPage(base);
+	await p.waitForSelector('#queuers[data-state="rows"], #queuers[data-state="untracked"]', { timeout: 10000 });
+	if (await p.$('#queuers[data-state="untracked"]')) {
+		assert.ok(answers.some((a) => a.body.tracked === false));
+		assert.match(await p.textContent('#queuers .q-note'), /does not track who queues work: set \[kernel\] queuers = yes in wqmond.conf/);
+	} else {
+		const a = await shownAnswer(p, answers, (x) => /order=cpu/.test(x.url));
+		assert.equal(a.body.format, 'wqmon-queuers');
+		assert.ok(a.body.queuers.length <= 11, 'ten rows and the rest folded, at most');
+	}
+	assert.deepEqual(await close(), []);
+});
+
+test('who is causing this: the top queuers by kworker CPU, then by items queued', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const { p, answers, close } = await queuersPage(base);
+	const a = await shownAnswer(p, answers, (x) => /order=cpu/.test(x.url) && !/function=/.test(x.url));
+	assert.match(a.url, /[?&]top=10(&|$)/);
+	const rows = a.body.queuers;
+	assert.equal(rows.length, 11, 'ten queuers and the rest in one row');
+	assert.deepEqual(rows.map((r) => r.cpu_percent), [...rows.slice(0, 10).map((r) => r.cpu_percent).sort((x, y) => y - x), rows[10].cpu_percent], 'by CPU, the folded row last');
+	const cells = await qCells(p);
+	assert.equal(cells[0].comm, 'fio');
+	assert.equal(cells[0].cgroup, '/user.slice/user-1000.slice/session-3.scope');
+	assert.equal(cells[0].tgid, '4242');
+	assert.ok(cells.some((c) => c.comm === 'nginx' && c.cgroup === '/system.slice/nginx.service'));
+	for (const ctxName of ['softirq', 'hardirq']) {
+		const c = cells.find((x) => x.context === ctxName);
+		assert.ok(c, `a ${ctxName} row`);
+		assert.deepEqual([c.comm, c.tgid, c.cgroup], ['–', '–', '–'], `no task named for ${ctxName}`);
+	}
+	assert.equal(cells[10].comm, 'other (the rest)');
+	assert.equal(cells[10].cls, 'folded');
+	assert.match(await p.textContent('#queuers .q-note'), /^kernel: top 10 by kworker CPU, last interval, the rest in one row$/);
+	assert.equal(await p.textContent('#queuers .q-scope'), 'of all work');
+
+	await p.click('#queuers .seg button[data-order="queued"]');
+	assert.equal(await p.getAttribute('#queuers .seg button[data-order="queued"]', 'aria-pressed'), 'true');
+	const b = await shownAnswer(p, answers, (x) => /order=queued/.test(x.url));
+	const q = b.body.queuers.slice(0, 10).map((r) => r.queued);
+	assert.deepEqual(q, [...q].sort((x, y) => y - x), 'by items queued');
+	assert.match(await p.textContent('#queuers .q-note'), /top 10 by items queued/);
+
+	// A series drilled into: its own queuers.
+	const key = await p.getAttribute('#fn-table tbody tr[data-key*="aio_fsync_work"]', 'data-key');
+	const [, pool, wq, fn] = JSON.parse(key);
+	await p.click(`#fn-table tbody tr[data-key='${key}']`);
+	await p.waitForFunction((t) => document.querySelector('#queuers .q-scope').textContent === t, `of ${fn} · ${wq} · pool ${pool}`, { timeout: 5000 });
+	const c = await shownAnswer(p, answers, (x) => x.url.includes(`function=${fn}`));
+	const u = new URL(c.url);
+	assert.deepEqual([u.searchParams.get('workqueue'), u.searchParams.get('function'), u.searchParams.get('pool'), u.searchParams.get('source'), u.searchParams.get('order')],
+		[wq, fn, String(pool), 'kernel', 'queued']);
+	assert.ok(c.body.queuers.every((r) => r.function === fn && r.workqueue === wq && r.pool_id === pool), 'rows of that series');
+	await p.keyboard.press('Escape');
+	await p.waitForFunction(() => document.querySelector('#queuers .q-scope').textContent === 'of all work', null, { timeout: 5000 });
+	assert.deepEqual(await close(), []);
+});
+
+test('who is causing this: a source that does not track queuers says how to turn it on', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const url = await startFixtureServer('--no-queuers');
+	const { p, close } = await queuersPage(url);
+	await p.waitForSelector('#queuers[data-state="untracked"]', { timeout: 10000 });
+	assert.equal(await p.textContent('#queuers .q-note'),
+		'kernel does not track who queues work: set [kernel] queuers = yes in wqmond.conf (or run wqmond with -o kernel.queuers=yes).');
+	assert.equal(await p.isVisible('#queuers table'), false, 'no empty table');
+	assert.deepEqual(await close(), []);
+});
+
+test('who is causing this: no queuers in the interval, and an endpoint that answers 4xx', async () => {
+	const empty = await queuersPage(base, (route) => route.fulfill({
+		json: { format: 'wqmon-queuers', version: 1, source: 'kernel', mono_ns: 1, interval_ns: 1e9, sample_every: 1,
+			tracked: true, order: 'cpu', top: 10, queuers: [] },
+	}));
+	await empty.p.waitForSelector('#queuers[data-state="rows"]', { timeout: 10000 });
+	assert.equal(await empty.p.textContent('#queuers tbody'), 'no work queued in the last interval');
+	assert.deepEqual(await empty.close(), []);
+
+	const old = await queuersPage(base, (route) => route.fulfill({
+		status: 404, json: { error: 'no such path: /api/v1/queuers', hint: 'see docs/API.md for the paths wqmond serves' },
+	}));
+	await old.p.waitForSelector('#queuers[data-state="error"]', { timeout: 10000 });
+	assert.match(await old.p.textContent('#queuers .q-note'),
+		/^Who queued the work: unavailable: api\/v1\/queuers\?top=10&order=cpu: HTTP 404 — no such path: \/api\/v1\/queuers$/);
+	assert.equal(await old.p.isVisible('#queuers table'), false);
+	// The rest of the page goes on.
+	const polls = await old.p.evaluate(() => +document.body.dataset.polls);
+	await old.p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
+	const sink = await old.close();
+	assert.ok(sink.length > 0 && sink.every((x) => /^(HTTP 404: |console error: Failed to load resource: .* 404 .*\().*\/api\/v1\/queuers\?/.test(x)), sink.join('\n'));
 });
 
 test('pause stops the updates and resume restarts them', async () => {

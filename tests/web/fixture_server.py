@@ -17,7 +17,9 @@ source, refwq:demo, serves two pools and two functions made from the
 kernel's (see REFWQ below).
 
 Paths follow docs/API.md: `/` (web/index.html), `/static/FILE` (web/FILE),
-`/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`.
+`/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`,
+`/api/v1/queuers?top=K&order=cpu|queued[&workqueue=W&function=F&pool=P]
+[&source=S]` (QUEUERS below; --no-queuers: "tracked": false).
 `/api/v1/stalls` answers as the daemon's detector would with a pending
 threshold of 2 s: pool 3's stall is active from 2 s into each episode, and
 the episodes that ended are in `recent`.  Test hooks (not part of the
@@ -185,7 +187,8 @@ class Feed:
 class Sim:
     """The fake daemon's state: the clock, the replayed ring, the totals."""
 
-    def __init__(self, fixtures, backfill, refwq=False, no_config=False):
+    def __init__(self, fixtures, backfill, refwq=False, no_config=False,
+                 no_queuers=False):
         with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
             cum = json.load(f)
         with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
@@ -199,6 +202,7 @@ class Sim:
         with open(os.path.join(fixtures, "kernel-config.json")) as f:
             self.config = json.load(f)
         self.no_config = no_config
+        self.no_queuers = no_queuers
         self.backfill = backfill
         self.lock = threading.Lock()
         self.fail_until = 0.0
@@ -358,6 +362,17 @@ class Sim:
                 "evidence": "pool %d cpu 0: 2 pending, 1 running; oldest "
                             "not started" % STALL_POOL}
 
+    def queuers(self, query, tracked):
+        """/api/v1/queuers over the newest interval view of a source."""
+        name = query.get("source", [None])[0]
+        feeds = [f for f in self.feeds
+                 if name is None or f.base_cum["source"] == name]
+        if not feeds:
+            return 404, "no such source: " + name, "see /api/v1/sources"
+        with self.lock:
+            view = self.view(feeds[0], self.tick_now())
+        return queuers_doc(view, query, tracked)
+
     def stalls(self):
         """Like wqmond's: active, recent (newest first) and the rules."""
         with self.lock:
@@ -378,6 +393,148 @@ class Sim:
                                   "cpu_hog": 100_000_000,
                                   "starved": 5 * NSEC},
                 "rules": []}
+
+
+# /api/v1/queuers: who queued each series' items, with the wait and the
+# kworker time charged back to them.  Every series is shared among these
+# queuers by weight (a real host's mix: a benchmark in a user session,
+# services, a pod, softirq and hard-IRQ context); the rows are ranked and
+# folded as wq_snapshot__top_queuers does.
+QUEUERS = [  # context, comm, tgid, cgroup, cgroup_id, weight, wait weight
+    ("task", "fio", 4242, "/user.slice/user-1000.slice/session-3.scope",
+     5121, 40, 3),
+    ("task", "nginx", 1312, "/system.slice/nginx.service", 3310, 20, 1),
+    ("task", "postgres", 2207, "/system.slice/postgresql.service", 3402, 12,
+     2),
+    ("softirq", "", 0, "", 0, 9, 1),
+    ("hardirq", "", 0, "", 0, 6, 1),
+    ("task", "containerd", 901, "/system.slice/containerd.service", 2901, 4,
+     5),
+    ("task", "systemd-journal", 388,
+     "/system.slice/systemd-journald.service", 2100, 3, 1),
+    ("task", "sshd", 1001, "/system.slice/ssh.service", 2205, 2, 1),
+    ("task", "chronyd", 640, "/system.slice/chrony.service", 2230, 1, 1),
+    ("task", "rsyslogd", 702, "/system.slice/rsyslog.service", 2240, 1, 1),
+    ("task", "cron", 733, "/system.slice/cron.service", 2250, 1, 1),
+    ("task", "kubelet", 1500, "/kubepods.slice/kubepods-burstable.slice/"
+     "kubepods-burstable-pod3f1c.slice/cri-containerd-9ab1.scope", 7001, 1,
+     8),
+]
+QSUMS = ("queued", "started", "completed", "lat_ns", "run_ns", "cpu_ns")
+
+
+def ratio(num, den, decimals=3):
+    """json.c put_ratio: rounded half up in integers."""
+    scale = 10 ** decimals
+    v = (num * scale + den // 2) // den
+    return float("%d.%0*d" % (v // scale, decimals, v % scale))
+
+
+def split(total, weights):
+    """@total shared by @weights, in integers; the rest to the first."""
+    w = sum(weights)
+    parts = [total * x // w for x in weights]
+    parts[0] += total - sum(parts)
+    return parts
+
+
+def series_queuers(s):
+    """The queuer rows of one series of an interval view."""
+    ws = [q[5] for q in QUEUERS]
+    sums = {"queued": s["queued"], "started": s["started"],
+            "completed": s["completed"],
+            "lat_ns": s["hist"]["lat"]["sum_ns"],
+            "run_ns": s["hist"]["run"]["sum_ns"],
+            "cpu_ns": s["hist"]["cpu"]["sum_ns"]}
+    shares = {k: split(v, ws) for k, v in sums.items()}
+    # Some wait longer than others (their items queue behind more).
+    shares["lat_ns"] = split(sums["lat_ns"], [q[5] * q[6] for q in QUEUERS])
+    rows = []
+    for i, (ctx, comm, tgid, cg, cgid, _, _) in enumerate(QUEUERS):
+        r = {"pool_id": s["pool_id"], "workqueue": s["workqueue"],
+             "function": s["function"], "context": ctx, "comm": comm,
+             "tgid": tgid, "cgroup_id": cgid, "cgroup": cg}
+        r.update({k: shares[k][i] for k in QSUMS})
+        if r["queued"] or r["started"] or r["completed"]:
+            rows.append(r)
+    return rows
+
+
+def top_queuers(rows, order, k):
+    """wq_snapshot__top_queuers: ranked, k named rows and the rest folded
+    into one "other" row when more than one is left."""
+    def rank(r):
+        w = r["cpu_ns"] if order == "cpu" else r["queued"]
+        return (-w, -r["queued"], r["context"] == "other",
+                r["context"], r["cgroup_id"], r["comm"])
+    rows = sorted(rows, key=rank)
+    if len(rows) > k + 1:
+        other = dict(rows[k], context="other", comm="other", tgid=0,
+                     cgroup_id=0, cgroup="")
+        for f in QSUMS:
+            other[f] = sum(r[f] for r in rows[k:])
+        rows = rows[:k] + [other]
+    return rows
+
+
+def queuers_doc(view, query, tracked):
+    """The answer of /api/v1/queuers for one interval view, or an error
+    (code, what, hint)."""
+    try:
+        top = int(query.get("top", ["10"])[0])
+        if not 1 <= top <= 1000:
+            raise ValueError
+    except ValueError:
+        return 400, "bad top", "top is a number of rows, 1 to 1000"
+    order = query.get("order", ["cpu"])[0]
+    if order not in ("cpu", "queued"):
+        return 400, "bad order '%s'" % order, "order is cpu or queued"
+    wq = query.get("workqueue", [None])[0]
+    fn = query.get("function", [None])[0]
+    pool = None
+    if "pool" in query:
+        try:
+            pool = int(query["pool"][0])
+        except ValueError:
+            return 400, "bad pool", "pool is a pool id"
+    iv = view["interval_ns"]
+    doc = {"format": "wqmon-queuers", "version": 1,
+           "source": view["source"], "mono_ns": view["mono_ns"],
+           "interval_ns": iv, "sample_every": view.get("sample_every", 1),
+           "tracked": tracked, "order": order, "top": top}
+    if wq is not None:
+        doc["workqueue"] = wq
+    if fn is not None:
+        doc["function"] = fn
+    if pool is not None:
+        doc["pool_id"] = pool
+    rows = []
+    if tracked:
+        for s in view["series"]:
+            if ((wq is None or s["workqueue"] == wq) and
+                    (fn is None or s["function"] == fn) and
+                    (pool is None or s["pool_id"] == pool)):
+                rows += series_queuers(s)
+        if wq is None or fn is None or pool is None:
+            # Some series, or all: each queuer's rows merged.
+            merged = {}
+            for r in rows:
+                key = (r["context"], r["cgroup_id"], r["comm"])
+                m = merged.setdefault(key, dict(
+                    r, workqueue=wq or "", function=fn or "",
+                    pool_id=-1 if pool is None else pool,
+                    **{f: 0 for f in QSUMS}))
+                for f in QSUMS:
+                    m[f] += r[f]
+            rows = list(merged.values())
+        rows = top_queuers(rows, order, top)
+    for r in rows:
+        for f in ("lat", "run", "cpu"):
+            r[f + "_seconds"] = r[f + "_ns"] / NSEC
+        r["cpu_percent"] = ratio(r["cpu_ns"] * 100, iv)
+        r["queued_per_second"] = ratio(r["queued"] * NSEC, iv)
+    doc["queuers"] = rows
+    return doc
 
 
 def derive_workqueues(series):
@@ -474,6 +631,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.json(200, sim.sources())
         if path == "/api/v1/stalls":
             return self.json(200, sim.stalls())
+        if path == "/api/v1/queuers":
+            doc = sim.queuers(query, not sim.no_queuers)
+            if isinstance(doc, tuple):
+                return self.error(*doc)
+            return self.json(200, doc)
         if path == "/api/v1/config":
             if sim.no_config:
                 return self.error(503, "not read: [kernel] config_interval = 0",
@@ -523,9 +685,13 @@ def main():
     ap.add_argument("--no-config", action="store_true",
                     help="/api/v1/config answers 503, as a daemon that "
                          "does not read the configuration")
+    ap.add_argument("--no-queuers", action="store_true",
+                    help="/api/v1/queuers says the source does not track "
+                         "queuers, as wqmond without [kernel] queuers")
     args = ap.parse_args()
 
-    Handler.sim = Sim(args.fixtures, args.backfill, args.refwq, args.no_config)
+    Handler.sim = Sim(args.fixtures, args.backfill, args.refwq, args.no_config,
+                      args.no_queuers)
     Handler.web = os.path.abspath(args.web)
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
