@@ -12,7 +12,8 @@
 #include "model.h"
 #include "snapgen.h"
 
-/* Up to @nr rows, each of one of @s's series (none when it has none). */
+/* Up to @nr rows, each of one of @s's series (none when it has none), no
+ * two of one queuer. */
 static inline int gen_queuers(struct wq_snapshot *s, size_t nr)
 {
 	for (size_t i = 0; s->nr_series && i < nr; i++) {
@@ -41,6 +42,12 @@ static inline int gen_queuers(struct wq_snapshot *s, size_t nr)
 		q->lat_ns = gen_value();
 		q->run_ns = gen_value();
 		q->cpu_ns = gen_value();
+		/* One row per queuer, as sources make them. */
+		for (size_t j = 0; j + 1 < s->nr_queuers; j++)
+			if (wq_queuer__same(&s->queuers[j], q)) {
+				s->nr_queuers--;
+				break;
+			}
 	}
 	return 0;
 }
