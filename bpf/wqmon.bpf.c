@@ -91,12 +91,24 @@ struct {
 	__type(value, struct wqmon_bh_running);
 } bh_running SEC(".maps");
 
+/* Softirqs running on this CPU (0 or 1; 2 if a hard IRQ's exit ran one
+ * while its entry was being counted). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct wqmon_queuer_key);
-	__type(value, __u64);
-} queuers SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} softirq_depth SEC(".maps");
+
+/* Who queued: keys shared, stats per CPU (one entry when not tracked). */
+struct wqmon_queuer_key queuer_keys[WQMON_MAX_QUEUERS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WQMON_MAX_QUEUERS);
+	__type(key, __u32);
+	__type(value, struct wqmon_queuer_stats);
+} queuer_stats SEC(".maps");
 
 /*
  * The verifier forbids arithmetic on BTF-typed pointers, but hashing needs
@@ -108,7 +120,7 @@ struct {
  * Cheaper than a bpf_probe_read_kernel() call per value.
  */
 enum launder_prog {
-	L_QUEUE, L_ACTIVATE, L_START, L_END, L_NR
+	L_QUEUE, L_ACTIVATE, L_START, L_END, L_CTX, L_NR
 };
 
 struct launder_row {
@@ -538,17 +550,126 @@ static __always_inline struct wqmon_worker *worker_claim(__u32 tid)
 	return NULL;
 }
 
-static __always_inline void note_queuer(__u32 series)
-{
-	struct wqmon_queuer_key k = { .series = series };
-	__u64 one = 1, *v;
+/*
+ * The context queue_work runs in.  The preempt count says it, but x86
+ * keeps it in a per-CPU variable that a program can only reach through a
+ * ksym, which needs the symbol in kallsyms (CONFIG_KALLSYMS_ALL: not on
+ * every kernel).  So: softirq while softirq_entry/exit say one runs on
+ * this CPU (kept only while queuers are tracked), hard IRQ when this
+ * program's stack is not the current task's (x86-64 and arm64 run
+ * interrupts on per-CPU IRQ stacks), task otherwise.  A hard IRQ nested
+ * in a softirq reads as softirq; NMIs do not queue work.
+ */
+#define TASK_STACK_SIZE	16384	/* THREAD_SIZE of x86-64 and arm64 (4K pages) */
 
-	bpf_get_current_comm(k.comm, sizeof(k.comm));
-	v = bpf_map_lookup_elem(&queuers, &k);
-	if (v)
-		__sync_fetch_and_add(v, 1);
-	else
-		bpf_map_update_elem(&queuers, &k, &one, BPF_NOEXIST);
+static __always_inline __u32 queue_context(void)
+{
+	struct launder_row *r = launder_row(L_CTX);
+	__u32 zero = 0, *depth = bpf_map_lookup_elem(&softirq_depth, &zero);
+	struct task_struct *t;
+	__u64 here = 0;
+
+	if (depth && *depth)
+		return WQMON_QCTX_SOFTIRQ;
+	if (!r)
+		return WQMON_QCTX_TASK;
+	t = bpf_get_current_task_btf();
+	return launder(r, 0, &here) - launder(r, 1, t->stack) <
+			       TASK_STACK_SIZE ?
+		       WQMON_QCTX_TASK :
+		       WQMON_QCTX_HARDIRQ;
+}
+
+static __always_inline struct wqmon_queuer_stats *queuer_stats_of(__u32 slot)
+{
+	return bpf_map_lookup_elem(&queuer_stats, &slot);
+}
+
+/*
+ * The queuer slot of the current context for series @series: found or
+ * claimed in queuer_keys.  In IRQ context the current task is whatever
+ * was interrupted, so neither its comm nor its cgroup is read.
+ */
+static __always_inline __u32 queuer_slot(__u32 series)
+{
+	union {
+		char c[16];
+		__u64 w[2];
+	} comm = {};
+	__u64 cg = 0, h;
+	__u32 ctx = queue_context(), tgid = 0, base;
+
+	if (ctx == WQMON_QCTX_TASK) {
+		bpf_get_current_comm(comm.c, sizeof(comm.c));
+		cg = bpf_get_current_cgroup_id();
+		tgid = bpf_get_current_pid_tgid() >> 32;
+	}
+	h = series ^ (cg * 31) ^ ((__u64)ctx << 40) ^ comm.w[0] ^
+	    (comm.w[1] * 7);
+	base = hash_slot(h, WQMON_MAX_QUEUERS);
+#pragma unroll
+	for (int i = 0; i < WQMON_PROBES; i++) {
+		__u32 s = (base + i) & (WQMON_MAX_QUEUERS - 1);
+		struct wqmon_queuer_key *k = &queuer_keys[s];
+		__u64 *kc = (__u64 *)k->comm;
+
+		if (s == WQMON_QUEUER_NONE)
+			continue;
+		if (k->state == WQMON_SK_PUBLISHED) {
+			if (k->series == series && k->ctx == ctx &&
+			    k->cgroup == cg && kc[0] == comm.w[0] &&
+			    kc[1] == comm.w[1]) {
+				k->tgid = tgid;
+				return s;
+			}
+			continue;
+		}
+		if (k->state == WQMON_SK_FREE &&
+		    __sync_val_compare_and_swap(&k->state, WQMON_SK_FREE,
+						WQMON_SK_CLAIMING) ==
+			    WQMON_SK_FREE) {
+			k->series = series;
+			k->ctx = ctx;
+			k->cgroup = cg;
+			kc[0] = comm.w[0];
+			kc[1] = comm.w[1];
+			k->tgid = tgid;
+			__sync_lock_test_and_set(&k->state, WQMON_SK_PUBLISHED);
+			return s;
+		}
+	}
+	return WQMON_QUEUER_NONE;
+}
+
+/* Charge a start (@lat_ns: its wait, when measured) to queuer @q. */
+static __always_inline void queuer_started(__u32 q, bool measured,
+					   __u64 lat_ns)
+{
+	struct wqmon_queuer_stats *qs;
+
+	if (!track_queuers)
+		return;
+	qs = queuer_stats_of(q);
+	if (!qs)
+		return;
+	qs->started++;
+	if (measured)
+		qs->lat_ns += lat_ns;
+}
+
+/* Charge an end (@run_ns and @cpu_ns, when measured) to queuer @q. */
+static __always_inline void queuer_ended(__u32 q, __u64 run_ns, __u64 cpu_ns)
+{
+	struct wqmon_queuer_stats *qs;
+
+	if (!track_queuers)
+		return;
+	qs = queuer_stats_of(q);
+	if (!qs)
+		return;
+	qs->completed++;
+	qs->run_ns += run_ns;
+	qs->cpu_ns += cpu_ns;
 }
 
 /* ---- the workqueue events, as plain-value handlers ---- */
@@ -561,14 +682,21 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	__u32 s = series_slot(pool_id, wq, func, pool, wqp);
 	struct wqmon_series_stats *st = stats_of(s);
 	struct wqmon_pending *p;
+	__u32 q = WQMON_QUEUER_NONE;
 	bool twin;
 	__u64 now;
 
 	if (!st)
 		return;
 	st->queued++;
-	if (track_queuers)
-		note_queuer(s);
+	if (track_queuers) {
+		struct wqmon_queuer_stats *qs;
+
+		q = queuer_slot(s);
+		qs = queuer_stats_of(q);
+		if (qs)
+			qs->queued++;
+	}
 
 	p = pending_claim(work, pool_addr, &twin);
 	if (!p) {
@@ -579,6 +707,7 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	p->t_activate = 0;
 	p->pool_id = pool_id;
 	p->series = s;
+	p->queuer = q;
 	p->flags = (twin ? WQMON_PF_TWIN : 0) |
 		   (sampled_at(work, now) ? WQMON_PF_SAMPLED : 0);
 	p->t_queue = now;	/* ready */
@@ -630,6 +759,7 @@ struct taken {
 	__s32 pool_id;
 	__u32 series;
 	__u32 flags;
+	__u32 queuer;
 };
 
 static __always_inline bool pending_take(__u64 work, struct taken *t)
@@ -643,6 +773,7 @@ static __always_inline bool pending_take(__u64 work, struct taken *t)
 	t->pool_id = p->pool_id;
 	t->series = p->series;
 	t->flags = p->flags;
+	t->queuer = p->queuer;
 	return pending_release(p, t->t_queue);
 }
 
@@ -651,17 +782,26 @@ static __always_inline bool pending_take(__u64 work, struct taken *t)
 static __always_inline void count_start(struct wqmon_series_stats *st,
 					const struct taken *t, __u64 now)
 {
+	__u64 lat;
+
 	st->started++;
-	if (!(t->flags & WQMON_PF_SAMPLED))
+	if (!(t->flags & WQMON_PF_SAMPLED)) {
+		queuer_started(t->queuer, false, 0);
 		return;
+	}
 	if (t->t_activate)
 		hist_span(st, WQMON_H_A2S, t->t_activate, now);
-	hist_span(st, WQMON_H_Q2S, t->t_queue, now);
+	if (span(st, t->t_queue, now, &lat)) {
+		hist_add(st, WQMON_H_Q2S, lat);
+		queuer_started(t->queuer, true, lat);
+	} else {
+		queuer_started(t->queuer, false, 0);
+	}
 }
 
 static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 					 __u64 work, __u32 series, __u64 now,
-					 bool sampled)
+					 bool sampled, __u32 queuer)
 {
 	struct wqmon_worker *w = worker_claim(tid);
 
@@ -675,6 +815,7 @@ static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 	w->work = work;
 	w->series = series;
 	w->sampled = sampled;
+	w->queuer = queuer;
 	w->t_start = now;
 	w->t_in = now;
 	w->cpu_acc = 0;
@@ -697,7 +838,7 @@ static __always_inline bool on_start_known(__u64 work, __u32 tid)
 	if (st)
 		count_start(st, &t, now);
 	worker_begin(tid, t.pool_id, work, t.series, now,
-		     t.flags & WQMON_PF_SAMPLED);
+		     t.flags & WQMON_PF_SAMPLED, t.queuer);
 	return true;
 }
 
@@ -733,7 +874,7 @@ static __noinline void on_start_unknown(__u64 work, __u64 func)
 		st->started_unseen++;
 	}
 	worker_begin((__u32)bpf_get_current_pid_tgid(), pool_id, work, s,
-		     bpf_ktime_get_ns(), sampled_unseen());
+		     bpf_ktime_get_ns(), sampled_unseen(), WQMON_QUEUER_UNSEEN);
 }
 
 /* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
@@ -758,6 +899,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 						    WORK_OFFQ_POOL_SHIFT));
 		t.series = series_slot(t.pool_id, 0, func, NULL, NULL);
 		t.t_queue = 0;
+		t.queuer = WQMON_QUEUER_UNSEEN;
 		t.flags = sampled_unseen() ? WQMON_PF_SAMPLED : 0;
 		st = stats_of(t.series);
 		if (st) {
@@ -776,6 +918,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 	b->series = t.series;
 	b->pool_id = t.pool_id;
 	b->sampled = t.flags & WQMON_PF_SAMPLED;
+	b->queuer = t.queuer;
 	b->t_start = bpf_ktime_get_ns();
 }
 
@@ -786,7 +929,7 @@ static __always_inline bool on_end_bh(__u64 work, struct wqmon_worker *w)
 {
 	struct wqmon_bh_running *b = bh_slot();
 	struct wqmon_series_stats *st;
-	__u64 now, run;
+	__u64 now, run, charged = 0;
 
 	if (!b || b->work != work || !b->t_start)
 		return false;
@@ -802,11 +945,13 @@ static __always_inline bool on_end_bh(__u64 work, struct wqmon_worker *w)
 				hist_add(st, WQMON_H_RUN, run);
 				/* Softirq does not sleep: on CPU all along. */
 				hist_add(st, WQMON_H_CPU, run);
+				charged = run;
 			}
 			if (w && w->work)
 				w->bh_ns += run;
 		}
 	}
+	queuer_ended(b->queuer, charged, charged);
 	b->work = 0;
 	b->t_start = 0;
 	return true;
@@ -833,19 +978,27 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 	if (!st)
 		return;
 	st->completed++;
-	if (!w->sampled)
+	if (!w->sampled) {
+		queuer_ended(w->queuer, 0, 0);
 		return;
+	}
 	now = bpf_ktime_get_ns();
 	w->t_last = now;
-	if (!span(st, w->t_start, now, &run))
+	if (!span(st, w->t_start, now, &run)) {
+		queuer_ended(w->queuer, 0, 0);
 		return;
+	}
 	hist_add(st, WQMON_H_RUN, run);
 	/* On-CPU: the switched-in stretches, less BH items run inside them. */
-	if (!span(st, w->t_in, now, &cpu))
+	if (!span(st, w->t_in, now, &cpu)) {
+		queuer_ended(w->queuer, run, 0);
 		return;
+	}
 	cpu += w->cpu_acc;
 	cpu = cpu > w->bh_ns ? cpu - w->bh_ns : 0;
-	hist_add(st, WQMON_H_CPU, cpu < run ? cpu : run);
+	cpu = cpu < run ? cpu : run;
+	hist_add(st, WQMON_H_CPU, cpu);
+	queuer_ended(w->queuer, run, cpu);
 }
 
 /* The worker @tid if it runs an item whose on-CPU time we measure. */
@@ -952,6 +1105,33 @@ int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+/* Softirq bookkeeping for queue_context(), attached with queuers only. */
+static __always_inline void softirq_step(int d)
+{
+	__u32 zero = 0, *depth = bpf_map_lookup_elem(&softirq_depth, &zero);
+
+	if (!depth)
+		return;
+	if (d > 0)
+		*depth += 1;
+	else if (*depth)
+		*depth -= 1;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(softirq_entry_btf, unsigned int vec_nr)
+{
+	softirq_step(1);
+	return 0;
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(softirq_exit_btf, unsigned int vec_nr)
+{
+	softirq_step(-1);
+	return 0;
+}
+
 /* ---- raw_tp fallback: same logic, arguments read with probe reads ---- */
 
 SEC("raw_tp/workqueue_queue_work")
@@ -1011,6 +1191,20 @@ int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev,
  * symbolizes them with kallsyms.  Unlike /proc/TID/stack, this needs no
  * CAP_SYS_ADMIN: the daemon keeps only CAP_BPF once the probes are loaded.
  */
+SEC("raw_tp/softirq_entry")
+int BPF_PROG(softirq_entry_raw, unsigned int vec_nr)
+{
+	softirq_step(1);
+	return 0;
+}
+
+SEC("raw_tp/softirq_exit")
+int BPF_PROG(softirq_exit_raw, unsigned int vec_nr)
+{
+	softirq_step(-1);
+	return 0;
+}
+
 SEC("iter/task")
 int worker_stack(struct bpf_iter__task *ctx)
 {

@@ -91,7 +91,7 @@ struct wqmon_pending {
 	__s32 pool_id;
 	__u32 series;	/* series slot chosen at queue time */
 	__u32 flags;	/* WQMON_PF_* */
-	__u32 pad;
+	__u32 queuer;	/* queuer slot; WQMON_QUEUER_NONE when not tracked */
 };
 
 #define WQMON_PF_SUSPECT	1u	/* sweep saw PENDING clear once */
@@ -107,6 +107,8 @@ struct wqmon_worker {
 	__u64 func;
 	__u32 series;
 	__u32 sampled;	/* the current item's durations are measured */
+	__u32 queuer;	/* who queued the current item */
+	__u32 pad;
 	__u64 t_start;
 	__u64 t_in;	/* last switch-in while running an item */
 	__u64 cpu_acc;	/* on-CPU ns of the current item before t_in */
@@ -123,7 +125,7 @@ struct wqmon_bh_running {
 	__u32 series;
 	__s32 pool_id;
 	__u32 sampled;	/* its durations are measured */
-	__u32 pad;
+	__u32 queuer;
 };
 
 #define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)
@@ -168,11 +170,42 @@ enum wqmon_counter {
 	WQMON_C_NR,
 };
 
-/* Who queued (optional, off by default): per series and queuing comm. */
+/*
+ * Who queued (docs/QUEUERS.md): one slot per (series, context, cgroup,
+ * comm), open-addressed and CAS-claimed like the series table, with
+ * per-CPU stats indexed by slot.  An item carries its queuer's slot from
+ * queue_work to its end, so its wait, run time and on-CPU time are charged
+ * back to whoever queued it.  Slot 0 counts what found no slot.  User
+ * space retires idle slots and frees them with their series' (see
+ * collector.c), by the same PUBLISHED -> RETIRED -> FREE steps.
+ */
+#define WQMON_MAX_QUEUERS	4096
+#define WQMON_QUEUER_NONE	0
+#define WQMON_QUEUER_UNSEEN	0xffffffffu	/* queued before we watched */
+
+enum wqmon_qctx {
+	WQMON_QCTX_TASK,
+	WQMON_QCTX_SOFTIRQ,
+	WQMON_QCTX_HARDIRQ,
+	WQMON_QCTX_NMI,
+};
+
 struct wqmon_queuer_key {
+	__u64 cgroup;	/* v2 id; 0 outside task context */
 	__u32 series;
-	__u32 pad;
-	char comm[16];
+	__u32 state;	/* WQMON_SK_* */
+	__u32 ctx;	/* WQMON_QCTX_* */
+	__u32 tgid;	/* the last queuing process: not part of the key */
+	char comm[16];	/* task context only */
+};
+
+struct wqmon_queuer_stats {
+	__u64 queued;
+	__u64 started;
+	__u64 completed;
+	__u64 lat_ns;	/* sums over sampled items */
+	__u64 run_ns;
+	__u64 cpu_ns;
 };
 
 #endif /* __WQMON_H */

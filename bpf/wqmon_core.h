@@ -88,6 +88,7 @@ struct kthread {
 };
 
 struct task_struct {
+	void *stack;
 	unsigned int flags;
 	int pid;
 	char comm[16];

@@ -84,7 +84,9 @@ static void usage(FILE *f)
 "  -f, --function GLOB     only work functions that match GLOB\n"
 "  -c, --cumulative        totals since start instead of per interval\n"
 "  -j, --json              JSON instead of the text view, one per line\n"
-"  -q, --queuers           also track which tasks queue the work\n"
+"  -q, --queuers           also show who queued the work: the top queuers\n"
+"                          of the host and of each function (in-process:\n"
+"                          track them; wqmond tracks them by default)\n"
 "      --raw-tp            use raw tracepoints even where tp_btf works\n"
 "      --no-cpu            do not hook sched_switch (no on-CPU time)\n"
 "      --sample N          measure the durations of 1 item in N (sampled\n"
@@ -132,6 +134,7 @@ struct show_opts {
 	bool json;
 	bool cumulative;
 	bool check_invariants;
+	bool queuers;		/* -q: print the top queuers */
 	struct wq_text_opts text;
 	struct wq_collector_opts coll;
 };
@@ -145,6 +148,77 @@ static int sleep_interval(double seconds)
 
 	/* Interrupted by SIGINT: the loop checks wq_prog_stop. */
 	return nanosleep(&ts, NULL) ? -errno : 0;
+}
+
+/*
+ * "Which process makes my kworkers busy": the view's top queuers on the
+ * host (every series merged) and per series, ranked and folded as every
+ * face does (wq_snapshot__top_queuers: kworker CPU charged, then items
+ * queued; the rest one row "other").  Cumulative views have no CPU %.
+ */
+#define QUEUERS_HOST	15
+#define QUEUERS_SERIES	5
+
+static void queuer_line(const struct wq_queuer *q, uint64_t interval_ns)
+{
+	char tgid[16] = "-", pct[16] = "-", wait[24] = "-";
+
+	if (q->tgid > 0)
+		snprintf(tgid, sizeof(tgid), "%d", q->tgid);
+	if (interval_ns)
+		snprintf(pct, sizeof(pct), "%.1f",
+			 wq_cpu_pct(q->cpu_ns, interval_ns));
+	if (q->started)
+		snprintf(wait, sizeof(wait), "%.1f",
+			 (double)q->lat_ns / q->started / 1e3);
+	printf("  %-8s %-16s %8s %12llu %10s %12.3f %6s  %s\n",
+	       wq_qctx__name(q->ctx) ? wq_qctx__name(q->ctx) : "other",
+	       q->comm[0] ? q->comm : "-", tgid,
+	       (unsigned long long)q->queued, wait, q->cpu_ns / 1e6, pct,
+	       q->cgroup[0] ? q->cgroup : "-");
+}
+
+static void queuer_header(void)
+{
+	printf("  %-8s %-16s %8s %12s %10s %12s %6s  %s\n", "CONTEXT", "COMM",
+	       "TGID", "QUEUED", "WAIT_US", "KW_CPU_MS", "CPU%", "CGROUP");
+}
+
+static int print_queuers(const struct wq_snapshot *s)
+{
+	struct wq_queuer *q;
+	size_t n;
+
+	if (wq_snapshot__top_queuers(s, NULL, WQ_QORDER_CPU, QUEUERS_HOST, &q,
+				     &n))
+		return -ENOMEM;
+	printf("queuers of %s (%s), by kworker CPU charged:\n", s->source,
+	       s->interval_ns ? "the interval" : "since start");
+	if (!n)
+		printf("  none%s\n", s->nr_queuers ? "" :
+		       " recorded by this source");
+	else
+		queuer_header();
+	for (size_t i = 0; i < n; i++)
+		queuer_line(&q[i], s->interval_ns);
+	free(q);
+	for (size_t j = 0; j < s->nr_series; j++) {
+		const struct wq_series *r = &s->series[j];
+
+		if (wq_snapshot__top_queuers(s, r, WQ_QORDER_CPU,
+					     QUEUERS_SERIES, &q, &n))
+			return -ENOMEM;
+		if (n) {
+			printf("queuers of %s/%s pool %d:\n", r->workqueue,
+			       r->function, r->pool_id);
+			queuer_header();
+		}
+		for (size_t i = 0; i < n; i++)
+			queuer_line(&q[i], s->interval_ns);
+		free(q);
+	}
+	putchar('\n');
+	return 0;
 }
 
 static int emit(const struct show_opts *o, const struct wq_snapshot *s)
@@ -162,37 +236,13 @@ static int emit(const struct show_opts *o, const struct wq_snapshot *s)
 		if (err)
 			return err;
 		putchar('\n');
+		if (o->queuers) {
+			err = print_queuers(s);
+			if (err)
+				return err;
+		}
 	}
 	return fflush(stdout) ? -errno : 0;
-}
-
-static int cmp_queuer(const void *a, const void *b)
-{
-	const struct wq_comm_queuer *x = a, *y = b;
-
-	return x->queued < y->queued ? 1 : x->queued > y->queued ? -1 : 0;
-}
-
-/* "Which process makes my kworkers busy": cumulative, top rows. */
-static void print_queuers(struct wq_collector *c)
-{
-	enum { MAX_QUEUERS = 8192, SHOWN = 15 };
-	struct wq_comm_queuer *q = calloc(MAX_QUEUERS, sizeof(*q));
-	int n = q ? wq_collector__queuers(c, q, MAX_QUEUERS) : 0;
-
-	if (n <= 0) {
-		free(q);
-		return;
-	}
-	qsort(q, n, sizeof(*q), cmp_queuer);
-	printf("queuers (since start):\n%-16s %12s %5s  %-24s %s\n", "COMM",
-	       "QUEUED", "POOL", "WORKQUEUE", "FUNCTION");
-	for (int i = 0; i < n && i < SHOWN; i++)
-		printf("%-16s %12llu %5d  %-24s %s\n", q[i].comm,
-		       (unsigned long long)q[i].queued, q[i].pool_id,
-		       q[i].workqueue, q[i].function);
-	putchar('\n');
-	free(q);
 }
 
 /* lib/core/invariants.h on one snapshot: each violation on stderr. */
@@ -324,8 +374,6 @@ static int cmd_show(const struct show_opts *o)
 			break;
 		sh.fresh = 0;
 		err = wq_source__poll(src, show_snap, &sh);
-		if (!err && sh.fresh && o->coll.track_queuers && !o->json)
-			print_queuers(wq_source__collector(src));
 		shown += sh.fresh ? 1 : 0;
 	}
 out:
@@ -513,7 +561,7 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 			o->json = true;
 			break;
 		case 'q':
-			o->coll.track_queuers = true;
+			o->queuers = true;
 			break;
 		case OPT_RAW_TP:
 			o->coll.mode = WQ_ATTACH_RAW_TP;
@@ -577,10 +625,13 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 		       argv[optind]);
 		return -EINVAL;
 	}
+	/* In-process, -q also turns the tracking on; other sources send
+	 * their rows (wqmond: [kernel] queuers). */
+	if (!strcmp(o->source, "kernel"))
+		o->coll.track_queuers = o->queuers;
 	if (strcmp(o->source, "kernel") &&
-	    (o->coll.track_queuers || o->coll.mode || o->coll.no_cpu_time ||
-	     o->coll.sample_every)) {
-		pr_err("--queuers, --raw-tp, --no-cpu and --sample set the "
+	    (o->coll.mode || o->coll.no_cpu_time || o->coll.sample_every)) {
+		pr_err("--raw-tp, --no-cpu and --sample set the "
 		       "probes: with "
 		       "--source %s, set them in wqmond.conf ([kernel])\n",
 		       o->source);

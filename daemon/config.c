@@ -395,13 +395,28 @@ static int set_alerts(struct wqd_config *c, const char *k, const char *v,
 	return 0;
 }
 
+static int set_metrics(struct wqd_config *c, const char *k, const char *v,
+			char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!strcmp(k, "queuer_series")) {
+		if (parse_size(v, 0, 100000, &n))
+			BAD("queuer_series = '%s' in [metrics]: give a number "
+			    "from 0 (none) to 100000", v);
+		c->queuer_series = n;
+		return 0;
+	}
+	BAD("unknown key '%s' in [metrics]; keys: queuer_series", k);
+}
+
 int wqd_config__set(struct wqd_config *c, const char *section,
 		    const char *key, const char *value, char *err,
 		    size_t errlen)
 {
 	if (!section[0])
 		BAD("'%s' is outside a [section]: put it under [daemon], "
-		    "[kernel], [refwq], [stalls] or [alerts]", key);
+		    "[kernel], [refwq], [stalls], [alerts] or [metrics]", key);
 	if (!strcmp(section, "daemon"))
 		return set_daemon(c, key, value, err, errlen);
 	if (!strcmp(section, "kernel"))
@@ -414,8 +429,10 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 		return set_kmod(c, key, value, err, errlen);
 	if (!strcmp(section, "alerts"))
 		return set_alerts(c, key, value, err, errlen);
+	if (!strcmp(section, "metrics"))
+		return set_metrics(c, key, value, err, errlen);
 	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq], "
-	    "[kmod], [stalls], [alerts]", section);
+	    "[kmod], [stalls], [alerts], [metrics]", section);
 }
 
 #define MAX_SEEN 128

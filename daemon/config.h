@@ -53,6 +53,9 @@ struct wqd_config {
 	unsigned int alert_retry_max_age_ms;
 	unsigned int alert_queue_len;
 	char alert_name[64];		/* the "instance" label; "": hostname */
+	/* [metrics] */
+	size_t queuer_series;		/* queuer label sets in /metrics;
+					 * 0: no wqmon_queuer_* */
 };
 
 /* The configuration `wqmond` runs with when no file is given. */

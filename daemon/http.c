@@ -437,6 +437,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		.top_functions = st->cfg.top_functions,
 		.version = WQMON_VERSION,
 		.state = st->metrics,
+		.queuers = st->qmetrics,
 		.stalls = st->active,
 		.nr_stalls = st->nr_active,
 	};

@@ -71,6 +71,9 @@ struct wqd_state {
 	/* Which functions have series of their own in /metrics, so that
 	 * counters stay monotonic when the top N changes: own lock. */
 	struct wq_metrics_state *metrics;
+	/* Queuer label sets with series in /metrics ([metrics]
+	 * queuer_series, fixed at start); NULL: none.  Own lock. */
+	struct wq_metrics_queuers *qmetrics;
 	/* Stalls: the detector is the collection loop's; what it found is
 	 * shared. */
 	struct wq_stall_detector *detector;

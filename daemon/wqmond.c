@@ -576,6 +576,10 @@ static void reload(const struct cli *cli, struct wqd_state *st,
 	    c.kernel_config_ns != st->cfg.kernel_config_ns ||
 	    strcmp(c.kernel_isolated, st->cfg.kernel_isolated))
 		pr_warn("[kernel] changes take effect on restart\n");
+	/* A larger list would give series to queuers folded so far, and
+	 * their "other" would go down. */
+	if (c.queuer_series != st->cfg.queuer_series)
+		pr_warn("[metrics] queuer_series takes effect on restart\n");
 	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
 	snprintf(c.socket_path, sizeof(c.socket_path), "%s",
 		 st->cfg.socket_path);
@@ -661,7 +665,9 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	}
 	st->history = wqd_history__new(st->cfg.history_bytes);
 	st->metrics = wq_metrics_state__new();
-	if (!st->history || !st->metrics || wqd_stalls__init(st))
+	st->qmetrics = wq_metrics_queuers__new(st->cfg.queuer_series);
+	if (!st->history || !st->metrics || wqd_stalls__init(st) ||
+	    (st->cfg.queuer_series && !st->qmetrics))
 		return -ENOMEM;
 	for (size_t i = 0; i < st->nr_src; i++)
 		source_try_start(st, &st->src[i], wq_clock_ns(CLOCK_MONOTONIC));
@@ -715,6 +721,7 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 		source_free(&st->src[i]);
 	wqd_history__free(st->history);
 	wq_metrics_state__free(st->metrics);
+	wq_metrics_queuers__free(st->qmetrics);
 	wqd_isolation__free(&st->isolation);
 	wqd_kconfig__free(&st->kconfig);
 	if (st->detector)

@@ -158,6 +158,12 @@ int wqtop_batch__frame(FILE *f, const struct wqtop_data *d,
 		fprintf(f, "By pool: attached, there are no threads to list (the "
 			"daemon serves none); a row per pool, TIME its workers' "
 			"on-CPU time since the probes attached\n\n");
+	if (view == VIEW_QUEUERS)
+		fprintf(f, "Queuers: who queued the work of the last interval, "
+			"every workqueue merged; the top %d by %s, the rest "
+			"one row \"other\"\n\n", WQTOP_QUEUERS_TOP,
+			o->sort == COL_RATE ? "items queued" :
+					      "kworker CPU charged");
 	if (view == VIEW_STALLS) {
 		wqtop_data__stall_rules(d, names, sizeof(names));
 		fprintf(f, "Stalls from %s: %s\n\n", d->stalls_from_daemon ?

@@ -51,6 +51,12 @@ const struct wqtop_column wqtop_columns[COL_NR] = {
 	[COL_CPUS] = { "CPUS", "cpus", 5, FMT_TEXT, "an unbound workqueue's cpumask" },
 	[COL_SCOPE] = { "SCOPE", "scope", 7, FMT_TEXT, "an unbound workqueue's affinity scope (+ strict)" },
 	[COL_POOLS] = { "POOLS", "pools", 5, FMT_TEXT, "the pools it queues to" },
+	[COL_CONTEXT] = { "CONTEXT", "context", 7, FMT_TEXT, "where the work was queued from: task, softirq, hardirq, nmi (other: the rest, folded)" },
+	[COL_QCOMM] = { "COMM", "queuer", 15, FMT_TEXT, "the task that queued the work (empty for interrupts)" },
+	[COL_TGID] = { "TGID", "tgid", 7, FMT_INT, "its process: the last one seen under that name" },
+	[COL_CGROUP] = { "CGROUP", "cgroup", 12, FMT_TEXT, "its cgroup v2 path (a container, a systemd service)" },
+	[COL_WAIT_AVG] = { "WAITAVG", "wait_avg", 7, FMT_NS, "average wait of its items, queued to started, in the interval" },
+	[COL_KCPU_PCT] = { "KWCPU%", "kworker_cpu", 6, FMT_PCT, "kworker on-CPU time running its items, % of one CPU: charged back to the queuer" },
 };
 
 const char *wqtop_row__text(const struct wqtop_row *r, enum wqtop_col c)
@@ -69,6 +75,10 @@ const char *wqtop_row__text(const struct wqtop_row *r, enum wqtop_col c)
 		return r->cpus;
 	case COL_POOLS:
 		return r->pools;
+	case COL_CONTEXT:
+		return r->extra;
+	case COL_CGROUP:
+		return r->cgroup;
 	default:
 		return r->text;
 	}

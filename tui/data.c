@@ -248,7 +248,6 @@ void wqtop_data__free(struct wqtop_data *d)
 		src_free(&d->src[i]);
 	free(d->src);
 	free(d->kw);
-	free(d->queuers);
 	wq_stall_list__free(&d->stalls);
 	wq_config__free(&d->config);
 	d->have_config = false;
@@ -256,9 +255,7 @@ void wqtop_data__free(struct wqtop_data *d)
 	d->detector = NULL;
 	d->src = NULL;
 	d->kw = NULL;
-	d->queuers = NULL;
 	d->nr_src = d->nr_kw = 0;
-	d->nr_queuers = 0;
 }
 
 void wqtop_data__set_config(struct wqtop_data *d, struct wq_config *c)

@@ -53,8 +53,6 @@ struct wqtop_data {
 	size_t nr_src;
 	struct wqtop_kworker *kw;	/* NULL: no /proc view (daemon) */
 	size_t nr_kw;
-	struct wq_comm_queuer *queuers;
-	int nr_queuers;
 	struct wqtop_thresholds thr;	/* colours only */
 	unsigned long refreshes;	/* polls that brought a new interval */
 	int ncpus;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wqtop's feed (feed.h): lib/'s sources into wqtop's data, and the extras
- * of a terminal dashboard (kworkers, queuers, the daemon's stalls).
+ * of a terminal dashboard (kworkers, the daemon's stalls).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -102,10 +102,10 @@ static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
 		snprintf(d->config_error, sizeof(d->config_error), "%.159s", err);
 }
 
-/* The kernel's kworkers (CPU % between two scans) and queuers. */
+/* The kernel's kworkers (CPU % between two scans).  Queuers come in the
+ * snapshots themselves. */
 static void kernel_extras(struct wqtop_feed *f, struct wqtop_data *d)
 {
-	struct wq_collector *c = wq_source__collector(f->src[0]);
 	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
 	struct wq_kworker *kw;
 	size_t nr;
@@ -114,16 +114,6 @@ static void kernel_extras(struct wqtop_feed *f, struct wqtop_data *d)
 		wqtop_data__set_kworkers(d, kw, nr, f->kw_mono_ns ?
 					 now - f->kw_mono_ns : 0);
 		f->kw_mono_ns = now;
-	}
-	if (f->opts.track_queuers) {
-		enum { MAX_QUEUERS = 4096 };
-
-		if (!d->queuers)
-			d->queuers = calloc(MAX_QUEUERS, sizeof(*d->queuers));
-		d->nr_queuers = d->queuers ?
-			wq_collector__queuers(c, d->queuers, MAX_QUEUERS) : 0;
-		if (d->nr_queuers < 0)
-			d->nr_queuers = 0;
 	}
 }
 

@@ -3,7 +3,7 @@
  * What wqtop polls: one of lib/'s sources (lib/io/source.h), which every
  * face opens alike, plus what only a terminal dashboard wants of it:
  *   local    the kernel probes in-process (root) and every running refwq
- *            instance, plus kworkers from /proc and, with -q, queuers
+ *            instance, plus kworkers from /proc
  *   auto     the daemon's socket if it answers, else local when root
  *   any other spec of lib/io/source.h: refwq[:NAME], kmod[:PATH],
  *            file:PATH, kernel, daemon, unix:PATH, http://HOST:PORT;
@@ -18,7 +18,7 @@
 #include "table.h"
 
 struct wqtop_feed_opts {
-	bool track_queuers;	/* kernel: who queued the work (drill-down) */
+	bool track_queuers;	/* kernel: who queued the work (view 7) */
 	uint32_t sample_every;	/* kernel: sampled mode, 1 in N (0: all) */
 	int timeout_ms;		/* daemon: per request */
 };

@@ -250,8 +250,9 @@ static enum wqtop_reaction act_quit(struct ui *ui, int ch)
 const struct wqtop_binding wqtop_bindings[] = {
 	{ { 'h', '?', KEY_F(1) }, act_help, "Help", NULL, NULL,
 	  "this help" },
-	{ { '1', '2', '3', '4', '5', '6' }, act_view, NULL, NULL, NULL,
-	  "views: pools, workqueues, functions, kworkers, stalls, config" },
+	{ { '1', '2', '3', '4', '5', '6', '7' }, act_view, NULL, NULL, NULL,
+	  "views: pools, workqueues, functions, kworkers, stalls, config, "
+	  "queuers" },
 	{ { '\t', KEY_F(2), KEY_BTAB }, act_view_step, "View", NULL, NULL,
 	  "next view (Shift-Tab: the previous one)" },
 	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME,

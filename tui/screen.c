@@ -283,6 +283,9 @@ static void draw_rows(struct ui *ui, const struct wqtop_data *d)
 			snprintf(buf, sizeof(buf), "no stalls (%s)", rules);
 			msg = buf;
 		}
+		if (ui->view == VIEW_QUEUERS && !ui->filter[0])
+			msg = "no queuers in the last interval (none queued, "
+			      "or the source records none)";
 		if (ui->view == VIEW_CONFIG && !ui->filter[0]) {
 			snprintf(buf, sizeof(buf), "no workqueue configuration: %s",
 				 d->config_error[0] ? d->config_error :
@@ -518,7 +521,7 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	const struct wqtop_row *r = &ui->detail;
 	char buf[512], cell[64];
 	double most = 0;
-	int y = 3, i, x, w, h, off;
+	int y = 3, i, x, w, h, off, nq;
 	uint32_t every;
 
 	wqtop_detail__build(d, r, &det);
@@ -580,7 +583,8 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	stats_line(y++, "Run time", &det.total, WQ_H_RUN, every > 1);
 
 	/* Pools and queuers: the last lines; histograms fill the middle. */
-	h = LINES - 1 - y - 2;
+	nq = det.nr_queuers ? 1 + det.nr_queuers : 1;
+	h = LINES - 1 - y - 1 - nq;
 	if (h > 2) {
 		w = COLS >= 80 ? COLS / 2 - 1 : COLS;
 		draw_hist(y, 0, w, h, "Latency histogram (since start)",
@@ -590,32 +594,40 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 				  "Run-time histogram (since start)",
 				  &det.total.hist[WQ_H_RUN]);
 	}
-	y = LINES - 3;
+	y = LINES - 2 - nq;
 	off = snprintf(buf, sizeof(buf), "Pools:");
 	for (i = 0; i < det.nr_pools && off < (int)sizeof(buf) - 32; i++)
 		off += snprintf(buf + off, sizeof(buf) - off, " %d (%llu)",
 				det.pools[i].pool_id,
 				(unsigned long long)det.pools[i].completed);
 	put(y++, 1, A_NORMAL, buf);
-	off = snprintf(buf, sizeof(buf), "Queuers:");
-	for (i = 0, x = 0; i < d->nr_queuers && off < (int)sizeof(buf) - 48;
-	     i++) {
-		const struct wq_comm_queuer *q = &d->queuers[i];
-
-		if (r->src < 0 || strcmp(d->src[r->src].name, "kernel") ||
-		    (r->pool_id >= 0 && q->pool_id != r->pool_id) ||
-		    (r->wq[0] && strcmp(q->workqueue, r->wq)) ||
-		    (r->func[0] && !r->group && strcmp(q->function, r->func)))
-			continue;
-		off += snprintf(buf + off, sizeof(buf) - off, " %s (%llu)",
-				q->comm, (unsigned long long)q->queued);
-		x++;
+	if (!det.nr_queuers) {
+		snprintf(buf, sizeof(buf), "Queuers: %s",
+			 det.has_queuers ? "none seen" :
+			 "none recorded by this source");
+		put(y, 1, A_NORMAL, buf);
+		return;
 	}
-	if (!x)
-		snprintf(buf + off, sizeof(buf) - off, " %s",
-			 d->queuers ? "none seen" :
-			 "not tracked by this source");
-	put(y, 1, A_NORMAL, buf);
+	put(y++, 1, crt__attr(CRT_METER_LABEL),
+	    "Queuers since start, by kworker CPU charged (view 7: all):");
+	for (i = 0; i < det.nr_queuers; i++) {
+		const struct wq_queuer *q = &det.queuers[i];
+		char wait[16], tgid[16] = "-";
+
+		if (q->tgid > 0)
+			snprintf(tgid, sizeof(tgid), "%d", q->tgid);
+		wqtop_fmt__ns((double)q->cpu_ns, cell, sizeof(cell));
+		wqtop_fmt__ns(q->started ? (double)q->lat_ns / q->started :
+					   NAN, wait, sizeof(wait));
+		snprintf(buf, sizeof(buf),
+			 "  %-7s %-15s %7s %-24s %10llu queued  wait avg "
+			 "%7s  kworker CPU %7s",
+			 wq_qctx__name(q->ctx) ? wq_qctx__name(q->ctx) : "other",
+			 q->comm, tgid,
+			 q->cgroup[0] ? q->cgroup : "-",
+			 (unsigned long long)q->queued, wait, cell);
+		put(y++, 1, A_NORMAL, buf);
+	}
 }
 
 /*

@@ -91,7 +91,8 @@ static bool row_matches(const struct wqtop_data *d, const struct wqtop_row *r,
 	char label[WQ_SOURCE_LEN + 16];
 
 	if (strcasestr(r->wq, f) || strcasestr(r->func, f) ||
-	    strcasestr(r->text, f) || strcasestr(r->extra, f))
+	    strcasestr(r->text, f) || strcasestr(r->extra, f) ||
+	    strcasestr(r->cgroup, f))
 		return true;
 	src_label(d, r->src, label, sizeof(label));
 	return label[0] && strcasestr(label, f);
@@ -130,12 +131,13 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 		       const struct wqtop_table_opts *o,
 		       struct wqtop_rows *out)
 {
-	bool tree = o->tree && wqtop_views[view].tree;
+	struct wqtop_table_opts bo = *o;
 	size_t i, k;
 	int err;
 
+	bo.tree = o->tree && wqtop_views[view].tree;
 	out->nr = 0;
-	err = wqtop_views[view].build(d, out, tree);
+	err = wqtop_views[view].build(d, out, &bo);
 	if (err)
 		return err;
 	out->label_w = 0;
@@ -156,7 +158,7 @@ int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
 	sort_by.reverse = o->reverse;
 	if (out->nr)
 		qsort(out->row, out->nr, sizeof(out->row[0]), cmp_rows);
-	if (tree) {
+	if (bo.tree) {
 		err = tree_order(out);
 		if (err)
 			return err;

@@ -32,7 +32,8 @@ enum wqtop_col {
 	COL_LAT_P99, COL_LAT_MAX, COL_RUN_P50, COL_RUN_P99, COL_RUN_MAX,
 	COL_CPU_PCT, COL_TID, COL_STATE, COL_CPU_TIME, COL_COMM, COL_KIND,
 	COL_AGE, COL_LIMIT, COL_WHAT, COL_WQFLAGS, COL_MAX_ACTIVE, COL_ACTIVE,
-	COL_CPUS, COL_SCOPE, COL_POOLS, COL_NR,
+	COL_CPUS, COL_SCOPE, COL_POOLS, COL_CONTEXT, COL_QCOMM, COL_TGID,
+	COL_CGROUP, COL_WAIT_AVG, COL_KCPU_PCT, COL_NR,
 };
 
 enum wqtop_fmt { FMT_TEXT, FMT_INT, FMT_COUNT, FMT_RATE, FMT_NS, FMT_PCT };
@@ -49,7 +50,7 @@ extern const struct wqtop_column wqtop_columns[COL_NR];
 
 enum wqtop_view_id {
 	VIEW_POOLS, VIEW_WORKQUEUES, VIEW_FUNCTIONS, VIEW_KWORKERS,
-	VIEW_STALLS, VIEW_CONFIG, VIEW_NR,
+	VIEW_STALLS, VIEW_CONFIG, VIEW_QUEUERS, VIEW_NR,
 };
 
 /* A column of a view, shown when the screen is at least min_cols wide. */
@@ -69,6 +70,7 @@ struct wqtop_row {
 	char extra[24];		/* flags, state, kind or affinity scope */
 	char cpus[WQ_CFG_CPUS_LEN];	/* config: an unbound workqueue's cpumask */
 	char pools[48];		/* config: the pools it queues to */
+	char cgroup[WQ_CGROUP_LEN];	/* queuers: the queuer's cgroup */
 	char label[WQ_SOURCE_LEN];	/* "demo:" for refwq:demo; "" kernel */
 	uint64_t stall_id;	/* a stalls row's wq_stall.id; 0: none */
 	double v[COL_NR];
@@ -82,6 +84,14 @@ struct wqtop_rows {
 	int label_w;		/* longest source label: widens POOL */
 };
 
+/* How the table is shown: sort, order, filter, grouping. */
+struct wqtop_table_opts {
+	enum wqtop_col sort;
+	bool reverse;
+	bool tree;
+	const char *filter;	/* case-insensitive substring; NULL: none */
+};
+
 struct wqtop_view {
 	const char *name;	/* "pools": --view and the tab line */
 	const char *brief;	/* "wqs": the tab line when narrow */
@@ -91,19 +101,13 @@ struct wqtop_view {
 	enum wqtop_col sort;	/* default */
 	bool tree;		/* can group by workqueue */
 	bool drill;		/* Enter opens a detail */
+	/* @o: the sort ranks the queuers view; tree only when the view
+	 * has one. */
 	int (*build)(const struct wqtop_data *d, struct wqtop_rows *out,
-		     bool tree);
+		     const struct wqtop_table_opts *o);
 };
 
 extern const struct wqtop_view wqtop_views[VIEW_NR];
-
-/* How the table is shown: sort, order, filter, grouping. */
-struct wqtop_table_opts {
-	enum wqtop_col sort;
-	bool reverse;
-	bool tree;
-	const char *filter;	/* case-insensitive substring; NULL: none */
-};
 
 /* Rows of @view, sorted and filtered.  Return: 0, or -ENOMEM. */
 int wqtop_table__build(const struct wqtop_data *d, enum wqtop_view_id view,
@@ -154,6 +158,12 @@ bool wqtop_view__has_col(enum wqtop_view_id view, enum wqtop_col c);
 int wqtop_stack__wrap(const char *stack, int w,
 		      char line[][WQTOP_STACK_COLS], int max);
 
+/* The queuers view: each source's top queuers over the newest interval,
+ * the rest folded into one row "other" (wq_snapshot__top_queuers). */
+#define WQTOP_QUEUERS_TOP 50
+/* The drill-down's queuers: the top ones since start. */
+#define WQTOP_DETAIL_QUEUERS 3
+
 /* Drill-down: everything about one row, over the newest views. */
 struct wqtop_detail {
 	struct wq_series total;		/* cumulative since the source began */
@@ -165,6 +175,11 @@ struct wqtop_detail {
 		uint64_t completed;
 	} pools[16];
 	int nr_pools;
+	/* Who queued the row's items since start, by kworker CPU charged
+	 * (the row's series merged); the last one may be "other". */
+	struct wq_queuer queuers[WQTOP_DETAIL_QUEUERS + 1];
+	int nr_queuers;
+	bool has_queuers;	/* the source records queuers at all */
 };
 void wqtop_detail__build(const struct wqtop_data *d,
 			 const struct wqtop_row *r, struct wqtop_detail *out);

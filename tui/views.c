@@ -45,23 +45,30 @@ static const struct wqtop_vcol cfg_cols[] = {
 	VC(COL_ACTIVE, 0), VC(COL_NICE, 90), VC(COL_CPUS, 100),
 	VC(COL_SCOPE, 110), VC(COL_POOLS, 0),
 };
+static const struct wqtop_vcol queuer_cols[] = {
+	VC(COL_CONTEXT, 0), VC(COL_QCOMM, 0), VC(COL_TGID, 0),
+	VC(COL_CGROUP, 0), VC(COL_RATE, 0), VC(COL_WAIT_AVG, 0),
+	VC(COL_KCPU_PCT, 0),
+};
 static const struct wqtop_vcol stall_cols[] = {
 	VC(COL_KIND, 0), VC(COL_POOL, 0), VC(COL_CPU, 0), VC(COL_TID, 100),
 	VC(COL_AGE, 0), VC(COL_LIMIT, 0), VC(COL_WHAT, 0),
 };
 
 static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
-		       bool tree);
+		       const struct wqtop_table_opts *to);
 static int build_wqs(const struct wqtop_data *d, struct wqtop_rows *o,
-		     bool tree);
+		     const struct wqtop_table_opts *to);
 static int build_fns(const struct wqtop_data *d, struct wqtop_rows *o,
-		     bool tree);
+		     const struct wqtop_table_opts *to);
 static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
-			  bool tree);
+			  const struct wqtop_table_opts *to);
 static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
-			bool tree);
+			const struct wqtop_table_opts *to);
 static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
-			bool tree);
+			const struct wqtop_table_opts *to);
+static int build_queuers(const struct wqtop_data *d, struct wqtop_rows *o,
+			 const struct wqtop_table_opts *to);
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 const struct wqtop_view wqtop_views[VIEW_NR] = {
@@ -77,6 +84,9 @@ const struct wqtop_view wqtop_views[VIEW_NR] = {
 			  COL_AGE, false, true, build_stalls },
 	[VIEW_CONFIG] = { "config", "cfg", "6", cfg_cols, NCOLS(cfg_cols),
 			  COL_WORKQUEUE, false, false, build_config },
+	[VIEW_QUEUERS] = { "queuers", "qrs", "7", queuer_cols,
+			   NCOLS(queuer_cols), COL_KCPU_PCT, false, false,
+			   build_queuers },
 };
 
 static enum wqtop_sev sev_of(double v, const double thr[2])
@@ -205,14 +215,14 @@ static void pool_row(const struct wqtop_data *d, struct wqtop_row *r,
 }
 
 static int build_pools(const struct wqtop_data *d, struct wqtop_rows *o,
-		       bool tree)
+		       const struct wqtop_table_opts *to)
 {
 	const struct wq_snapshot *v, *cur;
 	struct wqtop_row *r;
 	uint64_t interval;
 	size_t i, j;
 
-	(void)tree;
+	(void)to;
 	for (i = 0; i < d->nr_src; i++) {
 		/* An interval view's pools carry the interval's cpu_ns. */
 		v = src_view(d, i, &interval);
@@ -257,15 +267,16 @@ static int add_wq_rows(const struct wqtop_data *d, struct wqtop_rows *o)
 }
 
 static int build_wqs(const struct wqtop_data *d, struct wqtop_rows *o,
-		     bool tree)
+		     const struct wqtop_table_opts *to)
 {
-	(void)tree;
+	(void)to;
 	return add_wq_rows(d, o);
 }
 
 static int build_fns(const struct wqtop_data *d, struct wqtop_rows *o,
-		     bool tree)
+		     const struct wqtop_table_opts *to)
 {
+	bool tree = to->tree;
 	const struct wq_snapshot *v;
 	struct wqtop_row *r;
 	uint64_t interval;
@@ -299,7 +310,7 @@ static int build_fns(const struct wqtop_data *d, struct wqtop_rows *o,
 }
 
 static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
-			  bool tree)
+			  const struct wqtop_table_opts *to)
 {
 	const struct wqtop_src *k = wqtop_data__kernel_src(d);
 	const struct wq_snapshot *v, *cur;
@@ -307,7 +318,7 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 	uint64_t interval;
 	size_t i, j;
 
-	(void)tree;
+	(void)to;
 	if (d->kw) {
 		for (i = 0; i < d->nr_kw; i++) {
 			const struct wqtop_kworker *w = &d->kw[i];
@@ -356,14 +367,14 @@ static int build_kworkers(const struct wqtop_data *d, struct wqtop_rows *o,
 
 /* The stalls of the one detector (wqtop_data.stalls), as rows. */
 static int build_stalls(const struct wqtop_data *d, struct wqtop_rows *o,
-			bool tree)
+			const struct wqtop_table_opts *to)
 {
 	const struct wq_stall_list *l = &d->stalls;
 	struct wqtop_row *r;
 	size_t i, k;
 	int n;
 
-	(void)tree;
+	(void)to;
 	for (i = 0; i < l->nr_active; i++) {
 		const struct wq_stall *x = &l->active[i];
 
@@ -493,6 +504,47 @@ static bool series_match(const struct wqtop_row *r, const struct wq_series *s)
 	return true;
 }
 
+static bool queuer_match(const struct wqtop_row *r, const struct wq_queuer *q)
+{
+	struct wq_series s = { .pool_id = q->pool_id };
+
+	memcpy(s.workqueue, q->workqueue, sizeof(s.workqueue));
+	memcpy(s.function, q->function, sizeof(s.function));
+	return series_match(r, &s);
+}
+
+/* The row's top queuers since start: its series' rows, merged per queuer
+ * and ranked as everywhere (wq_snapshot__top_queuers). */
+static void detail_queuers(const struct wq_snapshot *cur,
+			   const struct wqtop_row *r, struct wqtop_detail *out)
+{
+	struct wq_snapshot *mine = wq_snapshot__new(cur->source);
+	struct wq_queuer *top = NULL;
+	size_t n = 0;
+
+	out->has_queuers = cur->nr_queuers > 0;
+	if (!mine)
+		return;
+	for (size_t j = 0; j < cur->nr_queuers; j++) {
+		struct wq_queuer *q;
+
+		if (!queuer_match(r, &cur->queuers[j]))
+			continue;
+		q = wq_snapshot__add_queuer(mine);
+		if (!q)
+			goto out;
+		*q = cur->queuers[j];
+	}
+	if (wq_snapshot__top_queuers(mine, NULL, WQ_QORDER_CPU,
+				     WQTOP_DETAIL_QUEUERS, &top, &n))
+		goto out;
+	for (size_t j = 0; j < n && j < WQTOP_DETAIL_QUEUERS + 1; j++)
+		out->queuers[out->nr_queuers++] = top[j];
+out:
+	free(top);
+	wq_snapshot__free(mine);
+}
+
 void wqtop_detail__build(const struct wqtop_data *d,
 			 const struct wqtop_row *r, struct wqtop_detail *out)
 {
@@ -524,6 +576,8 @@ void wqtop_detail__build(const struct wqtop_data *d,
 		}
 		out->pools[p].completed += s->completed;
 	}
+	if (src->stream.cur)
+		detail_queuers(src->stream.cur, r, out);
 	for (k = 0; k < src->stream.nr; k++) {
 		uint64_t done = 0;
 
@@ -542,12 +596,12 @@ void wqtop_detail__build(const struct wqtop_data *d,
 
 /* The kernel's workqueue configuration: a row per workqueue. */
 static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
-			bool tree)
+			const struct wqtop_table_opts *to)
 {
 	const struct wqtop_src *k = wqtop_data__kernel_src(d);
 	const struct wq_config *c = &d->config;
 
-	(void)tree;
+	(void)to;
 	for (size_t i = 0; d->have_config && i < c->nr_wqs; i++) {
 		const struct wq_cfg_wq *w = &c->wqs[i];
 		struct wqtop_row *r = row_add(o, k ? (int)(k - d->src) : -1);
@@ -576,6 +630,64 @@ static int build_config(const struct wqtop_data *d, struct wqtop_rows *o,
 		row_sev(r);
 	}
 	return 0;
+}
+
+/* What the queuers view ranks by, from its sort column: items queued for
+ * the queued columns, else kworker CPU charged. */
+static enum wq_qorder queuer_order(enum wqtop_col sort)
+{
+	return sort == COL_RATE ? WQ_QORDER_QUEUED : WQ_QORDER_CPU;
+}
+
+static void queuer_row(struct wqtop_row *r, const struct wq_queuer *q,
+		       uint64_t interval, const struct wqtop_thresholds *thr)
+{
+	snprintf(r->extra, sizeof(r->extra), "%s",
+		 wq_qctx__name(q->ctx) ? wq_qctx__name(q->ctx) : "other");
+	snprintf(r->text, sizeof(r->text), "%s", q->comm);
+	snprintf(r->cgroup, sizeof(r->cgroup), "%s", q->cgroup);
+	r->v[COL_TGID] = q->tgid > 0 ? q->tgid : NAN;
+	r->v[COL_RATE] = interval ? wq_per_second(q->queued, interval) : NAN;
+	r->v[COL_QUEUED] = q->queued;
+	r->v[COL_WAIT_AVG] = q->started ? (double)q->lat_ns / q->started : NAN;
+	r->v[COL_KCPU_PCT] = wq_cpu_pct(q->cpu_ns, interval);
+	r->sev[COL_KCPU_PCT] = sev_of(r->v[COL_KCPU_PCT], thr->cpu_pct);
+	r->sev[COL_WAIT_AVG] = sev_of(r->v[COL_WAIT_AVG], thr->lat_ns);
+	row_sev(r);
+}
+
+/* Each source's top queuers over its newest interval, every series
+ * merged. */
+static int build_queuers_by(const struct wqtop_data *d, struct wqtop_rows *o,
+			    enum wq_qorder order)
+{
+	for (size_t i = 0; i < d->nr_src; i++) {
+		struct wq_queuer *q;
+		uint64_t interval;
+		const struct wq_snapshot *v = src_view(d, i, &interval);
+		size_t n;
+
+		if (!v || wq_snapshot__top_queuers(v, NULL, order,
+						   WQTOP_QUEUERS_TOP, &q, &n))
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			struct wqtop_row *r = row_add(o, (int)i);
+
+			if (!r) {
+				free(q);
+				return -ENOMEM;
+			}
+			queuer_row(r, &q[j], interval, &d->thr);
+		}
+		free(q);
+	}
+	return 0;
+}
+
+static int build_queuers(const struct wqtop_data *d, struct wqtop_rows *o,
+			 const struct wqtop_table_opts *to)
+{
+	return build_queuers_by(d, o, queuer_order(to->sort));
 }
 
 const char *wqtop_view__title(const struct wqtop_data *d,

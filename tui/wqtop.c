@@ -77,7 +77,8 @@ static void usage(FILE *f)
 "                            daemon   wqmond at " WQ_DAEMON_SOCKET "\n"
 "                            unix:/path, http://host:port   a wqmond\n"
 "      --view VIEW         start in pools, workqueues, functions,\n"
-"                          kworkers, stalls or config (default functions)\n"
+"                          kworkers, stalls, config or queuers (default\n"
+"                          functions)\n"
 "  -s, --sort COLUMN       sort by COLUMN (rate, lat_p99, cpu_pct, pending,\n"
 "                          oldest, ... see the help screen, key h)\n"
 "  -r, --reverse           reverse the order\n"
@@ -92,6 +93,7 @@ static void usage(FILE *f)
 "      --no-mouse          leave the mouse to the terminal\n"
 "      --ascii             ASCII bars and lines even on UTF-8\n"
 "      --no-queuers        local: do not track which tasks queue work\n"
+"                          (the queuers view, key 7)\n"
 "      --replay FILE       play a recording (wqctl record) back: one\n"
 "                          recorded interval per delay (+ - to change the\n"
 "                          speed, space to pause, n to step); as --source\n"
@@ -190,8 +192,8 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			v = wqtop_view__from_name(optarg);
 			if (v < 0) {
 				pr_err("unknown view '%s': give pools, "
-				       "workqueues, functions, kworkers or "
-				       "stalls\n", optarg);
+				       "workqueues, functions, kworkers, "
+				       "stalls, config or queuers\n", optarg);
 				return -EINVAL;
 			}
 			o->view = v;

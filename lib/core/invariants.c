@@ -187,6 +187,63 @@ static void check_pool_cpu(struct report *r, const struct wq_snapshot *v)
 	}
 }
 
+/*
+ * Every item a queuer row counts, the series counted first (the probes
+ * count the series, then the queuer; the collector reads queuers, then
+ * series), so the rows add up to at most the series' totals: a row
+ * counted twice, or charged for another's items, shows here.
+ */
+static void check_queuers(struct report *r, const struct wq_snapshot *s)
+{
+	uint64_t q[4] = { 0 }, t[4] = { 0 };
+	static const char *const what[4] = { "queued", "started", "wait ns",
+					     "on-CPU ns" };
+
+	if (!s->nr_queuers)
+		return;
+	for (size_t i = 0; i < s->nr_queuers; i++) {
+		q[0] += s->queuers[i].queued;
+		q[1] += s->queuers[i].started;
+		q[2] += s->queuers[i].lat_ns;
+		q[3] += s->queuers[i].cpu_ns;
+	}
+	for (size_t i = 0; i < s->nr_series; i++) {
+		t[0] += s->series[i].queued;
+		t[1] += s->series[i].started - s->series[i].unseen;
+		t[2] += s->series[i].sum_ns[WQ_H_LAT];
+		t[3] += s->series[i].sum_ns[WQ_H_CPU];
+	}
+	for (int k = 0; k < 4; k++)
+		if (q[k] > t[k])
+			violation(r, "%s: queuers' %s add up to %" PRIu64
+				  ", more than the series' %" PRIu64,
+				  s->source, what[k], q[k], t[k]);
+}
+
+static void check_queuers_monotonic(struct report *r,
+				    const struct wq_snapshot *prev,
+				    const struct wq_snapshot *cur)
+{
+	for (size_t i = 0; i < cur->nr_queuers; i++) {
+		const struct wq_queuer *c = &cur->queuers[i];
+
+		for (size_t j = 0; j < prev->nr_queuers; j++) {
+			const struct wq_queuer *p = &prev->queuers[j];
+
+			if (!wq_queuer__same(c, p))
+				continue;
+			if (c->queued < p->queued || c->started < p->started ||
+			    c->completed < p->completed ||
+			    c->cpu_ns < p->cpu_ns)
+				violation(r, ROW "queuer %s %s %s went "
+					  "backwards", ROW_ARGS(cur, c),
+					  wq_qctx__name(c->ctx), c->comm,
+					  c->cgroup);
+			break;
+		}
+	}
+}
+
 int wq_invariants__check(const struct wq_snapshot *prev,
 			 const struct wq_snapshot *cur,
 			 const struct wq_snapshot *view, char *out, size_t len)
@@ -202,7 +259,9 @@ int wq_invariants__check(const struct wq_snapshot *prev,
 				  " -> %" PRIu64 " ns", cur->source,
 				  prev->mono_ns, cur->mono_ns);
 		check_monotonic(&r, prev, cur);
+		check_queuers_monotonic(&r, prev, cur);
 	}
+	check_queuers(&r, cur);
 	for (size_t i = 0; i < cur->nr_series; i++)
 		check_series(&r, cur, &cur->series[i], elsewhere);
 	if (view && view->interval_ns)

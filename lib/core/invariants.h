@@ -14,7 +14,9 @@
  *  - latency samples never outnumber starts, run-time samples never
  *    outnumber completions;
  *  - in an interval view, no pool has more CPU time than its CPUs had:
- *    one for a per-CPU pool, the host's for an unbound one.
+ *    one for a per-CPU pool, the host's for an unbound one;
+ *  - queuer rows never go backwards, and add up to no more than the
+ *    series' items queued, seen started, wait and on-CPU time.
  */
 #ifndef WQMON_INVARIANTS_H
 #define WQMON_INVARIANTS_H

@@ -337,6 +337,8 @@ struct view {
 	size_t nr_pools;
 	struct row *rows;
 	size_t nr_rows;
+	struct qrow *q; /* queuer series, sorted by label set */
+	size_t nr_q, q_exported, q_folded;
 };
 
 static int cmp_keys(const void *a, const void *b)
@@ -613,6 +615,289 @@ out:
 	free(pairs);
 	free(order);
 	free(arena);
+	return err;
+}
+
+/* ---- queuers: label sets admitted once, kept, the rest folded ---- */
+
+struct wq_metrics_queuers {
+	pthread_mutex_t lock;
+	size_t cap;
+	char **keys; /* admitted label sets, sorted (strcmp) */
+	size_t nr;
+};
+
+struct wq_metrics_queuers *wq_metrics_queuers__new(size_t cap)
+{
+	struct wq_metrics_queuers *q;
+
+	if (!cap)
+		return NULL;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	q->keys = calloc(cap, sizeof(*q->keys));
+	if (!q->keys || pthread_mutex_init(&q->lock, NULL)) {
+		free(q->keys);
+		free(q);
+		return NULL;
+	}
+	q->cap = cap;
+	return q;
+}
+
+void wq_metrics_queuers__free(struct wq_metrics_queuers *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->nr; i++)
+		free(q->keys[i]);
+	free(q->keys);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+/* Index of @key in @q's admitted label sets, or where it would go. */
+static size_t admitted_pos(const struct wq_metrics_queuers *q,
+			   const char *key, bool *found)
+{
+	size_t lo = 0, hi = q->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(q->keys[mid], key);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+static int admit(struct wq_metrics_queuers *q, const char *key)
+{
+	bool found;
+	size_t pos = admitted_pos(q, key, &found);
+	char *k;
+
+	if (found)
+		return 0;
+	k = strdup(key);
+	if (!k)
+		return -ENOMEM;
+	memmove(&q->keys[pos + 1], &q->keys[pos],
+		(q->nr - pos) * sizeof(*q->keys));
+	q->keys[pos] = k;
+	q->nr++;
+	return 0;
+}
+
+/*
+ * One queuer series: its label set as one string, the escaped values of
+ * source, workqueue, function, context, comm and cgroup joined by '\n'
+ * (an escaped value holds no newline), which is also its identity in the
+ * admission list.
+ */
+struct qrow {
+	char *key;
+	uint64_t queued, started, lat_ns, run_ns, cpu_ns;
+	bool admitted;
+};
+
+static char *qkey(const char *source, const struct wq_queuer *r, bool fold)
+{
+	char wq[ESC_WQ], fn[ESC_FN], comm[3 * WQ_COMM_LEN + 1],
+		cg[3 * WQ_CGROUP_LEN + 1];
+	const char *ctx = fold ? OTHER : wq_qctx__name(r->ctx);
+	char *key;
+
+	esc_field(wq, r->workqueue, sizeof(r->workqueue));
+	esc_field(fn, r->function, sizeof(r->function));
+	if (fold) {
+		strcpy(comm, OTHER);
+		cg[0] = '\0';
+	} else {
+		esc_field(comm, r->comm, sizeof(r->comm));
+		esc_field(cg, r->cgroup, sizeof(r->cgroup));
+	}
+	if (asprintf(&key, "%s\n%s\n%s\n%s\n%s\n%s", source, wq, fn, ctx, comm,
+		     cg) < 0)
+		return NULL;
+	return key;
+}
+
+/* The labels end in context="other",comm="other",cgroup="": a fold (only
+ * folds have context "other"). */
+static bool is_fold_key(const char *key)
+{
+	static const char tail[] = "\n" OTHER "\n" OTHER "\n";
+	size_t n = strlen(key), t = sizeof(tail) - 1;
+
+	return n >= t && !strcmp(key + n - t, tail);
+}
+
+static int cmp_qrow(const void *a, const void *b)
+{
+	return strcmp(((const struct qrow *)a)->key,
+		      ((const struct qrow *)b)->key);
+}
+
+/* Sort @rows by label set and sum the rows of one label set (pools, cgroup
+ * ids of one path, names equal once escaped).  Return: the rows left. */
+static size_t qrows_merge(struct qrow *rows, size_t n)
+{
+	size_t i, o = 0;
+
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_qrow);
+	for (i = 0; i < n; i++) {
+		struct qrow *d = o ? &rows[o - 1] : NULL;
+
+		if (d && !strcmp(d->key, rows[i].key)) {
+			d->queued = add_sat(d->queued, rows[i].queued);
+			d->started = add_sat(d->started, rows[i].started);
+			d->lat_ns = add_sat(d->lat_ns, rows[i].lat_ns);
+			d->run_ns = add_sat(d->run_ns, rows[i].run_ns);
+			d->cpu_ns = add_sat(d->cpu_ns, rows[i].cpu_ns);
+			free(rows[i].key);
+			continue;
+		}
+		rows[o++] = rows[i];
+	}
+	return o;
+}
+
+/*
+ * Admit the @nc label sets @cand (indexes into @rows) while there is room:
+ * all of them if they fit, else the heaviest by the ranking every face
+ * uses (wq_snapshot__top_queuers: kworker CPU, then items queued).
+ */
+static int admit_ranked(struct wq_metrics_queuers *q, struct qrow *rows,
+			const size_t *cand, size_t nc)
+{
+	const struct wq_series all = { .pool_id = -1 };
+	size_t room = q->cap - q->nr, i, nr = 0;
+	struct wq_queuer *ranked = NULL;
+	struct wq_snapshot *tmp;
+	int err = -ENOMEM;
+
+	if (nc <= room) {
+		for (i = 0; i < nc; i++) {
+			if (admit(q, rows[cand[i]].key))
+				return -ENOMEM;
+			rows[cand[i]].admitted = true;
+		}
+		return 0;
+	}
+	tmp = wq_snapshot__new("");
+	if (!tmp)
+		return -ENOMEM;
+	/* One row per candidate, told apart by its index (as cgroup id):
+	 * only the ranking is asked for. */
+	for (i = 0; i < nc; i++) {
+		struct wq_queuer *r = wq_snapshot__add_queuer(tmp);
+
+		if (!r)
+			goto out;
+		r->pool_id = -1;
+		r->cgroup_id = i + 1;
+		r->queued = rows[cand[i]].queued;
+		r->cpu_ns = rows[cand[i]].cpu_ns;
+	}
+	if (wq_snapshot__top_queuers(tmp, &all, WQ_QORDER_CPU, nc, &ranked,
+				     &nr))
+		goto out;
+	for (i = 0; i < nr && i < room; i++) {
+		struct qrow *r = &rows[cand[ranked[i].cgroup_id - 1]];
+
+		if (admit(q, r->key))
+			goto out;
+		r->admitted = true;
+	}
+	err = 0;
+out:
+	free(ranked);
+	wq_snapshot__free(tmp);
+	return err;
+}
+
+/* @v's queuer series: the admitted label sets, and one context="other"
+ * row per (workqueue, function) for the rest. */
+static int build_queuers(struct view *v, struct wq_metrics_queuers *q)
+{
+	const struct wq_snapshot *snap = v->src->snap;
+	size_t n = snap->nr_queuers, i, nc = 0;
+	size_t *cand = NULL;
+	struct qrow *rows;
+	int err = -ENOMEM;
+
+	rows = calloc(n + 1, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	v->q = rows;
+	for (i = 0; i < n; i++) {
+		const struct wq_queuer *r = &snap->queuers[i];
+		/* Unattributed rows are "other" already. */
+		bool fold = r->ctx == WQ_QCTX_OTHER || !wq_qctx__name(r->ctx);
+
+		rows[i] = (struct qrow){ .queued = r->queued,
+					 .started = r->started,
+					 .lat_ns = r->lat_ns,
+					 .run_ns = r->run_ns,
+					 .cpu_ns = r->cpu_ns };
+		rows[i].key = qkey(v->name, r, fold);
+		if (!rows[i].key)
+			goto out;
+		v->nr_q++;
+	}
+	v->nr_q = qrows_merge(rows, v->nr_q);
+
+	cand = malloc((v->nr_q + 1) * sizeof(*cand));
+	if (!cand)
+		goto out;
+	for (i = 0; i < v->nr_q; i++) {
+		bool found;
+
+		if (is_fold_key(rows[i].key))
+			continue;
+		admitted_pos(q, rows[i].key, &found);
+		rows[i].admitted = found;
+		if (!found && q->nr < q->cap)
+			cand[nc++] = i;
+	}
+	if (nc && admit_ranked(q, rows, cand, nc))
+		goto out;
+	/* What was not admitted joins its series' "other", for good: the
+	 * list is full, so it never gets a series of its own later. */
+	for (i = 0; i < v->nr_q; i++) {
+		const char *p;
+		char *key;
+
+		if (rows[i].admitted || is_fold_key(rows[i].key))
+			continue;
+		v->q_folded++;
+		/* source \n wq \n fn \n: keep, then the fold's labels. */
+		p = rows[i].key;
+		for (int f = 0; f < 3; f++)
+			p = strchr(p, '\n') + 1;
+		if (asprintf(&key, "%.*s" OTHER "\n" OTHER "\n",
+			     (int)(p - rows[i].key), rows[i].key) < 0)
+			goto out;
+		free(rows[i].key);
+		rows[i].key = key;
+	}
+	v->nr_q = qrows_merge(rows, v->nr_q);
+	for (i = 0; i < v->nr_q; i++)
+		v->q_exported += rows[i].admitted;
+	err = 0;
+out:
+	free(cand);
 	return err;
 }
 
@@ -1038,6 +1323,114 @@ static void write_rows(struct out *o, const struct view *v, size_t n)
 	}
 }
 
+/* ---- per queuer (docs/METRICS.md, "Queuers") ---- */
+
+enum qfield { Q_QUEUED, Q_STARTED, Q_LAT, Q_RUN, Q_CPU };
+
+static const struct {
+	struct family fam;
+	enum qfield field;
+} queuer_fams[] = {
+	{{"wqmon_queuer_work_queued", T_COUNTER, false,
+	  "Work items queued, by who queued them: the context (task, "
+	  "softirq, hardirq, nmi), the task's comm and cgroup; "
+	  "context=\"other\" folds what is over [metrics] queuer_series "
+	  "and what could not be attributed."},
+	 Q_QUEUED},
+	{{"wqmon_queuer_work_started", T_COUNTER, false,
+	  "Work items of the queuer a worker started to run."},
+	 Q_STARTED},
+	{{"wqmon_queuer_wait_seconds", T_COUNTER, true,
+	  "Time the queuer's items waited, queued to started (summed over "
+	  "the measured items)."},
+	 Q_LAT},
+	{{"wqmon_queuer_kworker_run_seconds", T_COUNTER, true,
+	  "Wall-clock run time of the queuer's items in kworkers."},
+	 Q_RUN},
+	{{"wqmon_queuer_kworker_cpu_seconds", T_COUNTER, true,
+	  "On-CPU time of kworkers running the queuer's items: the kworker "
+	  "CPU charged back to who queued the work."},
+	 Q_CPU},
+};
+
+static const struct family fam_qrows = {
+	"wqmon_queuer_rows", T_GAUGE, false,
+	"Queuer label sets of the source now: with series of their own "
+	"(exported) or folded into context=\"other\" because [metrics] "
+	"queuer_series was reached (folded)."};
+static const struct family fam_qlimit = {
+	"wqmon_queuer_series_limit", T_GAUGE, false,
+	"[metrics] queuer_series: queuer label sets that get series of their "
+	"own, over every source, first come, first kept."};
+
+/* The labels after source= of @key (see struct qrow). */
+static void qrow_labels(struct out *o, const char *key)
+{
+	static const char *const names[] = { "workqueue", "function",
+					     "context", "comm", "cgroup" };
+	const char *p = strchr(key, '\n') + 1;
+
+	for (size_t i = 0; i < 5; i++) {
+		const char *e = strchr(p, '\n');
+		int len = e ? (int)(e - p) : (int)strlen(p);
+
+		fprintf(o->f, ",%s=\"%.*s\"", names[i], len, p);
+		p = e ? e + 1 : p + len;
+	}
+}
+
+static void write_queuers(struct out *o, const struct view *v, size_t n,
+			  const struct wq_metrics_opts *opts)
+{
+	size_t f, i, j;
+
+	if (!opts->queuers)
+		return;
+	for (f = 0; f < sizeof(queuer_fams) / sizeof(queuer_fams[0]); f++) {
+		const struct family *fam = &queuer_fams[f].fam;
+
+		head(o, fam);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < v[i].nr_q; j++) {
+				const struct qrow *r = &v[i].q[j];
+
+				start(o, fam, "", v[i].name);
+				qrow_labels(o, r->key);
+				switch (queuer_fams[f].field) {
+				case Q_QUEUED:
+					end_u64(o, r->queued);
+					break;
+				case Q_STARTED:
+					end_u64(o, r->started);
+					break;
+				case Q_LAT:
+					end_secs(o, r->lat_ns);
+					break;
+				case Q_RUN:
+					end_secs(o, r->run_ns);
+					break;
+				case Q_CPU:
+					end_secs(o, r->cpu_ns);
+					break;
+				}
+			}
+		}
+	}
+	head(o, &fam_qrows);
+	for (i = 0; i < n; i++) {
+		if (!v[i].src->snap)
+			continue;
+		start(o, &fam_qrows, "", v[i].name);
+		fputs(",state=\"exported\"", o->f);
+		end_u64(o, v[i].q_exported);
+		start(o, &fam_qrows, "", v[i].name);
+		fputs(",state=\"folded\"", o->f);
+		end_u64(o, v[i].q_folded);
+	}
+	head(o, &fam_qlimit);
+	fprintf(o->f, "%s %zu\n", fam_qlimit.name, opts->queuers->cap);
+}
+
 static const struct family fam_build = {"wqmon_build", T_INFO, false,
 					"The running wqmon: its version."};
 
@@ -1284,6 +1677,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_probes(o, v, n);
 	write_pools(o, v, n);
 	write_rows(o, v, n);
+	write_queuers(o, v, n, opts);
 	write_stalls(o, opts);
 	write_refused(o, opts);
 	write_http(o, opts);
@@ -1301,6 +1695,9 @@ static void free_views(struct view *v, size_t n)
 		free(v[i].name);
 		free(v[i].pools);
 		free(v[i].rows);
+		for (size_t j = 0; j < v[i].nr_q; j++)
+			free(v[i].q[j].key);
+		free(v[i].q);
 	}
 	free(v);
 }
@@ -1346,6 +1743,15 @@ int wq_metrics__render(FILE *f, const struct wq_metrics_source *src, size_t n,
 		pthread_mutex_unlock(&o->state->lock);
 	if (err)
 		goto out;
+	if (o->queuers) {
+		pthread_mutex_lock(&o->queuers->lock);
+		for (i = 0; i < n && !err; i++)
+			if (src[i].snap)
+				err = build_queuers(&v[i], o->queuers);
+		pthread_mutex_unlock(&o->queuers->lock);
+		if (err)
+			goto out;
+	}
 
 	write_all(&out, v, n, version, o);
 	if (fflush(f) || ferror(f))

@@ -37,6 +37,21 @@ struct wq_metrics_state;
 struct wq_metrics_state *wq_metrics_state__new(void);
 void wq_metrics_state__free(struct wq_metrics_state *st);
 
+/*
+ * Which queuer label sets have series of their own in /metrics
+ * (wqmon_queuer_*; docs/METRICS.md, "Queuers"): at most @cap over every
+ * source, first come, first kept for the object's life, so that every
+ * counter stays monotonic; the rest of each (source, workqueue, function)
+ * is one context="other" series.  One per daemon, made with the limit it
+ * keeps; renders that share it are serialized by its own lock.
+ */
+struct wq_metrics_queuers;
+
+/* Return: a new, empty admission list for @cap label sets (at least 1),
+ * or NULL when out of memory or @cap is 0. */
+struct wq_metrics_queuers *wq_metrics_queuers__new(size_t cap);
+void wq_metrics_queuers__free(struct wq_metrics_queuers *q);
+
 /* Stalls started so far, per source and kind (wqmon_stalls_total). */
 struct wq_metrics_stall_total {
 	const char *source;
@@ -74,6 +89,9 @@ struct wq_metrics_opts {
 	/* NULL: stateless, top N by cumulative activity at each render;
 	 * "other" can then go down when the ranking changes. */
 	struct wq_metrics_state *state;
+	/* Queuer label sets admitted so far; NULL: no wqmon_queuer_*
+	 * families ([metrics] queuer_series = 0). */
+	struct wq_metrics_queuers *queuers;
 	/* Active stalls (wqmon_stall_active) and totals; may be empty. */
 	const struct wq_stall *stalls;
 	size_t nr_stalls;

@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
+#include "cgroups.h"
 #include "collector.h"
 #include "envcheck.h"
 #include "hist.h"
@@ -90,6 +91,12 @@ struct wq_collector {
 	struct slot_life *life;		/* per series slot: for reclaim */
 	struct wq_snapshot *retired;	/* totals of reclaimed slots */
 	uint64_t reclaimed;
+	/* Queuers (opts.track_queuers): per queuer slot, as per series. */
+	struct wqmon_queuer_key *qkeys;		/* the probes' table */
+	struct wqmon_queuer_stats *qpercpu;	/* ncpus values of one slot */
+	struct slot_life *qlife;
+	char (*qpath)[WQ_CGROUP_LEN];	/* cgroup path, resolved once */
+	struct wq_cgroups *cgroups;
 	char kernel[64];
 };
 
@@ -121,7 +128,8 @@ static void kernel_features(struct kernel_features *f)
 	btf__free(btf);
 }
 
-static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time)
+static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time,
+			    bool queuers)
 {
 	const struct {
 		struct bpf_program *btf, *raw;
@@ -136,6 +144,10 @@ static void choose_programs(struct wqmon_bpf *skel, bool btf, bool cpu_time)
 		  true },
 		{ skel->progs.sched_switch_btf, skel->progs.sched_switch_raw,
 		  cpu_time },
+		{ skel->progs.softirq_entry_btf, skel->progs.softirq_entry_raw,
+		  queuers },
+		{ skel->progs.softirq_exit_btf, skel->progs.softirq_exit_raw,
+		  queuers },
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -228,9 +240,9 @@ static int load_probes(struct wq_collector *c, bool btf,
 	bpf_map__set_max_entries(skel->maps.pools, c->nr_pools);
 	bpf_map__set_max_entries(skel->maps.pool_pending, c->nr_pools);
 	if (!opts->track_queuers)
-		bpf_map__set_max_entries(skel->maps.queuers, 1);
+		bpf_map__set_max_entries(skel->maps.queuer_stats, 1);
 	skel->rodata->have_bh = f->bh;
-	choose_programs(skel, btf, !opts->no_cpu_time);
+	choose_programs(skel, btf, !opts->no_cpu_time, opts->track_queuers);
 
 	err = wqmon_bpf__load(skel);
 	if (err == -ESRCH && wq_env__btf_oom())
@@ -253,6 +265,7 @@ static int load_probes(struct wq_collector *c, bool btf,
 		goto err_destroy;
 	}
 	c->skel = skel;
+	c->qkeys = skel->bss->queuer_keys;
 	c->keys = map_mmap(skel->maps.series_keys, &c->keys_len);
 	c->pools = map_mmap(skel->maps.pools, &c->pools_len);
 	c->pool_pending = map_mmap(skel->maps.pool_pending, &c->pp_len);
@@ -317,8 +330,16 @@ int wq_collector__open(struct wq_collector **out,
 	c->hist = calloc(c->nr_series, sizeof(*c->hist));
 	c->life = calloc(c->nr_series, sizeof(*c->life));
 	c->retired = wq_snapshot__new("kernel");
+	if (opts->track_queuers) {
+		c->qpercpu = calloc(c->ncpus, sizeof(*c->qpercpu));
+		c->qlife = calloc(WQMON_MAX_QUEUERS, sizeof(*c->qlife));
+		c->qpath = calloc(WQMON_MAX_QUEUERS, sizeof(*c->qpath));
+		c->cgroups = wq_cgroups__new(opts->cgroup_root);
+	}
 	if (!c->percpu || !c->pool_cpu || !c->hist || !c->life ||
-	    !c->retired) {
+	    !c->retired ||
+	    (opts->track_queuers &&
+	     (!c->qpercpu || !c->qlife || !c->qpath || !c->cgroups))) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -359,6 +380,10 @@ err_free:
 	free(c->pool_cpu);
 	free(c->hist);
 	free(c->life);
+	free(c->qpercpu);
+	free(c->qlife);
+	free(c->qpath);
+	wq_cgroups__free(c->cgroups);
 	wq_snapshot__free(c->retired);
 	free(c);
 	return err;
@@ -374,6 +399,10 @@ void wq_collector__close(struct wq_collector *c)
 		free(c->hist[i]);
 	free(c->hist);
 	free(c->life);
+	free(c->qpercpu);
+	free(c->qlife);
+	free(c->qpath);
+	wq_cgroups__free(c->cgroups);
 	wq_snapshot__free(c->retired);
 	wq_ksyms__free(c->ksyms);
 	free(c->wcpu);
@@ -541,6 +570,13 @@ static bool slot_referenced(struct wq_collector *c, uint32_t slot)
 	for (int i = 0; i < WQMON_MAX_WORKERS; i++)
 		if (w[i].tid && w[i].work && w[i].series == slot)
 			return true;
+	/* Queuer slots name their series by slot: theirs go first. */
+	if (c->opts.track_queuers)
+		for (int i = 1; i < WQMON_MAX_QUEUERS; i++)
+			if (__atomic_load_n(&c->qkeys[i].state,
+					    __ATOMIC_ACQUIRE) != WQMON_SK_FREE &&
+			    c->qkeys[i].series == slot)
+				return true;
 	if (c->bh && !bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.bh_running),
 					  &zero, bh))
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
@@ -625,6 +661,200 @@ static int read_series(struct wq_collector *c, struct wq_snapshot *s,
 	for (size_t i = 0; i < c->retired->nr_series; i++) {
 		int err = merge_row(s, &c->retired->series[i]);
 
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Queuer slots, read like series slots: summed over CPUs, named (their
+ * series by slot, their cgroup by path), merged by key.  A slot idle for
+ * RECLAIM_IDLE_NS, or whose series is retired, is retired; it is freed
+ * once no pending, running or BH item carries it, its totals kept in
+ * c->retired (bounded: past WQ_RETIRED_QUEUERS rows they fold into one
+ * "other" row per series, so totals never go back).
+ */
+#define WQ_RETIRED_QUEUERS 4096
+
+/* Queuer slots some item in flight carries: they cannot be freed yet. */
+static void queuers_in_flight(struct wq_collector *c, uint8_t *used)
+{
+	const struct wqmon_pending *p = c->skel->bss->pending;
+	const struct wqmon_worker *w = c->skel->bss->workers;
+	struct wqmon_bh_running bh[c->ncpus];
+	uint32_t zero = 0;
+
+	memset(used, 0, WQMON_MAX_QUEUERS);
+	for (int i = 0; i < WQMON_MAX_PENDING; i++)
+		if (p[i].work && p[i].queuer < WQMON_MAX_QUEUERS)
+			used[p[i].queuer] = 1;
+	for (int i = 0; i < WQMON_MAX_WORKERS; i++)
+		if (w[i].tid && w[i].work && w[i].queuer < WQMON_MAX_QUEUERS)
+			used[w[i].queuer] = 1;
+	if (c->bh && !bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.bh_running),
+					  &zero, bh))
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			if (bh[cpu].work && bh[cpu].queuer < WQMON_MAX_QUEUERS)
+				used[bh[cpu].queuer] = 1;
+}
+
+static int read_queuer_slot(struct wq_collector *c, uint32_t slot,
+			    struct wq_queuer *q, uint64_t now)
+{
+	const struct wqmon_queuer_key *k = &c->qkeys[slot];
+	int fd = bpf_map__fd(c->skel->maps.queuer_stats);
+	uint64_t every = c->opts.sample_every > 1 ? c->opts.sample_every : 1;
+	struct wq_series names = { 0 };
+
+	if (bpf_map_lookup_elem(fd, &slot, c->qpercpu))
+		return -errno;
+	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+		const struct wqmon_queuer_stats *st = &c->qpercpu[cpu];
+
+		q->queued += st->queued;
+		q->started += st->started;
+		q->completed += st->completed;
+		q->lat_ns += st->lat_ns;
+		q->run_ns += st->run_ns;
+		q->cpu_ns += st->cpu_ns;
+	}
+	q->lat_ns = mul_sat(q->lat_ns, every);
+	q->run_ns = mul_sat(q->run_ns, every);
+	q->cpu_ns = mul_sat(q->cpu_ns, every);
+	if (slot == WQMON_QUEUER_NONE) {
+		/* Items that found no slot: their series is not known. */
+		slot_key_names(c, WQMON_SERIES_OVERFLOW, &names);
+		q->ctx = WQ_QCTX_OTHER;
+	} else {
+		slot_key_names(c, k->series < c->nr_series ?
+					  k->series : WQMON_SERIES_OVERFLOW,
+			       &names);
+		q->ctx = k->ctx == WQMON_QCTX_SOFTIRQ ? WQ_QCTX_SOFTIRQ :
+			 k->ctx == WQMON_QCTX_HARDIRQ ? WQ_QCTX_HARDIRQ :
+			 k->ctx == WQMON_QCTX_NMI     ? WQ_QCTX_NMI :
+							WQ_QCTX_TASK;
+		q->tgid = (int32_t)k->tgid;
+		q->cgroup_id = k->cgroup;
+		snprintf(q->comm, sizeof(q->comm), "%.15s", k->comm);
+		if (k->cgroup && !c->qpath[slot][0])
+			wq_cgroups__path(c->cgroups, k->cgroup, now,
+					 c->qpath[slot], sizeof(c->qpath[slot]));
+		memcpy(q->cgroup, c->qpath[slot], sizeof(q->cgroup));
+	}
+	q->pool_id = names.pool_id;
+	memcpy(q->workqueue, names.workqueue, sizeof(q->workqueue));
+	memcpy(q->function, names.function, sizeof(q->function));
+	return 0;
+}
+
+static int merge_queuer(struct wq_snapshot *s, const struct wq_queuer *q)
+{
+	struct wq_queuer *r;
+
+	for (size_t i = 0; i < s->nr_queuers; i++)
+		if (wq_queuer__same(&s->queuers[i], q)) {
+			wq_queuer__add(&s->queuers[i], q);
+			return 0;
+		}
+	r = wq_snapshot__add_queuer(s);
+	if (!r)
+		return -ENOMEM;
+	*r = *q;
+	return 0;
+}
+
+/* Keep a freed slot's totals; past the bound, in its series' "other". */
+static int retire_queuer(struct wq_collector *c, const struct wq_queuer *q)
+{
+	struct wq_queuer folded = *q;
+
+	if (c->retired->nr_queuers >= WQ_RETIRED_QUEUERS) {
+		folded.ctx = WQ_QCTX_OTHER;
+		folded.tgid = 0;
+		folded.cgroup_id = 0;
+		folded.cgroup[0] = '\0';
+		snprintf(folded.comm, sizeof(folded.comm), "other");
+	}
+	return merge_queuer(c->retired, &folded);
+}
+
+static void free_queuer_slot(struct wq_collector *c, uint32_t slot)
+{
+	int fd = bpf_map__fd(c->skel->maps.queuer_stats);
+
+	memset(c->qpercpu, 0, c->ncpus * sizeof(*c->qpercpu));
+	if (bpf_map_update_elem(fd, &slot, c->qpercpu, BPF_EXIST))
+		return;	/* left retired: tried again next time */
+	c->qlife[slot] = (struct slot_life){ 0 };
+	c->qpath[slot][0] = '\0';
+	__atomic_store_n(&c->qkeys[slot].state, WQMON_SK_FREE,
+			 __ATOMIC_RELEASE);
+}
+
+static void age_queuer_slot(struct wq_collector *c, uint32_t slot,
+			    const struct wq_queuer *q, uint64_t now)
+{
+	struct slot_life *l = &c->qlife[slot];
+	uint64_t total = q->queued + q->started + q->completed;
+	uint32_t published = WQMON_SK_PUBLISHED;
+	uint32_t series = c->qkeys[slot].series;
+	bool orphan = series >= c->nr_series ||
+		      key_state(&c->keys[series]) != WQMON_SK_PUBLISHED;
+
+	if (!orphan && (total != l->total || !l->idle_since)) {
+		l->total = total;
+		l->idle_since = now;
+		return;
+	}
+	if (!orphan && now - l->idle_since < RECLAIM_IDLE_NS)
+		return;
+	__atomic_compare_exchange_n(&c->qkeys[slot].state, &published,
+				    WQMON_SK_RETIRED, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+}
+
+static int read_queuers(struct wq_collector *c, struct wq_snapshot *s,
+			uint64_t now)
+{
+	uint8_t used[WQMON_MAX_QUEUERS];
+	int err;
+
+	if (!c->opts.track_queuers)
+		return 0;
+	queuers_in_flight(c, used);
+	for (uint32_t slot = 0; slot < WQMON_MAX_QUEUERS; slot++) {
+		uint32_t state = __atomic_load_n(&c->qkeys[slot].state,
+						 __ATOMIC_ACQUIRE);
+		struct wq_queuer q = { 0 };
+		bool freeing;
+
+		if (slot != WQMON_QUEUER_NONE && state != WQMON_SK_PUBLISHED &&
+		    state != WQMON_SK_RETIRED)
+			continue;
+		freeing = slot != WQMON_QUEUER_NONE &&
+			  state == WQMON_SK_RETIRED && !used[slot];
+		err = read_queuer_slot(c, slot, &q, now);
+		if (err)
+			return err;
+		if (slot == WQMON_QUEUER_NONE && !q.queued && !q.started &&
+		    !q.completed)
+			continue;
+		err = merge_queuer(s, &q);
+		if (err)
+			return err;
+		if (freeing) {
+			err = retire_queuer(c, &q);
+			if (err)
+				return err;
+			free_queuer_slot(c, slot);
+		} else if (slot != WQMON_QUEUER_NONE &&
+			   state == WQMON_SK_PUBLISHED) {
+			age_queuer_slot(c, slot, &q, now);
+		}
+	}
+	for (size_t i = 0; i < c->retired->nr_queuers; i++) {
+		err = merge_queuer(s, &c->retired->queuers[i]);
 		if (err)
 			return err;
 	}
@@ -1036,7 +1266,11 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	s->interval_ns = 0;
 	s->ncpus = (uint32_t)c->online;
 	s->sample_every = c->opts.sample_every > 1 ? c->opts.sample_every : 1;
-	err = read_series(c, s, now);
+	/* Queuers before series: the probes count an item's series first,
+	 * so the rows never add up to more than the series' totals. */
+	err = read_queuers(c, s, now);
+	if (!err)
+		err = read_series(c, s, now);
 	if (!err)
 		err = read_pools(c, s, now);
 	if (!err)
@@ -1047,36 +1281,6 @@ int wq_collector__snapshot(struct wq_collector *c, struct wq_snapshot *s)
 	wq_snapshot__sanitize(s);
 	wq_snapshot__sort(s);
 	return 0;
-}
-
-int wq_collector__queuers(struct wq_collector *c, struct wq_comm_queuer *out,
-			  int max)
-{
-	int fd = bpf_map__fd(c->skel->maps.queuers);
-	struct wqmon_queuer_key k, next, *prev = NULL;
-	int n = 0;
-
-	if (!c->opts.track_queuers)
-		return 0;
-	while (n < max && bpf_map_get_next_key(fd, prev, &next) == 0) {
-		const struct wqmon_series_key *sk;
-		struct wq_comm_queuer *q = &out[n];
-		uint64_t v;
-
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) || k.series >= c->nr_series)
-			continue;
-		sk = &c->keys[k.series];
-		memset(q, 0, sizeof(*q));
-		q->pool_id = sk->pool_id;
-		q->queued = v;
-		snprintf(q->workqueue, sizeof(q->workqueue), "%s", sk->wq_name);
-		snprintf(q->comm, sizeof(q->comm), "%.15s", k.comm);
-		symbolize(c, sk->func, q->function, sizeof(q->function));
-		n++;
-	}
-	return n;
 }
 
 int wq_collector__stack(struct wq_collector *c, int32_t tid, char *out,

@@ -19,13 +19,15 @@ enum wq_attach_mode {
 
 struct wq_collector_opts {
 	enum wq_attach_mode mode;
-	bool track_queuers;	/* who queued: comm of the queuing task */
+	/* Who queued each item (snapshot queuer rows, docs/QUEUERS.md). */
+	bool track_queuers;
 	bool no_cpu_time;	/* skip the sched_switch hook */
 	/* Sampled mode: measure the durations of 1 item in sample_every
 	 * (0 or 1: every item); at most WQ_SAMPLE_EVERY_MAX. */
 	uint32_t sample_every;
 	const char *proc_root;	/* default "/proc" */
 	const char *kallsyms;	/* default "/proc/kallsyms" */
+	const char *cgroup_root;	/* default: the cgroup2 mount */
 };
 
 #define WQ_SAMPLE_EVERY_MAX	65536
@@ -34,14 +36,6 @@ struct wq_collector_opts {
  * @err. */
 int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
 			       size_t errlen);
-
-struct wq_comm_queuer {
-	int32_t pool_id;
-	char workqueue[WQ_NAME_LEN];
-	char function[WQ_FUNC_LEN];
-	char comm[16];
-	uint64_t queued;
-};
 
 struct wq_collector;
 
@@ -98,9 +92,5 @@ int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
  * wq_collector__cpu_work() gives them. */
 void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 			const struct wq_cpu_work *prev, size_t nr_prev);
-
-/* Top queuers (needs opts.track_queuers); returns the count filled. */
-int wq_collector__queuers(struct wq_collector *c, struct wq_comm_queuer *out,
-			  int max);
 
 #endif /* WQMON_COLLECTOR_H */

@@ -69,6 +69,9 @@ start_tool() {	# start_tool NAME; sets TOOL_PID
 	wqmon) "$WQCTL" show -i 1 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
 	wqmon-nocpu) "$WQCTL" show -i 1 --no-cpu >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
 	wqmon-s16) "$WQCTL" show -i 1 --sample 16 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
+	wqmon-q) "$WQCTL" show -i 1 -q >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
+	wqmond-noq) "$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
+		-o kernel.queuers=no >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" listening ;;
 	wqmond) "$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
 		>"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" listening ;;
 	perf) perf kwork -k workqueue record -o "$tmp/kwork.data" -- sleep $((DUR + 30)) \
@@ -85,7 +88,7 @@ stop_tool() {
 	TOOL_PID=
 }
 
-CONDS="none count wqmond wqmon wqmon-nocpu wqmon-s16 bpftrace perf"
+CONDS="none count wqmond wqmond-noq wqmon wqmon-q wqmon-nocpu wqmon-s16 bpftrace perf"
 echo "probe_cost: $ROUNDS rounds x $DUR s per condition: $CONDS" >&2
 for r in $(seq "$ROUNDS"); do
 	for c in $CONDS; do
@@ -113,8 +116,10 @@ for c in $CONDS; do
 done
 echo
 w=$(cost wqmon); k=$(cost count); p=$(cost perf); t=$(cost bpftrace)
-d=$(cost wqmond); s=$(cost wqmon-s16)
-echo "- wqmond (defaults) / count-only cost: $(ratio "$d" "$k")"
+d=$(cost wqmond); s=$(cost wqmon-s16); dq=$(cost wqmond-noq); wq=$(cost wqmon-q)
+echo "- wqmond (defaults: queuers on) / count-only cost: $(ratio "$d" "$k")"
+echo "- wqmond without queuers / count-only cost: $(ratio "$dq" "$k")"
+echo "- queuers' share: wqmond / wqmond without queuers: $(ratio "$d" "$dq"); wqctl show -q / wqctl show: $(ratio "$wq" "$w")"
 echo "- wqctl show -i 1 / count-only cost: $(ratio "$w" "$k")"
 echo "- wqmon --sample 16 / count-only cost: $(ratio "$s" "$k")"
 echo "- perf kwork record / wqmond cost: $(ratio "$p" "$d") (target >= 4)"
@@ -124,7 +129,7 @@ echo "- item without probes: $(awk -v b="${RATE[none]}" 'BEGIN { printf "%.3f", 
 # Where the nanoseconds go: the kernel's own per-program run-time stats.
 old=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
-start_tool wqmon
+start_tool wqmon-q
 "$GEN" -d "$DUR" -b 32 >/dev/null
 bpftool prog show -j >"$tmp/progs.json"
 stop_tool
@@ -138,7 +143,7 @@ for p in json.load(open(sys.argv[1])):
     n = p.get("name", "")
     # names are cut to 15 characters by the kernel
     if n.startswith(("queue_work_", "activate_work", "execute_start",
-                     "execute_end_", "sched_switch_")):
+                     "execute_end_", "sched_switch_", "softirq_")):
         cnt = p.get("run_cnt", 0)
         if cnt:
             print(f"| {n} | {cnt} | {p.get('run_time_ns', 0) / cnt:.0f} |")

@@ -87,10 +87,23 @@ ok $? "cat -j turns a text view into valid JSON"
 "$W" cat -j "$tmp/one" >"$tmp/one.json" && "$W" cat "$tmp/one.json" >"$tmp/back" 2>"$tmp/caterr"
 cmp -s "$tmp/again" "$tmp/back"
 ok $? "cat reads a saved JSON view: the same text view as from the text ($(head -c 200 "$tmp/caterr"))"
-"$W" show -i 1 -n 1 -q >"$tmp/q" 2>>"$tmp/err"
+"$W" show -i 1 -n 1 -q -w events -f aio_fsync_work >"$tmp/q" 2>>"$tmp/err"
 ok $? "show --queuers exits 0"
-awk '/^queuers/ { on = 1; next } on && $1 == "aiogen" && $NF == "aio_fsync_work" && $2 > 1000 { f = 1 } END { exit !f }' "$tmp/q"
-ok $? "--queuers names aiogen as the task queuing aio_fsync_work"
+# The host's top queuer, and each pool's of the function: the generator,
+# in task context, with its pid, thousands of items and kworker CPU.
+awk -v pid=$gen_pid '/^queuers of kernel \(the interval\)/ { on = 1; next }
+	on && $1 == "CONTEXT" { next }
+	on { f = $1 == "task" && $2 == "aiogen" && $3 == pid && $4 > 1000 && $6 > 0; exit }
+	END { exit !f }' "$tmp/q"
+ok $? "--queuers: the host's top queuer is aiogen ($gen_pid), task context, with kworker CPU ($(grep -A2 '^queuers of kernel' "$tmp/q" | tail -1))"
+grep -q '^queuers of events/aio_fsync_work pool [0-9]*:$' "$tmp/q"
+ok $? "--queuers: a section per series of aio_fsync_work"
+# One ranking for every section: the host's rows and the series' rows of
+# one view count the same items.
+awk '/^queuers of kernel/ { s = "h"; next } /^queuers of / { s = "f"; next }
+	/^$/ { s = "" } s != "" && $1 != "CONTEXT" { n[s] += $4 }
+	END { print n["h"] + 0, n["f"] + 0; exit !(n["h"] > 0 && n["h"] == n["f"]) }' "$tmp/q" >"$tmp/qsum"
+ok $? "--queuers: the host's rows and the per-series rows sum to the same items ($(cat "$tmp/qsum"))"
 kill $gen_pid; wait $gen_pid 2>/dev/null; gen_pid=
 
 # --- show from a running wqmond, as nobody (--source) ---
@@ -99,7 +112,7 @@ kill $gen_pid; wait $gen_pid 2>/dev/null; gen_pid=
 # user with no privilege, must add up to them.
 usage_error 'bad source' show --source ftp://x
 usage_error 'bad source' show --source file:
-usage_error 'set them in wqmond.conf' show --source daemon -q
+usage_error 'set them in wqmond.conf' show --source daemon --raw-tp
 chmod 755 "$tmp"
 "$B/wqmond" -l none -s "$tmp/wqmond.sock" -i 0.5 -o refwq.enabled=no >"$tmp/d.log" 2>&1 &
 dpid=$!
@@ -134,6 +147,15 @@ d = json.loads(open(sys.argv[1]).readline())
 print(sum(s["started"] for s in d["series"] if s["function"] == "aio_fsync_work"))' "$tmp/cum.json")
 ok $([ "$got" = 20000 ] && [ "$want" = 20000 ]; echo $?) \
 	"-c through the daemon: $got aio starts, as its /api/v1/snapshot ($want)"
+# Attached, the queuers come in the daemon's snapshots (JSON "queuers"):
+# its count of the generator's items is exact too.
+as_nobody "$W" show --source "unix:$tmp/wqmond.sock" -q -c -n 1 -i 0.6 \
+	-w events -f aio_fsync_work >"$tmp/dq" 2>>"$tmp/err"
+awk '/^queuers of kernel \(since start\)/ { on = 1; next }
+	on && $1 == "CONTEXT" { next }
+	on { f = $1 == "task" && $2 == "aiogen" && $4 == 20000; exit }
+	END { exit !f }' "$tmp/dq"
+ok $? "-q through the daemon: aiogen queued the 20000 items ($(grep -A2 '^queuers of kernel' "$tmp/dq" | tail -1))"
 kill $dpid; wait $dpid 2>/dev/null
 as_nobody "$W" show --source "unix:$tmp/wqmond.sock" -n 1 >/dev/null 2>"$tmp/err"
 rc=$?
@@ -196,6 +218,11 @@ d = json.load(open(sys.argv[1]))
 priv = [c for c in d["checks"] if c["name"] == "privileges"][0]
 sys.exit(not (d["ok"] is False and priv["status"] == "fail" and d["probes"]["status"] == "skipped"))' "$tmp/check.json"
 ok $([ $? -eq 0 ] && [ $rc -eq 1 ] && [ ! -s "$tmp/err" ]; echo $?) "check --json as nobody: exit $rc, not ok, privileges fail, probes skipped, nothing on stderr"
+
+# --- queuers of a source that records none: said, not left blank ---
+"$W" show -q --source "file:$(dirname "$0")/../unit/fixtures/text_basic.txt" >"$tmp/q" 2>"$tmp/err"
+ok $([ $? -eq 0 ] && grep -q '^  none recorded by this source$' "$tmp/q" && [ ! -s "$tmp/err" ]; echo $?) \
+	"show -q of a saved view with no queuers: 'none recorded by this source'"
 
 # --- malformed input to cat: one line, exit 1, no crash ---
 printf 'wqmon-workqueues 1 garbage\n\x01\x02pools:\n' >"$tmp/bad"

@@ -929,6 +929,264 @@ static void test_promtool(void **state)
 	wq_metrics_state__free(st);
 }
 
+/* ---- queuers ---- */
+
+static struct wq_queuer *addq(struct wq_snapshot *s, int32_t pool,
+			      const char *wq, const char *fn,
+			      enum wq_qctx ctx, const char *comm,
+			      uint64_t cg_id, const char *cg, uint64_t queued,
+			      uint64_t cpu_ns)
+{
+	struct wq_queuer *q = wq_snapshot__add_queuer(s);
+
+	assert_non_null(q);
+	q->pool_id = pool;
+	strcpy(q->workqueue, wq);
+	strcpy(q->function, fn);
+	q->ctx = ctx;
+	strcpy(q->comm, comm);
+	q->tgid = 100 + (int32_t)queued;
+	q->cgroup_id = cg_id;
+	strcpy(q->cgroup, cg);
+	q->queued = queued;
+	q->started = queued;
+	q->completed = queued;
+	q->lat_ns = 1000 * queued;
+	q->run_ns = 2000 * queued;
+	q->cpu_ns = cpu_ns;
+	return q;
+}
+
+#define QQ "wqmon_queuer_work_queued_total{source=\"kernel\",workqueue=\"events\",function=\"fn\","
+
+/* Every wqmon_queuer_ sample of @a is in @b, and not lower. */
+static void check_queuers_monotonic(const char *a, const char *b)
+{
+	const char *p;
+
+	for (p = a; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *sp = strstr(p, "} ");
+		char key[1024];
+		double x, y;
+		size_t n;
+
+		if (strncmp(p, "wqmon_queuer_", 13) || !sp ||
+		    !strncmp(p, "wqmon_queuer_rows", 17))
+			continue;
+		n = (size_t)(sp + 2 - p);
+		assert_true(n < sizeof(key));
+		memcpy(key, p, n);
+		key[n] = '\0';
+		if (!strstr(b, key))
+			fail_msg("no longer exported: %s", key);
+		x = strtod(strstr(a, key) + n, NULL);
+		y = strtod(strstr(b, key) + n, NULL);
+		if (y < x)
+			fail_msg("went down: %s%g -> %g", key, x, y);
+	}
+}
+
+/* Five queuers for three series: the three heaviest by kworker CPU get
+ * series, the other two are one context="other" series; then a heavier
+ * newcomer and a folded queuer that becomes the heaviest stay folded,
+ * and every counter only grows. */
+static void test_queuers_cap(void **state)
+{
+	struct wq_metrics_queuers *q = wq_metrics_queuers__new(3);
+	struct wq_metrics_opts o = { .queuers = q };
+	struct wq_snapshot *s = wq_snapshot__new("kernel");
+	struct wq_metrics_source src = { "kernel", true, 0, s };
+	char *o1, *o2, *o3;
+
+	(void)state;
+	assert_non_null(q);
+	addq(s, 0, "events", "fn", WQ_QCTX_TASK, "a", 1, "/a.slice", 10, 500);
+	addq(s, 0, "events", "fn", WQ_QCTX_TASK, "b", 1, "/a.slice", 20, 400);
+	addq(s, 0, "events", "fn", WQ_QCTX_TASK, "c", 2, "/c.slice", 30, 300);
+	addq(s, 0, "events", "fn", WQ_QCTX_TASK, "d", 2, "/c.slice", 40, 200);
+	addq(s, 0, "events", "fn", WQ_QCTX_SOFTIRQ, "", 0, "", 50, 100);
+	o1 = render(&src, 1, &o);
+	assert_true(has_line(o1, QQ "context=\"task\",comm=\"a\","
+				 "cgroup=\"/a.slice\"} 10"));
+	assert_true(has_line(o1, QQ "context=\"task\",comm=\"b\","
+				 "cgroup=\"/a.slice\"} 20"));
+	assert_true(has_line(o1, QQ "context=\"task\",comm=\"c\","
+				 "cgroup=\"/c.slice\"} 30"));
+	/* d (cpu 200 ns) and the softirq queuer (100 ns) are folded. */
+	assert_true(has_line(o1, QQ "context=\"other\",comm=\"other\","
+				 "cgroup=\"\"} 90"));
+	assert_int_equal(count_lines(o1, "wqmon_queuer_work_queued_total{"), 4);
+	assert_true(has_line(o1, "wqmon_queuer_kworker_cpu_seconds_total{"
+				 "source=\"kernel\",workqueue=\"events\","
+				 "function=\"fn\",context=\"other\","
+				 "comm=\"other\",cgroup=\"\"} 0.0000003"));
+	assert_true(has_line(o1, "wqmon_queuer_wait_seconds_total{"
+				 "source=\"kernel\",workqueue=\"events\","
+				 "function=\"fn\",context=\"task\",comm=\"a\","
+				 "cgroup=\"/a.slice\"} 0.00001"));
+	assert_true(has_line(o1, "wqmon_queuer_rows{source=\"kernel\","
+				 "state=\"exported\"} 3"));
+	assert_true(has_line(o1, "wqmon_queuer_rows{source=\"kernel\","
+				 "state=\"folded\"} 2"));
+	assert_true(has_line(o1, "wqmon_queuer_series_limit 3"));
+	promtool(o1);
+
+	/* A newcomer heavier than all, and d now the heaviest: the list
+	 * is full, both stay in "other". */
+	s->queuers[3].cpu_ns = 100000;
+	s->queuers[3].queued += 5;
+	addq(s, 0, "events", "fn", WQ_QCTX_TASK, "e", 3, "/e.slice", 7,
+	     1000000);
+	o2 = render(&src, 1, &o);
+	assert_true(has_line(o2, QQ "context=\"other\",comm=\"other\","
+				 "cgroup=\"\"} 102"));
+	assert_int_equal(count_lines(o2, "wqmon_queuer_work_queued_total{"), 4);
+	check_queuers_monotonic(o1, o2);
+
+	/* Everyone grows: so does every series. */
+	for (size_t i = 0; i < s->nr_queuers; i++) {
+		s->queuers[i].queued += 3;
+		s->queuers[i].cpu_ns += 7;
+		s->queuers[i].lat_ns += 11;
+	}
+	o3 = render(&src, 1, &o);
+	check_queuers_monotonic(o2, o3);
+	assert_true(has_line(o3, QQ "context=\"task\",comm=\"a\","
+				 "cgroup=\"/a.slice\"} 13"));
+	assert_true(has_line(o3, QQ "context=\"other\",comm=\"other\","
+				 "cgroup=\"\"} 111"));
+	free(o1);
+	free(o2);
+	free(o3);
+	wq_metrics_queuers__free(q);
+	wq_snapshot__free(s);
+}
+
+/* Rows of one label set are one series (pools, cgroup ids of one path);
+ * unattributed rows are "other" even with room; the list is shared by
+ * the sources, first come, first kept; without a list, no families. */
+static void test_queuers_merge(void **state)
+{
+	struct wq_metrics_queuers *q = wq_metrics_queuers__new(3);
+	struct wq_metrics_opts o = { .queuers = q, .openmetrics = true };
+	struct wq_snapshot *k = wq_snapshot__new("kernel");
+	struct wq_snapshot *r = wq_snapshot__new("refwq:demo");
+	struct wq_metrics_source src[] = { { "kernel", true, 0, k },
+					   { "refwq:demo", true, 0, r } };
+	char *out;
+
+	(void)state;
+	addq(k, 0, "events", "fn", WQ_QCTX_TASK, "fio", 5, "/t.slice", 10, 1);
+	addq(k, 2, "events", "fn", WQ_QCTX_TASK, "fio", 5, "/t.slice", 20, 1);
+	/* The cgroup was made again (a service restart): a new id. */
+	addq(k, 2, "events", "fn", WQ_QCTX_TASK, "fio", 9, "/t.slice", 30, 1);
+	addq(k, 0, "events", "fn", WQ_QCTX_OTHER, "", 0, "", 4, 0);
+	addq(k, 0, "events", "fn", WQ_QCTX_HARDIRQ, "", 0, "", 6, 0);
+	out = render(src, 1, &o);
+	assert_true(has_line(out, QQ "context=\"task\",comm=\"fio\","
+				  "cgroup=\"/t.slice\"} 60"));
+	assert_true(has_line(out, QQ "context=\"hardirq\",comm=\"\","
+				  "cgroup=\"\"} 6"));
+	assert_true(has_line(out, QQ "context=\"other\",comm=\"other\","
+				  "cgroup=\"\"} 4"));
+	assert_true(has_line(out, "wqmon_queuer_rows{source=\"kernel\","
+				  "state=\"folded\"} 0"));
+	assert_true(has_line(out, "# UNIT wqmon_queuer_wait_seconds seconds"));
+	free(out);
+	o.openmetrics = false;
+
+	/* One place left: refwq:demo's heavier queuer takes it. */
+	addq(r, -1, "demo", "work_a", WQ_QCTX_TASK, "w1", 0, "", 5, 10);
+	addq(r, -1, "demo", "work_a", WQ_QCTX_TASK, "w2", 0, "", 9, 20);
+	src[1].snap = r;
+	out = render(src, 2, &o);
+	assert_true(strstr(out, "{source=\"refwq:demo\",workqueue=\"demo\","
+				"function=\"work_a\",context=\"task\","
+				"comm=\"w2\",cgroup=\"\"} 9\n"));
+	assert_true(strstr(out, "{source=\"refwq:demo\",workqueue=\"demo\","
+				"function=\"work_a\",context=\"other\","
+				"comm=\"other\",cgroup=\"\"} 5\n"));
+	assert_true(has_line(out, "wqmon_queuer_rows{source=\"refwq:demo\","
+				  "state=\"exported\"} 1"));
+	promtool(out);
+	free(out);
+
+	/* Down, the kernel keeps its places. */
+	src[0].snap = NULL;
+	src[0].up = false;
+	out = render(src, 2, &o);
+	assert_null(strstr(out, "source=\"kernel\",workqueue"));
+	src[0].snap = k;
+	src[0].up = true;
+	free(out);
+	out = render(src, 2, &o);
+	assert_true(has_line(out, QQ "context=\"task\",comm=\"fio\","
+				  "cgroup=\"/t.slice\"} 60"));
+	free(out);
+
+	o.queuers = NULL;
+	out = render(src, 2, &o);
+	assert_null(strstr(out, "wqmon_queuer"));
+	free(out);
+	assert_null(wq_metrics_queuers__new(0));
+	wq_metrics_queuers__free(q);
+	wq_snapshot__free(k);
+	wq_snapshot__free(r);
+}
+
+/* Hostile names and values: promtool is content, each label set is one
+ * series (no duplicates), and a failed allocation writes nothing. */
+static void test_queuers_hostile(void **state)
+{
+	struct wq_metrics_queuers *q = wq_metrics_queuers__new(50);
+	struct wq_metrics_opts o = { .queuers = q };
+	struct wq_snapshot *s = wq_snapshot__new("kernel");
+	struct wq_metrics_source src = { "kernel", true, 0, s };
+	char *out;
+	long n;
+
+	(void)state;
+	gen_seed(41);
+	for (int i = 0; i < 200; i++) {
+		char wq[WQ_NAME_LEN], fn[WQ_FUNC_LEN], comm[WQ_COMM_LEN],
+			cg[WQ_CGROUP_LEN];
+
+		gen_name(wq, 4);
+		gen_name(fn, 4);
+		gen_name(comm, sizeof(comm));
+		gen_name(cg, 8);
+		addq(s, (int32_t)gen_below(3), wq, fn,
+		     (enum wq_qctx)gen_below(WQ_QCTX_NR), comm, gen_below(4), cg,
+		     gen_value(), gen_value());
+	}
+	out = render(&src, 1, &o);
+	promtool(out);
+	assert_int_equal(value_of(out, "wqmon_queuer_rows{source=\"kernel\","
+				       "state=\"exported\"} "), 50);
+	free(out);
+	for (n = 0;; n++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		int ret;
+
+		assert_non_null(f);
+		armed = true;
+		countdown = n;
+		ret = wq_metrics__render(f, &src, 1, &o);
+		armed = false;
+		fclose(f);
+		free(buf);
+		if (!ret)
+			break;
+		assert_int_equal(ret, -ENOMEM);
+		assert_int_equal(len, 0);
+	}
+	assert_true(n > 0);
+	wq_metrics_queuers__free(q);
+	wq_snapshot__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +1205,9 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_nomem),
 		cmocka_unit_test(test_promtool),
+		cmocka_unit_test(test_queuers_cap),
+		cmocka_unit_test(test_queuers_merge),
+		cmocka_unit_test(test_queuers_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

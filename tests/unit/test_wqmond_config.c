@@ -31,10 +31,11 @@ static void test_defaults(void **state)
 	assert_string_equal(c.web_root, "");
 	assert_int_equal(c.log_level, WQ_LOG_INFO);
 	assert_true(c.kernel);
-	assert_false(c.kernel_queuers);
+	assert_true(c.kernel_queuers);
 	assert_false(c.kernel_raw_tp);
 	assert_true(c.kernel_cpu_time);
 	assert_int_equal(c.kernel_sample_every, 1);
+	assert_int_equal(c.queuer_series, 200);
 }
 
 static void test_set(void **state)
@@ -74,6 +75,12 @@ static void test_set(void **state)
 		{ "kernel", "sample_every", "1/16", "give N from 1 to 65536" },
 		{ "kernel", "bogus", "1", "unknown key 'bogus' in [kernel]" },
 		{ "network", "x", "1", "unknown section [network]" },
+		{ "metrics", "queuer_series", "0", NULL },
+		{ "metrics", "queuer_series", "5000", NULL },
+		{ "metrics", "queuer_series", "-1", "from 0 (none) to 100000" },
+		{ "metrics", "queuer_series", "100001", "from 0 (none) to 100000" },
+		{ "metrics", "queuer_series", "many", "from 0 (none) to 100000" },
+		{ "metrics", "tgid", "yes", "unknown key 'tgid' in [metrics]" },
 		{ "stalls", "pending", "2s", NULL },
 		{ "stalls", "cpu_hog", "250ms", NULL },
 		{ "stalls", "running", "soon", "give a duration" },

@@ -124,7 +124,7 @@ static void test_key_names(void **state)
 {
 	(void)state;
 	assert_string_equal(keys_of('h'), "h ? F1");
-	assert_string_equal(keys_of('3'), "1-6");
+	assert_string_equal(keys_of('3'), "1-7");
 	/* Enter is three codes, named once. */
 	assert_string_equal(keys_of('\n'), "Enter F3");
 	assert_string_equal(keys_of('\t'), "Tab F2 Shift-Tab");
@@ -165,11 +165,13 @@ static void test_views_and_tree(void **state)
 	assert_int_equal(ui.view, VIEW_STALLS);
 	press(&ui, "6");
 	assert_int_equal(ui.view, VIEW_CONFIG);
+	press(&ui, "7");
+	assert_int_equal(ui.view, VIEW_QUEUERS);
 	/* Tab wraps around; Shift-Tab goes back. */
 	wqtop_keys__handle(&ui, '\t');
 	assert_int_equal(ui.view, VIEW_POOLS);
 	wqtop_keys__handle(&ui, KEY_BTAB);
-	assert_int_equal(ui.view, VIEW_CONFIG);
+	assert_int_equal(ui.view, VIEW_QUEUERS);
 	wqtop_keys__handle(&ui, KEY_F(2));
 	assert_int_equal(ui.view, VIEW_POOLS);
 	/* t where there is no tree: the functions view, as a tree. */
