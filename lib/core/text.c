@@ -35,8 +35,8 @@ static const char *const sort_names[WQ_SORT_NR] = {
 
 /* Indexed by bit number of WQ_TEXT_*. */
 static const char *const section_names[] = {
-	"counters", "pools", "workqueues", "functions", "histograms",
-	"queuers", "config",
+	"counters",   "pools",	 "workqueues", "functions",
+	"histograms", "queuers", "config",
 };
 
 /* The sections of v3 (WQ_TEXT_VERSION_V3). */
@@ -166,8 +166,9 @@ static void render_header(const struct wq_snapshot *s, FILE *f, int version)
 		"interval_us=%s",
 		WQ_TEXT_FORMAT, version,
 		wq_textfmt__esc(src, s->source, sizeof(s->source)),
-		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)), tm.tm_year + 1900,
-		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)),
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec,
 		(unsigned int)(s->real_ns % 1000000000ULL),
 		(unsigned long long)s->mono_ns, fmt_us(iv, s->interval_ns));
 	/* Only in sampled mode, so that files of every-item views keep the
@@ -504,20 +505,21 @@ static int render_queuers(const struct wq_snapshot *s, FILE *f)
 	char wq[ESC_SIZE(WQ_NAME_LEN)], fn[ESC_SIZE(WQ_FUNC_LEN)];
 	char comm[ESC_SIZE(WQ_COMM_LEN)], cg[ESC_SIZE(WQ_CGROUP_LEN)];
 	char us[3][NUM_SIZE];
-	struct wq_snapshot sorted = { .nr_queuers = s->nr_queuers };
+	struct wq_snapshot sorted = {.nr_queuers = s->nr_queuers};
 	size_t i;
 
 	sorted.queuers = malloc((s->nr_queuers + 1) * sizeof(*s->queuers));
 	if (!sorted.queuers)
 		return -ENOMEM;
-	memcpy(sorted.queuers, s->queuers,
-	       s->nr_queuers * sizeof(*s->queuers));
+	memcpy(sorted.queuers, s->queuers, s->nr_queuers * sizeof(*s->queuers));
 	wq_queuers__sort(&sorted);
 
 	fprintf(f, "\nqueuers %zu\n", s->nr_queuers);
-	fprintf(f, "# by workqueue, function, pool, context, cgroup_id, comm\n");
-	fprintf(f, "%-24s %-32s %6s %-7s %-16s %8s %12s %-24s %10s %10s %10s "
-		   "%14s %14s %14s\n",
+	fprintf(f,
+		"# by workqueue, function, pool, context, cgroup_id, comm\n");
+	fprintf(f,
+		"%-24s %-32s %6s %-7s %-16s %8s %12s %-24s %10s %10s %10s "
+		"%14s %14s %14s\n",
 		"# workqueue", "function", "pool", "context", "comm", "tgid",
 		"cgroup_id", "cgroup", "queued", "started", "completed",
 		"lat_us", "run_us", "cpu_us");
@@ -525,8 +527,9 @@ static int render_queuers(const struct wq_snapshot *s, FILE *f)
 		const struct wq_queuer *q = &sorted.queuers[i];
 		const char *ctx = wq_qctx__name(q->ctx);
 
-		fprintf(f, "%-24s %-32s %6d %-7s %-16s %8d %12llu %-24s %10llu "
-			   "%10llu %10llu %14s %14s %14s\n",
+		fprintf(f,
+			"%-24s %-32s %6d %-7s %-16s %8d %12llu %-24s %10llu "
+			"%10llu %10llu %14s %14s %14s\n",
 			wq_textfmt__esc(wq, q->workqueue, WQ_NAME_LEN),
 			wq_textfmt__esc(fn, q->function, WQ_FUNC_LEN),
 			q->pool_id, ctx ? ctx : "other",
@@ -591,19 +594,20 @@ static void render_config(const struct wq_config *c, FILE *f)
 	size_t i;
 
 	fprintf(f, "\nconfig %zu %zu\n", c->nr_wqs, c->nr_pools);
-	fprintf(f, "system nr_cpus=%d complete=%s time_ns=%llu requested=%s "
-		   "effective=%s isolated=%s default_affinity_scope=%s "
-		   "dropped_workqueues=%u dropped_pwqs=%u dropped_pools=%u\n",
-		c->nr_cpus, yes_no(c->complete),
-		(unsigned long long)c->time_ns,
+	fprintf(f,
+		"system nr_cpus=%d complete=%s time_ns=%llu requested=%s "
+		"effective=%s isolated=%s default_affinity_scope=%s "
+		"dropped_workqueues=%u dropped_pwqs=%u dropped_pools=%u\n",
+		c->nr_cpus, yes_no(c->complete), (unsigned long long)c->time_ns,
 		wq_textfmt__esc(e[0], c->cpumask_requested, WQ_CFG_CPUS_LEN),
 		wq_textfmt__esc(e[1], c->cpumask_effective, WQ_CFG_CPUS_LEN),
 		wq_textfmt__esc(e[2], c->cpumask_isolated, WQ_CFG_CPUS_LEN),
 		wq_textfmt__esc(e[3], c->default_affinity_scope,
 				sizeof(c->default_affinity_scope)),
 		c->wqs_dropped, c->pwqs_dropped, c->pools_dropped);
-	fprintf(f, "%-2s %-24s %-28s %10s %10s %6s %6s %-7s %4s %-8s %-6s "
-		   "%8s %7s %-8s %s %s\n",
+	fprintf(f,
+		"%-2s %-24s %-28s %10s %10s %6s %6s %-7s %4s %-8s %-6s "
+		"%8s %7s %-8s %s %s\n",
 		"#", "workqueue", "flags", "max_active", "saved_max", "min",
 		"active", "rescuer", "nice", "scope", "strict", "dfl_pool",
 		"dropped", "cpus", "pools", "cpu_pools");
@@ -611,8 +615,9 @@ static void render_config(const struct wq_config *c, FILE *f)
 		const struct wq_cfg_wq *w = &c->wqs[i];
 
 		wq_cfg_flags_format(w->flags, fl, sizeof(fl));
-		fprintf(f, "wq %-24s %-28s %10s %10s %6s %6d %-7s %4s %-8s "
-			   "%-6s %8s %7u %-8s",
+		fprintf(f,
+			"wq %-24s %-28s %10s %10s %6s %6d %-7s %4s %-8s "
+			"%-6s %8s %7u %-8s",
 			wq_textfmt__esc(e[0], w->name, sizeof(w->name)),
 			fl[0] ? fl : "-", fmt_max(n[0], w->max_active),
 			fmt_max(n[1], w->saved_max_active),
@@ -624,7 +629,8 @@ static void render_config(const struct wq_config *c, FILE *f)
 			fmt_opt(n[4], w->default_pool), w->pwqs_dropped,
 			wq_textfmt__esc(e[2], w->cpus, sizeof(w->cpus)));
 		put_ids(f, w->pools, w->nr_pools);
-		put_ids(f, w->cpu_pool, (size_t)(c->nr_cpus > 0 ? c->nr_cpus : 0));
+		put_ids(f, w->cpu_pool,
+			(size_t)(c->nr_cpus > 0 ? c->nr_cpus : 0));
 		fputc('\n', f);
 	}
 	fprintf(f, "%-4s %6s %4s %5s %5s %-3s %7s %6s %7s %s\n", "#", "id",
@@ -665,8 +671,9 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
 	if (!o->config)
 		sections &= ~WQ_TEXT_CONFIG;
 
-	render_header(s, f, sections & V3_SECTIONS ? WQ_TEXT_VERSION_V3 :
-						     WQ_TEXT_VERSION);
+	render_header(s, f,
+		      sections & V3_SECTIONS ? WQ_TEXT_VERSION_V3
+					     : WQ_TEXT_VERSION);
 	if (sections & WQ_TEXT_COUNTERS)
 		render_counters(s, f);
 	if (sections & WQ_TEXT_POOLS) {
@@ -716,8 +723,8 @@ struct parser {
 	char *err;
 	size_t errlen;
 	const char *what; /* the section being read, for messages */
-	int version;	  /* of the header: 2 or 3 */
-	struct wq_config *cfg;	/* the config section's, or NULL */
+	int version; /* of the header: 2 or 3 */
+	struct wq_config *cfg; /* the config section's, or NULL */
 };
 
 static int perr(struct parser *p, const char *fmt, ...)
@@ -1007,11 +1014,11 @@ static int parse_header(struct parser *p, struct wq_snapshot *s)
 	if (!p->version) {
 		char q[48];
 
-		return perr(
-			p, "unsupported version '%s' (this parser reads v%d "
-			   "and v%d)",
-			p->nt < 2 ? "" : quote(q, sizeof(q), &p->t[1]),
-			WQ_TEXT_VERSION, WQ_TEXT_VERSION_V3);
+		return perr(p,
+			    "unsupported version '%s' (this parser reads v%d "
+			    "and v%d)",
+			    p->nt < 2 ? "" : quote(q, sizeof(q), &p->t[1]),
+			    WQ_TEXT_VERSION, WQ_TEXT_VERSION_V3);
 	}
 	if (p->nt != 8) {
 		ret = want_fields(p, 7);
@@ -1361,8 +1368,9 @@ static int parse_queuers(struct parser *p, struct wq_snapshot *s, size_t n)
 			k = wq_qctx__parse(ctx);
 		}
 		if (k < 0)
-			return bad_field(p, 3, "context (task, softirq, "
-					       "hardirq, nmi or other)");
+			return bad_field(p, 3,
+					 "context (task, softirq, "
+					 "hardirq, nmi or other)");
 		q->ctx = k;
 		if (!get_name(&p->t[4], q->comm, sizeof(q->comm)))
 			return bad_field(p, 4, "comm");
@@ -1401,8 +1409,8 @@ static int parse_queuers(struct parser *p, struct wq_snapshot *s, size_t n)
 #define CFG_MAX_CPUS 8192
 
 /* An int in [@lo, @hi]; "-" is @dash when @dash_ok. */
-static bool get_int(const struct tok *t, int lo, int hi, bool dash_ok,
-		    int dash, int *v)
+static bool get_int(const struct tok *t, int lo, int hi, bool dash_ok, int dash,
+		    int *v)
 {
 	int32_t x;
 
@@ -1451,9 +1459,11 @@ static bool get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
 		return false;
 	for (i = 0; i < n; i++) {
 		const char *c = memchr(t->p + at, ',', t->n - at);
-		struct tok e = { t->p + at, (c ? (size_t)(c - t->p) : t->n) - at };
+		struct tok e = {t->p + at,
+				(c ? (size_t)(c - t->p) : t->n) - at};
 
-		if (!get_int(&e, 0, INT32_MAX, want != 0, WQ_CFG_NONE, &ids[i])) {
+		if (!get_int(&e, 0, INT32_MAX, want != 0, WQ_CFG_NONE,
+			     &ids[i])) {
 			free(ids);
 			return false;
 		}
@@ -1473,7 +1483,8 @@ static bool get_wq_flags(const struct tok *t, unsigned *flags)
 		return true;
 	while (at <= t->n) {
 		const char *c = memchr(t->p + at, ',', t->n - at);
-		struct tok e = { t->p + at, (c ? (size_t)(c - t->p) : t->n) - at };
+		struct tok e = {t->p + at,
+				(c ? (size_t)(c - t->p) : t->n) - at};
 		int b;
 
 		for (b = 0; b < WQ_CFG_NR_FLAGS; b++)
@@ -1490,14 +1501,21 @@ static bool get_wq_flags(const struct tok *t, unsigned *flags)
 static int parse_config_system(struct parser *p, struct wq_config *c)
 {
 	static const char *const keys[] = {
-		"nr_cpus", "complete", "time_ns", "requested", "effective",
-		"isolated", "default_affinity_scope", "dropped_workqueues",
-		"dropped_pwqs", "dropped_pools",
+		"nr_cpus",
+		"complete",
+		"time_ns",
+		"requested",
+		"effective",
+		"isolated",
+		"default_affinity_scope",
+		"dropped_workqueues",
+		"dropped_pwqs",
+		"dropped_pools",
 	};
-	unsigned *dropped[] = { &c->wqs_dropped, &c->pwqs_dropped,
-				&c->pools_dropped };
-	char *masks[] = { c->cpumask_requested, c->cpumask_effective,
-			  c->cpumask_isolated };
+	unsigned *dropped[] = {&c->wqs_dropped, &c->pwqs_dropped,
+			       &c->pools_dropped};
+	char *masks[] = {c->cpumask_requested, c->cpumask_effective,
+			 c->cpumask_isolated};
 	struct tok v;
 	uint64_t x;
 	int i, yes = 0;
@@ -1512,7 +1530,8 @@ static int parse_config_system(struct parser *p, struct wq_config *c)
 			return perr(p, "config: field %d must be %s=...", i + 2,
 				    keys[i]);
 		if (i == 0) {
-			ok = get_int(&v, 1, CFG_MAX_CPUS, false, 0, &c->nr_cpus);
+			ok = get_int(&v, 1, CFG_MAX_CPUS, false, 0,
+				     &c->nr_cpus);
 		} else if (i == 1) {
 			ok = get_yes_no(&v, false, &yes);
 			c->complete = yes == 1;
@@ -1553,8 +1572,7 @@ static int parse_config_wq(struct parser *p, const struct wq_config *c,
 	if (!get_int(&p->t[4], 0, INT32_MAX, true, INT32_MAX,
 		     &w->saved_max_active))
 		return bad_field(p, 4, "saved_max");
-	if (!get_int(&p->t[5], 0, INT32_MAX, true, WQ_CFG_NONE,
-		     &w->min_active))
+	if (!get_int(&p->t[5], 0, INT32_MAX, true, WQ_CFG_NONE, &w->min_active))
 		return bad_field(p, 5, "min");
 	if (!get_int(&p->t[6], 0, INT32_MAX, false, 0, &w->active))
 		return bad_field(p, 6, "active");
@@ -1638,7 +1656,7 @@ static int parse_config(struct parser *p, struct wq_config *c)
 		return -ENOMEM;
 	for (i = 0; i < nw; i++) {
 		ret = next_row(p, i, nw);
-		c->nr_wqs++;	/* freed with the rest from here on */
+		c->nr_wqs++; /* freed with the rest from here on */
 		if (!ret)
 			ret = parse_config_wq(p, c, &c->wqs[i]);
 		if (ret)
@@ -1685,14 +1703,15 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 				    quote(q, sizeof(q), &p->t[0]));
 		p->what = section_names[i];
 		if ((1u << i & V3_SECTIONS) && p->version < WQ_TEXT_VERSION_V3)
-			return perr(p, "section '%s' is v%d's (the header says "
-				       "v%d)", p->what, WQ_TEXT_VERSION_V3,
-				    p->version);
+			return perr(p,
+				    "section '%s' is v%d's (the header says "
+				    "v%d)",
+				    p->what, WQ_TEXT_VERSION_V3, p->version);
 		if (seen & (1u << i))
 			return perr(p, "section '%s' appears twice", p->what);
 		seen |= 1u << i;
 		if (1u << i == WQ_TEXT_CONFIG) {
-			struct wq_config mine = { 0 };
+			struct wq_config mine = {0};
 
 			ret = parse_config(p, p->cfg ? p->cfg : &mine);
 			wq_config__free(&mine);
@@ -1739,11 +1758,13 @@ int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 }
 
 int wq_text__parse_config(struct wq_snapshot *s, struct wq_config *cfg,
-			  const char *buf, size_t len, char *err,
-			  size_t errlen)
+			  const char *buf, size_t len, char *err, size_t errlen)
 {
-	struct parser p = { .buf = buf, .len = len, .err = err,
-			    .errlen = errlen, .cfg = cfg };
+	struct parser p = {.buf = buf,
+			   .len = len,
+			   .err = err,
+			   .errlen = errlen,
+			   .cfg = cfg};
 	int ret;
 
 	if (err && errlen)

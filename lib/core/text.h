@@ -28,8 +28,8 @@
 #define WQ_TEXT_WORKQUEUES (1u << 2)
 #define WQ_TEXT_FUNCTIONS (1u << 3)
 #define WQ_TEXT_HISTOGRAMS (1u << 4)
-#define WQ_TEXT_QUEUERS (1u << 5)	/* v3: when the snapshot has rows */
-#define WQ_TEXT_CONFIG (1u << 6)	/* v3: when opts.config is given */
+#define WQ_TEXT_QUEUERS (1u << 5) /* v3: when the snapshot has rows */
+#define WQ_TEXT_CONFIG (1u << 6) /* v3: when opts.config is given */
 #define WQ_TEXT_ALL ((1u << 7) - 1)
 
 /* Row order of the workqueues and functions sections. */

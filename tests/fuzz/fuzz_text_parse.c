@@ -15,7 +15,7 @@
 static char *render(const struct wq_snapshot *s, const struct wq_config *c,
 		    size_t *len)
 {
-	struct wq_text_opts o = { .config = c->nr_cpus ? c : NULL };
+	struct wq_text_opts o = {.config = c->nr_cpus ? c : NULL};
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
@@ -27,7 +27,7 @@ static char *render(const struct wq_snapshot *s, const struct wq_config *c,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wq_snapshot *s = wq_snapshot__new("fuzz");
-	struct wq_config c = { 0 };
+	struct wq_config c = {0};
 	char err[256];
 	char *a, *b;
 	size_t alen, blen;

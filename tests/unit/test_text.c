@@ -138,8 +138,8 @@ static void gen_config(struct wq_config *c)
 			strcpy(w->name, "events");
 		w->flags = (unsigned)gen_below(1u << WQ_CFG_NR_FLAGS);
 		w->max_active = gen_below(4) ? (int)gen_below(1000) : INT32_MAX;
-		w->saved_max_active = gen_below(4) ? (int)gen_below(1000) :
-						     INT32_MAX;
+		w->saved_max_active =
+			gen_below(4) ? (int)gen_below(1000) : INT32_MAX;
 		w->min_active = gen_below(2) ? WQ_CFG_NONE : (int)gen_below(9);
 		w->active = (int)gen_below(100);
 		w->rescuer = gen_below(2);
@@ -147,8 +147,8 @@ static void gen_config(struct wq_config *c)
 		gen_name(w->cpus, sizeof(w->cpus));
 		gen_name(w->affinity_scope, sizeof(w->affinity_scope));
 		w->affinity_strict = (int)gen_below(3) - 1;
-		w->default_pool = gen_below(2) ? WQ_CFG_NONE :
-						 (int)gen_below(100);
+		w->default_pool =
+			gen_below(2) ? WQ_CFG_NONE : (int)gen_below(100);
 		w->nr_pools = gen_below(4);
 		w->pools = calloc(w->nr_pools + 1, sizeof(int));
 		w->cpu_pool = calloc((size_t)c->nr_cpus, sizeof(int));
@@ -157,8 +157,8 @@ static void gen_config(struct wq_config *c)
 		for (j = 0; j < w->nr_pools; j++)
 			w->pools[j] = (int)gen_below(100);
 		for (j = 0; j < (size_t)c->nr_cpus; j++)
-			w->cpu_pool[j] = gen_below(3) ? (int)gen_below(100) :
-							WQ_CFG_NONE;
+			w->cpu_pool[j] = gen_below(3) ? (int)gen_below(100)
+						      : WQ_CFG_NONE;
 		w->pwqs_dropped = (unsigned)gen_below(2);
 	}
 	c->nr_pools = gen_below(6);
@@ -211,8 +211,8 @@ static int config_cmp(const struct wq_config *a, const struct wq_config *b)
 		    x->default_pool != y->default_pool ||
 		    x->nr_pools != y->nr_pools ||
 		    x->pwqs_dropped != y->pwqs_dropped ||
-		    (x->nr_pools && memcmp(x->pools, y->pools,
-					   x->nr_pools * sizeof(int))) ||
+		    (x->nr_pools &&
+		     memcmp(x->pools, y->pools, x->nr_pools * sizeof(int))) ||
 		    memcmp(x->cpu_pool, y->cpu_pool,
 			   (size_t)a->nr_cpus * sizeof(int))) {
 			fprintf(stderr, "# differs: workqueue %zu\n", i);
@@ -226,10 +226,12 @@ static int config_cmp(const struct wq_config *a, const struct wq_config *b)
 		    x->nice != y->nice || x->bh != y->bh ||
 		    strcmp(x->cpus, y->cpus) || x->workers != y->workers ||
 		    x->idle != y->idle || x->running != y->running) {
-			fprintf(stderr, "# differs: pool %zu: %d/%d %d/%d %d/%d "
-				"%d/%d %d/%d '%s'/'%s'\n", i, x->id, y->id,
-				x->cpu, y->cpu, x->node, y->node, x->nice,
-				y->nice, x->bh, y->bh, x->cpus, y->cpus);
+			fprintf(stderr,
+				"# differs: pool %zu: %d/%d %d/%d %d/%d "
+				"%d/%d %d/%d '%s'/'%s'\n",
+				i, x->id, y->id, x->cpu, y->cpu, x->node,
+				y->node, x->nice, y->nice, x->bh, y->bh,
+				x->cpus, y->cpus);
 			return 1;
 		}
 	}
@@ -244,15 +246,18 @@ static void roundtrip_v3(const struct wq_snapshot *orig,
 {
 	struct wq_snapshot *back = wq_snapshot__new("x");
 	struct wq_snapshot *sorted = wq_snapshot__new("x");
-	struct wq_text_opts o = { .config = cfg };
-	struct wq_config got = { .nr_cpus = 7 };
+	struct wq_text_opts o = {.config = cfg};
+	struct wq_config got = {.nr_cpus = 7};
 	size_t len, len2;
 	char *text = render(orig, &o, &len), *text2, err[256];
 	bool v3 = orig->nr_queuers || cfg;
 	int ret;
 
-	assert_int_equal(strncmp(text, v3 ? "wqmon-workqueues v3 " :
-					    "wqmon-workqueues v2 ", 20), 0);
+	assert_int_equal(
+		strncmp(text,
+			v3 ? "wqmon-workqueues v3 " : "wqmon-workqueues v2 ",
+			20),
+		0);
 	ret = wq_text__parse_config(back, &got, text, len, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s", text);
@@ -287,8 +292,8 @@ static void test_roundtrip_v3(void **state)
 		struct wq_config cfg;
 
 		gen_seed((uint64_t)seed * 104729);
-		assert_int_equal(gen_snapshot(s, 3, (size_t)seed % 13, seed & 1),
-				 0);
+		assert_int_equal(
+			gen_snapshot(s, 3, (size_t)seed % 13, seed & 1), 0);
 		assert_int_equal(gen_queuers(s, (size_t)seed % 4 * 5), 0);
 		gen_config(&cfg);
 		roundtrip_v3(s, seed % 3 ? &cfg : NULL);
@@ -303,8 +308,8 @@ static void test_roundtrip_v3(void **state)
  * configuration (docs/FORMAT.md shows it). */
 static void fixture_v3(struct wq_snapshot *s, struct wq_config *c)
 {
-	static int events_cpu[] = { 0, 2 }, events_pools[] = { 0, 2 };
-	static int unbound_cpu[] = { 16, 16 }, unbound_pools[] = { 16 };
+	static int events_cpu[] = {0, 2}, events_pools[] = {0, 2};
+	static int unbound_cpu[] = {16, 16}, unbound_pools[] = {16};
 	struct wq_queuer *q;
 
 	q = wq_snapshot__add_queuer(s);
@@ -374,23 +379,26 @@ static void fixture_v3(struct wq_snapshot *s, struct wq_config *c)
 	c->wqs[1].cpu_pool = unbound_cpu;
 	c->nr_pools = 3;
 	c->pools = calloc(3, sizeof(*c->pools));
-	c->pools[0] = (struct wq_cfg_pool){ .id = 0, .cpu = 0, .workers = 3,
-					    .idle = 2, .running = 1 };
+	c->pools[0] = (struct wq_cfg_pool){
+		.id = 0, .cpu = 0, .workers = 3, .idle = 2, .running = 1};
 	strcpy(c->pools[0].cpus, "0");
-	c->pools[1] = (struct wq_cfg_pool){ .id = 2, .cpu = 1, .workers = 2,
-					    .idle = 2 };
+	c->pools[1] = (struct wq_cfg_pool){
+		.id = 2, .cpu = 1, .workers = 2, .idle = 2};
 	strcpy(c->pools[1].cpus, "1");
-	c->pools[2] = (struct wq_cfg_pool){ .id = 16, .cpu = -1, .node = -1,
-					    .workers = 5, .idle = 4,
-					    .running = 1 };
+	c->pools[2] = (struct wq_cfg_pool){.id = 16,
+					   .cpu = -1,
+					   .node = -1,
+					   .workers = 5,
+					   .idle = 4,
+					   .running = 1};
 	strcpy(c->pools[2].cpus, "0-1");
 }
 
 static void test_golden_v3(void **state)
 {
 	struct wq_snapshot *s = fixture_basic(), *back = wq_snapshot__new("x");
-	struct wq_text_opts o = { 0 };
-	struct wq_config c, got = { 0 };
+	struct wq_text_opts o = {0};
+	struct wq_config c, got = {0};
 	size_t len, glen;
 	char *out, *golden, err[160];
 
@@ -404,7 +412,8 @@ static void test_golden_v3(void **state)
 		fail_msg("render differs from " FIXTURES "/text_v3.txt");
 	}
 	assert_int_equal(wq_text__parse_config(back, &got, golden, glen, err,
-					       sizeof(err)), 0);
+					       sizeof(err)),
+			 0);
 	assert_int_equal(back->nr_queuers, 3);
 	assert_string_equal(back->queuers[2].cgroup,
 			    "/system.slice/ssh.service");
@@ -755,8 +764,9 @@ static const char good_header_v3[] =
 	"time=2025-11-23T18:36:10.000000001Z mono_ns=5 interval_us=1.000\n";
 
 #define QROW "events fn 3 task fio 12 34 /a 1 1 1 0.001 0.002 0.003\n"
-#define SYS "system nr_cpus=2 complete=yes time_ns=1 requested=0-1 " \
-	"effective=0-1 isolated=- default_affinity_scope=cache " \
+#define SYS                                                                    \
+	"system nr_cpus=2 complete=yes time_ns=1 requested=0-1 "               \
+	"effective=0-1 isolated=- default_affinity_scope=cache "               \
 	"dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0\n"
 #define WQROW "wq events percpu 256 256 - 0 no - - - - 0 - 0,2 0,2\n"
 #define POOLROW "pool 0 0 0 0 no 3 2 1 0\n"
@@ -765,19 +775,21 @@ static const char good_header_v3[] =
 static void test_malformed_v3(void **state)
 {
 	static const struct {
-		const char *body, *msg;	/* msg NULL: parses */
+		const char *body, *msg; /* msg NULL: parses */
 	} cases[] = {
 		{"queuers 1\n" QROW "end\n", NULL},
 		{"queuers 0\nend\n", NULL},
 		{"config 1 1\n" SYS WQROW POOLROW "end\n", NULL},
 		{"config 0 0\n" SYS "end\n", NULL},
 		{"queuers 2\n" QROW "events fn 3 hardirq - 0 0 - 1 1 1 0.000 "
-		 "0.000 0.000\nend\n", NULL},
+		 "0.000 0.000\nend\n",
+		 NULL},
 		{"queuers 2\n" QROW QROW "end\n",
 		 "line 4: queuers: two rows of one queuer"},
 		{"queuers 1\nevents fn 3 irq fio 12 34 /a 1 1 1 0.001 0.002 "
 		 "0.003\nend\n",
-		 "line 3: queuers: field 4: bad context (task, softirq, hardirq, "
+		 "line 3: queuers: field 4: bad context (task, softirq, "
+		 "hardirq, "
 		 "nmi or other) 'irq'"},
 		{"queuers 1\nevents fn 3 task fio 12 34 /a 1 1 1 0.001 0.002\n",
 		 "line 3: queuers: expected 14 fields, found 13"},
@@ -793,7 +805,8 @@ static void test_malformed_v3(void **state)
 		{"queuers 1\nevents fn 3 task fio 1 1 /a 1 1 1 0.001 0.002 "
 		 "3\nend\n",
 		 "field 14: bad cpu_us '3'"},
-		{"queuers 2\n" QROW, "line 4: queuers: input ends after 1 of 2"},
+		{"queuers 2\n" QROW,
+		 "line 4: queuers: input ends after 1 of 2"},
 		{"queuers 0\nqueuers 0\nend\n",
 		 "line 3: section 'queuers' appears twice"},
 		{"config 1\n",
@@ -816,22 +829,28 @@ static void test_malformed_v3(void **state)
 		 "config: field 3 must be complete=..."},
 		{"config 1 0\n" SYS "pool 0 0 0 0 no 3 2 1 0\nend\n",
 		 "line 4: config: expected a 'wq' line"},
-		{"config 1 0\n" SYS "wq events percpu,bogus 256 256 - 0 no - - - "
+		{"config 1 0\n" SYS
+		 "wq events percpu,bogus 256 256 - 0 no - - - "
 		 "- 0 - 0,2 0,2\nend\n",
 		 "field 3: bad flags 'percpu,bogus'"},
-		{"config 1 0\n" SYS "wq - percpu 256 256 - 0 no - - - - 0 - 0,2 "
+		{"config 1 0\n" SYS
+		 "wq - percpu 256 256 - 0 no - - - - 0 - 0,2 "
 		 "0,2\nend\n",
 		 "field 2: bad workqueue name '-'"},
-		{"config 1 0\n" SYS "wq events - 256 256 - 0 no 20 - - - 0 - 0,2 "
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no 20 - - - 0 - 0,2 "
 		 "0,2\nend\n",
 		 "field 9: bad nice '20'"},
-		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - maybe - 0 - "
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - maybe - 0 - "
 		 "0,2 0,2\nend\n",
 		 "field 11: bad strict"},
-		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0,,2 "
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0,,2 "
 		 "0,2\nend\n",
 		 "field 15: bad pools (ids, comma-separated) '0,,2'"},
-		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0,- "
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0,- "
 		 "0,2\nend\n",
 		 "field 15: bad pools"},
 		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0 "
@@ -840,7 +859,8 @@ static void test_malformed_v3(void **state)
 		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0 "
 		 "0\nend\n",
 		 "field 16: bad cpu_pools"},
-		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0\n",
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0\n",
 		 "line 4: config: expected 16 fields, found 15"},
 		{"config 0 1\n" SYS "pool 0 0 0 0 sometimes 3 2 1 0\nend\n",
 		 "field 6: bad bh"},
@@ -849,14 +869,14 @@ static void test_malformed_v3(void **state)
 		{"config 0 1\n" SYS "pool -3 0 0 0 no 3 2 1 0\nend\n",
 		 "field 2: bad id '-3'"},
 		{"config 0 2\n" SYS POOLROW, "line 5: config: input ends after "
-		 "1 of 2 rows"},
+					     "1 of 2 rows"},
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wq_snapshot *s = wq_snapshot__new("x");
-		struct wq_config c = { 0 };
+		struct wq_config c = {0};
 		size_t blen = strlen(cases[i].body);
 		char buf[2048], err[160];
 		int ret;
@@ -884,8 +904,9 @@ static void test_malformed_v3(void **state)
 	{
 		struct wq_snapshot *s = wq_snapshot__new("x");
 		char buf[512], err[160];
-		size_t n = (size_t)snprintf(buf, sizeof(buf), "%squeuers 1\n" QROW
-					    "end\n", good_header);
+		size_t n = (size_t)snprintf(buf, sizeof(buf),
+					    "%squeuers 1\n" QROW "end\n",
+					    good_header);
 
 		assert_int_equal(wq_text__parse(s, buf, n, err, sizeof(err)),
 				 -EINVAL);
@@ -904,7 +925,8 @@ static void test_malformed_header(void **state)
 		{"\n", "line 1: not a wqmon-workqueues file"},
 		{"hello world\nend\n", "line 1: not a wqmon-workqueues file"},
 		{"wqmon-workqueues v1 source=k\nend\n",
-		 "line 1: unsupported version 'v1' (this parser reads v2 and v3)"},
+		 "line 1: unsupported version 'v1' (this parser reads v2 and "
+		 "v3)"},
 		{"wqmon-workqueues\n", "unsupported version ''"},
 		{"wqmon-workqueues v4 source=k\nend\n",
 		 "line 1: unsupported version 'v4'"},
