@@ -1440,8 +1440,9 @@ static bool get_yes_no(const struct tok *t, bool dash_ok, int *v)
 /*
  * Pool ids "a,b,c" into a new array: @want entries (entries "-" are
  * WQ_CFG_NONE), or when @want is 0 any number of ids ("-": none).
+ * Return: 0, -EINVAL, or -ENOMEM.
  */
-static bool get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
+static int get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
 {
 	size_t n = 1, i, at = 0;
 	int *ids;
@@ -1449,14 +1450,14 @@ static bool get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
 	*out = NULL;
 	*nr = 0;
 	if (!want && is_dash(t))
-		return true;
+		return 0;
 	for (i = 0; i < t->n; i++)
 		n += t->p[i] == ',';
 	if (want && n != want)
-		return false;
+		return -EINVAL;
 	ids = malloc(n * sizeof(*ids));
 	if (!ids)
-		return false;
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		const char *c = memchr(t->p + at, ',', t->n - at);
 		struct tok e = {t->p + at,
@@ -1465,13 +1466,13 @@ static bool get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
 		if (!get_int(&e, 0, INT32_MAX, want != 0, WQ_CFG_NONE,
 			     &ids[i])) {
 			free(ids);
-			return false;
+			return -EINVAL;
 		}
 		at += e.n + 1;
 	}
 	*out = ids;
 	*nr = n;
-	return true;
+	return 0;
 }
 
 static bool get_wq_flags(const struct tok *t, unsigned *flags)
@@ -1557,7 +1558,7 @@ static int parse_config_wq(struct parser *p, const struct wq_config *c,
 {
 	size_t ncpu;
 	uint64_t x;
-	int yes;
+	int yes, ret;
 
 	if (!tok_is(&p->t[0], "wq"))
 		return perr(p, "config: expected a 'wq' line");
@@ -1593,11 +1594,15 @@ static int parse_config_wq(struct parser *p, const struct wq_config *c,
 	w->pwqs_dropped = (unsigned)x;
 	if (!get_name(&p->t[13], w->cpus, sizeof(w->cpus)))
 		return bad_field(p, 13, "cpus");
-	if (!get_ids(&p->t[14], 0, &w->pools, &w->nr_pools))
+	ret = get_ids(&p->t[14], 0, &w->pools, &w->nr_pools);
+	if (ret == -EINVAL)
 		return bad_field(p, 14, "pools (ids, comma-separated)");
-	if (!get_ids(&p->t[15], (size_t)c->nr_cpus, &w->cpu_pool, &ncpu))
+	if (!ret)
+		ret = get_ids(&p->t[15], (size_t)c->nr_cpus, &w->cpu_pool,
+			      &ncpu);
+	if (ret == -EINVAL)
 		return bad_field(p, 15, "cpu_pools (one pool id or - per CPU)");
-	return 0;
+	return ret;
 }
 
 static int parse_config_pool(struct parser *p, struct wq_cfg_pool *pool)
