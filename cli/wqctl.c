@@ -28,6 +28,7 @@
 #include "stream.h"
 #include "text.h"
 #include "view_file.h"
+#include "wqconfig_reader.h"
 #include "wqtime.h"
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 usage error (as grep/diff). */
@@ -641,6 +642,29 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	return 0;
 }
 
+/*
+ * The text view's config section (docs/FORMAT.md): the kernel's workqueue
+ * configuration, read once as show starts, in-process (root).  Without it
+ * the view has no such section; -v says why.  Return: it was read.
+ */
+static bool show_config(const struct show_opts *o, struct wq_config *c)
+{
+	struct wq_config_reader *r;
+	char why[256];
+	int err;
+
+	if (o->json || strcmp(o->source, "kernel"))
+		return false;
+	err = wq_config_reader__open(&r, why, sizeof(why));
+	if (!err) {
+		err = wq_config_reader__read(r, c, why, sizeof(why));
+		wq_config_reader__close(r);
+	}
+	if (err)
+		pr_debug("show: no config section: %s\n", why);
+	return !err;
+}
+
 int main(int argc, char **argv)
 {
 	struct show_opts o = {
@@ -697,10 +721,17 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "cat"))
 		return cmd_cat(argc, argv);
 	if (!strcmp(cmd, "show")) {
+		struct wq_config cfg = { 0 };
+		int ret;
+
 		if (parse_show(argc, argv, &o))
 			return WQ_EXIT_USAGE;
+		if (show_config(&o, &cfg))
+			o.text.config = &cfg;
 		wq_prog__signals(false);
-		return cmd_show(&o);
+		ret = cmd_show(&o);
+		wq_config__free(&cfg);
+		return ret;
 	}
 	{
 		static const char *const cmds[] = { "show", "check", "cat",

@@ -510,7 +510,7 @@ static const char *arg(struct MHD_Connection *c, const char *key)
 static void do_queuers(struct wqd_state *st, struct MHD_Connection *c,
 		       struct reply *r)
 {
-	struct wq_queuer_sel sel = { .order = WQ_QORDER_CPU, .top = 10 };
+	struct wq_queuer_sel sel = {.order = WQ_QORDER_CPU, .top = 10};
 	const char *v, *name = arg(c, "source");
 	const struct wqd_source *src = NULL;
 	const struct wq_snapshot *view;
@@ -521,9 +521,10 @@ static void do_queuers(struct wqd_state *st, struct MHD_Connection *c,
 				   "give how many queuers to list, 1 to 1000, "
 				   "e.g. ?top=10");
 	if ((v = arg(c, "order")) && wqd_query__order(v, &sel.order))
-		return error_reply(r, 400, "bad 'order'",
-				   "rank by 'cpu' (kworker CPU time charged) or "
-				   "'queued' (items queued)");
+		return error_reply(
+			r, 400, "bad 'order'",
+			"rank by 'cpu' (kworker CPU time charged) or "
+			"'queued' (items queued)");
 	if ((v = arg(c, "pool"))) {
 		if (wqd_query__pool(v, &sel.pool_id))
 			return error_reply(r, 400, "bad 'pool'",
@@ -531,32 +532,33 @@ static void do_queuers(struct wqd_state *st, struct MHD_Connection *c,
 		sel.has_pool = true;
 	}
 	sel.workqueue = arg(c, "workqueue");
-	if (sel.workqueue && (!*sel.workqueue ||
-			      strlen(sel.workqueue) >= WQ_NAME_LEN))
+	if (sel.workqueue &&
+	    (!*sel.workqueue || strlen(sel.workqueue) >= WQ_NAME_LEN))
 		return error_reply(r, 400, "bad 'workqueue'",
 				   "give a workqueue name (at most 31 bytes), "
 				   "e.g. ?workqueue=events");
 	sel.function = arg(c, "function");
-	if (sel.function && (!*sel.function ||
-			     strlen(sel.function) >= WQ_FUNC_LEN))
+	if (sel.function &&
+	    (!*sel.function || strlen(sel.function) >= WQ_FUNC_LEN))
 		return error_reply(r, 400, "bad 'function'",
 				   "give a function name (at most 63 bytes), "
 				   "e.g. ?function=vmstat_update");
 	/* The named source, or the first one up (the kernel, when on). */
 	for (size_t i = 0; i < st->nr_src && !src; i++)
-		if (name ? !strcmp(st->src[i].name, name) :
-			   st->src[i].state == WQD_SRC_UP)
+		if (name ? !strcmp(st->src[i].name, name)
+			 : st->src[i].state == WQD_SRC_UP)
 			src = &st->src[i];
 	if (!src)
 		return name ? error_reply(r, 404, "no such source",
-					  "the names are in /api/v1/sources") :
-			      error_reply(r, 503, "no source is up",
+					  "the names are in /api/v1/sources")
+			    : error_reply(r, 503, "no source is up",
 					  "see /api/v1/sources");
-	view = src->state == WQD_SRC_UP ? wq_stream__view(&src->stream, 0) :
-					  NULL;
+	view = src->state == WQD_SRC_UP ? wq_stream__view(&src->stream, 0)
+					: NULL;
 	if (!view) {
 		r->retry_after = "1";
-		return error_reply(r, 503, "no interval view of this source yet",
+		return error_reply(r, 503,
+				   "no interval view of this source yet",
 				   "a view is made each interval once the "
 				   "source is up: retry");
 	}

@@ -195,9 +195,8 @@ static struct json_object *series_obj(struct wq_jout *o, const struct wq_series 
 	return j;
 }
 
-static struct json_object *queuer_obj(struct wq_jout *o,
-				      const struct wq_queuer *q,
-				      uint64_t interval_ns)
+static struct json_object *
+queuer_obj(struct wq_jout *o, const struct wq_queuer *q, uint64_t interval_ns)
 {
 	struct json_object *j = wq_jout__chk(o, json_object_new_object());
 	const char *ctx = wq_qctx__name(q->ctx);
@@ -220,7 +219,7 @@ static struct json_object *queuer_obj(struct wq_jout *o,
 	put_seconds(o, j, "lat_seconds", q->lat_ns);
 	put_seconds(o, j, "run_seconds", q->run_ns);
 	put_seconds(o, j, "cpu_seconds", q->cpu_ns);
-	if (interval_ns) {	/* as the series' */
+	if (interval_ns) { /* as the series' */
 		put_ratio(o, j, "cpu_percent",
 			  (unsigned __int128)q->cpu_ns * 100, interval_ns, 3);
 		put_ratio(o, j, "queued_per_second",
@@ -336,8 +335,9 @@ char *wq_json__render(const struct wq_snapshot *s, int flags)
 		wq_jout__append(&o, arr,
 		       series_obj(&o, &s->series[i], s->interval_ns, flags));
 	wq_jout__put(&o, root, "series", arr);
-	wq_jout__put(&o, root, "queuers",
-		     queuers_arr(&o, s->queuers, s->nr_queuers, s->interval_ns));
+	wq_jout__put(
+		&o, root, "queuers",
+		queuers_arr(&o, s->queuers, s->nr_queuers, s->interval_ns));
 	return finish(&o, root, flags);
 }
 
@@ -356,18 +356,17 @@ int wq_json__select_queuers(const struct wq_snapshot *s,
 			    const struct wq_queuer_sel *sel,
 			    struct wq_queuer **out, size_t *nr)
 {
-	struct wq_snapshot part = { .nr_queuers = 0 };
+	struct wq_snapshot part = {.nr_queuers = 0};
 	int err;
 
 	*out = NULL;
 	*nr = 0;
 	if (sel->workqueue && sel->function && sel->has_pool) {
-		struct wq_series of = { .pool_id = sel->pool_id };
+		struct wq_series of = {.pool_id = sel->pool_id};
 
 		snprintf(of.workqueue, sizeof(of.workqueue), "%s",
 			 sel->workqueue);
-		snprintf(of.function, sizeof(of.function), "%s",
-			 sel->function);
+		snprintf(of.function, sizeof(of.function), "%s", sel->function);
 		return wq_snapshot__top_queuers(s, &of, sel->order, sel->top,
 						out, nr);
 	}
@@ -422,8 +421,9 @@ char *wq_json__render_queuers(const struct wq_snapshot *s,
 	put_u64(&o, root, "sample_every", wq_snapshot__sample_every(s));
 	wq_jout__put(&o, root, "tracked", json_object_new_boolean(tracked));
 	wq_jout__put(&o, root, "order",
-		     json_object_new_string(sel->order == WQ_QORDER_QUEUED ?
-						    "queued" : "cpu"));
+		     json_object_new_string(sel->order == WQ_QORDER_QUEUED
+						    ? "queued"
+						    : "cpu"));
 	put_u64(&o, root, "top", sel->top);
 	if (sel->workqueue)
 		wq_jout__put(&o, root, "workqueue",
@@ -666,26 +666,31 @@ static int parse_queuer(struct in *in, struct json_object *j,
 	if (!json_object_is_type(j, json_type_object))
 		return bad(in, NULL, "expected an object");
 	err = get_s32(in, j, "pool_id", &q->pool_id);
-	err = err ?: get_str(in, j, "workqueue", q->workqueue,
-			     sizeof(q->workqueue), false);
-	err = err ?: get_str(in, j, "function", q->function,
-			     sizeof(q->function), false);
+	err = err
+		      ?: get_str(in, j, "workqueue", q->workqueue,
+				 sizeof(q->workqueue), false);
+	err = err
+		      ?: get_str(in, j, "function", q->function,
+				 sizeof(q->function), false);
 	if (err)
 		return err;
 	ctx = member(j, "context");
 	if (ctx) {
-		c = json_object_is_type(ctx, json_type_string) ?
-			    wq_qctx__parse(json_object_get_string(ctx)) : -1;
+		c = json_object_is_type(ctx, json_type_string)
+			    ? wq_qctx__parse(json_object_get_string(ctx))
+			    : -1;
 		if (c < 0)
-			return bad(in, "context", "expected one of task, "
+			return bad(in, "context",
+				   "expected one of task, "
 				   "softirq, hardirq, nmi, other");
 		q->ctx = c;
 	}
 	err = get_str(in, j, "comm", q->comm, sizeof(q->comm), false);
 	err = err ?: get_s32(in, j, "tgid", &q->tgid);
 	err = err ?: get_u64(in, j, "cgroup_id", &q->cgroup_id);
-	err = err ?: get_str(in, j, "cgroup", q->cgroup, sizeof(q->cgroup),
-			     false);
+	err = err
+		      ?: get_str(in, j, "cgroup", q->cgroup, sizeof(q->cgroup),
+				 false);
 	err = err ?: get_u64(in, j, "queued", &q->queued);
 	err = err ?: get_u64(in, j, "started", &q->started);
 	err = err ?: get_u64(in, j, "completed", &q->completed);

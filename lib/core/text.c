@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "hist.h"
+#include "queuers.h"
 #include "text.h"
 #include "textfmt.h"
 
@@ -34,8 +35,12 @@ static const char *const sort_names[WQ_SORT_NR] = {
 
 /* Indexed by bit number of WQ_TEXT_*. */
 static const char *const section_names[] = {
-	"counters", "pools", "workqueues", "functions", "histograms",
+	"counters",   "pools",	 "workqueues", "functions",
+	"histograms", "queuers", "config",
 };
+
+/* The sections of v3 (WQ_TEXT_VERSION_V3). */
+#define V3_SECTIONS (WQ_TEXT_QUEUERS | WQ_TEXT_CONFIG)
 
 #define NR_SECTIONS (sizeof(section_names) / sizeof(section_names[0]))
 
@@ -147,7 +152,7 @@ static const char *fmt_pct(char *buf, const struct wq_series *r, int k,
 	return fmt_us(buf, pct(r, k, num));
 }
 
-static void render_header(const struct wq_snapshot *s, FILE *f)
+static void render_header(const struct wq_snapshot *s, FILE *f, int version)
 {
 	char src[ESC_SIZE(WQ_SOURCE_LEN)], kern[ESC_SIZE(sizeof(s->kernel))];
 	char iv[NUM_SIZE];
@@ -159,10 +164,11 @@ static void render_header(const struct wq_snapshot *s, FILE *f)
 		"%s v%d source=%s kernel=%s "
 		"time=%04d-%02d-%02dT%02d:%02d:%02d.%09uZ mono_ns=%llu "
 		"interval_us=%s",
-		WQ_TEXT_FORMAT, WQ_TEXT_VERSION,
+		WQ_TEXT_FORMAT, version,
 		wq_textfmt__esc(src, s->source, sizeof(s->source)),
-		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)), tm.tm_year + 1900,
-		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		wq_textfmt__esc(kern, s->kernel, sizeof(s->kernel)),
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec,
 		(unsigned int)(s->real_ns % 1000000000ULL),
 		(unsigned long long)s->mono_ns, fmt_us(iv, s->interval_ns));
 	/* Only in sampled mode, so that files of every-item views keep the
@@ -492,6 +498,158 @@ static void render_histograms(const struct wq_snapshot *s, FILE *f,
 	}
 }
 
+/* The queuers section: every row, in the canonical order of
+ * wq_snapshot__sort. */
+static int render_queuers(const struct wq_snapshot *s, FILE *f)
+{
+	char wq[ESC_SIZE(WQ_NAME_LEN)], fn[ESC_SIZE(WQ_FUNC_LEN)];
+	char comm[ESC_SIZE(WQ_COMM_LEN)], cg[ESC_SIZE(WQ_CGROUP_LEN)];
+	char us[3][NUM_SIZE];
+	struct wq_snapshot sorted = {.nr_queuers = s->nr_queuers};
+	size_t i;
+
+	sorted.queuers = malloc((s->nr_queuers + 1) * sizeof(*s->queuers));
+	if (!sorted.queuers)
+		return -ENOMEM;
+	memcpy(sorted.queuers, s->queuers, s->nr_queuers * sizeof(*s->queuers));
+	wq_queuers__sort(&sorted);
+
+	fprintf(f, "\nqueuers %zu\n", s->nr_queuers);
+	fprintf(f,
+		"# by workqueue, function, pool, context, cgroup_id, comm\n");
+	fprintf(f,
+		"%-24s %-32s %6s %-7s %-16s %8s %12s %-24s %10s %10s %10s "
+		"%14s %14s %14s\n",
+		"# workqueue", "function", "pool", "context", "comm", "tgid",
+		"cgroup_id", "cgroup", "queued", "started", "completed",
+		"lat_us", "run_us", "cpu_us");
+	for (i = 0; i < sorted.nr_queuers; i++) {
+		const struct wq_queuer *q = &sorted.queuers[i];
+		const char *ctx = wq_qctx__name(q->ctx);
+
+		fprintf(f,
+			"%-24s %-32s %6d %-7s %-16s %8d %12llu %-24s %10llu "
+			"%10llu %10llu %14s %14s %14s\n",
+			wq_textfmt__esc(wq, q->workqueue, WQ_NAME_LEN),
+			wq_textfmt__esc(fn, q->function, WQ_FUNC_LEN),
+			q->pool_id, ctx ? ctx : "other",
+			wq_textfmt__esc(comm, q->comm, WQ_COMM_LEN), q->tgid,
+			(unsigned long long)q->cgroup_id,
+			wq_textfmt__esc(cg, q->cgroup, WQ_CGROUP_LEN),
+			(unsigned long long)q->queued,
+			(unsigned long long)q->started,
+			(unsigned long long)q->completed,
+			fmt_us(us[0], q->lat_ns), fmt_us(us[1], q->run_ns),
+			fmt_us(us[2], q->cpu_ns));
+	}
+	free(sorted.queuers);
+	return 0;
+}
+
+/* A configuration number, "-" for a field the kernel does not have. */
+static const char *fmt_opt(char *buf, int v)
+{
+	if (v == WQ_CFG_NONE)
+		return "-";
+	snprintf(buf, NUM_SIZE, "%d", v);
+	return buf;
+}
+
+/* max_active: "-" for no limit, as every face shows it. */
+static const char *fmt_max(char *buf, int v)
+{
+	if (v == INT32_MAX)
+		return "-";
+	snprintf(buf, NUM_SIZE, "%d", v);
+	return buf;
+}
+
+/* Pool ids, "a,b,c" (entries of WQ_CFG_NONE as "-"); "-" for none. */
+static void put_ids(FILE *f, const int *ids, size_t n)
+{
+	if (!n) {
+		fputs(" -", f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fputc(i ? ',' : ' ', f);
+		if (ids && ids[i] != WQ_CFG_NONE)
+			fprintf(f, "%d", ids[i]);
+		else
+			fputc('-', f);
+	}
+}
+
+static const char *yes_no(int v)
+{
+	return v == WQ_CFG_NONE ? "-" : v ? "yes" : "no";
+}
+
+/* The config section (struct wq_config): one system line, a row per
+ * workqueue, a row per pool. */
+static void render_config(const struct wq_config *c, FILE *f)
+{
+	char e[4][ESC_SIZE(WQ_CFG_CPUS_LEN)], fl[160];
+	char n[6][NUM_SIZE];
+	size_t i;
+
+	fprintf(f, "\nconfig %zu %zu\n", c->nr_wqs, c->nr_pools);
+	fprintf(f,
+		"system nr_cpus=%d complete=%s time_ns=%llu requested=%s "
+		"effective=%s isolated=%s default_affinity_scope=%s "
+		"dropped_workqueues=%u dropped_pwqs=%u dropped_pools=%u\n",
+		c->nr_cpus, yes_no(c->complete), (unsigned long long)c->time_ns,
+		wq_textfmt__esc(e[0], c->cpumask_requested, WQ_CFG_CPUS_LEN),
+		wq_textfmt__esc(e[1], c->cpumask_effective, WQ_CFG_CPUS_LEN),
+		wq_textfmt__esc(e[2], c->cpumask_isolated, WQ_CFG_CPUS_LEN),
+		wq_textfmt__esc(e[3], c->default_affinity_scope,
+				sizeof(c->default_affinity_scope)),
+		c->wqs_dropped, c->pwqs_dropped, c->pools_dropped);
+	fprintf(f,
+		"%-2s %-24s %-28s %10s %10s %6s %6s %-7s %4s %-8s %-6s "
+		"%8s %7s %-8s %s %s\n",
+		"#", "workqueue", "flags", "max_active", "saved_max", "min",
+		"active", "rescuer", "nice", "scope", "strict", "dfl_pool",
+		"dropped", "cpus", "pools", "cpu_pools");
+	for (i = 0; i < c->nr_wqs; i++) {
+		const struct wq_cfg_wq *w = &c->wqs[i];
+
+		wq_cfg_flags_format(w->flags, fl, sizeof(fl));
+		fprintf(f,
+			"wq %-24s %-28s %10s %10s %6s %6d %-7s %4s %-8s "
+			"%-6s %8s %7u %-8s",
+			wq_textfmt__esc(e[0], w->name, sizeof(w->name)),
+			fl[0] ? fl : "-", fmt_max(n[0], w->max_active),
+			fmt_max(n[1], w->saved_max_active),
+			fmt_opt(n[2], w->min_active), w->active,
+			w->rescuer ? "yes" : "no", fmt_opt(n[3], w->nice),
+			wq_textfmt__esc(e[1], w->affinity_scope,
+					sizeof(w->affinity_scope)),
+			yes_no(w->affinity_strict),
+			fmt_opt(n[4], w->default_pool), w->pwqs_dropped,
+			wq_textfmt__esc(e[2], w->cpus, sizeof(w->cpus)));
+		put_ids(f, w->pools, w->nr_pools);
+		put_ids(f, w->cpu_pool,
+			(size_t)(c->nr_cpus > 0 ? c->nr_cpus : 0));
+		fputc('\n', f);
+	}
+	fprintf(f, "%-4s %6s %4s %5s %5s %-3s %7s %6s %7s %s\n", "#", "id",
+		"cpu", "node", "nice", "bh", "workers", "idle", "running",
+		"cpus");
+	for (i = 0; i < c->nr_pools; i++) {
+		const struct wq_cfg_pool *p = &c->pools[i];
+
+		if (p->cpu < 0)
+			strcpy(n[0], "u");
+		else
+			snprintf(n[0], NUM_SIZE, "%d", p->cpu);
+		fprintf(f, "pool %6d %4s %5d %5s %-3s %7d %6d %7d %s\n", p->id,
+			n[0], p->node, fmt_opt(n[1], p->nice),
+			p->bh ? "yes" : "no", p->workers, p->idle, p->running,
+			wq_textfmt__esc(e[0], p->cpus, sizeof(p->cpus)));
+	}
+}
+
 int wq_text__render(const struct wq_snapshot *s, FILE *f,
 		    const struct wq_text_opts *o)
 {
@@ -506,8 +664,16 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
 	if ((unsigned int)o->sort >= WQ_SORT_NR)
 		return -EINVAL;
 	sections = o->sections ? o->sections : WQ_TEXT_ALL;
+	/* Sections there is nothing for are left out, not written empty: a
+	 * view without them is the v2 it always was. */
+	if (!s->nr_queuers)
+		sections &= ~WQ_TEXT_QUEUERS;
+	if (!o->config)
+		sections &= ~WQ_TEXT_CONFIG;
 
-	render_header(s, f);
+	render_header(s, f,
+		      sections & V3_SECTIONS ? WQ_TEXT_VERSION_V3
+					     : WQ_TEXT_VERSION);
 	if (sections & WQ_TEXT_COUNTERS)
 		render_counters(s, f);
 	if (sections & WQ_TEXT_POOLS) {
@@ -530,6 +696,10 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
 	if (!err && (sections & WQ_TEXT_HISTOGRAMS))
 		render_histograms(s, f, idx);
 	free(idx);
+	if (!err && (sections & WQ_TEXT_QUEUERS))
+		err = render_queuers(s, f);
+	if (!err && (sections & WQ_TEXT_CONFIG))
+		render_config(o->config, f);
 	if (err)
 		return err;
 	fputs("\nend\n", f);
@@ -553,6 +723,8 @@ struct parser {
 	char *err;
 	size_t errlen;
 	const char *what; /* the section being read, for messages */
+	int version; /* of the header: 2 or 3 */
+	struct wq_config *cfg; /* the config section's, or NULL */
 };
 
 static int perr(struct parser *p, const char *fmt, ...)
@@ -833,13 +1005,20 @@ static int parse_header(struct parser *p, struct wq_snapshot *s)
 	if (!p->nt || !tok_is(&p->t[0], WQ_TEXT_FORMAT))
 		return perr(p, "not a %s file (first field must be '%s')",
 			    WQ_TEXT_FORMAT, WQ_TEXT_FORMAT);
+	snprintf(ver, sizeof(ver), "v%d", WQ_TEXT_VERSION_V3);
+	if (p->nt >= 2 && tok_is(&p->t[1], ver))
+		p->version = WQ_TEXT_VERSION_V3;
 	snprintf(ver, sizeof(ver), "v%d", WQ_TEXT_VERSION);
-	if (p->nt < 2 || !tok_is(&p->t[1], ver)) {
+	if (p->nt >= 2 && tok_is(&p->t[1], ver))
+		p->version = WQ_TEXT_VERSION;
+	if (!p->version) {
 		char q[48];
 
-		return perr(
-			p, "unsupported version '%s' (this parser reads %s)",
-			p->nt < 2 ? "" : quote(q, sizeof(q), &p->t[1]), ver);
+		return perr(p,
+			    "unsupported version '%s' (this parser reads v%d "
+			    "and v%d)",
+			    p->nt < 2 ? "" : quote(q, sizeof(q), &p->t[1]),
+			    WQ_TEXT_VERSION, WQ_TEXT_VERSION_V3);
 	}
 	if (p->nt != 8) {
 		ret = want_fields(p, 7);
@@ -1159,6 +1338,346 @@ static int parse_histograms(struct parser *p, struct wq_snapshot *s, size_t n)
 	return 0;
 }
 
+static int parse_queuers(struct parser *p, struct wq_snapshot *s, size_t n)
+{
+	size_t i;
+	int ret, k;
+
+	for (i = 0; i < n; i++) {
+		struct wq_queuer *q;
+		char ctx[8];
+
+		ret = next_row(p, i, n);
+		if (!ret)
+			ret = want_fields(p, 14);
+		if (ret)
+			return ret;
+		q = wq_snapshot__add_queuer(s);
+		if (!q)
+			return -ENOMEM;
+		if (!get_name(&p->t[0], q->workqueue, sizeof(q->workqueue)))
+			return bad_field(p, 0, "workqueue name");
+		if (!get_name(&p->t[1], q->function, sizeof(q->function)))
+			return bad_field(p, 1, "function name");
+		if (!get_s32(&p->t[2], &q->pool_id))
+			return bad_field(p, 2, "pool id");
+		k = -1;
+		if (p->t[3].n < sizeof(ctx)) {
+			memcpy(ctx, p->t[3].p, p->t[3].n);
+			ctx[p->t[3].n] = '\0';
+			k = wq_qctx__parse(ctx);
+		}
+		if (k < 0)
+			return bad_field(p, 3,
+					 "context (task, softirq, "
+					 "hardirq, nmi or other)");
+		q->ctx = k;
+		if (!get_name(&p->t[4], q->comm, sizeof(q->comm)))
+			return bad_field(p, 4, "comm");
+		if (!get_s32(&p->t[5], &q->tgid))
+			return bad_field(p, 5, "tgid");
+		if (!get_u64(&p->t[6], &q->cgroup_id))
+			return bad_field(p, 6, "cgroup_id");
+		if (!get_name(&p->t[7], q->cgroup, sizeof(q->cgroup)))
+			return bad_field(p, 7, "cgroup");
+		if (!get_u64(&p->t[8], &q->queued))
+			return bad_field(p, 8, "queued");
+		if (!get_u64(&p->t[9], &q->started))
+			return bad_field(p, 9, "started");
+		if (!get_u64(&p->t[10], &q->completed))
+			return bad_field(p, 10, "completed");
+		if (!get_us(&p->t[11], &q->lat_ns))
+			return bad_field(p, 11, "lat_us");
+		if (!get_us(&p->t[12], &q->run_ns))
+			return bad_field(p, 12, "run_us");
+		if (!get_us(&p->t[13], &q->cpu_ns))
+			return bad_field(p, 13, "cpu_us");
+	}
+	/* One row per queuer: the rendering's order would not be one. */
+	wq_queuers__sort(s);
+	for (i = 1; i < s->nr_queuers; i++)
+		if (wq_queuer__same(&s->queuers[i - 1], &s->queuers[i]))
+			return perr(p, "queuers: two rows of one queuer (same "
+				       "series, context, cgroup_id and comm)");
+	return 0;
+}
+
+/* Bounds of a config section (as wq_config__from_json's): input may come
+ * from anywhere, and a wrong view must cost an error, not memory. */
+#define CFG_MAX_WQS 8192
+#define CFG_MAX_POOLS 16384
+#define CFG_MAX_CPUS 8192
+
+/* An int in [@lo, @hi]; "-" is @dash when @dash_ok. */
+static bool get_int(const struct tok *t, int lo, int hi, bool dash_ok, int dash,
+		    int *v)
+{
+	int32_t x;
+
+	if (dash_ok && is_dash(t)) {
+		*v = dash;
+		return true;
+	}
+	if (!get_s32(t, &x) || x < lo || x > hi)
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool get_yes_no(const struct tok *t, bool dash_ok, int *v)
+{
+	if (tok_is(t, "yes"))
+		*v = 1;
+	else if (tok_is(t, "no"))
+		*v = 0;
+	else if (dash_ok && is_dash(t))
+		*v = WQ_CFG_NONE;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Pool ids "a,b,c" into a new array: @want entries (entries "-" are
+ * WQ_CFG_NONE), or when @want is 0 any number of ids ("-": none).
+ * Return: 0, -EINVAL, or -ENOMEM.
+ */
+static int get_ids(const struct tok *t, size_t want, int **out, size_t *nr)
+{
+	size_t n = 1, i, at = 0;
+	int *ids;
+
+	*out = NULL;
+	*nr = 0;
+	if (!want && is_dash(t))
+		return 0;
+	for (i = 0; i < t->n; i++)
+		n += t->p[i] == ',';
+	if (want && n != want)
+		return -EINVAL;
+	ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *c = memchr(t->p + at, ',', t->n - at);
+		struct tok e = {t->p + at,
+				(c ? (size_t)(c - t->p) : t->n) - at};
+
+		if (!get_int(&e, 0, INT32_MAX, want != 0, WQ_CFG_NONE,
+			     &ids[i])) {
+			free(ids);
+			return -EINVAL;
+		}
+		at += e.n + 1;
+	}
+	*out = ids;
+	*nr = n;
+	return 0;
+}
+
+static bool get_wq_flags(const struct tok *t, unsigned *flags)
+{
+	size_t at = 0;
+
+	*flags = 0;
+	if (is_dash(t))
+		return true;
+	while (at <= t->n) {
+		const char *c = memchr(t->p + at, ',', t->n - at);
+		struct tok e = {t->p + at,
+				(c ? (size_t)(c - t->p) : t->n) - at};
+		int b;
+
+		for (b = 0; b < WQ_CFG_NR_FLAGS; b++)
+			if (tok_is(&e, wq_cfg_flag_name(b)))
+				break;
+		if (b == WQ_CFG_NR_FLAGS)
+			return false;
+		*flags |= 1u << b;
+		at += e.n + 1;
+	}
+	return true;
+}
+
+static int parse_config_system(struct parser *p, struct wq_config *c)
+{
+	static const char *const keys[] = {
+		"nr_cpus",
+		"complete",
+		"time_ns",
+		"requested",
+		"effective",
+		"isolated",
+		"default_affinity_scope",
+		"dropped_workqueues",
+		"dropped_pwqs",
+		"dropped_pools",
+	};
+	unsigned *dropped[] = {&c->wqs_dropped, &c->pwqs_dropped,
+			       &c->pools_dropped};
+	char *masks[] = {c->cpumask_requested, c->cpumask_effective,
+			 c->cpumask_isolated};
+	struct tok v;
+	uint64_t x;
+	int i, yes = 0;
+	bool ok;
+
+	if (!tok_is(&p->t[0], "system"))
+		return perr(p, "config: expected the 'system' line");
+	if (want_fields(p, 11))
+		return -EINVAL;
+	for (i = 0; i < 10; i++) {
+		if (!get_kv(p, i + 1, keys[i], &v))
+			return perr(p, "config: field %d must be %s=...", i + 2,
+				    keys[i]);
+		if (i == 0) {
+			ok = get_int(&v, 1, CFG_MAX_CPUS, false, 0,
+				     &c->nr_cpus);
+		} else if (i == 1) {
+			ok = get_yes_no(&v, false, &yes);
+			c->complete = yes == 1;
+		} else if (i == 2) {
+			ok = get_u64(&v, &c->time_ns);
+		} else if (i < 6) {
+			ok = get_name(&v, masks[i - 3], WQ_CFG_CPUS_LEN);
+		} else if (i == 6) {
+			ok = get_name(&v, c->default_affinity_scope,
+				      sizeof(c->default_affinity_scope));
+		} else {
+			ok = get_u64(&v, &x) && x <= UINT32_MAX;
+			*dropped[i - 7] = (unsigned)x;
+		}
+		if (!ok)
+			return bad_field(p, i + 1, keys[i]);
+	}
+	return 0;
+}
+
+static int parse_config_wq(struct parser *p, const struct wq_config *c,
+			   struct wq_cfg_wq *w)
+{
+	size_t ncpu;
+	uint64_t x;
+	int yes, ret;
+
+	if (!tok_is(&p->t[0], "wq"))
+		return perr(p, "config: expected a 'wq' line");
+	if (want_fields(p, 16))
+		return -EINVAL;
+	if (!get_name(&p->t[1], w->name, sizeof(w->name)) || !w->name[0])
+		return bad_field(p, 1, "workqueue name");
+	if (!get_wq_flags(&p->t[2], &w->flags))
+		return bad_field(p, 2, "flags");
+	if (!get_int(&p->t[3], 0, INT32_MAX, true, INT32_MAX, &w->max_active))
+		return bad_field(p, 3, "max_active");
+	if (!get_int(&p->t[4], 0, INT32_MAX, true, INT32_MAX,
+		     &w->saved_max_active))
+		return bad_field(p, 4, "saved_max");
+	if (!get_int(&p->t[5], 0, INT32_MAX, true, WQ_CFG_NONE, &w->min_active))
+		return bad_field(p, 5, "min");
+	if (!get_int(&p->t[6], 0, INT32_MAX, false, 0, &w->active))
+		return bad_field(p, 6, "active");
+	if (!get_yes_no(&p->t[7], false, &yes))
+		return bad_field(p, 7, "rescuer");
+	w->rescuer = yes;
+	if (!get_int(&p->t[8], -20, 19, true, WQ_CFG_NONE, &w->nice))
+		return bad_field(p, 8, "nice");
+	if (!get_name(&p->t[9], w->affinity_scope, sizeof(w->affinity_scope)))
+		return bad_field(p, 9, "scope");
+	if (!get_yes_no(&p->t[10], true, &w->affinity_strict))
+		return bad_field(p, 10, "strict");
+	if (!get_int(&p->t[11], 0, INT32_MAX, true, WQ_CFG_NONE,
+		     &w->default_pool))
+		return bad_field(p, 11, "dfl_pool");
+	if (!get_u64(&p->t[12], &x) || x > UINT32_MAX)
+		return bad_field(p, 12, "dropped");
+	w->pwqs_dropped = (unsigned)x;
+	if (!get_name(&p->t[13], w->cpus, sizeof(w->cpus)))
+		return bad_field(p, 13, "cpus");
+	ret = get_ids(&p->t[14], 0, &w->pools, &w->nr_pools);
+	if (ret == -EINVAL)
+		return bad_field(p, 14, "pools (ids, comma-separated)");
+	if (!ret)
+		ret = get_ids(&p->t[15], (size_t)c->nr_cpus, &w->cpu_pool,
+			      &ncpu);
+	if (ret == -EINVAL)
+		return bad_field(p, 15, "cpu_pools (one pool id or - per CPU)");
+	return ret;
+}
+
+static int parse_config_pool(struct parser *p, struct wq_cfg_pool *pool)
+{
+	int yes;
+
+	if (!tok_is(&p->t[0], "pool"))
+		return perr(p, "config: expected a 'pool' line");
+	if (want_fields(p, 10))
+		return -EINVAL;
+	if (!get_int(&p->t[1], 0, INT32_MAX, false, 0, &pool->id))
+		return bad_field(p, 1, "id");
+	if (tok_is(&p->t[2], "u"))
+		pool->cpu = -1;
+	else if (!get_int(&p->t[2], 0, CFG_MAX_CPUS, false, 0, &pool->cpu))
+		return bad_field(p, 2, "cpu");
+	if (!get_int(&p->t[3], -1, INT32_MAX, false, 0, &pool->node))
+		return bad_field(p, 3, "node");
+	if (!get_int(&p->t[4], -20, 19, true, WQ_CFG_NONE, &pool->nice))
+		return bad_field(p, 4, "nice");
+	if (!get_yes_no(&p->t[5], false, &yes))
+		return bad_field(p, 5, "bh");
+	pool->bh = yes;
+	if (!get_int(&p->t[6], 0, INT32_MAX, false, 0, &pool->workers))
+		return bad_field(p, 6, "workers");
+	if (!get_int(&p->t[7], 0, INT32_MAX, false, 0, &pool->idle))
+		return bad_field(p, 7, "idle");
+	if (!get_int(&p->t[8], 0, INT32_MAX, false, 0, &pool->running))
+		return bad_field(p, 8, "running");
+	if (!get_name(&p->t[9], pool->cpus, sizeof(pool->cpus)))
+		return bad_field(p, 9, "cpus");
+	return 0;
+}
+
+/* "config WORKQUEUES POOLS", then the system line and the rows. */
+static int parse_config(struct parser *p, struct wq_config *c)
+{
+	uint64_t nw, np;
+	size_t i;
+	int ret;
+
+	if (p->nt != 3 || !get_u64(&p->t[1], &nw) || !get_u64(&p->t[2], &np))
+		return perr(p, "config: section line must be 'config "
+			       "WORKQUEUES POOLS'");
+	if (nw > CFG_MAX_WQS || np > CFG_MAX_POOLS)
+		return perr(p, "config: more than %d workqueues or %d pools",
+			    CFG_MAX_WQS, CFG_MAX_POOLS);
+	ret = next_row(p, 0, 1);
+	if (!ret)
+		ret = parse_config_system(p, c);
+	if (ret)
+		return ret;
+	c->wqs = calloc(nw ? nw : 1, sizeof(*c->wqs));
+	c->pools = calloc(np ? np : 1, sizeof(*c->pools));
+	if (!c->wqs || !c->pools)
+		return -ENOMEM;
+	for (i = 0; i < nw; i++) {
+		ret = next_row(p, i, nw);
+		c->nr_wqs++; /* freed with the rest from here on */
+		if (!ret)
+			ret = parse_config_wq(p, c, &c->wqs[i]);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < np; i++) {
+		ret = next_row(p, i, np);
+		if (!ret)
+			ret = parse_config_pool(p, &c->pools[i]);
+		if (ret)
+			return ret;
+		c->nr_pools++;
+	}
+	return 0;
+}
+
 static int parse_body(struct parser *p, struct wq_snapshot *s)
 {
 	unsigned int seen = 0;
@@ -1188,12 +1707,26 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 			return perr(p, "unknown section '%s'",
 				    quote(q, sizeof(q), &p->t[0]));
 		p->what = section_names[i];
-		if (p->nt != 2 || !get_u64(&p->t[1], &n))
-			return perr(p, "%s: section line must be '%s COUNT'",
-				    p->what, p->what);
+		if ((1u << i & V3_SECTIONS) && p->version < WQ_TEXT_VERSION_V3)
+			return perr(p,
+				    "section '%s' is v%d's (the header says "
+				    "v%d)",
+				    p->what, WQ_TEXT_VERSION_V3, p->version);
 		if (seen & (1u << i))
 			return perr(p, "section '%s' appears twice", p->what);
 		seen |= 1u << i;
+		if (1u << i == WQ_TEXT_CONFIG) {
+			struct wq_config mine = {0};
+
+			ret = parse_config(p, p->cfg ? p->cfg : &mine);
+			wq_config__free(&mine);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (p->nt != 2 || !get_u64(&p->t[1], &n))
+			return perr(p, "%s: section line must be '%s COUNT'",
+				    p->what, p->what);
 		switch (1u << i) {
 		case WQ_TEXT_COUNTERS:
 			ret = parse_counters(p, s, n);
@@ -1206,6 +1739,9 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 			break;
 		case WQ_TEXT_FUNCTIONS:
 			ret = check_functions(p, n);
+			break;
+		case WQ_TEXT_QUEUERS:
+			ret = parse_queuers(p, s, n);
 			break;
 		default:
 			ret = parse_histograms(p, s, n);
@@ -1223,12 +1759,22 @@ static int parse_body(struct parser *p, struct wq_snapshot *s)
 int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 		   char *err, size_t errlen)
 {
-	struct parser p = {
-		.buf = buf, .len = len, .err = err, .errlen = errlen};
+	return wq_text__parse_config(s, NULL, buf, len, err, errlen);
+}
+
+int wq_text__parse_config(struct wq_snapshot *s, struct wq_config *cfg,
+			  const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct parser p = {.buf = buf,
+			   .len = len,
+			   .err = err,
+			   .errlen = errlen,
+			   .cfg = cfg};
 	int ret;
 
 	if (err && errlen)
 		err[0] = '\0';
+	wq_config__free(cfg);
 	wq_snapshot__reset(s);
 	ret = parse_header(&p, s);
 	if (!ret)
@@ -1239,6 +1785,7 @@ int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 	if (ret) {
 		wq_snapshot__reset(s);
 		s->source[0] = '\0';
+		wq_config__free(cfg);
 	}
 	return ret;
 }

@@ -13,9 +13,14 @@
 #include <stdio.h>
 #include "model.h"
 #include "textfmt.h"
+#include "wqconfig.h"
 
 #define WQ_TEXT_FORMAT "wqmon-workqueues"
+/* v2: what every producer writes (refwq's module included); v3: v2 with
+ * an optional queuers or config section, written only when one of them is
+ * (docs/FORMAT.md, "Text view").  The parser reads both. */
 #define WQ_TEXT_VERSION WQ_TEXTFMT_VERSION
+#define WQ_TEXT_VERSION_V3 3
 
 /* Sections, for wq_text_opts.sections. */
 #define WQ_TEXT_COUNTERS (1u << 0)
@@ -23,7 +28,9 @@
 #define WQ_TEXT_WORKQUEUES (1u << 2)
 #define WQ_TEXT_FUNCTIONS (1u << 3)
 #define WQ_TEXT_HISTOGRAMS (1u << 4)
-#define WQ_TEXT_ALL ((1u << 5) - 1)
+#define WQ_TEXT_QUEUERS (1u << 5) /* v3: when the snapshot has rows */
+#define WQ_TEXT_CONFIG (1u << 6) /* v3: when opts.config is given */
+#define WQ_TEXT_ALL ((1u << 7) - 1)
 
 /* Row order of the workqueues and functions sections. */
 enum wq_sort_key {
@@ -48,6 +55,8 @@ struct wq_text_opts {
 	bool reverse; /* flip the order of @sort */
 	size_t top; /* at most this many function rows; 0: all */
 	unsigned int sections; /* WQ_TEXT_* mask; 0: all */
+	/* The workqueue configuration for the config section; NULL: none. */
+	const struct wq_config *config;
 };
 
 /*
@@ -67,6 +76,15 @@ int wq_text__render(const struct wq_snapshot *s, FILE *f,
  */
 int wq_text__parse(struct wq_snapshot *s, const char *buf, size_t len,
 		   char *err, size_t errlen);
+
+/*
+ * The same, and the config section into @cfg (freed first with
+ * wq_config__free; left empty, nr_cpus 0, when the view has none).
+ * Return: as wq_text__parse; on error @cfg is empty too.
+ */
+int wq_text__parse_config(struct wq_snapshot *s, struct wq_config *cfg,
+			  const char *buf, size_t len, char *err,
+			  size_t errlen);
 
 /* "lat_p99" -> WQ_SORT_LAT_P99.  Return: the key, or -EINVAL. */
 /* Read all of @f (a /proc file has no size): malloc'd, *@len bytes.

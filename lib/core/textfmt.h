@@ -9,7 +9,10 @@
 #ifndef WQMON_TEXTFMT_H
 #define WQMON_TEXTFMT_H
 
-/* The text view's version: v2 added counters (docs/FORMAT.md). */
+/* The text view's version: v2 added counters (docs/FORMAT.md).  v3 is v2
+ * with optional sections (queuers, config) that only lib/core/text.c
+ * writes, and only when it has them: a producer without them, as this
+ * module, writes v2. */
 #define WQ_TEXTFMT_VERSION 2
 
 /* Durations: microseconds with exactly three decimals, from ns, exact:

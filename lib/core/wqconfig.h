@@ -3,8 +3,9 @@
  * The workqueue configuration: which workqueues exist, their flags and
  * limits, the pools that serve each CPU, and the pools themselves (docs/
  * FORMAT.md, "Configuration").  A plain value, filled by lib/io/
- * wqconfig_reader.c from the kernel, rendered here as JSON and by
- * metrics.c as info metrics.
+ * wqconfig_reader.c from the kernel, rendered as JSON (wqconfig_json.c),
+ * in the text view's config section (text.c) and by metrics.c as info
+ * metrics.
  *
  * Unlike a snapshot this is a state, not a count: every number is as the
  * kernel held it at time_ns.

@@ -18,7 +18,7 @@
 # make test runs each briefly (tests/integration/fuzz.sh, needs clang).
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := lib/core/model.c lib/core/queuers.c lib/core/hist.c lib/core/text.c lib/core/json.c \
-	lib/core/wqconfig.c \
+	lib/core/wqconfig.c lib/core/wqconfig_json.c \
 	lib/io/refwq_reader.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz"' \
 	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(LIB_INC) $(CFLAGS_JSON)

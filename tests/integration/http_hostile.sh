@@ -133,11 +133,13 @@ import random, re, socket, sys, urllib.parse
 sock, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(seed)
 paths = ["/metrics", "/api/v1/history", "/api/v1/snapshot", "/api/v1/sources",
-         "/api/v1/stalls", "/workqueues", "/healthz", "/", "/static/x.css",
+         "/api/v1/stalls", "/api/v1/queuers", "/workqueues", "/healthz", "/",
+         "/static/x.css",
          "/api/v2", "/%2e%2e/etc/passwd", "/api/v1/history/"]
 atoms = ["since", "0", "1", "18446744073709551615", "18446744073709551616",
          "-1", "%00", "%zz", "%", "%4", "&", "=", ";", "+", "%20", "x" * 300,
-         "%E2%82%AC", "1e3", "0x10", " ", "%2B5", "99999999999999999999999"]
+         "%E2%82%AC", "1e3", "0x10", " ", "%2B5", "99999999999999999999999",
+         "top", "order", "pool", "cpu", "queued", "workqueue", "source"]
 def value():
     return "".join(rnd.choice(atoms) for _ in range(rnd.randint(0, 4)))
 def oracle(v):

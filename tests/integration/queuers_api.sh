@@ -3,12 +3,15 @@
 # GET /api/v1/queuers (docs/API.md) on a real wqmond, without kernel probes:
 # the kmod source reads a text view this test writes.  Its query values are
 # checked (a one-line 400 each), a source without queuer rows answers an
-# empty list with "tracked": false, and no view yet is a 503.  No root, no
-# TCP port: the daemon answers on its unix socket only.
+# empty list with "tracked": false, and no view yet is a 503; then a v3
+# view with a queuers section (the unit tests' golden file) gives rows,
+# ranked, folded and selected with the numbers worked out by hand.  No
+# root, no TCP port: the daemon answers on its unix socket only.
 set -u
 . "$(dirname "$0")/tap.bash"
 D="$B/wqmond"
 fixture="$(dirname "$0")/../unit/fixtures/text_basic.txt"
+fixture_v3="$(dirname "$0")/../unit/fixtures/text_v3.txt"
 tmp=$(mktemp -d)
 pk=
 cleanup() { [ -n "$pk" ] && kill "$pk" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -86,6 +89,60 @@ bad 'workqueue=' 400 "bad 'workqueue'"
 bad "workqueue=$(printf 'w%.0s' $(seq 32))" 400 "bad 'workqueue'"
 bad "function=$(printf 'f%.0s' $(seq 64))" 400 "bad 'function'"
 bad 'source=nope' 404 'no such source'
+
+# The same counts with who queued them, 2 s later: the view's queuers are
+# the v3 file's rows (absent before: counted from zero).
+write_view "$fixture_v3" 5000000000
+tracked() { get "/api/v1/queuers" >/dev/null && grep -q '"tracked":true' "$tmp/body"; }
+wait_for 10 tracked
+ok $? "a view with a queuers section: tracked"
+python3 - "$tmp/body" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["interval_ns"] == 2000000000, d["interval_ns"]
+q = d["queuers"]
+# by kworker CPU: fio 81 us, the hard IRQ 29 us, sshd none
+assert [(r["context"], r["comm"]) for r in q] == \
+    [("task", "fio"), ("hardirq", ""), ("task", "sshd")], q
+fio = q[0]
+assert fio["queued"] == 30 and fio["cpu_ns"] == 81000 and fio["lat_ns"] == 150000
+assert fio["tgid"] == 1234 and fio["cgroup_id"] == 5678
+assert fio["cgroup"] == "/wqmon-test.slice"
+assert fio["pool_id"] == -1 and fio["workqueue"] == "" and fio["function"] == ""
+# 81 us of 2 s: 0.00405 % -> 0.004; 30 in 2 s
+assert str(fio["cpu_percent"]) == "0.004", fio["cpu_percent"]
+assert fio["queued_per_second"] == 15.0
+assert q[2]["cgroup"] == "/system.slice/ssh.service"
+PY
+ok $? "rows ranked by CPU, with the file's numbers and the derived ones"
+get '/api/v1/queuers?top=1&order=queued' >/dev/null
+python3 - "$tmp/body" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+q = d["queuers"]
+assert len(q) == 2, q
+assert q[0]["comm"] == "fio" and q[0]["queued"] == 30, q[0]
+# the rest folded: the hard IRQ's 10 and sshd's 7 items, 29 us of CPU
+o = q[1]
+assert (o["context"], o["comm"]) == ("other", "other"), o
+assert o["queued"] == 17 and o["started"] == 16 and o["completed"] == 15, o
+assert o["cpu_ns"] == 29000 and o["tgid"] == 0 and o["cgroup"] == "", o
+PY
+ok $? "top=1: the rest folded into one 'other' row that sums them"
+get '/api/v1/queuers?workqueue=events_unbound&function=flush%20to%20ldisc&pool=16' >/dev/null
+python3 - "$tmp/body" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+q = d["queuers"]
+assert len(q) == 1 and q[0]["comm"] == "sshd", q
+assert q[0]["pool_id"] == 16 and q[0]["function"] == "flush to ldisc", q[0]
+assert q[0]["queued"] == 7 and q[0]["completed"] == 5, q[0]
+PY
+ok $? "one series (workqueue, function, pool): its own rows"
+curl -sf --max-time 5 --unix-socket "$sock" http://localhost/workqueues >"$tmp/text"
+head -1 "$tmp/text" | grep -q '^wqmon-workqueues v3 source=kmod ' &&
+	grep -q '^queuers 3$' "$tmp/text"
+ok $? "/workqueues serves the v3 view with its queuers section"
 
 code=$(get /api/v1/nope)
 [ "$code" = 404 ] && grep -q 'v1.*/queuers' "$tmp/body"

@@ -12,12 +12,12 @@
 #include "model.h"
 #include "snapgen.h"
 
-/* Up to @nr rows, each of one of @s's series (none when it has none). */
+/* Up to @nr rows, each of one of @s's series (none when it has none), no
+ * two of one queuer. */
 static inline int gen_queuers(struct wq_snapshot *s, size_t nr)
 {
 	for (size_t i = 0; s->nr_series && i < nr; i++) {
-		const struct wq_series *r =
-			&s->series[gen_below(s->nr_series)];
+		const struct wq_series *r = &s->series[gen_below(s->nr_series)];
 		struct wq_queuer *q = wq_snapshot__add_queuer(s);
 
 		if (!q)
@@ -28,8 +28,8 @@ static inline int gen_queuers(struct wq_snapshot *s, size_t nr)
 		q->ctx = (enum wq_qctx)gen_below(WQ_QCTX_NR);
 		if (q->ctx == WQ_QCTX_TASK) {
 			gen_name(q->comm, sizeof(q->comm));
-			q->tgid = gen_below(4) ? (int32_t)gen_below(100000) :
-						 (int32_t)gen_u64();
+			q->tgid = gen_below(4) ? (int32_t)gen_below(100000)
+					       : (int32_t)gen_u64();
 			q->cgroup_id = gen_value();
 			gen_name(q->cgroup, sizeof(q->cgroup));
 			if (gen_below(3) == 0)
@@ -41,6 +41,12 @@ static inline int gen_queuers(struct wq_snapshot *s, size_t nr)
 		q->lat_ns = gen_value();
 		q->run_ns = gen_value();
 		q->cpu_ns = gen_value();
+		/* One row per queuer, as sources make them. */
+		for (size_t j = 0; j + 1 < s->nr_queuers; j++)
+			if (wq_queuer__same(&s->queuers[j], q)) {
+				s->nr_queuers--;
+				break;
+			}
 	}
 	return 0;
 }
@@ -63,7 +69,8 @@ static inline int queuers_cmp(const struct wq_snapshot *a,
 		    x->lat_ns != y->lat_ns || x->run_ns != y->run_ns ||
 		    x->cpu_ns != y->cpu_ns) {
 			fprintf(stderr,
-				"# differs: queuer %zu: %s/%s/%d %d '%s' '%s'\n",
+				"# differs: queuer %zu: %s/%s/%d %d '%s' "
+				"'%s'\n",
 				i, x->workqueue, x->function, (int)x->ctx,
 				(int)y->ctx, x->comm, y->comm);
 			return 1;

@@ -206,8 +206,8 @@ static void test_render_queuers(void **state)
 		json_object_get_string(path(root, "queuers.0.comm")), "fio");
 	assert_int_equal(json_object_get_int(path(root, "queuers.0.tgid")),
 			 1234);
-	assert_int_equal(
-		json_object_get_int(path(root, "queuers.0.cgroup_id")), 5678);
+	assert_int_equal(json_object_get_int(path(root, "queuers.0.cgroup_id")),
+			 5678);
 	assert_string_equal(
 		json_object_get_string(path(root, "queuers.0.cgroup")),
 		"/wqmon-test.slice");
@@ -215,22 +215,22 @@ static void test_render_queuers(void **state)
 			 30);
 	assert_int_equal(json_object_get_int(path(root, "queuers.0.lat_ns")),
 			 150000);
-	assert_string_equal(json_object_to_json_string(
-				    path(root, "queuers.0.lat_seconds")),
-			    "0.00015");
-	assert_string_equal(json_object_to_json_string(
-				    path(root, "queuers.0.run_seconds")),
-			    "0.00009");
-	assert_string_equal(json_object_to_json_string(
-				    path(root, "queuers.0.cpu_seconds")),
-			    "0.000081");
+	assert_string_equal(
+		json_object_to_json_string(path(root, "queuers.0.lat_seconds")),
+		"0.00015");
+	assert_string_equal(
+		json_object_to_json_string(path(root, "queuers.0.run_seconds")),
+		"0.00009");
+	assert_string_equal(
+		json_object_to_json_string(path(root, "queuers.0.cpu_seconds")),
+		"0.000081");
 	/* 81 us in 2 s: 0.00405 % -> 0.004; 1 ms: 0.05 %; 30 in 2 s. */
-	assert_string_equal(json_object_to_json_string(
-				    path(root, "queuers.0.cpu_percent")),
-			    "0.004");
-	assert_string_equal(json_object_to_json_string(
-				    path(root, "queuers.3.cpu_percent")),
-			    "0.05");
+	assert_string_equal(
+		json_object_to_json_string(path(root, "queuers.0.cpu_percent")),
+		"0.004");
+	assert_string_equal(
+		json_object_to_json_string(path(root, "queuers.3.cpu_percent")),
+		"0.05");
 	assert_string_equal(json_object_to_json_string(
 				    path(root, "queuers.0.queued_per_second")),
 			    "15.0");
@@ -267,7 +267,7 @@ static struct json_object *render_sel(const struct wq_snapshot *s,
 static void test_queuers_document(void **state)
 {
 	struct wq_snapshot *s = with_queuers();
-	struct wq_queuer_sel sel = { .order = WQ_QORDER_CPU, .top = 1 };
+	struct wq_queuer_sel sel = {.order = WQ_QORDER_CPU, .top = 1};
 	struct json_object *root;
 
 	(void)state;
@@ -279,8 +279,7 @@ static void test_queuers_document(void **state)
 	assert_string_equal(json_object_get_string(path(root, "source")),
 			    "kernel");
 	assert_true(json_object_get_boolean(path(root, "tracked")));
-	assert_string_equal(json_object_get_string(path(root, "order")),
-			    "cpu");
+	assert_string_equal(json_object_get_string(path(root, "order")), "cpu");
 	assert_int_equal(json_object_get_int(path(root, "top")), 1);
 	assert_int_equal(json_object_get_int64(path(root, "interval_ns")),
 			 2000000000);
@@ -308,9 +307,10 @@ static void test_queuers_document(void **state)
 	json_object_put(root);
 
 	/* By items queued, one workqueue: its name on the merged rows. */
-	sel = (struct wq_queuer_sel){ .order = WQ_QORDER_QUEUED, .top = 5,
-				      .workqueue = "events",
-				      .function = "vmstat_update" };
+	sel = (struct wq_queuer_sel){.order = WQ_QORDER_QUEUED,
+				     .top = 5,
+				     .workqueue = "events",
+				     .function = "vmstat_update"};
 	root = render_sel(s, &sel, true);
 	assert_string_equal(json_object_get_string(path(root, "order")),
 			    "queued");
@@ -348,7 +348,7 @@ static void test_queuers_document(void **state)
 	root = render_sel(s, &sel, true);
 	assert_int_equal(json_object_array_length(path(root, "queuers")), 0);
 	json_object_put(root);
-	sel = (struct wq_queuer_sel){ .order = WQ_QORDER_CPU, .top = 10 };
+	sel = (struct wq_queuer_sel){.order = WQ_QORDER_CPU, .top = 10};
 	root = render_sel(s, &sel, false);
 	assert_false(json_object_get_boolean(path(root, "tracked")));
 	assert_int_equal(json_object_array_length(path(root, "queuers")), 0);

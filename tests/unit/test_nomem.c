@@ -20,6 +20,7 @@
 #include "kworkers.h"
 #include "text.h"
 #include "snapgen.h"
+#include "queuergen.h"
 
 #include "failmalloc.h"
 
@@ -71,8 +72,10 @@ static int setup(void **state)
 	prev = wq_snapshot__new("k");
 	gen_seed(5);
 	gen_snapshot(prev, 30, 100, 0);
+	gen_queuers(prev, 80);
 	gen_seed(5);
 	gen_snapshot(cur, 30, 150, 0);
+	gen_queuers(cur, 120);
 	f = open_memstream(&text, &text_len);
 	wq_text__render(cur, f, NULL);
 	fclose(f);
@@ -129,6 +132,36 @@ static int parse_text(void)
 		ret = -EPROTO;
 	wq_snapshot__free(s);
 	return ret;
+}
+
+/* A v3 view: the queuers section and the config's arrays. */
+static int parse_text_v3(void)
+{
+	struct wq_snapshot *s = wq_snapshot__new("k");
+	struct wq_config c = {0};
+	size_t len = 0;
+	FILE *f = fopen("tests/unit/fixtures/text_v3.txt", "r");
+	char *buf = f ? wq_text__read(f, &len) : NULL;
+	int ret = s && buf ? wq_text__parse_config(s, &c, buf, len, NULL, 0)
+			   : -ENOMEM;
+
+	if (!ret && (s->nr_queuers != 3 || c.nr_wqs != 2 || c.nr_pools != 3))
+		ret = -EPROTO;
+	if (f)
+		fclose(f);
+	free(buf);
+	wq_config__free(&c);
+	wq_snapshot__free(s);
+	return ret;
+}
+
+static int render_queuers(void)
+{
+	struct wq_queuer_sel sel = {.order = WQ_QORDER_QUEUED, .top = 5};
+	char *j = wq_json__render_queuers(cur, &sel, true, 0);
+
+	free(j);
+	return j ? 0 : -ENOMEM;
 }
 
 static int parse_json(void)
@@ -199,12 +232,14 @@ static void test_text(void **state)
 	(void)state;
 	assert_true(FAIL_EACH(render_text(), (void)0, -ENOMEM, -EIO) > 0);
 	assert_true(FAIL_EACH(parse_text(), (void)0, -ENOMEM) > 0);
+	assert_true(FAIL_EACH(parse_text_v3(), (void)0, -ENOMEM) > 0);
 }
 
 static void test_json(void **state)
 {
 	(void)state;
 	assert_true(FAIL_EACH(render_json(), (void)0, -ENOMEM) > 0);
+	assert_true(FAIL_EACH(render_queuers(), (void)0, -ENOMEM) > 0);
 	/* json-c reports some of its allocation failures as parse errors. */
 	assert_true(FAIL_EACH(parse_json(), (void)0, -ENOMEM, -EINVAL) > 0);
 }

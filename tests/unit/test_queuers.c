@@ -141,15 +141,16 @@ static struct wq_snapshot *ranked(void)
 static void test_top_k(void **state)
 {
 	struct wq_snapshot *s = ranked();
-	struct wq_series of = { .pool_id = 0 };
+	struct wq_series of = {.pool_id = 0};
 	struct wq_queuer *rows;
 	size_t n;
 
 	(void)state;
 	strcpy(of.workqueue, "events");
 	strcpy(of.function, "f");
-	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 2,
-						  &rows, &n), 0);
+	assert_int_equal(
+		wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 2, &rows, &n),
+		0);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[0].comm, "c");
 	assert_string_equal(rows[1].comm, "b");
@@ -168,8 +169,9 @@ static void test_top_k(void **state)
 	assert_string_equal(rows[2].workqueue, "events");
 	free(rows);
 
-	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_QUEUED,
-						  3, &rows, &n), 0);
+	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_QUEUED, 3,
+						  &rows, &n),
+			 0);
 	assert_int_equal(n, 4);
 	assert_string_equal(rows[0].comm, "a");
 	assert_int_equal(rows[1].ctx, WQ_QCTX_HARDIRQ);
@@ -180,8 +182,9 @@ static void test_top_k(void **state)
 	free(rows);
 
 	/* k + 1 rows: all shown, never an "other" standing for one. */
-	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 4,
-						  &rows, &n), 0);
+	assert_int_equal(
+		wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 4, &rows, &n),
+		0);
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++)
 		assert_int_not_equal(rows[i].ctx, WQ_QCTX_OTHER);
@@ -189,8 +192,9 @@ static void test_top_k(void **state)
 	free(rows);
 
 	/* k = 0: everything folded into one row. */
-	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 0,
-						  &rows, &n), 0);
+	assert_int_equal(
+		wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 0, &rows, &n),
+		0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].queued, 105);
 	assert_int_equal(rows[0].cpu_ns, 1560);
@@ -198,8 +202,9 @@ static void test_top_k(void **state)
 
 	/* A series nobody queued to. */
 	of.pool_id = 7;
-	assert_int_equal(wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 3,
-						  &rows, &n), 0);
+	assert_int_equal(
+		wq_snapshot__top_queuers(s, &of, WQ_QORDER_CPU, 3, &rows, &n),
+		0);
 	assert_int_equal(n, 0);
 	free(rows);
 	wq_snapshot__free(s);
@@ -216,8 +221,9 @@ static void test_merged(void **state)
 	(void)state;
 	add(s, 2, "other_wq", "g", WQ_QCTX_HARDIRQ, 0, "", 3, 3);
 	s->queuers[1].tgid = 42;
-	assert_int_equal(wq_snapshot__top_queuers(s, NULL, WQ_QORDER_QUEUED,
-						  10, &rows, &n), 0);
+	assert_int_equal(wq_snapshot__top_queuers(s, NULL, WQ_QORDER_QUEUED, 10,
+						  &rows, &n),
+			 0);
 	assert_int_equal(n, 5);
 	assert_string_equal(rows[0].comm, "a");
 	assert_int_equal(rows[0].queued, 1040);
@@ -277,12 +283,9 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_delta),
-		cmocka_unit_test(test_sort_copy),
-		cmocka_unit_test(test_top_k),
-		cmocka_unit_test(test_merged),
-		cmocka_unit_test(test_filter),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_delta),  cmocka_unit_test(test_sort_copy),
+		cmocka_unit_test(test_top_k),  cmocka_unit_test(test_merged),
+		cmocka_unit_test(test_filter), cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

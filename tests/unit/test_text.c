@@ -11,6 +11,7 @@
 #include "fixture.h"
 #include "text.h"
 #include "snapgen.h"
+#include "queuergen.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -108,6 +109,343 @@ static void roundtrip(const struct wq_snapshot *orig,
 	free(text2);
 	wq_snapshot__free(back);
 	wq_snapshot__free(sorted);
+}
+
+/* A configuration with every kind of field: none, odd names, limits. */
+static void gen_config(struct wq_config *c)
+{
+	size_t i, j;
+
+	memset(c, 0, sizeof(*c));
+	c->nr_cpus = 1 + (int)gen_below(4);
+	c->complete = gen_below(2);
+	c->time_ns = gen_u64();
+	gen_name(c->cpumask_requested, sizeof(c->cpumask_requested));
+	strcpy(c->cpumask_effective, gen_below(2) ? "0-3,8" : "");
+	gen_name(c->cpumask_isolated, sizeof(c->cpumask_isolated));
+	gen_name(c->default_affinity_scope, sizeof(c->default_affinity_scope));
+	c->wqs_dropped = gen_below(3) ? 0 : (unsigned)gen_u64();
+	c->pwqs_dropped = (unsigned)gen_below(3);
+	c->pools_dropped = gen_below(3) ? 0 : UINT32_MAX;
+	c->nr_wqs = gen_below(6);
+	c->wqs = calloc(c->nr_wqs + 1, sizeof(*c->wqs));
+	assert_non_null(c->wqs);
+	for (i = 0; i < c->nr_wqs; i++) {
+		struct wq_cfg_wq *w = &c->wqs[i];
+
+		gen_name(w->name, sizeof(w->name));
+		if (!w->name[0])
+			strcpy(w->name, "events");
+		w->flags = (unsigned)gen_below(1u << WQ_CFG_NR_FLAGS);
+		w->max_active = gen_below(4) ? (int)gen_below(1000) : INT32_MAX;
+		w->saved_max_active =
+			gen_below(4) ? (int)gen_below(1000) : INT32_MAX;
+		w->min_active = gen_below(2) ? WQ_CFG_NONE : (int)gen_below(9);
+		w->active = (int)gen_below(100);
+		w->rescuer = gen_below(2);
+		w->nice = gen_below(2) ? WQ_CFG_NONE : (int)gen_below(40) - 20;
+		gen_name(w->cpus, sizeof(w->cpus));
+		gen_name(w->affinity_scope, sizeof(w->affinity_scope));
+		w->affinity_strict = (int)gen_below(3) - 1;
+		w->default_pool =
+			gen_below(2) ? WQ_CFG_NONE : (int)gen_below(100);
+		w->nr_pools = gen_below(4);
+		w->pools = calloc(w->nr_pools + 1, sizeof(int));
+		w->cpu_pool = calloc((size_t)c->nr_cpus, sizeof(int));
+		assert_non_null(w->pools);
+		assert_non_null(w->cpu_pool);
+		for (j = 0; j < w->nr_pools; j++)
+			w->pools[j] = (int)gen_below(100);
+		for (j = 0; j < (size_t)c->nr_cpus; j++)
+			w->cpu_pool[j] = gen_below(3) ? (int)gen_below(100)
+						      : WQ_CFG_NONE;
+		w->pwqs_dropped = (unsigned)gen_below(2);
+	}
+	c->nr_pools = gen_below(6);
+	c->pools = calloc(c->nr_pools + 1, sizeof(*c->pools));
+	assert_non_null(c->pools);
+	for (i = 0; i < c->nr_pools; i++) {
+		struct wq_cfg_pool *p = &c->pools[i];
+
+		p->id = (int)gen_below(1000);
+		p->cpu = gen_below(2) ? -1 : (int)gen_below(8);
+		p->node = (int)gen_below(4) - 1;
+		p->nice = gen_below(4) ? (int)gen_below(40) - 20 : WQ_CFG_NONE;
+		p->bh = gen_below(2);
+		gen_name(p->cpus, sizeof(p->cpus));
+		p->workers = (int)gen_below(50);
+		p->idle = (int)gen_below(50);
+		p->running = gen_below(5) ? 0 : INT32_MAX;
+	}
+}
+
+/* Return: 0 when @a and @b hold the same configuration. */
+static int config_cmp(const struct wq_config *a, const struct wq_config *b)
+{
+	size_t i;
+
+	if (a->nr_cpus != b->nr_cpus || a->complete != b->complete ||
+	    a->time_ns != b->time_ns ||
+	    strcmp(a->cpumask_requested, b->cpumask_requested) ||
+	    strcmp(a->cpumask_effective, b->cpumask_effective) ||
+	    strcmp(a->cpumask_isolated, b->cpumask_isolated) ||
+	    strcmp(a->default_affinity_scope, b->default_affinity_scope) ||
+	    a->wqs_dropped != b->wqs_dropped ||
+	    a->pwqs_dropped != b->pwqs_dropped ||
+	    a->pools_dropped != b->pools_dropped || a->nr_wqs != b->nr_wqs ||
+	    a->nr_pools != b->nr_pools) {
+		fprintf(stderr, "# differs: the system line or the counts\n");
+		return 1;
+	}
+	for (i = 0; i < a->nr_wqs; i++) {
+		const struct wq_cfg_wq *x = &a->wqs[i], *y = &b->wqs[i];
+
+		if (strcmp(x->name, y->name) || x->flags != y->flags ||
+		    x->max_active != y->max_active ||
+		    x->saved_max_active != y->saved_max_active ||
+		    x->min_active != y->min_active || x->active != y->active ||
+		    x->rescuer != y->rescuer || x->nice != y->nice ||
+		    strcmp(x->cpus, y->cpus) ||
+		    strcmp(x->affinity_scope, y->affinity_scope) ||
+		    x->affinity_strict != y->affinity_strict ||
+		    x->default_pool != y->default_pool ||
+		    x->nr_pools != y->nr_pools ||
+		    x->pwqs_dropped != y->pwqs_dropped ||
+		    (x->nr_pools &&
+		     memcmp(x->pools, y->pools, x->nr_pools * sizeof(int))) ||
+		    memcmp(x->cpu_pool, y->cpu_pool,
+			   (size_t)a->nr_cpus * sizeof(int))) {
+			fprintf(stderr, "# differs: workqueue %zu\n", i);
+			return 1;
+		}
+	}
+	for (i = 0; i < a->nr_pools; i++) {
+		const struct wq_cfg_pool *x = &a->pools[i], *y = &b->pools[i];
+
+		if (x->id != y->id || x->cpu != y->cpu || x->node != y->node ||
+		    x->nice != y->nice || x->bh != y->bh ||
+		    strcmp(x->cpus, y->cpus) || x->workers != y->workers ||
+		    x->idle != y->idle || x->running != y->running) {
+			fprintf(stderr,
+				"# differs: pool %zu: %d/%d %d/%d %d/%d "
+				"%d/%d %d/%d '%s'/'%s'\n",
+				i, x->id, y->id, x->cpu, y->cpu, x->node,
+				y->node, x->nice, y->nice, x->bh, y->bh,
+				x->cpus, y->cpus);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* render -> parse -> render with the v3 sections: the queuer rows (in
+ * canonical order) and the configuration come back, and the text is
+ * byte-identical. */
+static void roundtrip_v3(const struct wq_snapshot *orig,
+			 const struct wq_config *cfg)
+{
+	struct wq_snapshot *back = wq_snapshot__new("x");
+	struct wq_snapshot *sorted = wq_snapshot__new("x");
+	struct wq_text_opts o = {.config = cfg};
+	struct wq_config got = {.nr_cpus = 7};
+	size_t len, len2;
+	char *text = render(orig, &o, &len), *text2, err[256];
+	bool v3 = orig->nr_queuers || cfg;
+	int ret;
+
+	assert_int_equal(
+		strncmp(text,
+			v3 ? "wqmon-workqueues v3 " : "wqmon-workqueues v2 ",
+			20),
+		0);
+	ret = wq_text__parse_config(back, &got, text, len, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s", text);
+		fail_msg("parse: %d: %s", ret, err);
+	}
+	assert_int_equal(wq_snapshot__copy(sorted, orig), 0);
+	wq_snapshot__sort(sorted);
+	if (queuers_cmp(sorted, back))
+		fail_msg("parsed queuers differ from the rendered ones");
+	if (cfg ? config_cmp(cfg, &got) : got.nr_cpus != 0)
+		fail_msg("parsed configuration differs");
+	o.config = cfg ? &got : NULL;
+	text2 = render(back, &o, &len2);
+	if (len != len2 || memcmp(text, text2, len)) {
+		fprintf(stderr, "%s---\n%s", text, text2);
+		fail_msg("render -> parse -> render is not byte-identical");
+	}
+	free(text);
+	free(text2);
+	wq_config__free(&got);
+	wq_snapshot__free(back);
+	wq_snapshot__free(sorted);
+}
+
+static void test_roundtrip_v3(void **state)
+{
+	int seed;
+
+	(void)state;
+	for (seed = 1; seed <= 60; seed++) {
+		struct wq_snapshot *s = wq_snapshot__new("k");
+		struct wq_config cfg;
+
+		gen_seed((uint64_t)seed * 104729);
+		assert_int_equal(
+			gen_snapshot(s, 3, (size_t)seed % 13, seed & 1), 0);
+		assert_int_equal(gen_queuers(s, (size_t)seed % 4 * 5), 0);
+		gen_config(&cfg);
+		roundtrip_v3(s, seed % 3 ? &cfg : NULL);
+		/* The plain parser reads a v3 view too (config skipped). */
+		roundtrip(s, NULL);
+		wq_config__free(&cfg);
+		wq_snapshot__free(s);
+	}
+}
+
+/* The golden v3 view: the basic fixture with who queued and a small
+ * configuration (docs/FORMAT.md shows it). */
+static void fixture_v3(struct wq_snapshot *s, struct wq_config *c)
+{
+	static int events_cpu[] = {0, 2}, events_pools[] = {0, 2};
+	static int unbound_cpu[] = {16, 16}, unbound_pools[] = {16};
+	struct wq_queuer *q;
+
+	q = wq_snapshot__add_queuer(s);
+	strcpy(q->workqueue, "events");
+	strcpy(q->function, "vmstat_update");
+	q->ctx = WQ_QCTX_TASK;
+	strcpy(q->comm, "fio");
+	q->tgid = 1234;
+	q->cgroup_id = 5678;
+	strcpy(q->cgroup, "/wqmon-test.slice");
+	q->queued = q->started = q->completed = 30;
+	q->lat_ns = 150000;
+	q->run_ns = 90000;
+	q->cpu_ns = 81000;
+	q = wq_snapshot__add_queuer(s);
+	strcpy(q->workqueue, "events");
+	strcpy(q->function, "vmstat_update");
+	q->ctx = WQ_QCTX_HARDIRQ;
+	q->queued = q->started = q->completed = 10;
+	q->lat_ns = 150000;
+	q->run_ns = 30000;
+	q->cpu_ns = 29000;
+	q = wq_snapshot__add_queuer(s);
+	q->pool_id = 16;
+	strcpy(q->workqueue, "events_unbound");
+	strcpy(q->function, "flush to ldisc");
+	q->ctx = WQ_QCTX_TASK;
+	strcpy(q->comm, "sshd");
+	q->tgid = 812;
+	q->cgroup_id = 77;
+	strcpy(q->cgroup, "/system.slice/ssh.service");
+	q->queued = 7;
+	q->started = 6;
+	q->completed = 5;
+
+	memset(c, 0, sizeof(*c));
+	c->nr_cpus = 2;
+	c->complete = true;
+	c->time_ns = 1763922970000000000ULL;
+	strcpy(c->cpumask_requested, "0-1");
+	strcpy(c->cpumask_effective, "0-1");
+	strcpy(c->default_affinity_scope, "cache");
+	c->nr_wqs = 2;
+	c->wqs = calloc(2, sizeof(*c->wqs));
+	strcpy(c->wqs[0].name, "events");
+	c->wqs[0].flags = WQ_CFG_PERCPU;
+	c->wqs[0].max_active = c->wqs[0].saved_max_active = 1024;
+	c->wqs[0].min_active = WQ_CFG_NONE;
+	c->wqs[0].active = 1;
+	c->wqs[0].nice = WQ_CFG_NONE;
+	c->wqs[0].affinity_strict = WQ_CFG_NONE;
+	c->wqs[0].default_pool = WQ_CFG_NONE;
+	c->wqs[0].pools = events_pools;
+	c->wqs[0].nr_pools = 2;
+	c->wqs[0].cpu_pool = events_cpu;
+	strcpy(c->wqs[1].name, "events_unbound");
+	c->wqs[1].flags = WQ_CFG_UNBOUND;
+	c->wqs[1].max_active = c->wqs[1].saved_max_active = 512;
+	c->wqs[1].min_active = 8;
+	c->wqs[1].nice = 0;
+	strcpy(c->wqs[1].cpus, "0-1");
+	strcpy(c->wqs[1].affinity_scope, "cache");
+	c->wqs[1].affinity_strict = 0;
+	c->wqs[1].default_pool = 16;
+	c->wqs[1].pools = unbound_pools;
+	c->wqs[1].nr_pools = 1;
+	c->wqs[1].cpu_pool = unbound_cpu;
+	c->nr_pools = 3;
+	c->pools = calloc(3, sizeof(*c->pools));
+	c->pools[0] = (struct wq_cfg_pool){
+		.id = 0, .cpu = 0, .workers = 3, .idle = 2, .running = 1};
+	strcpy(c->pools[0].cpus, "0");
+	c->pools[1] = (struct wq_cfg_pool){
+		.id = 2, .cpu = 1, .workers = 2, .idle = 2};
+	strcpy(c->pools[1].cpus, "1");
+	c->pools[2] = (struct wq_cfg_pool){.id = 16,
+					   .cpu = -1,
+					   .node = -1,
+					   .workers = 5,
+					   .idle = 4,
+					   .running = 1};
+	strcpy(c->pools[2].cpus, "0-1");
+}
+
+static void test_golden_v3(void **state)
+{
+	struct wq_snapshot *s = fixture_basic(), *back = wq_snapshot__new("x");
+	struct wq_text_opts o = {0};
+	struct wq_config c, got = {0};
+	size_t len, glen;
+	char *out, *golden, err[160];
+
+	(void)state;
+	fixture_v3(s, &c);
+	o.config = &c;
+	out = render(s, &o, &len);
+	golden = slurp(FIXTURES "/text_v3.txt", &glen);
+	if (len != glen || memcmp(out, golden, len)) {
+		fprintf(stderr, "# got:\n%s", out);
+		fail_msg("render differs from " FIXTURES "/text_v3.txt");
+	}
+	assert_int_equal(wq_text__parse_config(back, &got, golden, glen, err,
+					       sizeof(err)),
+			 0);
+	assert_int_equal(back->nr_queuers, 3);
+	assert_string_equal(back->queuers[2].cgroup,
+			    "/system.slice/ssh.service");
+	assert_int_equal(back->queuers[0].ctx, WQ_QCTX_TASK);
+	assert_int_equal(back->queuers[1].ctx, WQ_QCTX_HARDIRQ);
+	assert_int_equal(back->queuers[0].cpu_ns, 81000);
+	assert_int_equal(got.wqs[0].max_active, 1024);
+	assert_int_equal(got.wqs[0].cpu_pool[1], 2);
+	assert_int_equal(got.wqs[1].nice, 0);
+	assert_int_equal(got.wqs[0].nice, WQ_CFG_NONE);
+	assert_int_equal(got.pools[2].cpu, -1);
+	assert_int_equal(got.pools[2].node, -1);
+	/* Only the queuers: v3 still; neither: the v2 golden file. */
+	o.config = NULL;
+	free(out);
+	out = render(s, &o, &len);
+	assert_int_equal(strncmp(out, "wqmon-workqueues v3 ", 20), 0);
+	assert_null(strstr(out, "\nconfig "));
+	free(out);
+	o.sections = WQ_TEXT_ALL & ~WQ_TEXT_QUEUERS;
+	out = render(s, &o, &len);
+	free(golden);
+	golden = slurp(FIXTURES "/text_basic.txt", &glen);
+	assert_true(len == glen && !memcmp(out, golden, len));
+	free(out);
+	free(golden);
+	c.wqs[0].pools = c.wqs[0].cpu_pool = NULL;
+	c.wqs[1].pools = c.wqs[1].cpu_pool = NULL;
+	wq_config__free(&c);
+	wq_config__free(&got);
+	wq_snapshot__free(back);
+	wq_snapshot__free(s);
 }
 
 static void test_roundtrip_basic(void **state)
@@ -421,6 +759,163 @@ static void test_malformed(void **state)
 	}
 }
 
+static const char good_header_v3[] =
+	"wqmon-workqueues v3 source=kernel kernel=6.1 "
+	"time=2025-11-23T18:36:10.000000001Z mono_ns=5 interval_us=1.000\n";
+
+#define QROW "events fn 3 task fio 12 34 /a 1 1 1 0.001 0.002 0.003\n"
+#define SYS                                                                    \
+	"system nr_cpus=2 complete=yes time_ns=1 requested=0-1 "               \
+	"effective=0-1 isolated=- default_affinity_scope=cache "               \
+	"dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0\n"
+#define WQROW "wq events percpu 256 256 - 0 no - - - - 0 - 0,2 0,2\n"
+#define POOLROW "pool 0 0 0 0 no 3 2 1 0\n"
+
+/* The v3 sections: what a good v3 view holds, and what errors say. */
+static void test_malformed_v3(void **state)
+{
+	static const struct {
+		const char *body, *msg; /* msg NULL: parses */
+	} cases[] = {
+		{"queuers 1\n" QROW "end\n", NULL},
+		{"queuers 0\nend\n", NULL},
+		{"config 1 1\n" SYS WQROW POOLROW "end\n", NULL},
+		{"config 0 0\n" SYS "end\n", NULL},
+		{"queuers 2\n" QROW "events fn 3 hardirq - 0 0 - 1 1 1 0.000 "
+		 "0.000 0.000\nend\n",
+		 NULL},
+		{"queuers 2\n" QROW QROW "end\n",
+		 "line 4: queuers: two rows of one queuer"},
+		{"queuers 1\nevents fn 3 irq fio 12 34 /a 1 1 1 0.001 0.002 "
+		 "0.003\nend\n",
+		 "line 3: queuers: field 4: bad context (task, softirq, "
+		 "hardirq, "
+		 "nmi or other) 'irq'"},
+		{"queuers 1\nevents fn 3 task fio 12 34 /a 1 1 1 0.001 0.002\n",
+		 "line 3: queuers: expected 14 fields, found 13"},
+		{"queuers 1\nevents fn 3 task 0123456789abcdef 12 34 /a 1 1 1 "
+		 "0.001 0.002 0.003\nend\n",
+		 "field 5: bad comm"},
+		{"queuers 1\nevents fn 3 task fio x 34 /a 1 1 1 0.001 0.002 "
+		 "0.003\nend\n",
+		 "field 6: bad tgid 'x'"},
+		{"queuers 1\nevents fn 3 task fio 1 -1 /a 1 1 1 0.001 0.002 "
+		 "0.003\nend\n",
+		 "field 7: bad cgroup_id '-1'"},
+		{"queuers 1\nevents fn 3 task fio 1 1 /a 1 1 1 0.001 0.002 "
+		 "3\nend\n",
+		 "field 14: bad cpu_us '3'"},
+		{"queuers 2\n" QROW,
+		 "line 4: queuers: input ends after 1 of 2"},
+		{"queuers 0\nqueuers 0\nend\n",
+		 "line 3: section 'queuers' appears twice"},
+		{"config 1\n",
+		 "line 2: config: section line must be 'config WORKQUEUES "
+		 "POOLS'"},
+		{"config 8193 0\n", "config: more than 8192 workqueues"},
+		{"config 0 0\nend\n", "line 3: config: expected the 'system'"},
+		{"config 0 0\n", "line 3: config: input ends after 0 of 1"},
+		{"config 0 0\nsystem nr_cpus=0 complete=yes time_ns=1 "
+		 "requested=- effective=- isolated=- default_affinity_scope=- "
+		 "dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0\nend\n",
+		 "line 3: config: field 2: bad nr_cpus 'nr_cpus=0'"},
+		{"config 0 0\nsystem nr_cpus=1 complete=maybe time_ns=1 "
+		 "requested=- effective=- isolated=- default_affinity_scope=- "
+		 "dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0\nend\n",
+		 "field 3: bad complete"},
+		{"config 0 0\nsystem nr_cpus=1 time_ns=1 complete=yes "
+		 "requested=- effective=- isolated=- default_affinity_scope=- "
+		 "dropped_workqueues=0 dropped_pwqs=0 dropped_pools=0\nend\n",
+		 "config: field 3 must be complete=..."},
+		{"config 1 0\n" SYS "pool 0 0 0 0 no 3 2 1 0\nend\n",
+		 "line 4: config: expected a 'wq' line"},
+		{"config 1 0\n" SYS
+		 "wq events percpu,bogus 256 256 - 0 no - - - "
+		 "- 0 - 0,2 0,2\nend\n",
+		 "field 3: bad flags 'percpu,bogus'"},
+		{"config 1 0\n" SYS
+		 "wq - percpu 256 256 - 0 no - - - - 0 - 0,2 "
+		 "0,2\nend\n",
+		 "field 2: bad workqueue name '-'"},
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no 20 - - - 0 - 0,2 "
+		 "0,2\nend\n",
+		 "field 9: bad nice '20'"},
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - maybe - 0 - "
+		 "0,2 0,2\nend\n",
+		 "field 11: bad strict"},
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0,,2 "
+		 "0,2\nend\n",
+		 "field 15: bad pools (ids, comma-separated) '0,,2'"},
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0,- "
+		 "0,2\nend\n",
+		 "field 15: bad pools"},
+		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0 "
+		 "0,2,4\nend\n",
+		 "field 16: bad cpu_pools (one pool id or - per CPU) '0,2,4'"},
+		{"config 1 0\n" SYS "wq events - 256 256 - 0 no - - - - 0 - 0 "
+		 "0\nend\n",
+		 "field 16: bad cpu_pools"},
+		{"config 1 0\n" SYS
+		 "wq events - 256 256 - 0 no - - - - 0 - 0\n",
+		 "line 4: config: expected 16 fields, found 15"},
+		{"config 0 1\n" SYS "pool 0 0 0 0 sometimes 3 2 1 0\nend\n",
+		 "field 6: bad bh"},
+		{"config 0 1\n" SYS "pool 0 x 0 0 no 3 2 1 0\nend\n",
+		 "field 3: bad cpu 'x'"},
+		{"config 0 1\n" SYS "pool -3 0 0 0 no 3 2 1 0\nend\n",
+		 "field 2: bad id '-3'"},
+		{"config 0 2\n" SYS POOLROW, "line 5: config: input ends after "
+					     "1 of 2 rows"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wq_snapshot *s = wq_snapshot__new("x");
+		struct wq_config c = {0};
+		size_t blen = strlen(cases[i].body);
+		char buf[2048], err[160];
+		int ret;
+
+		memcpy(buf, good_header_v3, sizeof(good_header_v3) - 1);
+		memcpy(buf + sizeof(good_header_v3) - 1, cases[i].body, blen);
+		ret = wq_text__parse_config(s, &c, buf,
+					    sizeof(good_header_v3) - 1 + blen,
+					    err, sizeof(err));
+		if (!cases[i].msg) {
+			if (ret)
+				fail_msg("case %zu: got %d '%s'", i, ret, err);
+			wq_config__free(&c);
+			wq_snapshot__free(s);
+			continue;
+		}
+		if (ret != -EINVAL || !strstr(err, cases[i].msg))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, ret,
+				 err, cases[i].msg);
+		assert_int_equal(s->nr_queuers + c.nr_wqs + c.nr_pools, 0);
+		assert_int_equal(c.nr_cpus, 0);
+		wq_snapshot__free(s);
+	}
+	/* A v2 view has no v3 section. */
+	{
+		struct wq_snapshot *s = wq_snapshot__new("x");
+		char buf[512], err[160];
+		size_t n = (size_t)snprintf(buf, sizeof(buf),
+					    "%squeuers 1\n" QROW "end\n",
+					    good_header);
+
+		assert_int_equal(wq_text__parse(s, buf, n, err, sizeof(err)),
+				 -EINVAL);
+		assert_string_equal(err, "line 2: section 'queuers' is v3's "
+					 "(the header says v2)");
+		wq_snapshot__free(s);
+	}
+}
+
 static void test_malformed_header(void **state)
 {
 	static const struct {
@@ -430,8 +925,11 @@ static void test_malformed_header(void **state)
 		{"\n", "line 1: not a wqmon-workqueues file"},
 		{"hello world\nend\n", "line 1: not a wqmon-workqueues file"},
 		{"wqmon-workqueues v1 source=k\nend\n",
-		 "line 1: unsupported version 'v1' (this parser reads v2)"},
+		 "line 1: unsupported version 'v1' (this parser reads v2 and "
+		 "v3)"},
 		{"wqmon-workqueues\n", "unsupported version ''"},
+		{"wqmon-workqueues v4 source=k\nend\n",
+		 "line 1: unsupported version 'v4'"},
 		{"wqmon-workqueues v2 source=k kernel=6 "
 		 "time=2025-11-23T18:36:10.000000000Z mono_ns=5\nend\n",
 		 "line 1: header: expected 7 fields, found 6"},
@@ -589,9 +1087,12 @@ static void test_sections_from_names(void **state)
 			 WQ_TEXT_POOLS | WQ_TEXT_FUNCTIONS);
 	assert_int_equal(wq_text__sections_from_names("all"), WQ_TEXT_ALL);
 	assert_int_equal(
-		wq_text__sections_from_names(
-			"counters,pools,workqueues,functions,histograms"),
+		wq_text__sections_from_names("counters,pools,workqueues,"
+					     "functions,histograms,queuers,"
+					     "config"),
 		WQ_TEXT_ALL);
+	assert_int_equal(wq_text__sections_from_names("queuers,config"),
+			 WQ_TEXT_QUEUERS | WQ_TEXT_CONFIG);
 	assert_int_equal(wq_text__sections_from_names(""), -EINVAL);
 	assert_int_equal(wq_text__sections_from_names("pools,"), -EINVAL);
 	assert_int_equal(wq_text__sections_from_names("pool"), -EINVAL);
@@ -701,6 +1202,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_golden_v3),
+		cmocka_unit_test(test_roundtrip_v3),
+		cmocka_unit_test(test_malformed_v3),
 		cmocka_unit_test(test_roundtrip_basic),
 		cmocka_unit_test(test_roundtrip_random),
 		cmocka_unit_test(test_roundtrip_options),
