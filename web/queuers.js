@@ -3,8 +3,7 @@
 // that queued the work, with the kworker CPU charged back to them, from
 // /api/v1/queuers (the daemon ranks them: wq_snapshot__top_queuers, the
 // top K and the rest folded into one "other" row).  For the whole host,
-// or for the series the charts focus on.  The numbers are the daemon's,
-// but for the average wait (see avgWait).
+// or for the series the charts focus on.  The numbers are the daemon's.
 
 import { LiveTable } from './table.js';
 import { fmtDur, fmtRate, fmtCount, fmtPct, escapeHtml } from './format.js';
@@ -23,7 +22,7 @@ const CTX_TIP = {
 // The mean wait (queued → started) of the row's items: its wait sum over
 // the items started.  The one number here the daemon does not serve.
 export function avgWait(r) {
-	return r.started > 0 ? Math.floor(r.lat_ns / r.started) : null;
+	return r.lat_avg_seconds != null ? r.lat_avg_seconds * 1e9 : null;
 }
 
 export function startQueuers(root, getJSON) {

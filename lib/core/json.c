@@ -219,6 +219,9 @@ queuer_obj(struct wq_jout *o, const struct wq_queuer *q, uint64_t interval_ns)
 	put_seconds(o, j, "lat_seconds", q->lat_ns);
 	put_seconds(o, j, "run_seconds", q->run_ns);
 	put_seconds(o, j, "cpu_seconds", q->cpu_ns);
+	/* The average wait of its items, as wqtop and wqctl show it. */
+	if (q->started)
+		put_seconds(o, j, "lat_avg_seconds", q->lat_ns / q->started);
 	if (interval_ns) { /* as the series' */
 		put_ratio(o, j, "cpu_percent",
 			  (unsigned __int128)q->cpu_ns * 100, interval_ns, 3);

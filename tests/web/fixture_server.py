@@ -531,6 +531,8 @@ def queuers_doc(view, query, tracked):
     for r in rows:
         for f in ("lat", "run", "cpu"):
             r[f + "_seconds"] = r[f + "_ns"] / NSEC
+        if r["started"]:
+            r["lat_avg_seconds"] = r["lat_ns"] // r["started"] / NSEC
         r["cpu_percent"] = ratio(r["cpu_ns"] * 100, iv)
         r["queued_per_second"] = ratio(r["queued"] * NSEC, iv)
     doc["queuers"] = rows
