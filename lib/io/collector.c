@@ -91,6 +91,10 @@ struct wq_collector {
 	struct wq_snapshot *retired;	/* totals of reclaimed slots */
 	uint64_t reclaimed;
 	char kernel[64];
+	struct ring_buffer *slow;	/* NULL: no slow records */
+	wq_slow_fn slow_fn;		/* during wq_collector__slow_poll */
+	void *slow_ctx;
+	uint64_t slow_offset;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -200,6 +204,20 @@ static void unmap_tables(struct wq_collector *c)
 	c->pool_pending = NULL;
 }
 
+static int slow_record(void *ctx, void *data, size_t size);
+
+static int slow_open(struct wq_collector *c)
+{
+	c->slow = ring_buffer__new(bpf_map__fd(c->skel->maps.slow_records),
+				   slow_record, c, NULL);
+	if (!c->slow) {
+		pr_err("cannot read the slow records' ring buffer: %s\n",
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 /* Open, size, load and attach the probes.  Return: 0 or -errno. */
 static int load_probes(struct wq_collector *c, bool btf,
 		       const struct kernel_features *f)
@@ -230,6 +248,12 @@ static int load_probes(struct wq_collector *c, bool btf,
 	if (!opts->track_queuers)
 		bpf_map__set_max_entries(skel->maps.queuers, 1);
 	skel->rodata->have_bh = f->bh;
+	skel->rodata->slow_min_ns = opts->slow_min_ns;
+	skel->rodata->slow_per_sec = opts->slow_per_sec ?: 100;
+	/* Off: the smallest ring the kernel takes (one page). */
+	if (!opts->slow_min_ns)
+		bpf_map__set_max_entries(skel->maps.slow_records,
+					 sysconf(_SC_PAGESIZE));
 	choose_programs(skel, btf, !opts->no_cpu_time);
 
 	err = wqmon_bpf__load(skel);
@@ -262,6 +286,14 @@ static int load_probes(struct wq_collector *c, bool btf,
 		unmap_tables(c);
 		c->skel = NULL;
 		goto err_destroy;
+	}
+	if (opts->slow_min_ns) {
+		err = slow_open(c);
+		if (err) {
+			unmap_tables(c);
+			c->skel = NULL;
+			goto err_destroy;
+		}
 	}
 	return 0;
 
@@ -368,6 +400,7 @@ void wq_collector__close(struct wq_collector *c)
 {
 	if (!c)
 		return;
+	ring_buffer__free(c->slow);
 	unmap_tables(c);
 	wqmon_bpf__destroy(c->skel);
 	for (uint32_t i = 0; i < c->nr_series; i++)
@@ -1233,4 +1266,68 @@ int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
 	}
 	*every = (uint32_t)n;
 	return 0;
+}
+
+/* ---- slow records ---- */
+
+static int slow_record(void *ctx, void *data, size_t size)
+{
+	struct wq_collector *c = ctx;
+	const struct wqmon_slow_record *k = data;
+	struct wq_slow r;
+
+	if (size < sizeof(*k) || !c->slow_fn)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.pool_id = k->pool_id;
+	r.cpu = (int32_t)k->cpu;
+	r.worker_tid = (int32_t)k->tid;
+	r.bh = k->flags & WQMON_SR_BH;
+	snprintf(r.workqueue, sizeof(r.workqueue), "%.*s",
+		 (int)sizeof(k->wq_name), k->wq_name[0] ? k->wq_name : "?");
+	if (k->func)
+		symbolize(c, k->func, r.function, sizeof(r.function));
+	else
+		snprintf(r.function, sizeof(r.function), "?");
+	r.queuer = k->queuer;
+	r.queued_ns = k->t_queue;
+	r.started_ns = k->t_start;
+	r.ended_ns = k->t_end;
+	r.cpu_ns = k->cpu_ns;
+	r.real_offset_ns = c->slow_offset;
+	return c->slow_fn(&r, c->slow_ctx);
+}
+
+int wq_collector__slow_poll(struct wq_collector *c, int timeout_ms,
+			    wq_slow_fn fn, void *ctx)
+{
+	int n;
+
+	if (!c->slow)
+		return -ENOENT;
+	c->slow_fn = fn;
+	c->slow_ctx = ctx;
+	c->slow_offset = wq_clock_ns(CLOCK_REALTIME) -
+			 wq_clock_ns(CLOCK_MONOTONIC);
+	n = ring_buffer__poll(c->slow, timeout_ms);
+	c->slow_fn = NULL;
+	return n;
+}
+
+int wq_collector__slow_fd(struct wq_collector *c)
+{
+	return c->slow ? ring_buffer__epoll_fd(c->slow) : -1;
+}
+
+uint64_t wq_collector__slow_dropped(struct wq_collector *c)
+{
+	uint32_t key = WQMON_C_SLOW_DROPPED;
+	uint64_t vals[c->ncpus], sum = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.counters), &key,
+				vals))
+		return 0;
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		sum += vals[cpu];
+	return sum;
 }
