@@ -84,7 +84,7 @@ int wq_slow_rules__add(struct wq_slow_rules *r, const char *spec, char *err,
 	int k;
 
 	if (sscanf(spec, "%15s %127s %31s %1s", kind, pattern, dur, extra) != 3) {
-		snprintf(err, errlen, "slow rule '%s': give KIND WORKQUEUE/FUNCTION "
+		snprintf(err, errlen, "rule '%s': give KIND WORKQUEUE/FUNCTION "
 			 "DURATION, e.g. run events_unbound/* 50ms", spec);
 		return -EINVAL;
 	}
@@ -92,17 +92,17 @@ int wq_slow_rules__add(struct wq_slow_rules *r, const char *spec, char *err,
 		if (!strcmp(kind, wq_slow_kind__name(k)))
 			break;
 	if (k == WQ_SLOW_K_NR) {
-		snprintf(err, errlen, "slow rule '%s': kind '%s' is not latency "
+		snprintf(err, errlen, "rule '%s': kind '%s' is not latency "
 			 "or run", spec, kind);
 		return -EINVAL;
 	}
 	if (threshold_parse(dur, &ns)) {
-		snprintf(err, errlen, "slow rule '%s': bad duration '%s' (e.g. "
+		snprintf(err, errlen, "rule '%s': bad duration '%s' (e.g. "
 			 "500us, 10ms, 1s, or off)", spec, dur);
 		return -EINVAL;
 	}
 	if (!strchr(pattern, '/')) {
-		snprintf(err, errlen, "slow rule '%s': the pattern is "
+		snprintf(err, errlen, "rule '%s': the pattern is "
 			 "WORKQUEUE/FUNCTION, e.g. events/* or */flush_to_ldisc",
 			 spec);
 		return -EINVAL;
