@@ -3,10 +3,29 @@
 #ifndef WQMOND_QUERY_H
 #define WQMOND_QUERY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "slow.h"
 
 /* ?since=MONO_NS: decimal digits only (no blank, sign or base prefix),
  * within 64 bits.  Return: 0 with *@ns set, or -EINVAL. */
 int wqd_query__since(const char *s, uint64_t *ns);
+
+/* The query of /api/v1/slow and /api/v1/slow/stream. */
+struct wqd_slow_query {
+	struct wq_slow_filter filter;
+	size_t limit;		/* /api/v1/slow: at most this many (100) */
+	uint64_t after;		/* stream: resume after this seq */
+	bool have_after;
+};
+
+#define WQD_SLOW_LIMIT_DEFAULT 100
+
+/* One parameter @key=@value (@value NULL: given bare): limit, workqueue,
+ * function, and for the stream after.  Return: 0, or -EINVAL with one
+ * line in @err. */
+int wqd_query__slow(struct wqd_slow_query *q, bool stream, const char *key,
+		    const char *value, char *err, size_t errlen);
 
 #endif

@@ -37,7 +37,7 @@ wait_for 10 mountpoint -q "$mnt"
 ok $? "a FUSE file system whose fsync answers after $DELAY ms is mounted"
 
 # wait_line FILE TEXT: until FILE has a line with TEXT (the probes loaded).
-wait_line() { wait_for 30 grep -q "$2" "$1"; }
+wait_line() { wait_for 30 grep -qs "$2" "$1"; }
 
 # slow_items: $SLOW slow and $FAST fast aio fsyncs, one at a time.
 slow_items() {
@@ -82,8 +82,8 @@ for r in recs:
         bad.append("latency %s: not started - queued" % lat)
     if not t0 <= r["queued_real_ns"] <= r["started_real_ns"] <= r["ended_real_ns"] <= t1:
         bad.append("wall times outside the test: %d..%d" % (r["queued_real_ns"], r["ended_real_ns"]))
-    if r["cpu_ns"] > run or r["cpu_ns"] * 10 > run:
-        bad.append("on-CPU %d ns of a %d ns wait" % (r["cpu_ns"], run))
+    if r["cpu_ns"] > run:
+        bad.append("on-CPU %d ns of a %d ns run" % (r["cpu_ns"], run))
     comm = open("/proc/%d/comm" % r["worker_tid"]).read() if r["worker_tid"] else ""
     if r["bh"] or not comm.startswith("kworker/"):
         bad.append("worker %d (%s) is no kworker" % (r["worker_tid"], comm.strip()))
@@ -133,6 +133,87 @@ ncpu=$(nproc --all)
 max=$(awk -v c=$ncpu -v a=$r0 -v b=$r1 'BEGIN { printf "%d", c * 50 * (1 + (b - a) / 1e9) }')
 [ "$shown" -ge 1 ] && [ "$shown" -le "$max" ]
 ok $? "records within the bound: $shown for $(cat "$tmp/gen.out"), at most $max"
+
+# ---- wqmond: /api/v1/slow and its live stream ----
+start_wqmond "$tmp/d.log" -s none -i 0.25 -o refwq.enabled=no \
+	-o slow.run=100ms -o slow.latency=off -o slow.keep=50 \
+	-o 'slow.rule=run */aio_fsync_work 200ms'
+dpid=$DPID
+slow() { curl -sf "$U/api/v1/slow${1:-}"; }
+wait_for 20 sh -c "curl -sf '$U/api/v1/sources' | grep -q '\"state\": *\"up\"'"
+ok $? "wqmond's kernel source is up"
+# The stream first, so that it sees the records as they come.
+curl -sN "$U/api/v1/slow/stream?function=aio_fsync_work" >"$tmp/sse" 2>/dev/null &
+cpid=$!
+wait_line "$tmp/sse" '^: wqmon slow records after seq'
+ok $? "the stream answers at once ($(grep -m1 '^:' "$tmp/sse"))"
+t0=$(date +%s%N)
+slow_items
+ok $? "$SLOW slow and $((2 * FAST)) fast aio fsyncs ran again"
+t1=$(date +%s%N)
+wait_for 10 test "$(grep -c '^data: ' "$tmp/sse")" -ge $SLOW
+kill $cpid; wait $cpid 2>/dev/null
+grep '^data: ' "$tmp/sse" | sed 's/^data: //' >"$tmp/sse.json"
+res=$(python3 -c "$check" "$t0" "$t1" $SLOW $DELAY "$tmp/sse.json" 2>&1)
+is "$res" ok "the stream: one event per slow item, none of the fast ones"
+awk '/^id: / { id = $2 } /^data: / { if (!id) bad = 1; id = "" } END { exit bad }' "$tmp/sse"
+ok $? "each event carries its seq as id"
+
+slow '?function=aio_fsync_work' >"$tmp/api.json"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+open(sys.argv[2], "w").write("".join(json.dumps(r) + "\n" for r in d["records"]))
+seqs = [r["seq"] for r in d["records"]]
+assert d["format"] == "wqmon-slow" and seqs == sorted(seqs, reverse=True), seqs
+assert d["rules"]["rules"][0]["threshold_ns"] == 200000000, d["rules"]
+' "$tmp/api.json" "$tmp/api.lines"
+ok $? "/api/v1/slow: a wqmon-slow document, newest first, with the rules in force"
+res=$(python3 -c "$check" "$t0" "$t1" $SLOW $DELAY "$tmp/api.lines" 2>&1)
+is "$res" ok "/api/v1/slow holds the same records"
+is "$(slow '?function=aio_fsync_work&limit=2' | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["records"]))')" 2 "?limit=2: two records"
+is "$(slow '?workqueue=nosuchwq' | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["records"]))')" 0 "?workqueue= filters"
+# Reconnecting with Last-Event-ID: the records after it, from the ring.
+first=$(grep -m1 '^id: ' "$tmp/sse" | cut -d' ' -f2)
+curl -sN -m 3 -H "Last-Event-ID: $first" "$U/api/v1/slow/stream?function=aio_fsync_work" >"$tmp/sse2" 2>/dev/null
+is "$(grep -c '^data: ' "$tmp/sse2")" $((SLOW - 1)) "a stream resumed after id $first replays the $((SLOW - 1)) records after it"
+
+# Bad queries: 400 with one line saying what to give.
+badq() {
+	local code
+	code=$(curl -s -o "$tmp/q" -w '%{http_code}' "$U$1")
+	[ "$code" = 400 ] && python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["error"]; assert e and "\n" not in e' "$tmp/q"
+	ok $? "$1: 400, $(cat "$tmp/q")"
+}
+badq '/api/v1/slow?limit=0'
+badq '/api/v1/slow?limit=-1'
+badq '/api/v1/slow?limit=1x'
+badq '/api/v1/slow?function='
+badq '/api/v1/slow?pool=3'
+badq '/api/v1/slow?after=3'
+badq '/api/v1/slow/stream?after=x'
+badq '/api/v1/slow/stream?limit=3'
+
+# At most 8 streams at once: the ninth is refused with Retry-After.  The
+# streams above end within a second of their clients (the loop wakes them
+# and they see the closed socket).
+streams() { slow | python3 -c 'import json, sys; print(json.load(sys.stdin)["streams"])'; }
+wait_for 10 test "$(streams)" = 0
+ok $? "the streams whose clients left are gone ($(streams) left)"
+pids=
+for i in $(seq 8); do
+	curl -sN "$U/api/v1/slow/stream" >"$tmp/s$i" 2>/dev/null &
+	pids="$pids $!"
+done
+n=0
+for i in $(seq 8); do wait_line "$tmp/s$i" '^: wqmon' && n=$((n + 1)); done
+is $n 8 "eight streams at once"
+code=$(curl -s -D "$tmp/h9" -o /dev/null -w '%{http_code}' -m 5 "$U/api/v1/slow/stream")
+grep -qi '^Retry-After:' "$tmp/h9"
+ok $? "a ninth stream: $code with Retry-After"
+is "$code" 503 "the ninth stream is refused"
+kill $pids; wait $pids 2>/dev/null
+wait_for 10 test "$(streams)" = 0
+ok $? "their slots come back once their clients have gone"
 
 # ---- bad input: one line each, exit status 2 ----
 bad() {	# bad WHAT ARGS...: a usage error of one line
