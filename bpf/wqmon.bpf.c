@@ -38,6 +38,11 @@ const volatile __u32 pool_mask = 1023;
  * the ages of pending and running items (the stall rules) need them.
  */
 const volatile __u32 sample_below = 0;
+/* Slow items (docs/SLOW.md): a sampled item whose latency or run time
+ * reaches slow_min_ns is sent to user space (0: none is), at most
+ * slow_per_sec records a second on each CPU. */
+const volatile __u64 slow_min_ns = 0;
+const volatile __u32 slow_per_sec = 1000;
 
 struct wqmon_pending pending[WQMON_MAX_PENDING];
 struct wqmon_worker workers[WQMON_MAX_WORKERS];
@@ -686,6 +691,102 @@ static __always_inline void queuer_ended(__u32 q, __u64 run_ns, __u64 cpu_ns)
 	qs->cpu_ns += cpu_ns;
 }
 
+/* ---- slow items: one record each, rate-bounded ---- */
+
+/* Sized by user space (a page when slow records are off). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} slow_records SEC(".maps");
+
+/* A token bucket per CPU, in token-nanoseconds: a record costs 10^9,
+ * each ns refills slow_per_sec, up to one second's worth (a burst of
+ * slow_per_sec records). */
+struct slow_bucket {
+	__u64 t_last;
+	__u64 credit;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct slow_bucket);
+} slow_buckets SEC(".maps");
+
+#define SLOW_COST	1000000000ULL
+
+static __always_inline bool slow_take_token(__u64 now)
+{
+	__u32 zero = 0;
+	struct slow_bucket *b = bpf_map_lookup_elem(&slow_buckets, &zero);
+	__u64 full = (__u64)slow_per_sec * SLOW_COST, dt;
+
+	if (!b)
+		return false;
+	dt = now > b->t_last ? now - b->t_last : 0;
+	if (!b->t_last || dt >= SLOW_COST)
+		b->credit = full;
+	else if (b->credit + dt * slow_per_sec < full)
+		b->credit += dt * slow_per_sec;
+	else
+		b->credit = full;
+	b->t_last = now;
+	if (b->credit < SLOW_COST)
+		return false;
+	b->credit -= SLOW_COST;
+	return true;
+}
+
+/*
+ * Send the record of an item that ended at @t_end, if it was slow.  The
+ * test is two compares on values at hand; only a slow item pays for the
+ * bucket, the series key and the ring buffer.  @t_queue 0: latency not
+ * known (queued before we attached), run time only.  Inlined: a BPF
+ * subprogram takes at most five arguments.
+ */
+static __always_inline void slow_emit(__u32 series, __s32 pool_id, __u64 t_queue,
+				 __u64 t_start, __u64 t_end, __u64 cpu_ns,
+				 __u32 tid, __u32 queuer, __u32 flags)
+{
+	struct wqmon_series_key *k;
+	struct wqmon_slow_record *r;
+
+	if (!slow_min_ns || t_end < t_start)
+		return;
+	if (t_end - t_start < slow_min_ns &&
+	    (!t_queue || t_start < t_queue || t_start - t_queue < slow_min_ns))
+		return;
+	if (!slow_take_token(t_end)) {
+		count(WQMON_C_SLOW_DROPPED);
+		return;
+	}
+	r = bpf_ringbuf_reserve(&slow_records, sizeof(*r), 0);
+	if (!r) {
+		count(WQMON_C_SLOW_DROPPED);
+		return;
+	}
+	k = bpf_map_lookup_elem(&series_keys, &series);
+	if (k && series != WQMON_SERIES_OVERFLOW) {
+		r->func = k->func;
+		__builtin_memcpy(r->wq_name, k->wq_name, sizeof(r->wq_name));
+	} else {
+		r->func = 0;
+		r->wq_name[0] = 0;
+	}
+	r->t_queue = t_queue;
+	r->t_start = t_start;
+	r->t_end = t_end;
+	r->cpu_ns = cpu_ns;
+	r->pool_id = pool_id;
+	r->cpu = bpf_get_smp_processor_id();
+	r->tid = tid;
+	r->queuer = queuer;
+	r->flags = flags;
+	r->pad = 0;
+	bpf_ringbuf_submit(r, 0);
+}
+
 /* ---- the workqueue events, as plain-value handlers ---- */
 
 static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
@@ -815,7 +916,8 @@ static __always_inline void count_start(struct wqmon_series_stats *st,
 
 static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 					 __u64 work, __u32 series, __u64 now,
-					 bool sampled, __u32 queuer)
+					 bool sampled, __u32 queuer,
+					 __u64 t_queue)
 {
 	struct wqmon_worker *w = worker_claim(tid);
 
@@ -835,6 +937,7 @@ static __always_inline void worker_begin(__u32 tid, __s32 pool_id,
 	w->cpu_acc = 0;
 	w->bh_ns = 0;
 	w->t_last = now;
+	w->t_queue = t_queue;
 }
 
 /* The common case: the item was queued while we watched.  Its pending
@@ -852,7 +955,7 @@ static __always_inline bool on_start_known(__u64 work, __u32 tid)
 	if (st)
 		count_start(st, &t, now);
 	worker_begin(tid, t.pool_id, work, t.series, now,
-		     t.flags & WQMON_PF_SAMPLED, t.queuer);
+		     t.flags & WQMON_PF_SAMPLED, t.queuer, t.t_queue);
 	return true;
 }
 
@@ -888,7 +991,8 @@ static __noinline void on_start_unknown(__u64 work, __u64 func)
 		st->started_unseen++;
 	}
 	worker_begin((__u32)bpf_get_current_pid_tgid(), pool_id, work, s,
-		     bpf_ktime_get_ns(), sampled_unseen(), WQMON_QUEUER_UNSEEN);
+		     bpf_ktime_get_ns(), sampled_unseen(), WQMON_QUEUER_UNSEEN,
+		     0);
 }
 
 /* ---- BH items (6.9+): softirq context, one per CPU at a time ---- */
@@ -933,6 +1037,7 @@ static __always_inline void on_start_bh(__u64 work, __u64 func, __u64 data)
 	b->pool_id = t.pool_id;
 	b->sampled = t.flags & WQMON_PF_SAMPLED;
 	b->queuer = t.queuer;
+	b->t_queue = t.t_queue;
 	b->t_start = bpf_ktime_get_ns();
 }
 
@@ -960,6 +1065,9 @@ static __always_inline bool on_end_bh(__u64 work, struct wqmon_worker *w)
 				/* Softirq does not sleep: on CPU all along. */
 				hist_add(st, WQMON_H_CPU, run);
 				charged = run;
+				slow_emit(b->series, b->pool_id, b->t_queue,
+					  b->t_start, now, run, 0, b->queuer,
+					  WQMON_SR_BH);
 			}
 			if (w && w->work)
 				w->bh_ns += run;
@@ -1013,6 +1121,8 @@ static __always_inline void on_end(__u64 work, __u32 tid)
 	cpu = cpu < run ? cpu : run;
 	hist_add(st, WQMON_H_CPU, cpu);
 	queuer_ended(w->queuer, run, cpu);
+	slow_emit(w->series, w->pool_id, w->t_queue, w->t_start, now, cpu,
+		  tid, w->queuer, 0);
 }
 
 /* The worker @tid if it runs an item whose on-CPU time we measure. */

@@ -114,6 +114,7 @@ struct wqmon_worker {
 	__u64 cpu_acc;	/* on-CPU ns of the current item before t_in */
 	__u64 t_last;	/* last event: for reaping dead workers */
 	__u64 bh_ns;	/* BH items run inside the current item: not its CPU */
+	__u64 t_queue;	/* the current item's queueing; 0: not seen */
 };
 
 /* The BH item a CPU is running (6.9+ BH workqueues run work in softirq
@@ -126,6 +127,7 @@ struct wqmon_bh_running {
 	__s32 pool_id;
 	__u32 sampled;	/* its durations are measured */
 	__u32 queuer;
+	__u64 t_queue;	/* its queueing; 0: not seen */
 };
 
 #define WQMON_WORKER_REAP_NS	(600ULL * 1000000000ULL)
@@ -167,6 +169,7 @@ enum wqmon_counter {
 	WQMON_C_REQUEUE_RACE,		/* queued again before the start: paired */
 	WQMON_C_SERIES_RECLAIMED,	/* idle series slots freed */
 	WQMON_C_SWEEPS,
+	WQMON_C_SLOW_DROPPED,		/* slow records over the rate bound */
 	WQMON_C_NR,
 };
 
@@ -207,5 +210,27 @@ struct wqmon_queuer_stats {
 	__u64 run_ns;
 	__u64 cpu_ns;
 };
+
+/*
+ * One slow work item (docs/SLOW.md): sent through the slow_records ring
+ * buffer when a sampled item's latency or run time reaches slow_min_ns.
+ * Times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns()).
+ */
+struct wqmon_slow_record {
+	__u64 func;	/* work function address */
+	__u64 t_queue;	/* 0: queued before we attached: latency unknown */
+	__u64 t_start;
+	__u64 t_end;
+	__u64 cpu_ns;	/* on-CPU time while it ran */
+	__s32 pool_id;
+	__u32 cpu;	/* the CPU it ended on */
+	__u32 tid;	/* the kworker; 0 for a BH item */
+	__u32 queuer;	/* queuer slot: WQMON_QUEUER_NONE/_UNSEEN: not known */
+	__u32 flags;	/* WQMON_SR_* */
+	__u32 pad;
+	char wq_name[32];
+};
+
+#define WQMON_SR_BH		1u	/* a BH item, run in softirq context */
 
 #endif /* __WQMON_H */

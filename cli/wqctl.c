@@ -4,6 +4,7 @@
  *
  *   wqctl show   what the kernel's workqueues did, every interval
  *   wqctl check  can the probes run here, and what to do if not
+ *   wqctl slow   the slow work items themselves, as they end
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "check.h"
 #include "record.h"
+#include "slow_cmd.h"
 #include "collector.h"
 #include "invariants.h"
 #include "json.h"
@@ -58,6 +60,11 @@ static void usage(FILE *f)
 "           items, cpumask and affinity of every workqueue, the pools\n"
 "           each CPU queues to, the pools' workers (root; --json:\n"
 "           wqmon-config, docs/FORMAT.md)\n"
+"  slow [-w GLOB] [-f GLOB] [--latency DUR] [--run DUR] [--rule RULE]\n"
+"       [--max-per-second N] [-d SECONDS] [--json]\n"
+"           one line per work item whose latency or run time passed its\n"
+"           threshold (default 10ms each), as it ends (root; RULE is\n"
+"           'KIND WQ/FUNC DUR', KIND latency or run; docs/SLOW.md)\n"
 "  audit-isolation [--cpus LIST] [-d SECONDS] [--json]\n"
 "           which work functions kworkers ran on the isolated CPUs\n"
 "           (isolcpus=, nohz_full=, or LIST) while it watched; exit 1 if\n"
@@ -110,6 +117,7 @@ static void usage(FILE *f)
 "  wqctl show --source refwq -n 1 -i 2  # refwq instances, no root\n"
 "  sudo wqctl show -f 'aio_*' -w events -n 3\n"
 "  sudo wqctl show -q -n 1 -i 2         # who queued the work, its kworker CPU\n"
+"  sudo wqctl slow --run 50ms -f '*fsync*' -d 10\n"
 "\n"
 "The text view is documented in docs/FORMAT.md; see wqctl(8).\n");
 }
@@ -697,7 +705,7 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		/* A short usage, not the whole help (git and ip do the same). */
 		fprintf(stderr,
-			"usage: wqctl [-v] {show|check|cat|record|config|"
+			"usage: wqctl [-v] {show|check|cat|record|config|slow|"
 			"audit-isolation} [OPTIONS]\n"
 			"  sudo wqctl check                what is missing here\n"
 			"  sudo wqctl show -n 1 -i 2 -t 10 one view of 2 s\n"
@@ -720,6 +728,8 @@ int main(int argc, char **argv)
 		return wqctl_record(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return cmd_cat(argc, argv);
+	if (!strcmp(cmd, "slow"))
+		return wqctl_slow(argc, argv);
 	if (!strcmp(cmd, "show")) {
 		struct wq_config cfg = { 0 };
 		int ret;
@@ -736,11 +746,11 @@ int main(int argc, char **argv)
 	{
 		static const char *const cmds[] = { "show", "check", "cat",
 						    "audit-isolation", "record",
-						    "config", NULL };
+						    "config", "slow", NULL };
 		const char *near = wq_prog__suggest(cmd, cmds);
 
 		pr_err("unknown command '%s'%s%s%s; commands are show, check, "
-		       "cat, record, config and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
+		       "cat, record, config, slow and audit-isolation (wqctl --help)\n", cmd, near ? " (did you mean " : "",
 		       near ? near : "", near ? "?)" : "");
 	}
 	return WQ_EXIT_USAGE;

@@ -30,6 +30,7 @@ void wqd_config__defaults(struct wqd_config *c)
 
 	memset(c, 0, sizeof(*c));
 	wq_stall_rules__defaults(&c->stalls);
+	wq_slow_rules__defaults(&c->slow);
 	/* The embedded text is the single source of the defaults. */
 	if (wqd_config__load_string(c, wqd_config_default_text, "default", err,
 				    sizeof(err)))
@@ -344,6 +345,36 @@ static int set_stalls(struct wqd_config *c, const char *k, const char *v,
 	    "cpu_hog, hog_clear_intervals, rule, kmsg", k);
 }
 
+static int set_slow(struct wqd_config *c, const char *k, const char *v,
+		    char *err, size_t errlen)
+{
+	char why[256];
+	uint64_t n;
+	int ret;
+
+	if (!strcmp(k, "latency") || !strcmp(k, "run"))
+		ret = wq_slow_rules__set_default(&c->slow, !strcmp(k, "run") ?
+						 WQ_SLOW_K_RUN :
+						 WQ_SLOW_K_LATENCY,
+						 v, why, sizeof(why));
+	else if (!strcmp(k, "rule"))
+		ret = wq_slow_rules__add(&c->slow, v, why, sizeof(why));
+	else if (!strcmp(k, "max_per_second"))
+		ret = wq_slow_rules__set_rate(&c->slow, v, why, sizeof(why));
+	else if (!strcmp(k, "keep")) {
+		if (parse_size(v, 1, WQ_SLOW_KEEP_MAX, &n))
+			BAD("keep = '%s' in [slow]: give 1 to %d records", v,
+			    WQ_SLOW_KEEP_MAX);
+		c->slow_keep = n;
+		return 0;
+	} else
+		BAD("unknown key '%s' in [slow]; keys: latency, run, rule, "
+		    "max_per_second, keep", k);
+	if (ret)
+		BAD("%s in [slow]", why);
+	return 0;
+}
+
 static int set_ms(const char *k, const char *v, unsigned int *out, char *err,
 		  size_t errlen)
 {
@@ -416,7 +447,7 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 {
 	if (!section[0])
 		BAD("'%s' is outside a [section]: put it under [daemon], "
-		    "[kernel], [refwq], [stalls], [alerts] or [metrics]", key);
+		    "[kernel], [refwq], [stalls], [slow], [alerts] or [metrics]", key);
 	if (!strcmp(section, "daemon"))
 		return set_daemon(c, key, value, err, errlen);
 	if (!strcmp(section, "kernel"))
@@ -427,12 +458,14 @@ int wqd_config__set(struct wqd_config *c, const char *section,
 		return set_stalls(c, key, value, err, errlen);
 	if (!strcmp(section, "kmod"))
 		return set_kmod(c, key, value, err, errlen);
+	if (!strcmp(section, "slow"))
+		return set_slow(c, key, value, err, errlen);
 	if (!strcmp(section, "alerts"))
 		return set_alerts(c, key, value, err, errlen);
 	if (!strcmp(section, "metrics"))
 		return set_metrics(c, key, value, err, errlen);
 	BAD("unknown section [%s]; sections: [daemon], [kernel], [refwq], "
-	    "[kmod], [stalls], [alerts], [metrics]", section);
+	    "[kmod], [stalls], [slow], [alerts], [metrics]", section);
 }
 
 #define MAX_SEEN 128
@@ -449,7 +482,8 @@ struct ini_ctx {
 /* Keys that are meant to repeat: each line adds one. */
 static bool key_repeats(const char *section, const char *key)
 {
-	return !strcmp(section, "stalls") && !strcmp(key, "rule");
+	return (!strcmp(section, "stalls") || !strcmp(section, "slow")) &&
+	       !strcmp(key, "rule");
 }
 
 static int check_duplicate(struct ini_ctx *x, const char *section,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "slow.h"
 #include "stall.h"
 
 struct wqd_config {
@@ -45,6 +46,9 @@ struct wqd_config {
 	/* [stalls] */
 	struct wq_stall_rules stalls;	/* thresholds and rules */
 	bool kmsg;			/* read the kernel's reports */
+	/* [slow] (docs/SLOW.md) */
+	struct wq_slow_rules slow;	/* thresholds, rules, rate bound */
+	size_t slow_keep;		/* recent records kept */
 	/* [alerts] */
 	char alert_exec[512];		/* argv, split on blanks; "": off */
 	unsigned int alert_exec_timeout_ms;

@@ -17,6 +17,7 @@
 #include <linux/openat2.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 #include "http.h"
 #include "query.h"
 #include "json.h"
+#include "jsonout.h"
 #include "log.h"
 #include "metrics.h"
 #include "stall_json.h"
@@ -100,6 +102,7 @@ struct reply {
 	bool history;		/* counts in history_bodies until freed */
 	const char *retry_after;	/* for 503 and 429 */
 	bool challenge;		/* 401: ask for basic auth */
+	struct MHD_Response *stream;	/* made already: a slow stream */
 };
 
 static atomic_int history_bodies;	/* history answers alive */
@@ -418,6 +421,302 @@ static void do_stalls(struct wqd_state *st, struct reply *r)
 	r->len = strlen(r->body);
 }
 
+/* ---- slow records (docs/SLOW.md) ---- */
+
+struct slow_args {
+	struct wqd_slow_query q;
+	bool stream;
+	bool failed;
+	char err[256];
+};
+
+static MHD_RESULT slow_arg(void *cls, enum MHD_ValueKind kind,
+			   const char *key, const char *value)
+{
+	struct slow_args *a = cls;
+
+	(void)kind;
+	if (wqd_query__slow(&a->q, a->stream, key, value, a->err,
+			    sizeof(a->err))) {
+		a->failed = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static int slow_query(struct MHD_Connection *c, bool stream,
+		      struct slow_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->stream = stream;
+	a->q.limit = WQD_SLOW_LIMIT_DEFAULT;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, slow_arg, a);
+	return a->failed ? -EINVAL : 0;
+}
+
+static const char slow_off_hint[] =
+	"the kernel source is off, or every [slow] threshold is off "
+	"(wqmond.conf(5), docs/SLOW.md)";
+
+static size_t slow_streams(void);
+
+static void do_slow(struct wqd_state *st, struct MHD_Connection *c,
+		    struct reply *r)
+{
+	struct wq_jout o = { 0 };
+	struct json_object *root, *list;
+	struct wq_slow *recs;
+	struct slow_args a;
+	const char *s;
+	size_t n;
+
+	if (slow_query(c, false, &a))
+		return error_reply(r, 400, a.err, "e.g. /api/v1/slow?limit=20"
+				   "&workqueue=events&function=*fsync*");
+	if (!st->slow)
+		return error_reply(r, 404, "slow records are off",
+				   slow_off_hint);
+	if (a.q.limit > st->cfg.slow_keep)
+		a.q.limit = st->cfg.slow_keep;
+	recs = malloc((a.q.limit ?: 1) * sizeof(*recs));
+	if (!recs)
+		return error_reply(r, 500, "out of memory", "see the log");
+	n = wq_slow_ring__recent(st->slow, &a.q.filter, a.q.limit, recs);
+	root = wq_jout__chk(&o, json_object_new_object());
+	list = wq_jout__chk(&o, json_object_new_array());
+	wq_jout__put(&o, root, "format", json_object_new_string("wqmon-slow"));
+	wq_jout__put(&o, root, "version", json_object_new_int(1));
+	wq_jout__put(&o, root, "keep", json_object_new_uint64(
+		st->cfg.slow_keep));
+	wq_jout__put(&o, root, "last_seq", json_object_new_uint64(
+		wq_slow_ring__last_seq(st->slow)));
+	wq_jout__put(&o, root, "dropped", json_object_new_uint64(
+		st->slow_dropped));
+	wq_jout__put(&o, root, "under_rules", json_object_new_uint64(
+		st->slow_under));
+	wq_jout__put(&o, root, "streams", json_object_new_uint64(
+		slow_streams()));
+	wq_jout__put(&o, root, "rules", wq_slow_json__rules(&st->cfg.slow));
+	for (size_t i = 0; i < n; i++)
+		wq_jout__append(&o, list, wq_slow_json__record(&recs[i]));
+	wq_jout__put(&o, root, "records", list);
+	free(recs);
+	s = o.oom ? NULL : json_object_to_json_string_ext(
+				   root, JSON_C_TO_STRING_PLAIN);
+	r->body = s ? strdup(s) : NULL;
+	json_object_put(root);
+	if (!r->body)
+		return error_reply(r, 500, "out of memory", "see the log");
+	r->status = 200;
+	r->type = "application/json";
+	r->len = strlen(r->body);
+}
+
+/*
+ * Live streams (Server-Sent Events): each reads the shared ring from its
+ * own seq on, so a stream costs its buffer and no queue of its own; one
+ * that falls more than the ring behind is told how many it lost.  With
+ * nothing to send, it is suspended until the collection loop wakes the
+ * streams (new records, or once a second).  A stream ends after
+ * SLOW_STREAM_LIFE_NS, before the connection guard's answer deadline:
+ * EventSource clients reconnect by themselves, with Last-Event-ID.
+ */
+#define SLOW_STREAMS_MAX 8
+#define SLOW_STREAM_LIFE_NS (50 * 1000000000ULL)
+#define SLOW_KEEPALIVE_NS (15 * 1000000000ULL)
+#define SLOW_STREAM_BATCH 8
+
+struct slow_stream {
+	struct wqd_state *st;
+	struct MHD_Connection *conn;
+	struct wq_slow_filter filter;
+	uint64_t next;		/* the last seq looked at */
+	uint64_t start_ns, wrote_ns;
+	bool suspended;		/* streams.lock */
+	size_t len, off;
+	char buf[SLOW_STREAM_BATCH * 1536 + 256];
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct slow_stream *s[SLOW_STREAMS_MAX];
+	bool stopping;
+} streams = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void slow_put(struct slow_stream *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void slow_put(struct slow_stream *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s->buf + s->len, sizeof(s->buf) - s->len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(s->buf) - s->len)
+		s->len += (size_t)n;
+}
+
+/* Take the next records from the ring into the buffer. */
+static void slow_fill(struct slow_stream *s, uint64_t now)
+{
+	struct wq_slow recs[SLOW_STREAM_BATCH];
+	char line[1536];
+	uint64_t lost;
+	size_t n;
+
+	s->len = s->off = 0;
+	pthread_mutex_lock(&s->st->lock);
+	n = wq_slow_ring__since(s->st->slow, s->next, &s->filter,
+				SLOW_STREAM_BATCH, recs, &lost, &s->next);
+	pthread_mutex_unlock(&s->st->lock);
+	if (lost)
+		slow_put(s, "event: lost\ndata: {\"lost\":%llu}\n\n",
+			 (unsigned long long)lost);
+	for (size_t i = 0; i < n; i++)
+		if (wq_slow_json__line(&recs[i], line, sizeof(line)) > 0)
+			slow_put(s, "id: %llu\ndata: %s\n\n",
+				 (unsigned long long)recs[i].seq, line);
+	if (!s->len && now - s->wrote_ns >= SLOW_KEEPALIVE_NS)
+		slow_put(s, ": keep-alive\n\n");
+	if (s->len)
+		s->wrote_ns = now;
+}
+
+/* Has the client gone?  A suspended stream with nothing to send writes
+ * nothing that would fail, so its slot would be held until the next
+ * keep-alive: peek at the socket instead (0: the peer closed it). */
+static bool slow_client_gone(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	char b;
+
+	return ci && recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+static ssize_t slow_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct slow_stream *s = cls;
+	uint64_t now = wq_clock_ns(CLOCK_MONOTONIC);
+	size_t n;
+
+	(void)pos;
+	if (s->off == s->len)
+		slow_fill(s, now);
+	if (s->off < s->len) {
+		n = s->len - s->off < max ? s->len - s->off : max;
+		memcpy(buf, s->buf + s->off, n);
+		s->off += n;
+		return (ssize_t)n;
+	}
+	if (now - s->start_ns >= SLOW_STREAM_LIFE_NS)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (slow_client_gone(s->conn))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	pthread_mutex_lock(&streams.lock);
+	if (streams.stopping) {
+		pthread_mutex_unlock(&streams.lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	/* Under the lock: a wake cannot come between the two. */
+	s->suspended = true;
+	MHD_suspend_connection(s->conn);
+	pthread_mutex_unlock(&streams.lock);
+	return 0;
+}
+
+static void slow_free(void *cls)
+{
+	struct slow_stream *s = cls;
+
+	pthread_mutex_lock(&streams.lock);
+	for (size_t i = 0; i < SLOW_STREAMS_MAX; i++)
+		if (streams.s[i] == s)
+			streams.s[i] = NULL;
+	pthread_mutex_unlock(&streams.lock);
+	free(s);
+}
+
+static size_t slow_streams(void)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&streams.lock);
+	for (size_t i = 0; i < SLOW_STREAMS_MAX; i++)
+		n += streams.s[i] != NULL;
+	pthread_mutex_unlock(&streams.lock);
+	return n;
+}
+
+void wqd_http__slow_wake(struct wqd_http *h)
+{
+	(void)h;
+	pthread_mutex_lock(&streams.lock);
+	for (size_t i = 0; i < SLOW_STREAMS_MAX; i++) {
+		struct slow_stream *s = streams.s[i];
+
+		if (s && s->suspended) {
+			s->suspended = false;
+			MHD_resume_connection(s->conn);
+		}
+	}
+	pthread_mutex_unlock(&streams.lock);
+}
+
+static void do_slow_stream(struct wqd_state *st, struct MHD_Connection *c,
+			   struct reply *r)
+{
+	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						       "Last-Event-ID");
+	struct slow_stream *s;
+	struct slow_args a;
+	size_t slot;
+
+	if (slow_query(c, true, &a))
+		return error_reply(r, 400, a.err, "e.g. /api/v1/slow/stream?"
+				   "function=*fsync*");
+	if (!st->slow)
+		return error_reply(r, 404, "slow records are off",
+				   slow_off_hint);
+	/* A reconnecting EventSource says where it was. */
+	if (last && !a.q.have_after)
+		a.q.have_after = !wqd_query__since(last, &a.q.after);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return error_reply(r, 500, "out of memory", "see the log");
+	s->st = st;
+	s->conn = c;
+	s->filter = a.q.filter;
+	s->next = a.q.have_after ? a.q.after : wq_slow_ring__last_seq(st->slow);
+	s->start_ns = s->wrote_ns = wq_clock_ns(CLOCK_MONOTONIC);
+	/* Sent at once: the client knows it is connected. */
+	slow_put(s, "retry: 1000\n: wqmon slow records after seq %llu\n\n",
+		 (unsigned long long)s->next);
+	pthread_mutex_lock(&streams.lock);
+	for (slot = 0; slot < SLOW_STREAMS_MAX && streams.s[slot]; slot++)
+		;
+	if (slot < SLOW_STREAMS_MAX && !streams.stopping)
+		streams.s[slot] = s;
+	pthread_mutex_unlock(&streams.lock);
+	if (slot == SLOW_STREAMS_MAX) {
+		free(s);
+		r->retry_after = "5";
+		return error_reply(r, 503, "busy: too many slow-record streams",
+				   "at most 8 at once; retry later, or read "
+				   "/api/v1/slow");
+	}
+	r->stream = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+						      slow_read, s, slow_free);
+	if (!r->stream) {
+		slow_free(s);
+		return error_reply(r, 500, "out of memory", "see the log");
+	}
+	r->status = 200;
+	r->type = "text/event-stream";
+}
+
 /* Is the collection loop stuck (state.h)?  /healthz and /metrics agree. */
 static bool loop_stale(struct wqd_state *st)
 {
@@ -709,6 +1008,10 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		do_config(st, r);
 	else if (!strcmp(url, "/api/v1/queuers"))
 		do_queuers(st, c, r);
+	else if (!strcmp(url, "/api/v1/slow"))
+		do_slow(st, c, r);
+	else if (!strcmp(url, "/api/v1/slow/stream"))
+		do_slow_stream(st, c, r);
 	else if (!strcmp(url, "/workqueues"))
 		do_workqueues(st, r);
 	else if (!strcmp(url, "/healthz"))
@@ -717,7 +1020,8 @@ static void route(struct wqd_state *st, struct MHD_Connection *c,
 		error_reply(r, 404, "no such endpoint",
 			    "endpoints: /api/v1/snapshot, /api/v1/history, "
 			    "/api/v1/sources, /api/v1/stalls, /api/v1/config, "
-			    "/api/v1/queuers (docs/API.md)");
+			    "/api/v1/queuers, /api/v1/slow, "
+			    "/api/v1/slow/stream (docs/API.md)");
 	else
 		do_asset(st, url, r);
 }
@@ -817,7 +1121,9 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *c,
 		route(st, c, url, &r);
 		pthread_mutex_unlock(&st->lock);
 	}
-	if (r.history)
+	if (r.stream)
+		resp = r.stream;
+	else if (r.history)
 		resp = MHD_create_response_from_buffer_with_free_callback(
 			r.len, r.body, history_body_free);
 	else if (r.body)
@@ -1004,7 +1310,10 @@ static struct served *serve(struct wqd_state *st, int fd, size_t limit,
 {
 	struct served *sv = calloc(1, sizeof(*sv));
 	struct MHD_OptionItem o[16];
-	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+	/* Suspend and resume: the slow-record streams wait without a
+	 * thread of their own. */
+	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+			     MHD_ALLOW_SUSPEND_RESUME;
 	int n = 0;
 
 	if (!sv) {
@@ -1290,6 +1599,11 @@ void wqd_http__stop(struct wqd_http *h)
 
 	if (!h)
 		return;
+	/* libmicrohttpd stops no daemon with a suspended connection. */
+	pthread_mutex_lock(&streams.lock);
+	streams.stopping = true;
+	pthread_mutex_unlock(&streams.lock);
+	wqd_http__slow_wake(h);
 	for (size_t i = 0; i < MAX_RETIRED; i++)
 		served_free(h->retired[i]);
 	served_free(h->tcp.cur);

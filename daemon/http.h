@@ -23,6 +23,9 @@ int wqd_http__check_web_configs(const char *web_config,
  */
 int wqd_http__reload(struct wqd_http *h, struct wqd_state *st,
 		     const char *web_config, const char *socket_web_config);
+/* The slow-record streams look for new records, and send their
+ * keep-alive or end; from the main loop, at least once a second. */
+void wqd_http__slow_wake(struct wqd_http *h);
 /* Stop the retired daemons whose clients have gone; from the main loop. */
 void wqd_http__tick(struct wqd_http *h);
 

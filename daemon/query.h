@@ -3,9 +3,11 @@
 #ifndef WQMOND_QUERY_H
 #define WQMOND_QUERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "model.h"
+#include "slow.h"
 
 /* Most rows ?top= asks of /api/v1/queuers. */
 #define WQD_QUERY_TOP_MAX 1000
@@ -24,5 +26,20 @@ int wqd_query__order(const char *s, enum wq_qorder *o);
 /* ?pool=P: a decimal 32-bit integer, "-" allowed (unbound pools of some
  * sources).  Return: 0 with *@id set, or -EINVAL. */
 int wqd_query__pool(const char *s, int32_t *id);
+/* The query of /api/v1/slow and /api/v1/slow/stream. */
+struct wqd_slow_query {
+	struct wq_slow_filter filter;
+	size_t limit;		/* /api/v1/slow: at most this many (100) */
+	uint64_t after;		/* stream: resume after this seq */
+	bool have_after;
+};
+
+#define WQD_SLOW_LIMIT_DEFAULT 100
+
+/* One parameter @key=@value (@value NULL: given bare): limit, workqueue,
+ * function, and for the stream after.  Return: 0, or -EINVAL with one
+ * line in @err. */
+int wqd_query__slow(struct wqd_slow_query *q, bool stream, const char *key,
+		    const char *value, char *err, size_t errlen);
 
 #endif

@@ -14,6 +14,8 @@ static int kernel_start(struct wqd_source *s, const struct wqd_config *c)
 		.track_queuers = c->kernel_queuers,
 		.no_cpu_time = !c->kernel_cpu_time,
 		.sample_every = c->kernel_sample_every,
+		.slow_min_ns = wq_slow_rules__kernel_min(&c->slow),
+		.slow_per_sec = c->slow.max_per_second,
 	};
 	struct wq_collector *col;
 	int err = wq_collector__open(&col, &o);

@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "source.h"
 #include "alert.h"
+#include "slow.h"
 #include "stall.h"
 
 #define WQD_MAX_SOURCES 16
@@ -91,6 +92,10 @@ struct wqd_state {
 	struct wqd_stall_total totals[WQD_MAX_STALL_TOTALS];	/* lock */
 	size_t nr_totals;
 	int kmsg_fd;			/* -1: not reading the kernel's reports */
+	/* Slow records (docs/SLOW.md): the recent ones, lock; NULL: off. */
+	struct wq_slow_ring *slow;
+	uint64_t slow_dropped;		/* lock: by the probes' rate bound */
+	uint64_t slow_under;		/* lock: sent, but under the rules */
 	struct wq_alerter *alerter;	/* NULL: no alert sink configured */
 	uint64_t started_real_ns;
 	uint64_t started_mono_ns;

@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "collector.h"
 #include "config.h"
 #include "http.h"
 #include "invariants.h"
@@ -580,6 +582,15 @@ static void reload(const struct cli *cli, struct wqd_state *st,
 	 * their "other" would go down. */
 	if (c.queuer_series != st->cfg.queuer_series)
 		pr_warn("[metrics] queuer_series takes effect on restart\n");
+	/* The probes' minimum and rate are set at load: the rules apply at
+	 * once above the minimum, the rest on restart. */
+	if (wq_slow_rules__kernel_min(&c.slow) !=
+		    wq_slow_rules__kernel_min(&st->cfg.slow) ||
+	    c.slow.max_per_second != st->cfg.slow.max_per_second ||
+	    c.slow_keep != st->cfg.slow_keep)
+		pr_warn("[slow] changes of the smallest threshold, "
+			"max_per_second and keep take effect on restart\n");
+	c.slow_keep = st->cfg.slow_keep;
 	snprintf(c.listen, sizeof(c.listen), "%s", st->cfg.listen);
 	snprintf(c.socket_path, sizeof(c.socket_path), "%s",
 		 st->cfg.socket_path);
@@ -626,6 +637,62 @@ static void sleep_until(uint64_t deadline)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
+/* The kernel source's collector while it is up: slow records come from
+ * it.  The collection loop's own. */
+static struct wq_collector *slow_collector(struct wqd_state *st)
+{
+	for (size_t i = 0; i < st->nr_src; i++)
+		if (st->src[i].ops == &wqd_kernel_source &&
+		    st->src[i].state == WQD_SRC_UP)
+			return st->src[i].priv;
+	return NULL;
+}
+
+/* A record the probes sent: judged by the rules in force (only this
+ * thread changes them), kept if slow. */
+static int keep_slow(struct wq_slow *r, void *ctx)
+{
+	struct wqd_state *st = ctx;
+	bool slow = wq_slow_rules__judge(&st->cfg.slow, r);
+
+	pthread_mutex_lock(&st->lock);
+	if (slow)
+		wq_slow_ring__push(st->slow, r);
+	else
+		st->slow_under++;
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+}
+
+/*
+ * Sleep until @deadline, taking the slow records as they come, so that a
+ * stream sees each within milliseconds, not an interval later.  The
+ * streams are woken at least every second (their keep-alive and end).
+ */
+static void wait_until(struct wqd_state *st, struct wqd_http *http,
+		       uint64_t deadline)
+{
+	while (!wq_prog_stop && !wq_prog_reload) {
+		struct wq_collector *c = st->slow ? slow_collector(st) : NULL;
+		int fd = c ? wq_collector__slow_fd(c) : -1;
+		uint64_t now = wq_clock_ns(CLOCK_MONOTONIC), left;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (now >= deadline)
+			return;
+		if (fd < 0) {
+			sleep_until(deadline);
+			return;
+		}
+		left = deadline - now;
+		if (left > 1000000000ULL)
+			left = 1000000000ULL;
+		if (poll(&p, 1, (int)((left + 999999) / 1000000)) > 0)
+			wq_collector__slow_poll(c, 0, keep_slow, st);
+		wqd_http__slow_wake(http);
+	}
+}
+
 static int run(const struct cli *cli, struct wqd_state *st)
 {
 	struct wqd_http *http = NULL;
@@ -669,6 +736,11 @@ static int run(const struct cli *cli, struct wqd_state *st)
 	if (!st->history || !st->metrics || wqd_stalls__init(st) ||
 	    (st->cfg.queuer_series && !st->qmetrics))
 		return -ENOMEM;
+	if (st->cfg.kernel && wq_slow_rules__kernel_min(&st->cfg.slow)) {
+		st->slow = wq_slow_ring__new(st->cfg.slow_keep);
+		if (!st->slow)
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < st->nr_src; i++)
 		source_try_start(st, &st->src[i], wq_clock_ns(CLOCK_MONOTONIC));
 	err = wqd_http__start(&http, st);
@@ -703,11 +775,19 @@ static int run(const struct cli *cli, struct wqd_state *st)
 		}
 		wqd_kconfig__tick(&st->kconfig, &st->lock, now);
 		maybe_drop_privileges(st, &dropped);
+		if (st->slow && slow_collector(st)) {
+			uint64_t d = wq_collector__slow_dropped(
+				slow_collector(st));
+
+			pthread_mutex_lock(&st->lock);
+			st->slow_dropped = d;
+			pthread_mutex_unlock(&st->lock);
+		}
 		wqd_http__tick(http);
 		next += st->cfg.interval_ns;
 		if (next < now)	/* fell behind (suspend, overload): resync */
 			next = now + st->cfg.interval_ns;
-		sleep_until(next);
+		wait_until(st, http, next);
 	}
 	sd_notify(0, "STOPPING=1");
 	pr_info("stopping\n");
@@ -724,6 +804,7 @@ static void teardown(struct wqd_state *st, struct cli *cli)
 	wq_metrics_queuers__free(st->qmetrics);
 	wqd_isolation__free(&st->isolation);
 	wqd_kconfig__free(&st->kconfig);
+	wq_slow_ring__free(st->slow);
 	if (st->detector)
 		wqd_stalls__exit(st);
 	for (int i = 0; i < cli->nr_sets; i++)

@@ -98,6 +98,10 @@ struct wq_collector {
 	char (*qpath)[WQ_CGROUP_LEN];	/* cgroup path, resolved once */
 	struct wq_cgroups *cgroups;
 	char kernel[64];
+	struct ring_buffer *slow;	/* NULL: no slow records */
+	wq_slow_fn slow_fn;		/* during wq_collector__slow_poll */
+	void *slow_ctx;
+	uint64_t slow_offset;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -215,6 +219,20 @@ static void unmap_tables(struct wq_collector *c)
 	c->pool_pending = NULL;
 }
 
+static int slow_record(void *ctx, void *data, size_t size);
+
+static int slow_open(struct wq_collector *c)
+{
+	c->slow = ring_buffer__new(bpf_map__fd(c->skel->maps.slow_records),
+				   slow_record, c, NULL);
+	if (!c->slow) {
+		pr_err("cannot read the slow records' ring buffer: %s\n",
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 /* Open, size, load and attach the probes.  Return: 0 or -errno. */
 static int load_probes(struct wq_collector *c, bool btf,
 		       const struct kernel_features *f)
@@ -245,6 +263,12 @@ static int load_probes(struct wq_collector *c, bool btf,
 	if (!opts->track_queuers)
 		bpf_map__set_max_entries(skel->maps.queuer_stats, 1);
 	skel->rodata->have_bh = f->bh;
+	skel->rodata->slow_min_ns = opts->slow_min_ns;
+	skel->rodata->slow_per_sec = opts->slow_per_sec ?: 100;
+	/* Off: the smallest ring the kernel takes (one page). */
+	if (!opts->slow_min_ns)
+		bpf_map__set_max_entries(skel->maps.slow_records,
+					 sysconf(_SC_PAGESIZE));
 	choose_programs(skel, btf, !opts->no_cpu_time, opts->track_queuers);
 
 	err = wqmon_bpf__load(skel);
@@ -278,6 +302,14 @@ static int load_probes(struct wq_collector *c, bool btf,
 		unmap_tables(c);
 		c->skel = NULL;
 		goto err_destroy;
+	}
+	if (opts->slow_min_ns) {
+		err = slow_open(c);
+		if (err) {
+			unmap_tables(c);
+			c->skel = NULL;
+			goto err_destroy;
+		}
 	}
 	return 0;
 
@@ -396,6 +428,7 @@ void wq_collector__close(struct wq_collector *c)
 {
 	if (!c)
 		return;
+	ring_buffer__free(c->slow);
 	unmap_tables(c);
 	wqmon_bpf__destroy(c->skel);
 	for (uint32_t i = 0; i < c->nr_series; i++)
@@ -680,6 +713,20 @@ static int read_series(struct wq_collector *c, struct wq_snapshot *s,
  */
 #define WQ_RETIRED_QUEUERS 4096
 
+static enum wq_qctx qctx_of(uint32_t probe_ctx)
+{
+	switch (probe_ctx) {
+	case WQMON_QCTX_SOFTIRQ:
+		return WQ_QCTX_SOFTIRQ;
+	case WQMON_QCTX_HARDIRQ:
+		return WQ_QCTX_HARDIRQ;
+	case WQMON_QCTX_NMI:
+		return WQ_QCTX_NMI;
+	default:
+		return WQ_QCTX_TASK;
+	}
+}
+
 /* Queuer slots some item in flight carries: they cannot be freed yet. */
 static void queuers_in_flight(struct wq_collector *c, uint8_t *used)
 {
@@ -733,10 +780,7 @@ static int read_queuer_slot(struct wq_collector *c, uint32_t slot,
 		slot_key_names(c, k->series < c->nr_series ?
 					  k->series : WQMON_SERIES_OVERFLOW,
 			       &names);
-		q->ctx = k->ctx == WQMON_QCTX_SOFTIRQ ? WQ_QCTX_SOFTIRQ :
-			 k->ctx == WQMON_QCTX_HARDIRQ ? WQ_QCTX_HARDIRQ :
-			 k->ctx == WQMON_QCTX_NMI     ? WQ_QCTX_NMI :
-							WQ_QCTX_TASK;
+		q->ctx = qctx_of(k->ctx);
 		q->tgid = (int32_t)k->tgid;
 		q->cgroup_id = k->cgroup;
 		snprintf(q->comm, sizeof(q->comm), "%.15s", k->comm);
@@ -1440,4 +1484,94 @@ int wq_collector__parse_sample(const char *text, uint32_t *every, char *err,
 	}
 	*every = (uint32_t)n;
 	return 0;
+}
+
+/* ---- slow records ---- */
+
+/* Who queued a slow item: its queuer slot's key, read as the record
+ * arrives (a slot is freed only after a minute idle, so it is still the
+ * item's). */
+static void slow_queuer(struct wq_collector *c, uint32_t slot,
+			struct wq_slow *r)
+{
+	const struct wqmon_queuer_key *k;
+
+	if (!c->opts.track_queuers || slot == WQMON_QUEUER_NONE ||
+	    slot >= WQMON_MAX_QUEUERS)
+		return;
+	k = &c->qkeys[slot];
+	if (__atomic_load_n(&k->state, __ATOMIC_ACQUIRE) == WQMON_SK_FREE)
+		return;
+	r->queuer = slot;
+	r->ctx = qctx_of(k->ctx);
+	r->tgid = (int32_t)k->tgid;
+	r->cgroup_id = k->cgroup;
+	snprintf(r->comm, sizeof(r->comm), "%.15s", k->comm);
+	if (k->cgroup && !c->qpath[slot][0])
+		wq_cgroups__path(c->cgroups, k->cgroup,
+				 wq_clock_ns(CLOCK_MONOTONIC), c->qpath[slot],
+				 sizeof(c->qpath[slot]));
+	memcpy(r->cgroup, c->qpath[slot], sizeof(r->cgroup));
+}
+
+static int slow_record(void *ctx, void *data, size_t size)
+{
+	struct wq_collector *c = ctx;
+	const struct wqmon_slow_record *k = data;
+	struct wq_slow r;
+
+	if (size < sizeof(*k) || !c->slow_fn)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.pool_id = k->pool_id;
+	r.cpu = (int32_t)k->cpu;
+	r.worker_tid = (int32_t)k->tid;
+	r.bh = k->flags & WQMON_SR_BH;
+	snprintf(r.workqueue, sizeof(r.workqueue), "%.*s",
+		 (int)sizeof(k->wq_name), k->wq_name[0] ? k->wq_name : "?");
+	if (k->func)
+		symbolize(c, k->func, r.function, sizeof(r.function));
+	else
+		snprintf(r.function, sizeof(r.function), "?");
+	slow_queuer(c, k->queuer, &r);
+	r.queued_ns = k->t_queue;
+	r.started_ns = k->t_start;
+	r.ended_ns = k->t_end;
+	r.cpu_ns = k->cpu_ns;
+	r.real_offset_ns = c->slow_offset;
+	return c->slow_fn(&r, c->slow_ctx);
+}
+
+int wq_collector__slow_poll(struct wq_collector *c, int timeout_ms,
+			    wq_slow_fn fn, void *ctx)
+{
+	int n;
+
+	if (!c->slow)
+		return -ENOENT;
+	c->slow_fn = fn;
+	c->slow_ctx = ctx;
+	c->slow_offset = wq_clock_ns(CLOCK_REALTIME) -
+			 wq_clock_ns(CLOCK_MONOTONIC);
+	n = ring_buffer__poll(c->slow, timeout_ms);
+	c->slow_fn = NULL;
+	return n;
+}
+
+int wq_collector__slow_fd(struct wq_collector *c)
+{
+	return c->slow ? ring_buffer__epoll_fd(c->slow) : -1;
+}
+
+uint64_t wq_collector__slow_dropped(struct wq_collector *c)
+{
+	uint32_t key = WQMON_C_SLOW_DROPPED;
+	uint64_t vals[c->ncpus], sum = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.counters), &key,
+				vals))
+		return 0;
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		sum += vals[cpu];
+	return sum;
 }

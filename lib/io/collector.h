@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "cpulist.h"
 #include "model.h"
+#include "slow.h"
 
 enum wq_attach_mode {
 	WQ_ATTACH_AUTO,		/* tp_btf where the kernel has it, else raw_tp */
@@ -25,6 +26,11 @@ struct wq_collector_opts {
 	/* Sampled mode: measure the durations of 1 item in sample_every
 	 * (0 or 1: every item); at most WQ_SAMPLE_EVERY_MAX. */
 	uint32_t sample_every;
+	/* Slow items (docs/SLOW.md): the probes send a record of every
+	 * sampled item whose latency or run time reaches slow_min_ns (0:
+	 * none), at most slow_per_sec a second per CPU (0: 100). */
+	uint64_t slow_min_ns;
+	uint32_t slow_per_sec;
 	const char *proc_root;	/* default "/proc" */
 	const char *kallsyms;	/* default "/proc/kallsyms" */
 	const char *cgroup_root;	/* default: the cgroup2 mount */
@@ -92,5 +98,21 @@ int wq_collector__cpu_work(struct wq_collector *c, const struct wq_cpuset *cpus,
  * wq_collector__cpu_work() gives them. */
 void wq_cpu_work__delta(struct wq_cpu_work *cur, size_t nr_cur,
 			const struct wq_cpu_work *prev, size_t nr_prev);
+
+/*
+ * Slow records (opts.slow_min_ns): wait up to @timeout_ms (as poll(2))
+ * and call @fn for each record the probes sent, with its names and wall
+ * time filled in (why 0: the caller judges it, wq_slow_rules__judge).
+ * A non-zero return of @fn stops the call and is returned.
+ * Return: records handled, or -errno (-EINTR: a signal).
+ */
+typedef int (*wq_slow_fn)(struct wq_slow *r, void *ctx);
+
+int wq_collector__slow_poll(struct wq_collector *c, int timeout_ms,
+			    wq_slow_fn fn, void *ctx);
+/* A descriptor that polls readable when records wait; -1 when off. */
+int wq_collector__slow_fd(struct wq_collector *c);
+/* Records the probes dropped: over the rate bound, or the ring full. */
+uint64_t wq_collector__slow_dropped(struct wq_collector *c);
 
 #endif /* WQMON_COLLECTOR_H */

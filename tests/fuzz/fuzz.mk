@@ -25,14 +25,14 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz
 
 # The configuration parser: daemon/config.c with libinih and the stall rules.
 FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c lib/core/model.c \
-	lib/core/queuers.c \
+	lib/core/queuers.c lib/core/slow.c \
 	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c lib/util/cpulist.c
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-config
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -I$(OUTPUT)/daemon -o $@ $< \
-		$(FUZZ_CONFIG_SRCS) -linih -lm
+		$(FUZZ_CONFIG_SRCS) -linih $(LIBS_JSON) -lm
 
 # The web config (TLS and basic auth): daemon/web_config.c with libyaml,
 # GnuTLS and libxcrypt.
@@ -43,12 +43,14 @@ $(OUTPUT)/fuzz/fuzz_web_config_parse: tests/fuzz/fuzz_web_config_parse.c \
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/web_config.c \
 		-lyaml -lgnutls -lcrypt -lpthread
 
-# The HTTP API's query values: daemon/query.c alone.
+# The HTTP API's query values: daemon/query.c, and the slow items' filters.
 $(OUTPUT)/fuzz/fuzz_query_parse: tests/fuzz/fuzz_query_parse.c daemon/query.c \
-		daemon/query.h
+		daemon/query.h lib/core/slow.c
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-query
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/query.c
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/query.c \
+		lib/core/slow.c lib/core/model.c lib/core/queuers.c lib/core/hist.c \
+		lib/core/wqtime.c $(LIBS_JSON) -lm
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(LIB_HDRS)
 	$(call msg,FUZZ,$@)

@@ -6,10 +6,12 @@
  * waiting for the answer.  A real running stall, made and released by
  * the test (tests/integration/stuck_worker.sh).
  *
- *   fuseblock MOUNTPOINT RELEASE_FILE [MAX_SECONDS]
+ *   fuseblock MOUNTPOINT RELEASE_FILE [MAX_SECONDS [DELAY_MS]]
  *
  * fsync answers once RELEASE_FILE exists, or after MAX_SECONDS (30): the
- * stall is bounded even if the test dies.  Runs in the foreground,
+ * stall is bounded even if the test dies.  With DELAY_MS, every fsync
+ * answers after DELAY_MS ms instead: work items of a known run time
+ * (tests/integration/slow_items.sh).  Runs in the foreground,
  * single-threaded; the test waits for the mount (mountpoint -q).
  */
 #define FUSE_USE_VERSION 31
@@ -24,6 +26,7 @@
 
 static const char *release_file;
 static int max_seconds = 30;
+static long delay_ms = -1;	/* -1: hold until released */
 
 static int fb_getattr(const char *path, struct stat *st,
 		      struct fuse_file_info *fi)
@@ -81,6 +84,14 @@ static int fb_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 	(void)path;
 	(void)datasync;
 	(void)fi;
+	if (delay_ms >= 0) {
+		struct timespec d = { delay_ms / 1000,
+				      delay_ms % 1000 * 1000000L };
+
+		while (nanosleep(&d, &d))
+			;
+		return 0;
+	}
 	while (access(release_file, F_OK) && time(NULL) < end)
 		nanosleep(&tick, NULL);
 	return 0;
@@ -99,13 +110,19 @@ int main(int argc, char **argv)
 {
 	char *fargv[] = { argv[0], "-f", "-s", argc > 1 ? argv[1] : "", NULL };
 
-	if (argc < 3 || argc > 4) {
+	if (argc < 3 || argc > 5) {
 		fprintf(stderr, "usage: fuseblock MOUNTPOINT RELEASE_FILE "
-				"[MAX_SECONDS]\n");
+				"[MAX_SECONDS [DELAY_MS]]\n");
 		return 2;
 	}
 	release_file = argv[2];
-	if (argc == 4)
+	if (argc >= 4)
 		max_seconds = atoi(argv[3]);
+	if (argc == 5)
+		delay_ms = atol(argv[4]);
+	if (delay_ms > 10000) {
+		fprintf(stderr, "fuseblock: DELAY_MS at most 10000\n");
+		return 2;
+	}
 	return fuse_main(4, fargv, &ops, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "query.h"
@@ -73,11 +74,51 @@ static void test_queuers_args(void **unused)
 	assert_int_equal(id, INT32_MAX);
 }
 
+/* /api/v1/slow's parameters: each bad one is a one-line 400. */
+static void test_slow(void **unused)
+{
+	static const struct {
+		bool stream;
+		const char *key, *value;
+	} bad[] = {
+		{ false, "limit", "0" }, { false, "limit", "-1" },
+		{ false, "limit", "100001" }, { false, "limit", "1x" },
+		{ false, "limit", "" }, { false, "limit", NULL },
+		{ false, "after", "3" }, { false, "pool", "1" },
+		{ false, "function", "" }, { true, "limit", "3" },
+		{ true, "after", "x" }, { true, "after", "-1" },
+		{ true, "workqueue", NULL },
+	};
+	struct wqd_slow_query q;
+	char err[256];
+
+	(void)unused;
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(wqd_query__slow(&q, false, "limit", "100000", err,
+					 sizeof(err)), 0);
+	assert_int_equal(q.limit, 100000);
+	assert_int_equal(wqd_query__slow(&q, false, "workqueue", "events*",
+					 err, sizeof(err)), 0);
+	assert_string_equal(q.filter.workqueue, "events*");
+	assert_int_equal(wqd_query__slow(&q, true, "after", "42", err,
+					 sizeof(err)), 0);
+	assert_true(q.have_after);
+	assert_int_equal(q.after, 42);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(wqd_query__slow(&q, bad[i].stream, bad[i].key,
+						 bad[i].value, err,
+						 sizeof(err)), -EINVAL);
+		assert_true(err[0] && !strchr(err, '\n'));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_queuers_args),
+		cmocka_unit_test(test_slow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
