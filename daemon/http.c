@@ -743,6 +743,7 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 	struct wq_metrics_stall_total totals[WQD_MAX_STALL_TOTALS];
 	struct wq_metrics_refusal refused[WQD_REF_NR];
 	struct wq_metrics_tls tls[2];
+	struct wq_slow *slow = NULL;
 	struct body b;
 	/* A stuck loop scrapes nothing: no source is up, whatever its last
 	 * state says (its last snapshot is still shown, so counters do not
@@ -785,9 +786,23 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 		o.isolated = st->isolation.rows;
 		o.nr_isolated = st->isolation.nr_rows;
 	}
-	if (body_open(&b))
+	/* Exemplars: the recent slow records of the kernel source. */
+	if (o.openmetrics && st->slow && st->cfg.slow_keep) {
+		slow = malloc(st->cfg.slow_keep * sizeof(*slow));
+		if (slow) {
+			o.slow = slow;
+			o.slow_source = "kernel";
+			o.nr_slow = wq_slow_ring__recent(st->slow, NULL,
+							 st->cfg.slow_keep,
+							 slow);
+		}
+	}
+	if (body_open(&b)) {
+		free(slow);
 		return error_reply(r, 500, "out of memory", "see the log");
+	}
 	err = wq_metrics__render(b.f, ms, st->nr_src, &o);
+	free(slow);
 	body_close(&b, r, 200,
 		   o.openmetrics ?
 			   "application/openmetrics-text; version=1.0.0; charset=utf-8" :

@@ -915,6 +915,7 @@ struct family {
 struct out {
 	FILE *f;
 	bool om;
+	const struct wq_metrics_opts *opts;	/* exemplars */
 };
 
 /* What a sample's name adds to its family's. */
@@ -1246,29 +1247,106 @@ static void put_le(FILE *f, unsigned int k)
 	fputc('"', f);
 }
 
+#define NR_EDGES (sizeof(edges) / sizeof(edges[0]))
+
+/* ---- exemplars: slow records on the histogram buckets (docs/SLOW.md) ---- */
+
+/* The value of @x that @hk's histogram counts; false if none. */
+static bool slow_value(const struct wq_slow *x, enum wq_hkind hk,
+		       uint64_t *ns)
+{
+	if (hk == WQ_H_LAT && wq_slow__latency_known(x))
+		*ns = wq_slow__latency_ns(x);
+	else if (hk == WQ_H_RUN)
+		*ns = wq_slow__run_ns(x);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * For each bucket of @r's @hk histogram (edges[], then +Inf), the newest
+ * slow record of the same workqueue and function whose value is in that
+ * bucket and no lower one: its exemplar, or NULL.  OpenMetrics only, and
+ * only for the source the records come from.
+ */
+static void exemplars_find(const struct out *o, const char *source,
+			   const struct row *r, enum wq_hkind hk,
+			   const struct wq_slow **ex)
+{
+	const struct wq_metrics_opts *opts = o->opts;
+	char src[3 * WQ_SOURCE_LEN + 1], wq[ESC_WQ], fn[ESC_FN];
+	uint64_t ns;
+	size_t e;
+
+	memset(ex, 0, (NR_EDGES + 1) * sizeof(*ex));
+	if (!o->om || !opts || !opts->nr_slow || !opts->slow_source)
+		return;
+	esc_field(src, opts->slow_source, WQ_SOURCE_LEN);
+	if (strcmp(src, source))
+		return;
+	for (size_t i = 0; i < opts->nr_slow; i++) {
+		const struct wq_slow *x = &opts->slow[i];
+
+		if (!slow_value(x, hk, &ns))
+			continue;
+		esc_field(wq, x->workqueue, sizeof(x->workqueue));
+		esc_field(fn, x->function, sizeof(x->function));
+		if (strcmp(wq, r->wq) || strcmp(fn, r->fn))
+			continue;
+		for (e = 0; e < NR_EDGES && ns >= 1ULL << edges[e]; e++)
+			;
+		if (!ex[e] || x->seq > ex[e]->seq)
+			ex[e] = x;
+	}
+}
+
+/* A bucket's sample, with its exemplar if any: "# {work="SEQ"} VALUE
+ * TIMESTAMP", the record's seq in /api/v1/slow, its value in seconds and
+ * the wall time it ended.  Only on a bucket that counted something. */
+static void end_bucket(struct out *o, uint64_t cum, uint64_t in_bucket,
+		       const struct wq_slow *x, enum wq_hkind hk)
+{
+	uint64_t ns;
+
+	if (!x || !in_bucket || !slow_value(x, hk, &ns)) {
+		end_u64(o, cum);
+		return;
+	}
+	fprintf(o->f, "} %" PRIu64 " # {work=\"%" PRIu64 "\"} ", cum, x->seq);
+	put_secs(o->f, ns);
+	fputc(' ', o->f);
+	put_secs(o->f, wq_slow__real(x, x->ended_ns));
+	fputc('\n', o->f);
+}
+
 static void write_hist(struct out *o, const struct family *fam,
 		       const char *source, const struct row *r,
 		       enum wq_hkind hk)
 {
 	const struct wq_hist *h = &r->v.hist[hk];
-	uint64_t cum = 0;
+	const struct wq_slow *ex[NR_EDGES + 1];
+	uint64_t cum = 0, prev;
 	unsigned int slot = 0;
 	size_t e;
 
-	for (e = 0; e < sizeof(edges) / sizeof(edges[0]); e++) {
+	exemplars_find(o, source, r, hk, ex);
+	for (e = 0; e < NR_EDGES; e++) {
+		prev = cum;
 		/* Slots 0 .. k-1 hold the values below 2^k ns. */
 		for (; slot < edges[e]; slot++)
 			cum = add_sat(cum, h->slot[slot]);
 		start(o, fam, "_bucket", source);
 		row_labels(o, r);
 		put_le(o->f, edges[e]);
-		end_u64(o, cum);
+		end_bucket(o, cum, cum - prev, ex[e], hk);
 	}
+	prev = cum;
 	cum = wq_hist__count(h);
 	start(o, fam, "_bucket", source);
 	row_labels(o, r);
 	fputs(",le=\"+Inf\"", o->f);
-	end_u64(o, cum);
+	end_bucket(o, cum, cum > prev ? cum - prev : 0, ex[NR_EDGES], hk);
 	start(o, fam, "_sum", source);
 	row_labels(o, r);
 	end_secs(o, r->v.sum_ns[hk]);
@@ -1706,7 +1784,7 @@ int wq_metrics__render(FILE *f, const struct wq_metrics_source *src, size_t n,
 		       const struct wq_metrics_opts *o)
 {
 	size_t top = o && o->top_functions ? o->top_functions : DEFAULT_TOP;
-	struct out out = {.f = f, .om = o && o->openmetrics};
+	struct out out = {.f = f, .om = o && o->openmetrics, .opts = o};
 	struct view *v;
 	char *version;
 	size_t i, j;

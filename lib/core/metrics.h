@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "model.h"
+#include "slow.h"
 #include "stall.h"
 #include "wqconfig.h"
 
@@ -113,6 +114,12 @@ struct wq_metrics_opts {
 	/* The kernel's workqueue configuration (wqmon_workqueue_info...);
 	 * NULL: not read. */
 	const struct wq_config *config;
+	/* OpenMetrics exemplars on the latency and run-time buckets of the
+	 * source @slow_source: recent slow records (docs/SLOW.md), in any
+	 * order; none when @nr_slow is 0 or in the 0.0.4 format. */
+	const char *slow_source;
+	const struct wq_slow *slow;
+	size_t nr_slow;
 };
 
 /*

@@ -23,10 +23,12 @@ FUZZ_LIB_SRCS := lib/core/model.c lib/core/queuers.c lib/core/hist.c lib/core/te
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz"' \
 	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(LIB_INC) $(CFLAGS_JSON)
 
-# The configuration parser: daemon/config.c with libinih and the stall rules.
-FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c lib/core/model.c \
-	lib/core/queuers.c lib/core/slow.c \
-	lib/core/hist.c lib/core/wqtime.c lib/util/http_client.c lib/util/cpulist.c
+# The configuration parser: daemon/config.c with libinih, the stall rules
+# and the slow-record rules.
+FUZZ_SLOW_SRCS := lib/core/slow.c lib/core/model.c lib/core/queuers.c \
+	lib/core/hist.c lib/core/wqtime.c
+FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c \
+	lib/util/http_client.c lib/util/cpulist.c $(FUZZ_SLOW_SRCS)
 $(OUTPUT)/fuzz/fuzz_config_parse: tests/fuzz/fuzz_config_parse.c \
 		$(FUZZ_CONFIG_SRCS) $(OUTPUT)/daemon/wqmond.conf.inc daemon/config.h
 	$(call msg,FUZZ,$@)
@@ -43,14 +45,14 @@ $(OUTPUT)/fuzz/fuzz_web_config_parse: tests/fuzz/fuzz_web_config_parse.c \
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/web_config.c \
 		-lyaml -lgnutls -lcrypt -lpthread
 
-# The HTTP API's query values: daemon/query.c, and the slow items' filters.
+# The HTTP API's query values: daemon/query.c, with the slow-record
+# filters it fills.
 $(OUTPUT)/fuzz/fuzz_query_parse: tests/fuzz/fuzz_query_parse.c daemon/query.c \
-		daemon/query.h lib/core/slow.c
+		daemon/query.h $(FUZZ_SLOW_SRCS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D) $(OUTPUT)/fuzz/corpus-query
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Idaemon -o $@ $< daemon/query.c \
-		lib/core/slow.c lib/core/model.c lib/core/queuers.c lib/core/hist.c \
-		lib/core/wqtime.c $(LIBS_JSON) -lm
+		$(FUZZ_SLOW_SRCS) $(LIBS_JSON) -lm
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(LIB_HDRS)
 	$(call msg,FUZZ,$@)

@@ -15,10 +15,10 @@ need_root
 tmp=$(mktemp -d)
 mnt="$tmp/mnt"
 mkdir "$mnt"
-fpid= spid= dpid=
+fpid= spid= dpid= PROM_PID=
 cleanup() {
 	mountpoint -q "$mnt" && umount -l "$mnt"
-	for p in $spid $dpid $fpid; do kill $p 2>/dev/null; done
+	for p in $spid $PROM_PID $dpid $fpid; do kill $p 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -38,6 +38,8 @@ ok $? "a FUSE file system whose fsync answers after $DELAY ms is mounted"
 
 # wait_line FILE TEXT: until FILE has a line with TEXT (the probes loaded).
 wait_line() { wait_for 30 grep -qs "$2" "$1"; }
+# has_lines FILE N [REGEX]: FILE has at least N lines (matching REGEX).
+has_lines() { [ "$(grep -c "${3:-}" "$1")" -ge "$2" ]; }
 
 # slow_items: $SLOW slow and $FAST fast aio fsyncs, one at a time.
 slow_items() {
@@ -55,7 +57,7 @@ wait_line "$tmp/slow.err" '^tracing'
 ok $? "wqctl slow loads the probes ($(head -1 "$tmp/slow.err"))"
 slow_items
 ok $? "$SLOW slow and $((2 * FAST)) fast aio fsyncs ran"
-wait_for 10 test "$(wc -l <"$tmp/slow.json")" -ge $SLOW
+wait_for 10 has_lines "$tmp/slow.json" $SLOW
 kill -INT $spid
 wait $spid
 ok $? "wqctl slow ends cleanly on ^C"
@@ -99,7 +101,7 @@ is "$res" ok "wqctl slow: exactly one record per slow item, none of the $((2 * F
 spid=$!
 wait_line "$tmp/slow.err" '^tracing'
 "$B/tests/gen/aiogen" -n 1 -b 1 -f "$mnt/f" >/dev/null
-wait_for 10 test "$(wc -l <"$tmp/slow.txt")" -ge 2
+wait_for 10 has_lines "$tmp/slow.txt" 2
 kill -INT $spid
 wait $spid
 spid=
@@ -137,7 +139,7 @@ ok $? "records within the bound: $shown for $(cat "$tmp/gen.out"), at most $max"
 # ---- wqmond: /api/v1/slow and its live stream ----
 start_wqmond "$tmp/d.log" -s none -i 0.25 -o refwq.enabled=no \
 	-o slow.run=100ms -o slow.latency=off -o slow.keep=50 \
-	-o 'slow.rule=run */aio_fsync_work 200ms'
+	-o 'slow.rule=run */aio_fsync_work 200ms' -o daemon.top_functions=10000
 dpid=$DPID
 slow() { curl -sf "$U/api/v1/slow${1:-}"; }
 wait_for 20 sh -c "curl -sf '$U/api/v1/sources' | grep -q '\"state\": *\"up\"'"
@@ -151,7 +153,7 @@ t0=$(date +%s%N)
 slow_items
 ok $? "$SLOW slow and $((2 * FAST)) fast aio fsyncs ran again"
 t1=$(date +%s%N)
-wait_for 10 test "$(grep -c '^data: ' "$tmp/sse")" -ge $SLOW
+wait_for 10 has_lines "$tmp/sse" $SLOW '^data: '
 kill $cpid; wait $cpid 2>/dev/null
 grep '^data: ' "$tmp/sse" | sed 's/^data: //' >"$tmp/sse.json"
 res=$(python3 -c "$check" "$t0" "$t1" $SLOW $DELAY "$tmp/sse.json" 2>&1)
@@ -197,7 +199,8 @@ badq '/api/v1/slow/stream?limit=3'
 # streams above end within a second of their clients (the loop wakes them
 # and they see the closed socket).
 streams() { slow | python3 -c 'import json, sys; print(json.load(sys.stdin)["streams"])'; }
-wait_for 10 test "$(streams)" = 0
+no_streams() { [ "$(streams)" = 0 ]; }
+wait_for 10 no_streams
 ok $? "the streams whose clients left are gone ($(streams) left)"
 pids=
 for i in $(seq 8); do
@@ -212,8 +215,41 @@ grep -qi '^Retry-After:' "$tmp/h9"
 ok $? "a ninth stream: $code with Retry-After"
 is "$code" 503 "the ninth stream is refused"
 kill $pids; wait $pids 2>/dev/null
-wait_for 10 test "$(streams)" = 0
+wait_for 10 no_streams
 ok $? "their slots come back once their clients have gone"
+
+# ---- exemplars: the slow records on the histogram buckets ----
+om() { curl -sf -H 'Accept: application/openmetrics-text; version=1.0.0' "$U/metrics"; }
+om >"$tmp/om.txt"
+newest=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["seq"])' "$tmp/api.json")
+line=$(grep '^wqmon_work_runtime_seconds_bucket{source="kernel",workqueue="events",function="aio_fsync_work",le="0.536870912"}' "$tmp/om.txt")
+echo "# $line"
+echo "$line" | grep -Eq "} [0-9]+ # \{work=\"$newest\"\} 0\.[3-5][0-9]* [0-9]+\.[0-9]+\$"
+ok $? "OpenMetrics: the newest slow record (seq $newest) is the exemplar of its run-time bucket"
+n=$(grep -c ' # {work=' "$tmp/om.txt")
+is "$(grep ' # {work=' "$tmp/om.txt" | grep -vc '^wqmon_work_\(runtime\|latency\)_seconds_bucket{')" 0 "exemplars only on the latency and run-time buckets ($n in all)"
+curl -sf "$U/metrics" | grep -q ' # {'
+ok $((!$?)) "no exemplar in the 0.0.4 text format"
+
+PROM_FLAGS=--enable-feature=exemplar-storage start_prometheus "$tmp" "127.0.0.1:$PORT"
+q='wqmon_work_runtime_seconds_bucket{function="aio_fsync_work"}'
+ex() {
+	curl -sfG "$P/api/v1/query_exemplars" --data-urlencode "query=$q" \
+		--data-urlencode "start=$(( $(date +%s) - 600 ))" \
+		--data-urlencode "end=$(( $(date +%s) + 60 ))" >"$tmp/ex.json" &&
+		python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["data"]
+recs = {str(r["seq"]): r for r in json.load(open(sys.argv[2]))["records"]}
+for s in d:
+    for e in s["exemplars"]:
+        r = recs.get(e["labels"].get("work"))
+        if r and abs(float(e["value"]) - r["run_ns"] / 1e9) < 1e-9 and \
+           abs(float(e["timestamp"]) - r["ended_real_ns"] / 1e9) < 0.001:
+            sys.exit(0)
+sys.exit(1)' "$tmp/ex.json" "$tmp/api.json"
+}
+wait_for 30 ex
+ok $? "Prometheus (exemplar storage) holds an exemplar whose value and time are a slow record's ($(head -c 300 "$tmp/ex.json"))"
 
 # ---- bad input: one line each, exit status 2 ----
 bad() {	# bad WHAT ARGS...: a usage error of one line

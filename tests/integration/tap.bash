@@ -146,7 +146,8 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 # of its own, scraping TARGET (host:port) every second, its data and log in
 # DIR; JOB-YAML: more settings of the scrape job (scheme, tls_config,
 # basic_auth), indented by four spaces.  Sets P (its URL) and PROM_PID; bails
-# if it does not become ready.
+# if it does not become ready.  $PROM_FLAGS: more flags of prometheus
+# (--enable-feature=exemplar-storage).
 start_prometheus() {
 	local dir=$1 target=$2 job=${3:-} port
 	command -v prometheus >/dev/null ||
@@ -161,8 +162,9 @@ scrape_configs:
       - targets: ['$target']
 $job
 YML
+	# shellcheck disable=SC2086 # PROM_FLAGS: extra flags, split on blanks
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-		--web.listen-address=127.0.0.1:0 --log.level=info >"$dir/prom.log" 2>&1 &
+		--web.listen-address=127.0.0.1:0 --log.level=info ${PROM_FLAGS:-} >"$dir/prom.log" 2>&1 &
 	PROM_PID=$!
 	port=$(bound_port "$dir/prom.log" $PROM_PID) ||
 		bail "prometheus did not start: $(tail -3 "$dir/prom.log")"
