@@ -176,6 +176,7 @@ int wqctl_slow(int argc, char **argv)
 		return WQ_EXIT_USAGE;
 	o.coll.slow_min_ns = wq_slow_rules__kernel_min(&o.rules);
 	o.coll.slow_per_sec = o.rules.max_per_second;
+	o.coll.track_queuers = true;	/* each record names who queued it */
 	err = wq_collector__open(&coll, &o.coll);
 	if (err)
 		return 1;

@@ -310,7 +310,8 @@ static void fmt_ms(char *buf, size_t len, uint64_t ns, bool known)
 int wq_slow__line(const struct wq_slow *r, char *buf, size_t len)
 {
 	uint64_t real = wq_slow__real(r, r->ended_ns);
-	char when[32], lat[24], run[24], cpu[24], worker[16], queuer[48];
+	char when[32], lat[24], run[24], cpu[24], worker[16];
+	char queuer[WQ_COMM_LEN + WQ_CGROUP_LEN + 16];
 	time_t sec = (time_t)(real / 1000000000ULL);
 	struct tm tm;
 	int n;
@@ -333,7 +334,8 @@ int wq_slow__line(const struct wq_slow *r, char *buf, size_t len)
 	if (!r->queuer)
 		snprintf(queuer, sizeof(queuer), "-");
 	else if (r->ctx == WQ_QCTX_TASK)
-		snprintf(queuer, sizeof(queuer), "%s/%d", r->comm, r->tgid);
+		snprintf(queuer, sizeof(queuer), "%s/%d %s", r->comm, r->tgid,
+			 r->cgroup);
 	else
 		snprintf(queuer, sizeof(queuer), "%s", wq_qctx__name(r->ctx));
 	n = snprintf(buf, len, "%-16s %3d %4d %-20s %-28s %8s %10s %10s %-7s %s",

@@ -89,8 +89,9 @@ for r in recs:
     comm = open("/proc/%d/comm" % r["worker_tid"]).read() if r["worker_tid"] else ""
     if r["bh"] or not comm.startswith("kworker/"):
         bad.append("worker %d (%s) is no kworker" % (r["worker_tid"], comm.strip()))
-    if r["queuer"] is not None:
-        bad.append("queuer %s before the queuer table" % r["queuer"])
+    q = r["queuer"] or {}
+    if (q.get("context"), q.get("comm")) != ("task", "aiogen") or not q.get("tgid"):
+        bad.append("queuer %s, not the task aiogen" % r["queuer"])
 print("; ".join(bad[:3]) or "ok")'
 res=$(python3 -c "$check" "$t0" "$t1" $SLOW $DELAY "$tmp/slow.json" 2>&1)
 is "$res" ok "wqctl slow: exactly one record per slow item, none of the $((2 * FAST)) fast ones, times that agree"
