@@ -79,15 +79,13 @@ int wq_slow_rules__set_rate(struct wq_slow_rules *r, const char *text,
 int wq_slow_rules__add(struct wq_slow_rules *r, const char *spec, char *err,
 		       size_t errlen)
 {
-	char kind[16], pattern[128], dur[32], extra[2];
+	char kind[16], pattern[WQ_RULE_PATTERN_LEN], dur[32];
 	uint64_t ns;
 	int k;
 
-	if (sscanf(spec, "%15s %127s %31s %1s", kind, pattern, dur, extra) != 3) {
-		snprintf(err, errlen, "rule '%s': give KIND WORKQUEUE/FUNCTION "
-			 "DURATION, e.g. run events_unbound/* 50ms", spec);
+	if (wq_rule__split(spec, kind, pattern, dur, "run events_unbound/* 50ms",
+			   err, errlen))
 		return -EINVAL;
-	}
 	for (k = 0; k < WQ_SLOW_K_NR; k++)
 		if (!strcmp(kind, wq_slow_kind__name(k)))
 			break;
@@ -101,38 +99,16 @@ int wq_slow_rules__add(struct wq_slow_rules *r, const char *spec, char *err,
 			 "500us, 10ms, 1s, or off)", spec, dur);
 		return -EINVAL;
 	}
-	if (!strchr(pattern, '/')) {
-		snprintf(err, errlen, "rule '%s': the pattern is "
-			 "WORKQUEUE/FUNCTION, e.g. events/* or */flush_to_ldisc",
-			 spec);
-		return -EINVAL;
-	}
-	if (r->nr_rules == WQ_SLOW_MAX_RULES) {
-		snprintf(err, errlen, "more than %d slow rules",
-			 WQ_SLOW_MAX_RULES);
-		return -E2BIG;
-	}
-	r->rule[r->nr_rules].kind = k;
-	snprintf(r->rule[r->nr_rules].pattern, sizeof(r->rule[0].pattern), "%s",
-		 pattern);
-	r->rule[r->nr_rules].threshold_ns = ns;
-	r->nr_rules++;
-	return 0;
+	return wq_rules__append(r->rule, &r->nr_rules, WQ_SLOW_MAX_RULES,
+				"slow", k, pattern, ns, err, errlen);
 }
 
 uint64_t wq_slow_rules__threshold(const struct wq_slow_rules *r,
 				  enum wq_slow_kind kind, const char *wq,
 				  const char *fn)
 {
-	char name[WQ_NAME_LEN + WQ_FUNC_LEN + 2];
-	uint64_t t = r->threshold_ns[kind];
-
-	snprintf(name, sizeof(name), "%s/%s", wq ? wq : "", fn ? fn : "");
-	for (size_t i = 0; i < r->nr_rules; i++)
-		if (r->rule[i].kind == kind &&
-		    !fnmatch(r->rule[i].pattern, name, 0))
-			t = r->rule[i].threshold_ns;
-	return t;
+	return wq_rules__threshold(r->rule, r->nr_rules, kind, wq, fn,
+				   r->threshold_ns[kind]);
 }
 
 uint64_t wq_slow_rules__kernel_min(const struct wq_slow_rules *r)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "model.h"
+#include "rules.h"
 
 /* Which threshold a record passed (both bits when both). */
 #define WQ_SLOW_LATENCY	1u
@@ -72,19 +73,13 @@ enum wq_slow_kind { WQ_SLOW_K_LATENCY, WQ_SLOW_K_RUN, WQ_SLOW_K_NR };
 
 const char *wq_slow_kind__name(enum wq_slow_kind k);	/* "latency", "run" */
 
-struct wq_slow_rule {
-	enum wq_slow_kind kind;
-	char pattern[128];	/* WORKQUEUE/FUNCTION, fnmatch globs */
-	uint64_t threshold_ns;	/* 0: no record of this kind */
-};
-
 #define WQ_SLOW_MAX_RULES	64
 #define WQ_SLOW_RATE_MAX	100000	/* records a second per CPU */
 #define WQ_SLOW_KEEP_MAX	100000
 
 struct wq_slow_rules {
 	uint64_t threshold_ns[WQ_SLOW_K_NR];	/* defaults; 0: off */
-	struct wq_slow_rule rule[WQ_SLOW_MAX_RULES];
+	struct wq_rule rule[WQ_SLOW_MAX_RULES];
 	size_t nr_rules;
 	uint32_t max_per_second;	/* per CPU, in the probes */
 };

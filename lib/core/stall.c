@@ -47,15 +47,13 @@ static int kind_from_name(const char *name)
 int wq_stall_rules__add(struct wq_stall_rules *r, const char *spec, char *err,
 			size_t errlen)
 {
-	char kind[16], pattern[128], dur[32], extra[2];
+	char kind[16], pattern[WQ_RULE_PATTERN_LEN], dur[32];
 	uint64_t ns;
 	int k;
 
-	if (sscanf(spec, "%15s %127s %31s %1s", kind, pattern, dur, extra) != 3) {
-		snprintf(err, errlen, "rule '%s': give KIND WORKQUEUE/FUNCTION "
-			 "DURATION, e.g. running events_unbound/* 30s", spec);
+	if (wq_rule__split(spec, kind, pattern, dur,
+			   "running events_unbound/* 30s", err, errlen))
 		return -EINVAL;
-	}
 	k = kind_from_name(kind);
 	if (k < 0) {
 		snprintf(err, errlen, "rule '%s': kind '%s' is not pending, "
@@ -67,38 +65,16 @@ int wq_stall_rules__add(struct wq_stall_rules *r, const char *spec, char *err,
 			 "5s, 2m)", spec, dur);
 		return -EINVAL;
 	}
-	if (!strchr(pattern, '/')) {
-		snprintf(err, errlen, "rule '%s': the pattern is "
-			 "WORKQUEUE/FUNCTION, e.g. events/* or */flush_to_ldisc",
-			 spec);
-		return -EINVAL;
-	}
-	if (r->nr_rules == WQ_STALL_MAX_RULES) {
-		snprintf(err, errlen, "more than %d stall rules",
-			 WQ_STALL_MAX_RULES);
-		return -E2BIG;
-	}
-	r->rule[r->nr_rules].kind = k;
-	snprintf(r->rule[r->nr_rules].pattern, sizeof(r->rule[0].pattern), "%s",
-		 pattern);
-	r->rule[r->nr_rules].threshold_ns = ns;
-	r->nr_rules++;
-	return 0;
+	return wq_rules__append(r->rule, &r->nr_rules, WQ_STALL_MAX_RULES,
+				"stall", k, pattern, ns, err, errlen);
 }
 
 uint64_t wq_stall_rules__threshold(const struct wq_stall_rules *r,
 				   enum wq_stall_kind kind, const char *wq,
 				   const char *fn)
 {
-	char name[WQ_NAME_LEN + WQ_FUNC_LEN + 2];
-	uint64_t t = r->threshold_ns[kind];
-
-	snprintf(name, sizeof(name), "%s/%s", wq ? wq : "", fn ? fn : "");
-	for (size_t i = 0; i < r->nr_rules; i++)
-		if (r->rule[i].kind == kind &&
-		    !fnmatch(r->rule[i].pattern, name, 0))
-			t = r->rule[i].threshold_ns;
-	return t;
+	return wq_rules__threshold(r->rule, r->nr_rules, kind, wq, fn,
+				   r->threshold_ns[kind]);
 }
 
 /* ---- detector ---- */

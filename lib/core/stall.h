@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "kmsg.h"
 #include "model.h"
+#include "rules.h"
 #include "wqtime.h"
 
 enum wq_stall_kind {
@@ -56,18 +57,12 @@ const char *wq_stall_kind__name(enum wq_stall_kind k);	/* "pending" ... */
  * resolves once it is back under it (pending, running) or after
  * @hog_clear_intervals intervals without a hogging execution (cpu_hog).
  */
-struct wq_stall_rule {
-	enum wq_stall_kind kind;
-	char pattern[128];
-	uint64_t threshold_ns;
-};
-
 #define WQ_STALL_MAX_RULES 64
 
 struct wq_stall_rules {
 	uint64_t threshold_ns[WQ_STALL_NR];
 	unsigned int hog_clear_intervals;
-	struct wq_stall_rule rule[WQ_STALL_MAX_RULES];
+	struct wq_rule rule[WQ_STALL_MAX_RULES];
 	size_t nr_rules;
 };
 

@@ -151,7 +151,7 @@ static void parse_rules(struct json_object *root, struct wq_stall_rules *r)
 	for (size_t i = 0; i < json_object_array_length(list) &&
 			   r->nr_rules < WQ_STALL_MAX_RULES; i++) {
 		struct json_object *e = json_object_array_get_idx(list, i), *v;
-		struct wq_stall_rule *x = &r->rule[r->nr_rules];
+		struct wq_rule *x = &r->rule[r->nr_rules];
 
 		if (!json_object_object_get_ex(e, "kind", &v) ||
 		    (k = kind_of(json_object_get_string(v) ?: "")) < 0)

@@ -25,7 +25,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -DWQMON_VERSION='"fuzz
 
 # The configuration parser: daemon/config.c with libinih, the stall rules
 # and the slow-record rules.
-FUZZ_SLOW_SRCS := lib/core/slow.c lib/core/model.c lib/core/queuers.c \
+FUZZ_SLOW_SRCS := lib/core/slow.c lib/core/rules.c lib/core/model.c lib/core/queuers.c \
 	lib/core/hist.c lib/core/wqtime.c
 FUZZ_CONFIG_SRCS := daemon/config.c lib/core/stall.c lib/util/log.c \
 	lib/util/http_client.c lib/util/cpulist.c $(FUZZ_SLOW_SRCS)
