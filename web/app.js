@@ -9,6 +9,7 @@ import { lineChart, heatmap, PALETTE } from './charts.js';
 import { LiveTable } from './table.js';
 import { startConfig } from './config.js';
 import { startQueuers } from './queuers.js';
+import { startSlow } from './slow.js';
 import { readRecording, sniffText, Intervals, snapshotJson } from './textview.js';
 
 const params = new URLSearchParams(location.search);
@@ -301,6 +302,7 @@ function render() {
 	renderStalls(snaps);
 	renderTables(snaps, multi);
 	queuers.setScope({ source: state.source, focus: state.focus, file: state.file });
+	slow.setScope({ source: state.source, focus: state.focus, file: state.file });
 }
 
 function renderHeader() {
@@ -578,6 +580,7 @@ const fnTip = (r) => (r.fn !== '?' ? '' : isOverflow(r) ? OVERFLOW : UNKNOWN_FN)
 
 let tables = null;
 let queuers = null;
+let slow = null;
 function makeTables() {
 	const dur = { num: true, fmt: fmtDur };
 	// drop: which columns go first when the table is too wide (highest
@@ -877,6 +880,7 @@ function init() {
 	});
 	tables = makeTables();
 	queuers = startQueuers($('#queuers'), getJSON);
+	slow = startSlow($('#slow'), getJSON);
 	readHash();
 	setRange(state.rangeMs);
 	setSource(state.source);

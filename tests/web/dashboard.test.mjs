@@ -23,6 +23,7 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { fmtRate, fmtCount, fmtPct, fmtDur } from '../../web/format.js';
+import { fmtWall } from '../../web/slow.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -61,13 +62,19 @@ function watch(p, sink) {
 		if (msg.type() === 'error') sink.push(`console error: ${msg.text()} (${msg.location().url})`);
 	});
 	p.on('pageerror', (err) => sink.push(`page error: ${err.message}`));
-	p.on('requestfailed', (r) => sink.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+	// A slow-items stream the page closes (a new scope) ends aborted.
+	p.on('requestfailed', (r) => {
+		if (/\/api\/v1\/slow\/stream/.test(r.url()) && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+		sink.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+	});
 	p.on('response', (r) => {
 		if (r.status() >= 400) sink.push(`HTTP ${r.status()}: ${r.url()}`);
 	});
 }
 
-const unexpected = () => problems;
+// A daemon with its [slow] thresholds off answers /api/v1/slow 404: the
+// panel says so (tested below), not a problem of the page.
+const unexpected = () => problems.filter((x) => !(/404/.test(x) && /\/api\/v1\/slow\?/.test(x)));
 
 // A second fixture server, with two sources (--refwq), started once.
 let twoBase = null;
@@ -1093,6 +1100,133 @@ test('who is causing this: no queuers in the interval, and an endpoint that answ
 	await old.p.waitForFunction((n) => +document.body.dataset.polls > n, polls, { timeout: 5000 });
 	const sink = await old.close();
 	assert.ok(sink.length > 0 && sink.every((x) => /^(HTTP 404: |console error: Failed to load resource: .* 404 .*\().*\/api\/v1\/queuers\?/.test(x)), sink.join('\n'));
+});
+
+// Slow items: the rows are /api/v1/slow's records as served, newest
+// first, and the stream's new ones on top.
+const slowExpected = (r) => ({
+	seq: r.seq, seqCell: fmtWall(r.ended_real_ns), wq: r.workqueue, fn: r.function,
+	where: `${r.pool_id} / ${r.cpu}`, lat: r.latency_ns == null ? '–' : fmtDur(r.latency_ns),
+	run: fmtDur(r.run_ns), cpu: fmtDur(r.cpu_ns), context: r.queuer ? r.queuer.context : '–',
+	comm: r.queuer?.comm ? (r.queuer.tgid > 0 ? `${r.queuer.comm}/${r.queuer.tgid}` : r.queuer.comm) : '–',
+	cgroup: r.queuer?.cgroup || '–', why: r.slow.join(', '),
+});
+
+async function slowPage(url) {
+	const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.goto(url);
+	const close = async () => {
+		await ctx.close();
+		return sink;
+	};
+	return { p, close };
+}
+
+// Rows as {seq, column: text}, the time column under seqCell.
+const slowTable = (p) => p.evaluate(() => {
+	const table = document.querySelector('#slow table');
+	const keys = [...table.tHead.rows[0].cells].map((th) => th.dataset.key);
+	return [...table.querySelectorAll('tbody tr[data-key]')].map((tr) => ({
+		seq: +tr.dataset.key,
+		...Object.fromEntries([...tr.children].map((td, i) => [keys[i] === 'seq' ? 'seqCell' : keys[i], td.textContent])),
+	}));
+});
+
+test('slow items: the daemon\'s recent records, newest first', async () => {
+	const { p, close } = await slowPage(base);
+	await p.waitForSelector('#slow[data-state="rows"], #slow[data-state="off"]', { timeout: 10000 });
+	const doc = await (await p.request.get(`${base}api/v1/slow?limit=20`)).json().catch(() => null);
+	if (await p.$('#slow[data-state="off"]')) {
+		assert.equal(doc?.format, undefined, 'off: the daemon answers no records');
+	} else {
+		assert.equal(doc.format, 'wqmon-slow');
+		await p.waitForFunction((n) => document.querySelectorAll('#slow tbody tr[data-key]').length >= n, Math.min(doc.records.length, 20), { timeout: 5000 });
+		const rows = await slowTable(p);
+		const seqs = rows.map((r) => r.seq);
+		assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
+		for (const r of doc.records.filter((x) => seqs.includes(x.seq)))
+			assert.deepEqual(rows.find((x) => x.seq === r.seq), slowExpected(r));
+	}
+	if (FIXTURE) {
+		const rows = await slowTable(p);
+		assert.equal(rows.length, 6);
+		assert.deepEqual(rows[0], slowExpected(doc.records[0]));
+		assert.equal(rows[0].run, '378 ms');
+		assert.equal(rows[0].comm, 'fio/4242');
+		assert.equal(rows[0].why, 'run');
+		const bh = rows.find((r) => r.fn === 'blk_mq_run_work_fn');
+		assert.deepEqual([bh.lat, bh.context, bh.comm, bh.cgroup], ['–', 'softirq', '–', '–']);
+		assert.equal(rows.find((r) => r.fn === 'wb_workfn').why, 'latency');
+		assert.match(await p.textContent('#slow .s-note'), /slow when latency ≥ 100 ms, run ≥ 100 ms, 1 rule per workqueue\/function/);
+	}
+	assert.deepEqual(await close(), []);
+});
+
+test('slow items: a new record arrives by the stream; a drilled series shows its own', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const { p, close } = await slowPage(base);
+	await p.waitForSelector('#slow[data-state="rows"]', { timeout: 10000 });
+	await p.waitForFunction(() => document.querySelectorAll('#slow tbody tr[data-key]').length === 6, null, { timeout: 5000 });
+	const rec = await (await p.request.get(`${base}_fixture/slow?workqueue=events&function=delayed_fput&pool=6&run_ms=250`)).json();
+	await p.waitForFunction((k) => document.querySelector('#slow tbody tr[data-key]')?.dataset.key === String(k), rec.seq, { timeout: 5000 });
+	const rows = await slowTable(p);
+	assert.deepEqual(rows[0], slowExpected(rec));
+	assert.equal(rows[0].run, '250 ms');
+	assert.equal(rows.length, 7);
+
+	// Drilled into aio_fsync_work of pool 2: its records only.
+	const key = await p.getAttribute('#fn-table tbody tr[data-key*="aio_fsync_work"][data-key*=",2,"]', 'data-key');
+	const [, pool, wq, fn] = JSON.parse(key);
+	const asked = p.waitForRequest((r) => /\/api\/v1\/slow\?/.test(r.url()) && r.url().includes(`function=${fn}`));
+	await p.click(`#fn-table tbody tr[data-key='${key}']`);
+	const u = new URL((await asked).url());
+	assert.deepEqual([u.searchParams.get('workqueue'), u.searchParams.get('function')], [wq, fn]);
+	await p.waitForFunction((t) => document.querySelector('#slow .s-scope').textContent === t, `of ${fn} · ${wq} · pool ${pool}`, { timeout: 5000 });
+	await p.waitForFunction(() => document.querySelectorAll('#slow tbody tr[data-key]').length === 2, null, { timeout: 5000 });
+	let drilled = await slowTable(p);
+	assert.ok(drilled.every((r) => r.fn === fn && r.wq === wq && r.where.startsWith(`${pool} /`)), JSON.stringify(drilled));
+	// A record of another series does not come in; one of it does.
+	await p.request.get(`${base}_fixture/slow?workqueue=events&function=delayed_fput&pool=6`);
+	const mine = await (await p.request.get(`${base}_fixture/slow?workqueue=${wq}&function=${fn}&pool=${pool}&run_ms=99`)).json();
+	await p.waitForFunction((k) => document.querySelector('#slow tbody tr[data-key]')?.dataset.key === String(k), mine.seq, { timeout: 5000 });
+	drilled = await slowTable(p);
+	assert.equal(drilled.length, 3);
+	assert.deepEqual(drilled[0], slowExpected(mine));
+	await p.keyboard.press('Escape');
+	await p.waitForFunction(() => document.querySelector('#slow .s-scope').textContent === 'of all work', null, { timeout: 5000 });
+	await p.waitForFunction(() => document.querySelectorAll('#slow tbody tr[data-key]').length === 9, null, { timeout: 5000 });
+	assert.deepEqual(await close(), []);
+});
+
+test('slow items: a daemon with them off says how to turn them on', { skip: !FIXTURE && 'needs the fixture server' }, async () => {
+	const url = await startFixtureServer('--no-slow');
+	const { p, close } = await slowPage(url);
+	await p.waitForSelector('#slow[data-state="off"]', { timeout: 10000 });
+	assert.equal(await p.textContent('#slow .s-note'),
+		'Slow items are off in this daemon: set thresholds under [slow] in wqmond.conf (docs/SLOW.md).');
+	assert.equal(await p.isVisible('#slow table'), false, 'no empty table');
+	const sink = await close();
+	assert.ok(sink.length > 0 && sink.every((x) => /^(HTTP 404: |console error: Failed to load resource: .* 404 .*\().*\/api\/v1\/slow\?/.test(x)), sink.join('\n'));
+});
+
+test('slow items: an endpoint that answers 4xx', async () => {
+	const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+	const p = await ctx.newPage();
+	const sink = [];
+	watch(p, sink);
+	await p.route(/\/api\/v1\/slow\?/, (route) => route.fulfill({
+		status: 400, json: { error: 'bad limit \'0\': give 1 to 100000', hint: 'e.g. /api/v1/slow?limit=20' },
+	}));
+	await p.goto(base);
+	await p.waitForSelector('#slow[data-state="error"]', { timeout: 10000 });
+	assert.equal(await p.textContent('#slow .s-note'),
+		'Slow items: unavailable: api/v1/slow?limit=20: HTTP 400 — bad limit \'0\': give 1 to 100000');
+	assert.equal(await p.isVisible('#slow table'), false);
+	await p.unrouteAll({ behavior: 'wait' });
+	await ctx.close();
+	assert.ok(sink.length > 0 && sink.every((x) => /^(HTTP 400: |console error: Failed to load resource: .* 400 .*\().*\/api\/v1\/slow\?/.test(x)), sink.join('\n'));
 });
 
 test('pause stops the updates and resume restarts them', async () => {

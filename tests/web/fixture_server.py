@@ -19,19 +19,26 @@ kernel's (see REFWQ below).
 Paths follow docs/API.md: `/` (web/index.html), `/static/FILE` (web/FILE),
 `/api/v1/snapshot`, `/api/v1/history?since=MONO_NS`, `/api/v1/sources`,
 `/api/v1/queuers?top=K&order=cpu|queued[&workqueue=W&function=F&pool=P]
-[&source=S]` (QUEUERS below; --no-queuers: "tracked": false).
+[&source=S]` (QUEUERS below; --no-queuers: "tracked": false),
+`/api/v1/slow?limit=N[&workqueue=W&function=F]` and its live
+`/api/v1/slow/stream` (Server-Sent Events, Last-Event-ID or ?after=SEQ;
+SLOW below; --no-slow: 404 "slow records are off", as a daemon whose
+[slow] thresholds are all off).
 `/api/v1/stalls` answers as the daemon's detector would with a pending
 threshold of 2 s: pool 3's stall is active from 2 s into each episode, and
 the episodes that ended are in `recent`.  Test hooks (not part of the
 daemon's API):
 `/_fixture/fail?seconds=N` makes the API answer 503 for N seconds;
-`/_fixture/restart` simulates a daemon restart (empty history ring).
+`/_fixture/restart` simulates a daemon restart (empty history ring);
+`/_fixture/slow?workqueue=W&function=F&pool=P` adds one slow record (as
+the probes would) and answers it.
 
 Python standard library only.  Prints `listening on URL` once ready.
 """
 
 import argparse
 import copy
+import fnmatch
 import json
 import os
 import posixpath
@@ -188,7 +195,7 @@ class Sim:
     """The fake daemon's state: the clock, the replayed ring, the totals."""
 
     def __init__(self, fixtures, backfill, refwq=False, no_config=False,
-                 no_queuers=False):
+                 no_queuers=False, no_slow=False):
         with open(os.path.join(fixtures, "kernel-snapshot.json")) as f:
             cum = json.load(f)
         with open(os.path.join(fixtures, "kernel-history.jsonl")) as f:
@@ -203,6 +210,8 @@ class Sim:
             self.config = json.load(f)
         self.no_config = no_config
         self.no_queuers = no_queuers
+        self.no_slow = no_slow
+        self.slow = Slow()
         self.backfill = backfill
         self.lock = threading.Lock()
         self.fail_until = 0.0
@@ -569,6 +578,134 @@ def derive_workqueues(series):
     return out
 
 
+# /api/v1/slow: the records of wq_slow_json__record (docs/SLOW.md), kept
+# in a ring as the daemon's.  At start-up the ring holds SLOW_SEED: a FUSE
+# fsync that ran long for fio (the slow_items.sh load), a writeback that
+# waited behind it, a BH item with no latency known; thresholds as the
+# daemon's defaults (100 ms each) and one rule.
+SLOW_KEEP = 200
+SLOW_RULES = {"thresholds_ns": {"latency": 100_000_000, "run": 100_000_000},
+              "rules": [{"kind": "run", "pattern": "events/aio_fsync_work",
+                         "threshold_ns": 50_000_000}],
+              "kernel_min_ns": 50_000_000, "max_per_second": 100}
+FIO = ("task", "fio", 4242, 5121,
+       "/user.slice/user-1000.slice/session-3.scope")
+SLOW_SEED = [  # age s, wq, fn, pool, cpu, tid, queuer, lat ms, run ms, cpu ms
+    (40, "events", "aio_fsync_work", 2, 0, 13159, FIO, 0.08, 812.5, 0.31),
+    (31, "writeback", "wb_workfn", 8, 1, 211,
+     ("task", "postgres", 2207, 3402, "/system.slice/postgresql.service"),
+     143.2, 12.9, 11.7),
+    (22, "events", "aio_fsync_work", 6, 1, 13160, FIO, 0.05, 1204.0, 0.44),
+    (15, "kblockd", "blk_mq_run_work_fn", 3, 0, 0,
+     ("softirq", "", 0, 0, ""), None, 131.0, 130.8),
+    (6, "events_unbound", "flush_memcg_stats_dwork", 8, 1, 98, None, 101.4,
+     3.2, 3.1),
+    (2, "events", "aio_fsync_work", 2, 0, 13159, FIO, 0.11, 377.9, 0.2),
+]
+
+
+def slow_record(seq, mono_ns, real_off, wq, fn, pool, cpu, tid, queuer,
+                lat_ms, run_ms, cpu_ms):
+    run = int(run_ms * 1e6)
+    ended = mono_ns
+    started = ended - run
+    lat = None if lat_ms is None else int(lat_ms * 1e6)
+    queued = 0 if lat is None else started - lat
+    why = []
+    if lat is not None and lat >= 100_000_000:
+        why.append("latency")
+    limit = 50_000_000 if (wq, fn) == ("events", "aio_fsync_work") \
+        else 100_000_000
+    if run >= limit:
+        why.append("run")
+    q = None
+    if queuer:
+        q = {"slot": 3, "context": queuer[0], "comm": queuer[1],
+             "tgid": queuer[2], "cgroup_id": queuer[3], "cgroup": queuer[4]}
+    real = (lambda t: t + real_off if t else 0)
+    return {"seq": seq, "workqueue": wq, "function": fn, "pool_id": pool,
+            "cpu": cpu, "worker_tid": tid, "bh": tid == 0, "queuer": q,
+            "queued_ns": queued, "started_ns": started, "ended_ns": ended,
+            "queued_real_ns": real(queued), "started_real_ns": real(started),
+            "ended_real_ns": real(ended), "latency_ns": lat, "run_ns": run,
+            "cpu_ns": int(cpu_ms * 1e6), "slow": why}
+
+
+class Slow:
+    """The daemon's ring of slow records, and its streams' wake-up."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.ring = []
+        self.seq = 0
+        now = time.monotonic_ns()
+        self.real_off = time.time_ns() - now
+        for age, *rest in SLOW_SEED:
+            self.push(now - age * NSEC, *rest)
+
+    def push(self, mono_ns, *rest):
+        with self.cond:
+            self.seq += 1
+            rec = slow_record(self.seq, mono_ns, self.real_off, *rest)
+            self.ring.append(rec)
+            del self.ring[:-SLOW_KEEP]
+            self.cond.notify_all()
+            return rec
+
+    @staticmethod
+    def filt(query):
+        """The daemon's filters: fnmatch globs, or an error tuple."""
+        f = {}
+        for k in ("workqueue", "function"):
+            if k in query:
+                v = query[k][0]
+                if not v or len(v) > 127:
+                    return (400, "%s filter: give a glob of 1 to 127 "
+                            "characters, e.g. events* or *fsync*" % k,
+                            "e.g. /api/v1/slow?limit=20&workqueue=events")
+                f[k] = v
+        return f
+
+    @staticmethod
+    def match(f, r):
+        return all(fnmatch.fnmatchcase(r[k], g) for k, g in f.items())
+
+    def recent(self, query):
+        for k in query:
+            if k not in ("limit", "workqueue", "function"):
+                return (400, "unknown parameter '%s': give limit, "
+                        "workqueue or function" % k,
+                        "e.g. /api/v1/slow?limit=20&workqueue=events")
+        f = self.filt(query)
+        if isinstance(f, tuple):
+            return f
+        limit = 100
+        if "limit" in query:
+            v = query["limit"][0]
+            if not v.isdigit() or not 1 <= int(v) <= 100000:
+                return (400, "bad limit '%s': give 1 to 100000" % v,
+                        "e.g. /api/v1/slow?limit=20&workqueue=events")
+            limit = int(v)
+        with self.cond:
+            recs = [r for r in reversed(self.ring) if self.match(f, r)]
+            return {"format": "wqmon-slow", "version": 1, "keep": SLOW_KEEP,
+                    "last_seq": self.seq, "dropped": 0, "under_rules": 0,
+                    "streams": 0, "rules": SLOW_RULES,
+                    "records": recs[:min(limit, SLOW_KEEP)]}
+
+    def since(self, after, f):
+        """Records after seq @after matching @f, oldest first; how many
+        of them the ring lost."""
+        with self.cond:
+            first = self.ring[0]["seq"] if self.ring else self.seq + 1
+            lost = max(0, first - after - 1)
+            return ([r for r in self.ring if r["seq"] > after and
+                     self.match(f, r)], lost, self.seq)
+
+
+SLOW_STREAM_LIFE = 20  # s: shorter than the daemon's 50, to reconnect
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "wqmond-fixture/0.1"
     sim = None
@@ -638,6 +775,18 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(doc, tuple):
                 return self.error(*doc)
             return self.json(200, doc)
+        if path in ("/api/v1/slow", "/api/v1/slow/stream"):
+            if sim.no_slow:
+                return self.error(404, "slow records are off",
+                                  "the kernel source is off, or every "
+                                  "[slow] threshold is off (wqmond.conf(5), "
+                                  "docs/SLOW.md)")
+            if path == "/api/v1/slow":
+                doc = sim.slow.recent(query)
+                if isinstance(doc, tuple):
+                    return self.error(*doc)
+                return self.json(200, doc)
+            return self.slow_stream(query)
         if path == "/api/v1/config":
             if sim.no_config:
                 return self.error(503, "not read: [kernel] config_interval = 0",
@@ -649,6 +798,53 @@ class Handler(BaseHTTPRequestHandler):
             return self.static(path[len("/static/"):])
         return self.error(404, "no such path: " + path,
                           "see docs/API.md for the paths wqmond serves")
+
+    def slow_stream(self, query):
+        slow = self.sim.slow
+        for k in query:
+            if k not in ("after", "workqueue", "function"):
+                return self.error(400, "unknown parameter '%s': give "
+                                  "workqueue, function or after" % k,
+                                  "e.g. /api/v1/slow/stream?function=*fsync*")
+        f = slow.filt(query)
+        if isinstance(f, tuple):
+            return self.error(*f)
+        last = self.headers.get("Last-Event-ID")
+        after = query.get("after", [last])[0]
+        if after is not None and not after.isdigit():
+            return self.error(400, "bad after '%s': give the seq of the last "
+                              "record you have, e.g. ?after=0" % after,
+                              "e.g. /api/v1/slow/stream?after=0")
+        nxt = int(after) if after is not None else slow.seq
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        end = time.monotonic() + SLOW_STREAM_LIFE
+        try:
+            self.wfile.write(b"retry: 1000\n: wqmon slow records after seq "
+                             b"%d\n\n" % nxt)
+            self.wfile.flush()
+            while time.monotonic() < end:
+                recs, lost, last_seq = slow.since(nxt, f)
+                out = []
+                if lost:
+                    out.append('event: lost\ndata: {"lost":%d}\n\n' % lost)
+                for r in recs:
+                    out.append("id: %d\ndata: %s\n\n" % (
+                        r["seq"], json.dumps(r, separators=(",", ":"))))
+                nxt = last_seq
+                if out:
+                    self.wfile.write("".join(out).encode())
+                    self.wfile.flush()
+                with slow.cond:
+                    if slow.seq == nxt:
+                        slow.cond.wait(1.0)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def static(self, rel):
         rel = posixpath.normpath(urllib.parse.unquote(rel))
@@ -666,6 +862,13 @@ class Handler(BaseHTTPRequestHandler):
             secs = float(query.get("seconds", ["3"])[0])
             self.sim.fail_until = time.monotonic() + secs
             return self.json(200, {"failing_for_seconds": secs})
+        if path == "/_fixture/slow":
+            one = lambda k, d: query.get(k, [d])[0]
+            rec = self.sim.slow.push(
+                time.monotonic_ns(), one("workqueue", "events"),
+                one("function", "aio_fsync_work"), int(one("pool", "2")), 0,
+                13159, FIO, 0.09, float(one("run_ms", "655.5")), 0.37)
+            return self.json(200, rec)
         if path == "/_fixture/restart":
             self.sim.restart_empty()
             return self.json(200, {"restarted": True})
@@ -690,10 +893,13 @@ def main():
     ap.add_argument("--no-queuers", action="store_true",
                     help="/api/v1/queuers says the source does not track "
                          "queuers, as wqmond without [kernel] queuers")
+    ap.add_argument("--no-slow", action="store_true",
+                    help="/api/v1/slow answers 404 'slow records are off', "
+                         "as wqmond with every [slow] threshold off")
     args = ap.parse_args()
 
     Handler.sim = Sim(args.fixtures, args.backfill, args.refwq, args.no_config,
-                      args.no_queuers)
+                      args.no_queuers, args.no_slow)
     Handler.web = os.path.abspath(args.web)
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
