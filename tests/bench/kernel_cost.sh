@@ -74,6 +74,7 @@ start() {
 	wqmon) "$OUT/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
 	wqmon-nocpu) "$OUT/wqctl" show -i 1000 --no-cpu >"$tmp/tool.log" 2>&1 & ;;
 	wqmon-s16) "$OUT/wqctl" show -i 1000 --sample 16 >"$tmp/tool.log" 2>&1 & ;;
+	wqmon-q) "$OUT/wqctl" show -i 1000 -q >"$tmp/tool.log" 2>&1 & ;;
 	wqmon@other) "$OTHER/wqctl" show -i 1000 >"$tmp/tool.log" 2>&1 & ;;
 	esac
 	tool=$!
@@ -85,7 +86,9 @@ start() {
 	[ "$(nprogs)" -gt 0 ] || die "$1 attached no program: $(cat "$tmp/tool.log")"
 }
 
-conds="count count+clock wqmon wqmon-nocpu wqmon-s16"
+# wqmon-q: queuers too, as wqmond's defaults (their interrupt probes'
+# time is in the total: all the tool's programs, per item).
+conds="count count+clock wqmon wqmon-q wqmon-nocpu wqmon-s16"
 [ -n "$OTHER" ] && conds="$conds wqmon@other"
 for r in $(seq "$ROUNDS"); do
 	for c in $(printf '%s\n' $conds | shuf); do
@@ -130,6 +133,7 @@ ratio() { awk -v a="${NS[$1]}" -v b="${NS[$2]}" 'BEGIN { printf "%.2f", a / b }'
 echo "- wqmon / count-only: $(ratio wqmon count) (target <= 1.5)"
 echo "- wqmon --sample 16 / count-only: $(ratio wqmon-s16 count) (target <= 1.2)"
 echo "- wqmon --no-cpu / count-only: $(ratio wqmon-nocpu count)"
+echo "- wqmon -q (queuers, wqmond's default) / count-only: $(ratio wqmon-q count); / wqmon: $(ratio wqmon-q wqmon)"
 echo "- count+clock / count-only: $(ratio count+clock count): one bpf_ktime_get_ns() per event"
 [ -n "$OTHER" ] && echo "- wqmon / wqmon@other: $(awk -v a="${NS[wqmon]}" -v b="${NS[wqmon@other]}" 'BEGIN { printf "%.2f", a / b }')"
 exit 0
