@@ -193,7 +193,8 @@ ok $? "a source of no known form is a usage error: exit $rc, one line ($(cat "$t
 if [ -e daemon/wqmond.c ]; then
 	D="$B/wqmond"
 	[ -x "$D" ] || bail "daemon/ is in the tree but $D is not built"
-	"$D" -l 127.0.0.1:0 -s "$tmp/d.sock" >"$tmp/d.log" 2>&1 &
+	# [slow] run 1us: ordinary work items make slow records.
+	"$D" -l 127.0.0.1:0 -s "$tmp/d.sock" -o slow.run=1us >"$tmp/d.log" 2>&1 &
 	pids+=($!)
 	dport=$(bound_port "$tmp/d.log" $!) || bail "wqmond did not start: $(tail -3 "$tmp/d.log")"
 	"$GEN" -d 30 -b 16 >/dev/null &
@@ -211,6 +212,26 @@ if [ -e daemon/wqmond.c ]; then
 	awk -v pid=$gpid '$1 == "task" && $2 == "aiogen" && $3 == pid && $5 + 0 > 1000 { f = 1 }
 		END { exit !f }' "$tmp/out"
 	ok $? "wqmond: the queuers view has aiogen ($gpid) over 1000 items/s ($(grep -m1 ' aiogen ' "$tmp/out"))"
+	# The drill-down of aiogen's function: wqmond's recent slow items.
+	tm -f /dev/null new-session -d -s s -x 120 -y 40 \
+		"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.3 --source unix:$tmp/d.sock -f aio_fsync_work"
+	tm set-option -g status off
+	for _ in $(seq 50); do
+		tm capture-pane -p -t s >"$tmp/screen" 2>/dev/null
+		grep -q '^ *aio_fsync_work' "$tmp/screen" && break
+		sleep 0.2
+	done
+	tm send-keys -t s Enter
+	for _ in $(seq 50); do
+		tm capture-pane -p -t s >"$tmp/screen" 2>/dev/null
+		grep -qE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen" && break
+		sleep 0.2
+	done
+	grep -q 'slow items, newest first:' "$tmp/screen" &&
+		[ "$(grep -cE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen")" -ge 1 ] &&
+		[ "$(grep -cE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen")" -le 5 ]
+	ok $? "wqmond [slow] on: the drill-down shows 1 to 5 slow items ($(grep -m1 -E ' lat .* run ' "$tmp/screen"))"
+	tm kill-session -t s
 	"$T" -b -n 1 --source "http://127.0.0.1:$dport" --view pools -w 120 >"$tmp/out" 2>"$tmp/err"
 	ok $? "wqmond over HTTP: exit 0"
 	grep -qE '^ +POOL +CPU' "$tmp/out"
