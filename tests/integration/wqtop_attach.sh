@@ -81,6 +81,10 @@ class H(socketserver.StreamRequestHandler):
             b = stalls()
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
             return
+        if line.startswith("GET /api/v1/slow?"):   # as wqmond without [slow]
+            b = b'{"error": "slow records are off"}'
+            self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
+            return
         if not line.startswith("GET /api/v1/snapshot "):
             self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
             return
@@ -159,6 +163,24 @@ is "$(cat "$tmp/panel")" "Stack of the selected stall (innermost frame first):
    < ret_from_fork < ret_from_fork_asm" \
 	"screen: the selected stall's stack under the table, whole frames wrapped to 80 columns" ||
 	sed 's/^/# | /' "$tmp/screen"
+tm kill-server 2>/dev/null
+# The drill-down of a daemon whose slow records are off (404) says so.
+tm -f /dev/null new-session -d -s o -x 100 -y 30 \
+	"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.2 --source unix:$tmp/fix.sock -f fixture_fn"
+tm set-option -g status off
+for _ in $(seq 50); do
+	tm capture-pane -p -t o >"$tmp/screen" 2>/dev/null
+	grep -q '^ *fixture_fn' "$tmp/screen" && break
+	sleep 0.2
+done
+tm send-keys -t o Enter
+for _ in $(seq 50); do
+	tm capture-pane -p -t o >"$tmp/screen" 2>/dev/null
+	grep -q 'slow items: off' "$tmp/screen" && break
+	sleep 0.2
+done
+grep -q '^ slow items: off in wqmond (\[slow\] in wqmond.conf)$' "$tmp/screen"
+ok $? "screen: the drill-down says the daemon's slow items are off ($(grep -m1 'slow items' "$tmp/screen"))"
 tm kill-server 2>/dev/null
 
 # A saved view (file:), as any user: the golden text view of the unit
