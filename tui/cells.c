@@ -160,7 +160,10 @@ void wqtop_slow__title(const struct wqtop_data *d, char *buf, size_t len)
 		snprintf(buf, len, "slow items: attach to wqmond (-s daemon)");
 		break;
 	case WQTOP_SLOW_PENDING:
-		snprintf(buf, len, "slow items: asking wqmond");
+		/* A pool's row: wqmond filters by workqueue and function. */
+		snprintf(buf, len, "%s", d->slow_wq[0] || d->slow_fn[0] ?
+			 "slow items: asking wqmond" :
+			 "slow items: of a workqueue or a function only");
 		break;
 	case WQTOP_SLOW_OFF:
 		snprintf(buf, len,

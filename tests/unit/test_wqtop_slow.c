@@ -92,7 +92,11 @@ static void test_answer(void **state)
 	assert_string_equal(buf, "slow items: attach to wqmond (-s daemon)");
 
 	d.slow_state = WQTOP_SLOW_PENDING;
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "slow items: of a workqueue or a function only");
 	wqtop_data__slow_target(&d, "events", "aio_fsync_work");
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "slow items: asking wqmond");
 	assert_int_equal(wqtop_data__set_slow(&d, 200, a, err, sizeof(err)),
 			 0);
 	/* Bounded: the 5 newest of 7, in the daemon's order. */
