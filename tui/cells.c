@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "internal.h"
 #include "table.h"
@@ -124,6 +126,56 @@ void wqtop_fmt__ns(double ns, char *buf, size_t len)
 		snprintf(buf, len, "%.0fs", ns / 1e9);
 	else
 		snprintf(buf, len, "%.0fh", ns / 3600e9);
+}
+
+void wqtop_slow__line(const struct wq_slow *r, char *buf, size_t len)
+{
+	uint64_t real = wq_slow__real(r, r->ended_ns);
+	char at[16] = "-", lat[16], run[16], cpu[16], who[48] = "-";
+	time_t t = (time_t)(real / 1000000000ULL);
+	struct tm tm;
+
+	if (real && localtime_r(&t, &tm))
+		snprintf(at, sizeof(at), "%02d:%02d:%02d.%03u", tm.tm_hour,
+			 tm.tm_min, tm.tm_sec,
+			 (unsigned int)(real % 1000000000ULL / 1000000));
+	wqtop_fmt__ns(wq_slow__latency_known(r) ?
+		      (double)wq_slow__latency_ns(r) : NAN, lat, sizeof(lat));
+	wqtop_fmt__ns((double)wq_slow__run_ns(r), run, sizeof(run));
+	wqtop_fmt__ns((double)r->cpu_ns, cpu, sizeof(cpu));
+	/* Slot 0: who queued it is not known. */
+	if (r->queuer && r->ctx == WQ_QCTX_TASK)
+		snprintf(who, sizeof(who), "%s/%d", r->comm, r->tgid);
+	else if (r->queuer)
+		snprintf(who, sizeof(who), "%s",
+			 wq_qctx__name(r->ctx) ?: "other");
+	snprintf(buf, len, "%-12s lat %-8s run %-8s on-CPU %-8s by %s", at,
+		 lat, run, cpu, who);
+}
+
+void wqtop_slow__title(const struct wqtop_data *d, char *buf, size_t len)
+{
+	switch (d->slow_state) {
+	case WQTOP_SLOW_LOCAL:
+		snprintf(buf, len, "slow items: attach to wqmond (-s daemon)");
+		break;
+	case WQTOP_SLOW_PENDING:
+		/* A pool's row: wqmond filters by workqueue and function. */
+		snprintf(buf, len, "%s", d->slow_wq[0] || d->slow_fn[0] ?
+			 "slow items: asking wqmond" :
+			 "slow items: of a workqueue or a function only");
+		break;
+	case WQTOP_SLOW_OFF:
+		snprintf(buf, len,
+			 "slow items: off in wqmond ([slow] in wqmond.conf)");
+		break;
+	case WQTOP_SLOW_ERROR:
+		snprintf(buf, len, "slow items: no answer from wqmond");
+		break;
+	default:
+		snprintf(buf, len, d->nr_slow ? "slow items, newest first:" :
+			 "slow items: none kept by wqmond");
+	}
 }
 
 void wqtop_fmt__count(double v, char *buf, size_t len)

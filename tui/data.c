@@ -7,8 +7,11 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "hist.h"
 #include "internal.h"
@@ -98,6 +101,60 @@ int wqtop_data__set_stalls(struct wqtop_data *d, const char *json, char *err,
 	wq_stall_detector__free(d->detector);
 	d->detector = NULL;
 	return 0;
+}
+
+void wqtop_data__slow_target(struct wqtop_data *d, const char *wq,
+			     const char *fn)
+{
+	wq = wq ?: "";
+	fn = fn ?: "";
+	if (!strcmp(d->slow_wq, wq) && !strcmp(d->slow_fn, fn))
+		return;
+	snprintf(d->slow_wq, sizeof(d->slow_wq), "%s", wq);
+	snprintf(d->slow_fn, sizeof(d->slow_fn), "%s", fn);
+	d->nr_slow = 0;
+	if (d->slow_state != WQTOP_SLOW_LOCAL)
+		d->slow_state = WQTOP_SLOW_PENDING;
+}
+
+int wqtop_data__set_slow(struct wqtop_data *d, int status, const char *json,
+			 char *err, size_t errlen)
+{
+	struct json_object *root, *recs = NULL;
+	struct wq_slow rec[WQTOP_SLOW_MAX];
+	int n = 0, ret = 0;
+	size_t i;
+
+	if (status == 404) {
+		d->slow_state = WQTOP_SLOW_OFF;
+		d->nr_slow = 0;
+		return 0;
+	}
+	root = json ? json_tokener_parse(json) : NULL;
+	if (status != 200 || !json_object_object_get_ex(root, "records", &recs) ||
+	    !json_object_is_type(recs, json_type_array)) {
+		snprintf(err, errlen, "answer %d without a records array",
+			 status);
+		ret = -EINVAL;
+		goto out;
+	}
+	/* Newest first already; keep the first WQTOP_SLOW_MAX only. */
+	for (i = 0; i < json_object_array_length(recs) && n < WQTOP_SLOW_MAX;
+	     i++) {
+		const char *one = json_object_to_json_string_ext(
+			json_object_array_get_idx(recs, i), JSON_C_TO_STRING_PLAIN);
+
+		ret = wq_slow_json__parse(one, &rec[n], err, errlen);
+		if (ret)
+			goto out;
+		n++;
+	}
+	memcpy(d->slow, rec, n * sizeof(rec[0]));
+	d->nr_slow = n;
+	d->slow_state = WQTOP_SLOW_ON;
+out:
+	json_object_put(root);
+	return ret;
 }
 
 const struct wq_stall *wqtop_data__stall(const struct wqtop_data *d,

@@ -14,6 +14,7 @@
 #include "collector.h"
 #include "kworkers.h"
 #include "model.h"
+#include "slow.h"
 #include "stall_json.h"
 #include "stream.h"
 #include "wqconfig.h"
@@ -48,6 +49,16 @@ struct wqtop_thresholds {
 	double cpu_pct[2];	/* on-CPU share of one CPU */
 };
 
+/* The drill-down's slow items: where they come from. */
+#define WQTOP_SLOW_MAX 5
+enum wqtop_slow_state {
+	WQTOP_SLOW_LOCAL,	/* not attached: no in-process collection */
+	WQTOP_SLOW_PENDING,	/* attached, not asked yet for this series */
+	WQTOP_SLOW_OFF,		/* wqmond answers 404: [slow] is off */
+	WQTOP_SLOW_ON,		/* wqmond's records, maybe none */
+	WQTOP_SLOW_ERROR,	/* the request failed; slow_error says why */
+};
+
 struct wqtop_data {
 	struct wqtop_src *src;
 	size_t nr_src;
@@ -70,6 +81,17 @@ struct wqtop_data {
 	struct wq_config config;
 	bool have_config;
 	char config_error[160];
+	/*
+	 * The drill-down's recent slow items (docs/SLOW.md), wqmond's only:
+	 * wqtop.c names the series in slow_wq/slow_fn while a drill-down is
+	 * open ("" otherwise), the feed fetches at most WQTOP_SLOW_MAX of
+	 * them once a poll, newest first.
+	 */
+	char slow_wq[WQ_NAME_LEN];
+	char slow_fn[WQ_FUNC_LEN];
+	enum wqtop_slow_state slow_state;
+	struct wq_slow slow[WQTOP_SLOW_MAX];
+	int nr_slow;
 };
 
 /* Take @snap (cumulative; ownership passes to @d) as the newest state of
@@ -101,6 +123,15 @@ uint32_t wqtop_data__sample_every(const struct wqtop_data *d, int i);
 /* "pending >= 5s, running >= 10s, ...": the rules the stalls come from. */
 void wqtop_data__stall_rules(const struct wqtop_data *d, char *buf,
 			     size_t len);
+
+/* Name the series whose slow items to fetch (NULLs: none); a new one
+ * drops the records of the last. */
+void wqtop_data__slow_target(struct wqtop_data *d, const char *wq,
+			     const char *fn);
+/* The drill-down's /api/v1/slow answer (@status, @json): records of the
+ * series or off.  Return: 0, or -EINVAL with @err set. */
+int wqtop_data__set_slow(struct wqtop_data *d, int status, const char *json,
+			 char *err, size_t errlen);
 
 /* Header meters, over every source's newest interval. */
 struct wqtop_meters {

@@ -55,6 +55,77 @@ static void daemon_stalls(struct wqtop_feed *f, struct wqtop_data *d)
 	free(body);
 }
 
+/*
+ * @v as a query value that the daemon's fnmatch() takes literally: glob
+ * characters behind a backslash, then percent-encoded (all but A-Z a-z
+ * 0-9 - . _ ~).  Return: 0, or -ENOSPC.
+ */
+static int query_literal(const char *v, char *out, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+		char lit[2] = { '\\', (char)c };
+		int k = strchr("*?[\\", c) ? 0 : 1;
+
+		for (; k < 2; k++) {
+			c = (unsigned char)lit[k];
+			if (o + 4 > len)
+				return -ENOSPC;
+			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+				out[o++] = (char)c;
+			} else {
+				out[o++] = '%';
+				out[o++] = hex[c >> 4];
+				out[o++] = hex[c & 15];
+			}
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The drill-down's recent slow items: wqmond's, once a poll, only while a
+ * drill-down names a series (wqtop_data.slow_wq/slow_fn). */
+static void daemon_slow(struct wqtop_feed *f, struct wqtop_data *d)
+{
+	struct wq_daemon *dm = wq_source__daemon(f->src[0]);
+	char wq[3 * 2 * WQ_NAME_LEN + 1], fn[3 * 2 * WQ_FUNC_LEN + 1];
+	char path[sizeof(wq) + sizeof(fn) + 64], err[160];
+	char *body = NULL;
+	int status, off;
+
+	if (!d->slow_wq[0] && !d->slow_fn[0]) {
+		d->slow_state = WQTOP_SLOW_PENDING;
+		return;
+	}
+	if (query_literal(d->slow_wq, wq, sizeof(wq)) ||
+	    query_literal(d->slow_fn, fn, sizeof(fn)))
+		return;
+	off = snprintf(path, sizeof(path), "/api/v1/slow?limit=%d",
+		       WQTOP_SLOW_MAX);
+	if (wq[0])
+		off += snprintf(path + off, sizeof(path) - off,
+				"&workqueue=%s", wq);
+	if (fn[0])
+		snprintf(path + off, sizeof(path) - off, "&function=%s", fn);
+	if (wq_daemon__get(dm, path, &status, &body)) {
+		d->slow_state = WQTOP_SLOW_ERROR;
+		d->nr_slow = 0;
+		return;
+	}
+	if (wqtop_data__set_slow(d, status, body, err, sizeof(err))) {
+		d->slow_state = WQTOP_SLOW_ERROR;
+		d->nr_slow = 0;
+		snprintf(f->error, sizeof(f->error), "%s/api/v1/slow: %s",
+			 wq_daemon__name(dm), err);
+	}
+	free(body);
+}
+
 /* The workqueue configuration (the config view), every CONFIG_EVERY_NS:
  * the daemon's /api/v1/config when attached, the walk itself as root. */
 static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
@@ -137,6 +208,10 @@ int wqtop_feed__poll(struct wqtop_feed *f, struct wqtop_data *d)
 		return err;
 	if (kind == WQ_SOURCE_DAEMON)
 		daemon_stalls(f, d);
+	if (kind == WQ_SOURCE_DAEMON)
+		daemon_slow(f, d);
+	else
+		d->slow_state = WQTOP_SLOW_LOCAL;
 	read_config(f, d, kind);
 	wqtop_data__end_poll(d);
 	if (kind == WQ_SOURCE_KERNEL)

@@ -521,7 +521,7 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 	const struct wqtop_row *r = &ui->detail;
 	char buf[512], cell[64];
 	double most = 0;
-	int y = 3, i, x, w, h, off, nq;
+	int y = 3, i, x, w, h, off, nq, ns;
 	uint32_t every;
 
 	wqtop_detail__build(d, r, &det);
@@ -584,7 +584,8 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 
 	/* Pools and queuers: the last lines; histograms fill the middle. */
 	nq = det.nr_queuers ? 1 + det.nr_queuers : 1;
-	h = LINES - 1 - y - 1 - nq;
+	ns = 1 + d->nr_slow;
+	h = LINES - 1 - y - 1 - nq - ns;
 	if (h > 2) {
 		w = COLS >= 80 ? COLS / 2 - 1 : COLS;
 		draw_hist(y, 0, w, h, "Latency histogram (since start)",
@@ -594,7 +595,18 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 				  "Run-time histogram (since start)",
 				  &det.total.hist[WQ_H_RUN]);
 	}
-	y = LINES - 2 - nq;
+	y = LINES - 2 - nq - ns;
+	/* wqmond's recent slow items of the series (attached only). */
+	wqtop_slow__title(d, buf, sizeof(buf));
+	put(y++, 1, d->nr_slow ? crt__attr(CRT_METER_LABEL) : (int)A_NORMAL,
+	    buf);
+	for (i = 0; i < d->nr_slow; i++) {
+		char line[160];
+
+		wqtop_slow__line(&d->slow[i], line, sizeof(line));
+		snprintf(buf, sizeof(buf), "  %s", line);
+		put(y++, 1, A_NORMAL, buf);
+	}
 	off = snprintf(buf, sizeof(buf), "Pools:");
 	for (i = 0; i < det.nr_pools && off < (int)sizeof(buf) - 32; i++)
 		off += snprintf(buf + off, sizeof(buf) - off, " %d (%llu)",

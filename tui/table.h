@@ -132,6 +132,12 @@ void wqtop_cell__format(const struct wqtop_row *r, enum wqtop_col c,
 /* A duration with a unit that fits in 7 characters: "12.6us", "4.19ms". */
 void wqtop_fmt__ns(double ns, char *buf, size_t len);
 void wqtop_fmt__count(double v, char *buf, size_t len);
+/* A slow item of the drill-down: "12:34:56.789 lat 15.0us run 302ms
+ * on-CPU 60.0us by fio/1234" (wall time of its end, local; queuer
+ * comm/tgid, its context when not a task, - when not known). */
+void wqtop_slow__line(const struct wq_slow *r, char *buf, size_t len);
+/* The line above them: the records, or why there are none. */
+void wqtop_slow__title(const struct wqtop_data *d, char *buf, size_t len);
 
 /* --sort name of a column, and back (-EINVAL when unknown). */
 int wqtop_col__from_name(const char *name);

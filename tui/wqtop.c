@@ -496,6 +496,13 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		if (ui->paused && !ui->step)
 			continue;
 		ui->step = false;
+		/* The drill-down's slow items come with the poll (attached). */
+		if (ui->mode == MODE_DETAIL)
+			wqtop_data__slow_target(d, ui->detail.wq,
+						ui->detail.group ? "" :
+						ui->detail.func);
+		else
+			wqtop_data__slow_target(d, NULL, NULL);
 		/* A failed poll keeps the last numbers; the footer says why. */
 		wqtop_feed__poll(src, d);
 	}

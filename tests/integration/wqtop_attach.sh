@@ -81,6 +81,10 @@ class H(socketserver.StreamRequestHandler):
             b = stalls()
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
             return
+        if line.startswith("GET /api/v1/slow?"):   # as wqmond without [slow]
+            b = b'{"error": "slow records are off"}'
+            self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
+            return
         if not line.startswith("GET /api/v1/snapshot "):
             self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
             return
@@ -160,6 +164,24 @@ is "$(cat "$tmp/panel")" "Stack of the selected stall (innermost frame first):
 	"screen: the selected stall's stack under the table, whole frames wrapped to 80 columns" ||
 	sed 's/^/# | /' "$tmp/screen"
 tm kill-server 2>/dev/null
+# The drill-down of a daemon whose slow records are off (404) says so.
+tm -f /dev/null new-session -d -s o -x 100 -y 30 \
+	"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.2 --source unix:$tmp/fix.sock -f fixture_fn"
+tm set-option -g status off
+for _ in $(seq 50); do
+	tm capture-pane -p -t o >"$tmp/screen" 2>/dev/null
+	grep -q '^ *fixture_fn' "$tmp/screen" && break
+	sleep 0.2
+done
+tm send-keys -t o Enter
+for _ in $(seq 50); do
+	tm capture-pane -p -t o >"$tmp/screen" 2>/dev/null
+	grep -q 'slow items: off' "$tmp/screen" && break
+	sleep 0.2
+done
+grep -q '^ slow items: off in wqmond (\[slow\] in wqmond.conf)$' "$tmp/screen"
+ok $? "screen: the drill-down says the daemon's slow items are off ($(grep -m1 'slow items' "$tmp/screen"))"
+tm kill-server 2>/dev/null
 
 # A saved view (file:), as any user: the golden text view of the unit
 # tests, an interval of 2 s with 40 vmstat_update items: 20.0/s.
@@ -193,7 +215,8 @@ ok $? "a source of no known form is a usage error: exit $rc, one line ($(cat "$t
 if [ -e daemon/wqmond.c ]; then
 	D="$B/wqmond"
 	[ -x "$D" ] || bail "daemon/ is in the tree but $D is not built"
-	"$D" -l 127.0.0.1:0 -s "$tmp/d.sock" >"$tmp/d.log" 2>&1 &
+	# [slow] run 1us: ordinary work items make slow records.
+	"$D" -l 127.0.0.1:0 -s "$tmp/d.sock" -o slow.run=1us >"$tmp/d.log" 2>&1 &
 	pids+=($!)
 	dport=$(bound_port "$tmp/d.log" $!) || bail "wqmond did not start: $(tail -3 "$tmp/d.log")"
 	"$GEN" -d 30 -b 16 >/dev/null &
@@ -211,6 +234,26 @@ if [ -e daemon/wqmond.c ]; then
 	awk -v pid=$gpid '$1 == "task" && $2 == "aiogen" && $3 == pid && $5 + 0 > 1000 { f = 1 }
 		END { exit !f }' "$tmp/out"
 	ok $? "wqmond: the queuers view has aiogen ($gpid) over 1000 items/s ($(grep -m1 ' aiogen ' "$tmp/out"))"
+	# The drill-down of aiogen's function: wqmond's recent slow items.
+	tm -f /dev/null new-session -d -s s -x 120 -y 40 \
+		"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.3 --source unix:$tmp/d.sock -f aio_fsync_work"
+	tm set-option -g status off
+	for _ in $(seq 50); do
+		tm capture-pane -p -t s >"$tmp/screen" 2>/dev/null
+		grep -q '^ *aio_fsync_work' "$tmp/screen" && break
+		sleep 0.2
+	done
+	tm send-keys -t s Enter
+	for _ in $(seq 50); do
+		tm capture-pane -p -t s >"$tmp/screen" 2>/dev/null
+		grep -qE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen" && break
+		sleep 0.2
+	done
+	grep -q 'slow items, newest first:' "$tmp/screen" &&
+		[ "$(grep -cE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen")" -ge 1 ] &&
+		[ "$(grep -cE '^ +[0-9:.]{12} lat .* run .* on-CPU .* by ' "$tmp/screen")" -le 5 ]
+	ok $? "wqmond [slow] on: the drill-down shows 1 to 5 slow items ($(grep -m1 -E ' lat .* run ' "$tmp/screen"))"
+	tm kill-session -t s
 	"$T" -b -n 1 --source "http://127.0.0.1:$dport" --view pools -w 120 >"$tmp/out" 2>"$tmp/err"
 	ok $? "wqmond over HTTP: exit 0"
 	grep -qE '^ +POOL +CPU' "$tmp/out"
