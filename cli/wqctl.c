@@ -410,6 +410,7 @@ static int cmd_cat(int argc, char **argv)
 	/* Same order as show: the busiest first. */
 	struct show_opts o = { .text = { .sort = WQ_SORT_COMPLETED } };
 	struct wq_snapshot *s = NULL;
+	struct wq_config cfg = { 0 };
 	const char *path = NULL;
 	char err[300] = "";
 	int rc = 1, i;
@@ -435,12 +436,16 @@ static int cmd_cat(int argc, char **argv)
 		pr_err("cat: out of memory\n");
 		return 1;
 	}
-	if (wq_view_file__read(path, s, err, sizeof(err))) {
+	/* A v3 view's config section prints back with it. */
+	if (wq_view_file__read_config(path, s, &cfg, err, sizeof(err))) {
 		pr_err("cat: %s\n", err);
 		goto out;
 	}
+	if (cfg.nr_cpus)
+		o.text.config = &cfg;
 	rc = emit(&o, s) ? 1 : 0;
 out:
+	wq_config__free(&cfg);
 	wq_snapshot__free(s);
 	return rc;
 }

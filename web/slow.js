@@ -51,7 +51,7 @@ export function startSlow(root, getJSON, EventSourceImpl = window.EventSource) {
 		sort: 'seq', desc: true, rowKey: (r) => String(r.seq), empty: 'no slow items yet',
 		filterText: (r) => `${r.wq} ${r.fn} ${r.comm || ''} ${r.cgroup || ''}`,
 		cols: [
-			{ key: 'seq', label: 'time', num: false, fmt: (v, r) => fmtWall(r.time), title: 'when it ended (wall clock)' },
+			{ key: 'seq', label: 'time', num: true, fmt: (v, r) => fmtWall(r.time), title: 'when it ended (wall clock)' },
 			{ key: 'wq', label: 'workqueue', cls: 'name' },
 			{ key: 'fn', label: 'function', cls: 'name' },
 			{ key: 'where', label: 'pool / CPU', title: 'the pool it ran in, the CPU it ended on', drop: 5, tip: (r) => `worker ${r.worker}` },

@@ -22,6 +22,12 @@ static int is_json(const char *buf, size_t len)
 int wq_view_file__read(const char *path, struct wq_snapshot *out, char *err,
 		       size_t errlen)
 {
+	return wq_view_file__read_config(path, out, NULL, err, errlen);
+}
+
+int wq_view_file__read_config(const char *path, struct wq_snapshot *out,
+			      struct wq_config *cfg, char *err, size_t errlen)
+{
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char why[200] = "";
 	size_t len = 0;
@@ -52,7 +58,9 @@ int wq_view_file__read(const char *path, struct wq_snapshot *out, char *err,
 		}
 		rc = z ? wq_json__parse_msg(out, buf, why, sizeof(why)) : -ENOMEM;
 	} else {
-		rc = wq_text__parse(out, buf, len, why, sizeof(why));
+		rc = cfg ? wq_text__parse_config(out, cfg, buf, len, why,
+						 sizeof(why)) :
+			   wq_text__parse(out, buf, len, why, sizeof(why));
 	}
 	free(buf);
 	if (rc)

@@ -19,4 +19,11 @@
 int wq_view_file__read(const char *path, struct wq_snapshot *out, char *err,
 		       size_t errlen);
 
+struct wq_config;
+
+/* The same, and a text view's config section into @cfg (empty when it
+ * has none, or for JSON), so that a v3 view prints back whole. */
+int wq_view_file__read_config(const char *path, struct wq_snapshot *out,
+			      struct wq_config *cfg, char *err, size_t errlen);
+
 #endif /* WQMON_VIEW_FILE_H */

@@ -64,9 +64,10 @@ ok $? "the config section says what wqctl config --json reads"
 
 "$W" show -q -n 1 -i 0.5 >"$tmp/q.txt" 2>"$tmp/err" &&
 	python3 - "$tmp/q.txt" <<'PY'
-import sys
+import re, sys
 lines = open(sys.argv[1]).read().split("\n")
-i = [n for n, l in enumerate(lines) if l.startswith("queuers ")][0]
+# The section's header ("queuers N"), not -q's tables after the view.
+i = [n for n, l in enumerate(lines) if re.fullmatch(r"queuers \d+", l)][0]
 n = int(lines[i].split()[1])
 rows = [l.split() for l in lines[i + 1:i + 3 + n] if l and not l.startswith("#")]
 assert n > 0 and len(rows) == n, (n, len(rows))

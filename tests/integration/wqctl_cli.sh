@@ -83,10 +83,12 @@ PY
 ok $? "JSON parses and holds thousands of aio_fsync_work completions"
 "$W" cat -j "$tmp/one" | python3 -c 'import json,sys; json.load(sys.stdin)'
 ok $? "cat -j turns a text view into valid JSON"
-# A saved JSON view reads back too: JSON -> text is the text view again.
-"$W" cat -j "$tmp/one" >"$tmp/one.json" && "$W" cat "$tmp/one.json" >"$tmp/back" 2>"$tmp/caterr"
-cmp -s "$tmp/again" "$tmp/back"
-ok $? "cat reads a saved JSON view: the same text view as from the text ($(head -c 200 "$tmp/caterr"))"
+# A saved JSON view reads back too: the same snapshot as the text's (the
+# text view's config section, written as root, has no JSON twin here:
+# the snapshots are compared, as JSON).
+"$W" cat -j "$tmp/one" >"$tmp/one.json" && "$W" cat -j "$tmp/one.json" >"$tmp/back" 2>"$tmp/caterr"
+cmp -s "$tmp/one.json" "$tmp/back" && "$W" cat "$tmp/one.json" | grep -q '^series '
+ok $? "cat reads a saved JSON view: the same snapshot as from the text ($(head -c 200 "$tmp/caterr"))"
 "$W" show -i 1 -n 1 -q -w events -f aio_fsync_work >"$tmp/q" 2>>"$tmp/err"
 ok $? "show --queuers exits 0"
 # The host's top queuer, and each pool's of the function: the generator,
@@ -185,9 +187,9 @@ ok $([ $rc -eq 0 ] && [ "${rate% *}" = "refwq:$name" ]; echo $?) \
 	"show --source refwq:NAME as nobody: exit $rc, its source ($rate; $(head -c 200 "$tmp/err"))"
 near "${rate#* }" 2000 40 0 "demo_fast queued/s through --source refwq near the demo's 2000/s"
 kill $demo_pid; wait $demo_pid 2>/dev/null; gen_pid=
-"$W" show --source "file:$tmp/one" >"$tmp/saved" 2>"$tmp/err"
+"$W" show -j --source "file:$tmp/one" >"$tmp/saved" 2>"$tmp/err"
 rc=$?
-"$W" cat "$tmp/one" >"$tmp/catted"
+"$W" cat -j "$tmp/one" >"$tmp/catted"
 ok $([ $rc -eq 0 ] && cmp -s "$tmp/saved" "$tmp/catted"; echo $?) \
 	"show --source file:VIEW prints the saved view once, as cat does (exit $rc)"
 

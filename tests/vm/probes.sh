@@ -68,11 +68,12 @@ vm_ok $? "aio_fsync_work's queuer: task aiogen only ($(echo $aio | head -c 300);
 grep -q '"context":"softirq"' /tmp/q.json
 vm_ok $? "some work is queued from softirq (timers)"
 
-# The text view wqmon serves, taken from this kernel, read back by its
+# The text view wqmon serves, taken from this kernel (v3: as root it has
+# the configuration section), read back by its
 # parser: the format the module's /proc/workqueues must match.
 wqctl show -n 1 -i 0.5 -c >/tmp/view.txt 2>/tmp/view.err
 vm_ok $? "wqctl show -c: one cumulative view of the 6.1 kernel"
-head -1 /tmp/view.txt | grep -q '^wqmon-workqueues v2 source=kernel kernel=6\.1\.'
+head -1 /tmp/view.txt | grep -q '^wqmon-workqueues v3 source=kernel kernel=6\.1\.'
 vm_ok $? "the view's header names source kernel and 6.1"
 wqctl cat /tmp/view.txt >/dev/null 2>/tmp/cat.err
 vm_ok $? "wqctl cat parses that view ($(head -c 200 /tmp/cat.err))"
