@@ -52,10 +52,10 @@ static struct json_object *wq_json(struct wq_jout *o, const struct wq_config *c,
 		if (w->flags & 1u << b)
 			wq_jout__append(o, flags, json_object_new_string(wq_cfg_flag_name(b)));
 	wq_jout__put(o, j, "flags", flags);
-	wq_jout__put(o, j, "max_active", json_object_new_int(w->max_active));
-	wq_jout__put(o, j, "saved_max_active", json_object_new_int(w->saved_max_active));
+	add_opt(o, j, "max_active", w->max_active);
+	add_opt(o, j, "saved_max_active", w->saved_max_active);
 	add_opt(o, j, "min_active", w->min_active);
-	wq_jout__put(o, j, "active", json_object_new_int(w->active));
+	add_opt(o, j, "active", w->active);
 	wq_jout__put(o, j, "rescuer", json_object_new_boolean(w->rescuer));
 	add_opt(o, j, "nice", w->nice);
 	add_str_or_null(o, j, "cpus", w->cpus);
@@ -78,20 +78,22 @@ static struct json_object *wq_json(struct wq_jout *o, const struct wq_config *c,
 	return j;
 }
 
+/* Every int the parser takes as null (int_member: WQ_CFG_NONE) renders as
+ * null, so that a document read back renders the same. */
 static struct json_object *pool_json(struct wq_jout *o,
 				     const struct wq_cfg_pool *p)
 {
 	struct json_object *j = json_object_new_object();
 
-	wq_jout__put(o, j, "id", json_object_new_int(p->id));
+	add_opt(o, j, "id", p->id);
 	add_opt(o, j, "cpu", p->cpu < 0 ? WQ_CFG_NONE : p->cpu);
 	wq_jout__put(o, j, "cpus", json_object_new_string(p->cpus));
-	wq_jout__put(o, j, "node", json_object_new_int(p->node));
+	add_opt(o, j, "node", p->node);
 	add_opt(o, j, "nice", p->nice);
 	wq_jout__put(o, j, "bh", json_object_new_boolean(p->bh));
-	wq_jout__put(o, j, "workers", json_object_new_int(p->workers));
-	wq_jout__put(o, j, "idle", json_object_new_int(p->idle));
-	wq_jout__put(o, j, "running", json_object_new_int(p->running));
+	add_opt(o, j, "workers", p->workers);
+	add_opt(o, j, "idle", p->idle);
+	add_opt(o, j, "running", p->running);
 	return j;
 }
 
