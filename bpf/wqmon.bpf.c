@@ -638,7 +638,11 @@ static __always_inline __u32 queuer_slot(__u32 series)
 			if (k->series == series && k->ctx == ctx &&
 			    k->cgroup == cg && kc[0] == comm.w[0] &&
 			    kc[1] == comm.w[1]) {
-				k->tgid = tgid;
+				/* A store only when it changes: the keys are
+				 * shared, and a write per item would bounce
+				 * their cache line between CPUs. */
+				if (k->tgid != tgid)
+					k->tgid = tgid;
 				return s;
 			}
 			continue;

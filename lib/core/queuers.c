@@ -151,6 +151,20 @@ void wq_queuers__sort(struct wq_snapshot *s)
 		qsort(s->queuers, s->nr_queuers, sizeof(*s->queuers), cmp_row);
 }
 
+void wq_queuers__coalesce(struct wq_snapshot *s)
+{
+	size_t n = 0;
+
+	wq_queuers__sort(s);
+	for (size_t i = 0; i < s->nr_queuers; i++) {
+		if (n && !cmp_key(&s->queuers[n - 1], &s->queuers[i]))
+			wq_queuer__add(&s->queuers[n - 1], &s->queuers[i]);
+		else
+			s->queuers[n++] = s->queuers[i];
+	}
+	s->nr_queuers = n;
+}
+
 static bool of_series(const struct wq_queuer *q, const struct wq_series *of)
 {
 	return q->pool_id == of->pool_id &&

@@ -16,4 +16,7 @@ int wq_queuers__delta(struct wq_snapshot *out, const struct wq_snapshot *cur,
 /* Canonical order: by series, then context, cgroup path, comm. */
 void wq_queuers__sort(struct wq_snapshot *s);
 
+/* Sort, and fold rows of equal keys into one (wq_queuer__add). */
+void wq_queuers__coalesce(struct wq_snapshot *s);
+
 #endif /* WQMON_QUEUERS_H */

@@ -21,6 +21,7 @@
 #include <bpf/btf.h>
 
 #include "cgroups.h"
+#include "queuers.h"
 #include "collector.h"
 #include "envcheck.h"
 #include "hist.h"
@@ -887,9 +888,9 @@ static int read_queuers(struct wq_collector *c, struct wq_snapshot *s,
 		if (slot == WQMON_QUEUER_NONE && !q.queued && !q.started &&
 		    !q.completed)
 			continue;
-		err = merge_queuer(s, &q);
-		if (err)
-			return err;
+		if (!wq_snapshot__add_queuer(s))
+			return -ENOMEM;
+		s->queuers[s->nr_queuers - 1] = q;
 		if (freeing) {
 			err = retire_queuer(c, &q);
 			if (err)
@@ -901,10 +902,14 @@ static int read_queuers(struct wq_collector *c, struct wq_snapshot *s,
 		}
 	}
 	for (size_t i = 0; i < c->retired->nr_queuers; i++) {
-		err = merge_queuer(s, &c->retired->queuers[i]);
-		if (err)
-			return err;
+		if (!wq_snapshot__add_queuer(s))
+			return -ENOMEM;
+		s->queuers[s->nr_queuers - 1] = c->retired->queuers[i];
 	}
+	/* Slots of one key (two CPUs racing on a claim, a key back after
+	 * its slot was freed) are one row: sorted, then merged in one pass,
+	 * not a search per row. */
+	wq_queuers__coalesce(s);
 	return 0;
 }
 
