@@ -12,7 +12,12 @@ GEN="$B/tests/gen/aiogen"
 command -v tmux >/dev/null || bail "tmux is missing (scripts/deps.sh installs it)"
 tmp=$(mktemp -d)
 pids=()
-tm() { tmux -L "wqtop-attach-$$" "$@"; }
+# One tmux server per screen: kill-server returns before the server has
+# exited, and a new session on the same socket can reach the dying server
+# ("server exited unexpectedly"), so each screen gets a socket of its own.
+tn=0
+tm() { tmux -L "wqtop-attach-$$-$tn" "$@"; }
+tm_next() { tm kill-server 2>/dev/null; tn=$((tn + 1)); }
 trap 'tm kill-server 2>/dev/null; scratch_cleanup' EXIT
 
 # A wqmon-json document with known counters: one series, 100 items and
@@ -163,7 +168,7 @@ is "$(cat "$tmp/panel")" "Stack of the selected stall (innermost frame first):
    < ret_from_fork < ret_from_fork_asm" \
 	"screen: the selected stall's stack under the table, whole frames wrapped to 80 columns" ||
 	sed 's/^/# | /' "$tmp/screen"
-tm kill-server 2>/dev/null
+tm_next
 # The drill-down of a daemon whose slow records are off (404) says so.
 tm -f /dev/null new-session -d -s o -x 100 -y 30 \
 	"env TERM=tmux-256color LANG=C.UTF-8 $T -d 0.2 --source unix:$tmp/fix.sock -f fixture_fn"
@@ -181,7 +186,7 @@ for _ in $(seq 50); do
 done
 grep -q '^ slow items: off in wqmond (\[slow\] in wqmond.conf)$' "$tmp/screen"
 ok $? "screen: the drill-down says the daemon's slow items are off ($(grep -m1 'slow items' "$tmp/screen"))"
-tm kill-server 2>/dev/null
+tm_next
 
 # A saved view (file:), as any user: the golden text view of the unit
 # tests, an interval of 2 s with 40 vmstat_update items: 20.0/s.
