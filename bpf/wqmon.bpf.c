@@ -33,11 +33,24 @@ const volatile __u32 pool_mask = 1023;
  * Sampled mode: an item's durations are measured when the hash of its work
  * pointer and queue time is below this (2^32 / N for 1 in N); 0 measures
  * every item.  Counts stay exact either way.  Unsampled items skip the
- * clock at deferred activation and at the end, the histograms, and the
- * on-CPU accounting; their queue and start times are still read, because
- * the ages of pending and running items (the stall rules) need them.
+ * histograms, the on-CPU accounting and the clock: their queue and start
+ * times, which only the ages of pending and running items (the stall
+ * rules) need, come from jiffies (coarse_now()).
  */
 const volatile __u32 sample_below = 0;
+/*
+ * The coarse clock: jiffies in CLOCK_MONOTONIC nanoseconds, within a tick
+ * of bpf_ktime_get_ns() (4 ms at HZ=250).  The real clock is an indirect
+ * call (retpolines: 40-50 ns here), jiffies one load.  coarse_base is
+ * ktime minus jiffies * tick, set by every sweep, so that jiffies' epoch
+ * and any drift never matter; one 64-bit word, so readers never see half
+ * an update.  The tick is measured by the sweeps (calibrate_coarse()), not
+ * read from the kernel's config, which not every system has.  0 until
+ * then: the real clock.
+ */
+__u64 coarse_base;
+__u64 coarse_tick_ns;
+__u64 calib_t, calib_j;
 /* Slow items (docs/SLOW.md): a sampled item whose latency or run time
  * reaches slow_min_ns is sent to user space (0: none is), at most
  * slow_per_sec records a second on each CPU. */
@@ -112,6 +125,27 @@ struct {
 	__type(value, struct irq_depth);
 } irq_depth SEC(".maps");
 
+/*
+ * The queuer slot the last task-context queue_work on this CPU found, and
+ * for whom: a task queueing a burst into one series (an aio submitter, a
+ * driver's loop) skips reading its comm and cgroup and the table walk.
+ * Good for the tick it was found in, so a task's new comm or cgroup is
+ * seen within one tick.
+ */
+struct queuer_last {
+	__u64 task;
+	__u64 jiffies;
+	__u32 series;
+	__u32 slot;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct queuer_last);
+} queuer_last SEC(".maps");
+
 /* Who queued: keys shared, stats per CPU (one entry when not tracked). */
 struct wqmon_queuer_key queuer_keys[WQMON_MAX_QUEUERS];
 
@@ -185,6 +219,16 @@ static __always_inline bool sampled_at(__u64 work, __u64 t_queue)
 	x *= 0xc4ceb9fe1a85ec53ULL;
 	x ^= x >> 33;
 	return (__u32)x < sample_below;
+}
+
+/* Now, for an item whose durations are not measured: see coarse_base. */
+static __always_inline __u64 coarse_now(void)
+{
+	__u64 base = coarse_base;
+
+	if (!base)
+		return bpf_ktime_get_ns();
+	return base + bpf_jiffies64() * coarse_tick_ns;
 }
 
 /* The same choice for an item whose queueing we did not see. */
@@ -499,10 +543,12 @@ static __always_inline struct wqmon_pending *pending_oldest(__u64 work)
 
 		if (p->work != work || !p->t_queue)
 			continue;
+		/* The older of two is never a twin: by flag, not by time,
+		 * since an unsampled item's queue time is coarse. */
+		if (!(p->flags & WQMON_PF_TWIN))
+			return p;
 		if (!best || p->t_queue < best->t_queue)
 			best = p;
-		if (!(best->flags & WQMON_PF_TWIN))
-			break;	/* the older of two is never a twin */
 	}
 	return best;
 }
@@ -609,14 +655,14 @@ static __always_inline struct wqmon_queuer_stats *queuer_stats_of(__u32 slot)
  * claimed in queuer_keys.  In IRQ context the current task is whatever
  * was interrupted, so neither its comm nor its cgroup is read.
  */
-static __always_inline __u32 queuer_slot(__u32 series)
+static __always_inline __u32 queuer_find(__u32 series, __u32 ctx)
 {
 	union {
 		char c[16];
 		__u64 w[2];
 	} comm = {};
 	__u64 cg = 0, h;
-	__u32 ctx = queue_context(), tgid = 0, base;
+	__u32 tgid = 0, base;
 
 	if (ctx == WQMON_QCTX_TASK) {
 		bpf_get_current_comm(comm.c, sizeof(comm.c));
@@ -662,6 +708,35 @@ static __always_inline __u32 queuer_slot(__u32 series)
 		}
 	}
 	return WQMON_QUEUER_NONE;
+}
+
+static __always_inline __u32 queuer_slot(__u32 series)
+{
+	__u32 ctx = queue_context(), zero = 0, slot;
+	struct queuer_last *l;
+	__u64 task, now;
+
+	if (ctx != WQMON_QCTX_TASK)
+		return queuer_find(series, ctx);
+	l = bpf_map_lookup_elem(&queuer_last, &zero);
+	if (!l)
+		return queuer_find(series, ctx);
+	task = bpf_get_current_task();
+	now = bpf_jiffies64();
+	if (l->task == task && l->jiffies == now && l->series == series) {
+		struct wqmon_queuer_key *k =
+			&queuer_keys[l->slot & (WQMON_MAX_QUEUERS - 1)];
+
+		/* Still its slot (user space frees idle ones). */
+		if (k->state == WQMON_SK_PUBLISHED && k->series == series)
+			return l->slot;
+	}
+	slot = queuer_find(series, ctx);
+	l->task = task;
+	l->jiffies = now;
+	l->series = series;
+	l->slot = slot;
+	return slot;
 }
 
 /* Charge a start (@lat_ns: its wait, when measured) to queuer @q. */
@@ -802,7 +877,7 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 	struct wqmon_series_stats *st = stats_of(s);
 	struct wqmon_pending *p;
 	__u32 q = WQMON_QUEUER_NONE;
-	bool twin;
+	bool twin, sampled;
 	__u64 now;
 
 	if (!st)
@@ -822,13 +897,23 @@ static __always_inline void on_queue(__u64 work, __u64 func, __s32 pool_id,
 		count(WQMON_C_PENDING_DROPPED);
 		return;
 	}
-	now = bpf_ktime_get_ns();
+	/* The choice hashes the work pointer with its queue time and this
+	 * CPU's count of the series' queueings, so that an item queued many
+	 * times within one tick is not chosen all or never. */
+	if (!sample_below) {
+		sampled = true;
+		now = bpf_ktime_get_ns();
+	} else {
+		now = coarse_now();
+		sampled = sampled_at(work, now + st->queued);
+		if (sampled)
+			now = bpf_ktime_get_ns();
+	}
 	p->t_activate = 0;
 	p->pool_id = pool_id;
 	p->series = s;
 	p->queuer = q;
-	p->flags = (twin ? WQMON_PF_TWIN : 0) |
-		   (sampled_at(work, now) ? WQMON_PF_SAMPLED : 0);
+	p->flags = (twin ? WQMON_PF_TWIN : 0) | (sampled ? WQMON_PF_SAMPLED : 0);
 	p->t_queue = now;	/* ready */
 	if (twin)
 		count(WQMON_C_REQUEUE_RACE);
@@ -954,7 +1039,7 @@ static __always_inline bool on_start_known(__u64 work, __u32 tid)
 
 	if (!pending_take(work, &t))
 		return false;
-	now = bpf_ktime_get_ns();
+	now = t.flags & WQMON_PF_SAMPLED ? bpf_ktime_get_ns() : coarse_now();
 	st = stats_of(t.series);
 	if (st)
 		count_start(st, &t, now);
@@ -1467,10 +1552,46 @@ static long clear_pool_pending(__u32 i, void *unused)
 	return 0;
 }
 
+/*
+ * The tick in ns: from the first sweep to one at least a second later
+ * (jiffies are exact to one tick, so that is within 1 % at HZ=100), then
+ * the nearest HZ Linux offers when it is within 3 % of one (it is: they
+ * are 20 % apart or more), so the coarse clock keeps no error from the
+ * measurement.  Then every sweep resets coarse_base against the clock.
+ */
+static const __u32 tick_hz[] = { 100, 250, 300, 1000 };
+
+static __always_inline void calibrate_coarse(__u64 now)
+{
+	__u64 j = bpf_jiffies64(), tick = coarse_tick_ns, base;
+
+	if (!tick) {
+		if (!calib_t) {
+			calib_t = now;
+			calib_j = j;
+			return;
+		}
+		if (now - calib_t < 1000000000ULL || j <= calib_j)
+			return;
+		tick = (now - calib_t) / (j - calib_j);
+		for (int i = 0; i < 4; i++) {
+			__u64 t = 1000000000ULL / tick_hz[i];
+
+			if (tick * 100 > t * 97 && tick * 100 < t * 103)
+				tick = t;
+		}
+		coarse_tick_ns = tick;
+	}
+	base = now - j * tick;
+	coarse_base = base ? base : 1;
+}
+
 SEC("syscall")
 int sweep(void *ctx)
 {
 	struct sweep_ctx c = { .now = bpf_ktime_get_ns() };
+
+	calibrate_coarse(c.now);
 
 	bpf_loop(pool_mask + 1, clear_pool_pending, NULL, 0);
 	bpf_loop(WQMON_MAX_PENDING, sweep_pending_one, NULL, 0);

@@ -278,11 +278,16 @@ function windowText(all) {
 	const spanNs = (bins[bins.length - 1].t - bins[0].t) * 1e6;
 	const rangeNs = state.rangeMs * 1e6;
 	const started = state.snapshot?.daemon?.started_real_ns;
-	const upNs = started ? Date.now() * 1e6 - started : Infinity;
 	const iv = state.interval || 1e9;
 	let why = '';
+	// Why the range is not full: the history begins where the daemon
+	// started (its first view is one interval later), or history_bytes
+	// cut it.  Told by the oldest view's time, not by the uptime against
+	// the span: the newest view is as old as the page's last poll, which
+	// a busy machine delays by seconds.
 	if (spanNs < rangeNs - 2 * iv)
-		why = upNs > spanNs + 4 * iv ? ' (all the daemon\'s history holds: raise history_bytes for more)' :
+		why = !started || all[0].t * 1e6 - started > 3 * iv ?
+			' (all the daemon\'s history holds: raise history_bytes for more)' :
 			' (since the daemon started)';
 	return `charts: last ${fmtAge(spanNs)} of ${fmtAge(rangeNs)}${why}`;
 }

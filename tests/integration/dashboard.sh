@@ -31,7 +31,9 @@ while read -r line; do
 	"not ok "*) ok 1 "browser: ${line#not ok * - }" ;;
 	esac
 done < <(grep -E '^(not )?ok [0-9]+ ' "$tmp/web.out")
-[ $rc -eq 0 ] || { tail -30 "$tmp/web.out" | sed 's/^/# /'; }
+# On failure, everything but the passing cases: the failed cases' details
+# (assertion, expected, actual) come right after their "not ok" line.
+[ $rc -eq 0 ] || grep -vE '^(# )?ok [0-9]+ ' "$tmp/web.out" | head -80 | sed 's/^/# /'
 ok $rc "the browser test passed against the real daemon"
 [ -s "$B/test-artifacts/dashboard.png" ]
 ok $? "a screenshot was kept ($B/test-artifacts/dashboard.png)"

@@ -43,4 +43,47 @@ lat_max=$(awk '/^functions / { on = 1; next } /^$/ { on = 0 }
 	on && $1 == "aio_fsync_work" && $11 > m { m = $11 } END { printf "%d", m }' "$tmp/views")
 [ "$lat_max" -ge $(( pending_ms * 1000 * 8 / 10 )) ] && [ "$lat_max" -le $(( (pending_ms + 5) * 1000 )) ]
 ok $? "the longest latency ${lat_max} us matches the generator's ${pending_ms} ms (80%..100% + 5 ms)"
+
+# Sampled mode, 1 item in 4096: the items are almost surely unsampled, so
+# their queue times come from the coarse clock (jiffies, calibrated by the
+# sweeps: bpf/wqmon.bpf.c coarse_now()).  The ages must hold as well.
+"$W" show --sample 4096 -i 0.25 -n 24 -s completed >"$tmp/views" 2>"$tmp/err" &
+wpid=$!
+# The tick it measured, read from the probes' data (bpftool): 1e9 / HZ of
+# this kernel's configuration, which the probes never read.
+hz=$(zcat /proc/config.gz 2>/dev/null | sed -n 's/^CONFIG_HZ=//p')
+[ -n "$hz" ] || hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)" 2>/dev/null)
+# The probes' .bss map (name cut to 15 characters); the variable's offset
+# from the map's own BTF, its value from the map's bytes (little-endian).
+bss_var() {
+	local btf off
+	btf=$(bpftool map show name wqmon_bp.bss -j 2>/dev/null |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["btf_id"])') || return 1
+	off=$(bpftool btf dump id "$btf" | sed -n "s/.*offset=\([0-9]*\) size=8 (VAR '$1')/\1/p")
+	[ -n "$off" ] || return 1
+	bpftool map dump name wqmon_bp.bss -j | python3 -c '
+import json, sys
+v = json.load(sys.stdin)[0]["value"][int(sys.argv[1]):int(sys.argv[1]) + 8]
+print(int.from_bytes(bytes(int(b, 16) for b in v), "little"))' "$off"
+}
+# The calibration takes a second of sweeps: wait for it (the stall must
+# begin after it, for its items to take coarse queue times).
+for _ in $(seq 50); do
+	tick=$(bss_var coarse_tick_ns 2>/dev/null)
+	[ "${tick:-0}" != 0 ] && break
+	sleep 0.2
+done
+[ -n "$hz" ] && [ "${tick:-0}" = $((1000000000 / hz)) ]
+ok $? "sampled: the coarse clock's tick is 1e9 / CONFIG_HZ (${tick:-none} ns; HZ=${hz:-unknown})"
+"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
+ok $? "sampled: stallgen ran ($(cat "$tmp/gen"))"
+wait $wpid
+ok $? "sampled: wqctl show ran through the stall ($(head -c 200 "$tmp/err"))"
+wpid=
+pending_ms=$(sed -n "s/.*pending_ms=//p" "$tmp/gen")
+oldest=$(awk '/^pools / { on = 1; next } /^$/ { on = 0 }
+	on && $2 == "1" && $3 == "0" && $4 !~ /B/ && $8 >= 1 && $9 > m { m = $9 }
+	END { printf "%d", m }' "$tmp/views")
+[ "$oldest" -ge 200000 ] && [ "$oldest" -le $(( (2500 + 300) * 1000 )) ]
+ok $? "sampled: CPU 1's pool showed a pending item aged ${oldest} us, within 200 ms .. the stall + one interval"
 finish
