@@ -10,6 +10,7 @@
 #
 #   tests/bench/probe_cost.sh [OUTPUT_DIR]   (env: ROUNDS=5 SECONDS_PER_RUN=3)
 set -u
+. "$(dirname "$0")/../integration/bpf_vars.bash"
 OUT=${1:-build}
 ROUNDS=${ROUNDS:-5}
 DUR=${SECONDS_PER_RUN:-3}
@@ -63,17 +64,19 @@ wait_for() {
 start_tool() {	# start_tool NAME; sets TOOL_PID
 	local log="$tmp/$1.log"
 	: >"$log"
+	# wqmon's tools: attached, and their coarse clock calibrated (a
+	# second of sweeps), as in a daemon that has run for two seconds.
 	case $1 in
 	none) TOOL_PID= ; return 0 ;;
 	count) "$COUNT" >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" attached ;;
-	wqmon) "$WQCTL" show -i 1 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
-	wqmon-nocpu) "$WQCTL" show -i 1 --no-cpu >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
-	wqmon-s16) "$WQCTL" show -i 1 --sample 16 >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
-	wqmon-q) "$WQCTL" show -i 1 -q >/dev/null 2>"$log" & TOOL_PID=$!; sleep 1.5 ;;
+	wqmon) "$WQCTL" show -i 1 >/dev/null 2>"$log" & TOOL_PID=$!; wait_coarse >/dev/null ;;
+	wqmon-nocpu) "$WQCTL" show -i 1 --no-cpu >/dev/null 2>"$log" & TOOL_PID=$!; wait_coarse >/dev/null ;;
+	wqmon-s16) "$WQCTL" show -i 1 --sample 16 >/dev/null 2>"$log" & TOOL_PID=$!; wait_coarse >/dev/null ;;
+	wqmon-q) "$WQCTL" show -i 1 -q >/dev/null 2>"$log" & TOOL_PID=$!; wait_coarse >/dev/null ;;
 	wqmond-noq) "$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
-		-o kernel.queuers=no >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" listening ;;
+		-o kernel.queuers=no >"$log" 2>&1 & TOOL_PID=$!; wait_coarse >/dev/null ;;
 	wqmond) "$OUT/wqmond" -l 127.0.0.1:0 -s none -o refwq.enabled=no -o kmod.enabled=no \
-		>"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" listening ;;
+		>"$log" 2>&1 & TOOL_PID=$!; wait_coarse >/dev/null ;;
 	perf) perf kwork -k workqueue record -o "$tmp/kwork.data" -- sleep $((DUR + 30)) \
 		>"$log" 2>&1 & TOOL_PID=$!; sleep 2 ;;
 	bpftrace) bpftrace "$tmp/agg.bt" >"$log" 2>&1 & TOOL_PID=$!; wait_for "$log" Attaching; sleep 0.5 ;;

@@ -7,6 +7,7 @@
 # hog ends by itself; the machine is left as it was.
 set -u
 . "$(dirname "$0")/tap.bash"
+. "$(dirname "$0")/bpf_vars.bash"
 need_root
 W="$B/wqctl"
 tmp=$(mktemp -d)
@@ -53,26 +54,9 @@ wpid=$!
 # this kernel's configuration, which the probes never read.
 hz=$(zcat /proc/config.gz 2>/dev/null | sed -n 's/^CONFIG_HZ=//p')
 [ -n "$hz" ] || hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)" 2>/dev/null)
-# The probes' .bss map (name cut to 15 characters); the variable's offset
-# from the map's own BTF, its value from the map's bytes (little-endian).
-bss_var() {
-	local btf off
-	btf=$(bpftool map show name wqmon_bp.bss -j 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["btf_id"])') || return 1
-	off=$(bpftool btf dump id "$btf" | sed -n "s/.*offset=\([0-9]*\) size=8 (VAR '$1')/\1/p")
-	[ -n "$off" ] || return 1
-	bpftool map dump name wqmon_bp.bss -j | python3 -c '
-import json, sys
-v = json.load(sys.stdin)[0]["value"][int(sys.argv[1]):int(sys.argv[1]) + 8]
-print(int.from_bytes(bytes(int(b, 16) for b in v), "little"))' "$off"
-}
 # The calibration takes a second of sweeps: wait for it (the stall must
 # begin after it, for its items to take coarse queue times).
-for _ in $(seq 50); do
-	tick=$(bss_var coarse_tick_ns 2>/dev/null)
-	[ "${tick:-0}" != 0 ] && break
-	sleep 0.2
-done
+tick=$(wait_coarse)
 [ -n "$hz" ] && [ "${tick:-0}" = $((1000000000 / hz)) ]
 ok $? "sampled: the coarse clock's tick is 1e9 / CONFIG_HZ (${tick:-none} ns; HZ=${hz:-unknown})"
 "$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
