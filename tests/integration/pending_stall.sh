@@ -15,22 +15,32 @@ wpid=
 trap '[ -n "$wpid" ] && kill $wpid 2>/dev/null; rm -rf "$tmp"' EXIT
 [ "$(nproc)" -ge 2 ] || bail "needs 2 CPUs: the hog takes CPU 1"
 
+# stall_through LABEL: a 2.5 s stall of CPU 1 while the wqctl show
+# started as $wpid runs through it; sets pending_ms (the generator's clock).
+stall_through() {
+	"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
+	ok $? "$1stallgen ran ($(cat "$tmp/gen"))"
+	wait $wpid
+	ok $? "$1wqctl show ran through the stall ($(head -c 200 "$tmp/err"))"
+	wpid=
+	pending_ms=$(sed -n "s/.*pending_ms=//p" "$tmp/gen")
+}
+# The oldest pending age (us) any view showed on CPU 1's normal pool.
+# pools: id cpu nice flags workers idle running pending oldest_us cpu_us
+oldest_on_cpu1() {
+	awk '/^pools / { on = 1; next } /^$/ { on = 0 }
+		on && $2 == "1" && $3 == "0" && $4 !~ /B/ && $8 >= 1 && $9 > m { m = $9 }
+		END { printf "%d", m }' "$tmp/views"
+}
+
 "$W" show -i 0.25 -n 20 -s completed >"$tmp/views" 2>"$tmp/err" &
 wpid=$!
 sleep 1
-"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
-ok $? "stallgen ran ($(cat "$tmp/gen"))"
-wait $wpid
-ok $? "wqctl show ran through the stall ($(head -c 200 "$tmp/err"))"
-wpid=
-pending_ms=$(sed -n "s/.*pending_ms=//p" "$tmp/gen")
+stall_through ""
 [ -n "$pending_ms" ] && [ "$pending_ms" -ge 200 ]
 ok $? "an item really waited (longest ${pending_ms:-?} ms by the generator's clock)"
 
-# pools: id cpu nice flags workers idle running pending oldest_us cpu_us
-oldest=$(awk '/^pools / { on = 1; next } /^$/ { on = 0 }
-	on && $2 == "1" && $3 == "0" && $4 !~ /B/ && $8 >= 1 && $9 > m { m = $9 }
-	END { printf "%d", m }' "$tmp/views")
+oldest=$(oldest_on_cpu1)
 [ "$oldest" -ge 200000 ]
 ok $? "a view showed CPU 1's pool with a pending item aged ${oldest} us (>= 200 ms)"
 # The oldest item may be any kernel item the hog starved (vmstat_update...),
@@ -59,15 +69,8 @@ hz=$(zcat /proc/config.gz 2>/dev/null | sed -n 's/^CONFIG_HZ=//p')
 tick=$(wait_coarse)
 [ -n "$hz" ] && [ "${tick:-0}" = $((1000000000 / hz)) ]
 ok $? "sampled: the coarse clock's tick is 1e9 / CONFIG_HZ (${tick:-none} ns; HZ=${hz:-unknown})"
-"$B/tests/gen/stallgen" -c 1 -t 2500 >"$tmp/gen" 2>&1
-ok $? "sampled: stallgen ran ($(cat "$tmp/gen"))"
-wait $wpid
-ok $? "sampled: wqctl show ran through the stall ($(head -c 200 "$tmp/err"))"
-wpid=
-pending_ms=$(sed -n "s/.*pending_ms=//p" "$tmp/gen")
-oldest=$(awk '/^pools / { on = 1; next } /^$/ { on = 0 }
-	on && $2 == "1" && $3 == "0" && $4 !~ /B/ && $8 >= 1 && $9 > m { m = $9 }
-	END { printf "%d", m }' "$tmp/views")
+stall_through "sampled: "
+oldest=$(oldest_on_cpu1)
 [ "$oldest" -ge 200000 ] && [ "$oldest" -le $(( (2500 + 300) * 1000 )) ]
 ok $? "sampled: CPU 1's pool showed a pending item aged ${oldest} us, within 200 ms .. the stall + one interval"
 finish
