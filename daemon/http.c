@@ -774,6 +774,12 @@ static void do_metrics(struct wqd_state *st, struct MHD_Connection *c,
 	o.nr_refused = WQD_REF_NR;
 	o.http_auth = st->http_auth;
 	o.http_auth_refused = st->http_unauthorized;
+	if (st->slow) {
+		o.slow_on = true;
+		o.slow_kept = wq_slow_ring__last_seq(st->slow);
+		o.slow_under = st->slow_under;
+		o.slow_dropped = st->slow_dropped;
+	}
 	for (size_t i = 0; i < 2; i++)
 		if (st->tls_not_after[i])
 			tls[o.nr_tls++] = (struct wq_metrics_tls){

@@ -1725,6 +1725,27 @@ static void write_http(struct out *o, const struct wq_metrics_opts *opts)
 			opts->tls[i].listener, opts->tls[i].not_after);
 }
 
+static const struct family fam_slow = {
+	"wqmon_slow_records", T_COUNTER, false,
+	"Slow work items the probes reported (docs/SLOW.md): kept, under the "
+	"per-workqueue or per-function rules (not kept), or dropped by the "
+	"probes' rate bound ([slow] max_per_second)."};
+
+static void write_slow(struct out *o, const struct wq_metrics_opts *opts)
+{
+	static const char *const outcome[] = { "kept", "under_rules",
+					       "dropped" };
+	uint64_t n[] = { opts->slow_kept, opts->slow_under,
+			 opts->slow_dropped };
+
+	if (!opts->slow_on)
+		return;
+	head(o, &fam_slow);
+	for (size_t i = 0; i < 3; i++)
+		fprintf(o->f, "%s%s{source=\"kernel\",outcome=\"%s\"} %" PRIu64
+			"\n", fam_slow.name, suffix(&fam_slow), outcome[i], n[i]);
+}
+
 static void write_all(struct out *o, const struct view *v, size_t n,
 		      const char *version, const struct wq_metrics_opts *opts)
 {
@@ -1759,6 +1780,7 @@ static void write_all(struct out *o, const struct view *v, size_t n,
 	write_stalls(o, opts);
 	write_refused(o, opts);
 	write_http(o, opts);
+	write_slow(o, opts);
 	write_isolated(o, opts);
 	write_config(o, opts);
 	if (o->om)

@@ -120,6 +120,11 @@ struct wq_metrics_opts {
 	const char *slow_source;
 	const struct wq_slow *slow;
 	size_t nr_slow;
+	/* Slow records of the kernel source (wqmon_slow_records_total): kept
+	 * (in the recent ring), sent by the probes but under the rules, and
+	 * dropped by the probes' rate bound.  No family when !@slow_on. */
+	bool slow_on;
+	uint64_t slow_kept, slow_under, slow_dropped;
 };
 
 /*

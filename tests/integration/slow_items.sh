@@ -232,6 +232,24 @@ is "$(grep ' # {work=' "$tmp/om.txt" | grep -vc '^wqmon_work_\(runtime\|latency\
 curl -sf "$U/metrics" | grep -q ' # {'
 ok $((!$?)) "no exemplar in the 0.0.4 text format"
 
+# The records' fate on /metrics, as /api/v1/slow counts it (read until a
+# scrape and the API agree: a slow item elsewhere in the kernel may land
+# between the two reads).
+slow_fate() {
+	curl -sf "$U/metrics" | sed -n 's/^wqmon_slow_records_total{source="kernel",outcome="\([a-z_]*\)"} \([0-9]*\)$/\1=\2/p' | tr '\n' ' '
+}
+api_fate() {
+	slow | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print("kept=%d under_rules=%d dropped=%d " % (d["last_seq"], d["under_rules"], d["dropped"]), end="")'
+}
+fate_agrees() { [ "$(slow_fate)" = "$(api_fate)" ]; }
+wait_for 10 fate_agrees
+ok $? "/metrics: wqmon_slow_records_total by outcome is /api/v1/slow's count ($(slow_fate))"
+kept=$(slow_fate | sed -n 's/.*kept=\([0-9]*\).*/\1/p')
+[ "${kept:-0}" -ge $SLOW ]
+ok $? "/metrics: at least the $SLOW slow items kept ($kept)"
+
 PROM_FLAGS=--enable-feature=exemplar-storage start_prometheus "$tmp" "127.0.0.1:$PORT"
 q='wqmon_work_runtime_seconds_bucket{function="aio_fsync_work"}'
 ex() {

@@ -694,6 +694,41 @@ static void test_openmetrics(void **state)
 	wq_snapshot__free(s);
 }
 
+/* wqmon_slow_records_total: one sample per outcome while records are on,
+ * no family while they are off; OpenMetrics names the family without
+ * _total. */
+static void test_slow_records(void **state)
+{
+	struct wq_snapshot *s = basic();
+	struct wq_metrics_source src = {"kernel", true, 0, s};
+	struct wq_metrics_opts o = {.version = "1", .slow_on = true,
+				    .slow_kept = 5, .slow_under = 2,
+				    .slow_dropped = 40};
+	char *out = render(&src, 1, &o), *om, *off;
+
+	(void)state;
+	assert_true(has_line(out, "# TYPE wqmon_slow_records_total counter"));
+	assert_true(has_line(out, "wqmon_slow_records_total{source=\"kernel\","
+			     "outcome=\"kept\"} 5"));
+	assert_true(has_line(out, "wqmon_slow_records_total{source=\"kernel\","
+			     "outcome=\"under_rules\"} 2"));
+	assert_true(has_line(out, "wqmon_slow_records_total{source=\"kernel\","
+			     "outcome=\"dropped\"} 40"));
+	o.openmetrics = true;
+	om = render(&src, 1, &o);
+	assert_true(has_line(om, "# TYPE wqmon_slow_records counter"));
+	assert_true(has_line(om, "wqmon_slow_records_total{source=\"kernel\","
+			     "outcome=\"dropped\"} 40"));
+	o.openmetrics = false;
+	o.slow_on = false;
+	off = render(&src, 1, &o);
+	assert_null(strstr(off, "wqmon_slow_records"));
+	free(out);
+	free(om);
+	free(off);
+	wq_snapshot__free(s);
+}
+
 static void test_sources(void **state)
 {
 	struct wq_snapshot *empty = wq_snapshot__new("e");
@@ -887,7 +922,9 @@ static void test_promtool(void **state)
 	};
 	struct wq_metrics_opts o = {.top_functions = 8, .version = "0.1.0",
 				    .isolated_cpus = "1,3-5", .isolated = iso,
-				    .nr_isolated = 2};
+				    .nr_isolated = 2, .slow_on = true,
+				    .slow_kept = 12, .slow_under = 3,
+				    .slow_dropped = UINT64_MAX};
 	char *out;
 	int round;
 
@@ -1281,6 +1318,7 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_nomem),
 		cmocka_unit_test(test_promtool),
+		cmocka_unit_test(test_slow_records),
 		cmocka_unit_test(test_queuers_cap),
 		cmocka_unit_test(test_queuers_merge),
 		cmocka_unit_test(test_queuers_hostile),
