@@ -655,10 +655,30 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	return 0;
 }
 
+/* The config section of the saved text view @path, if it has one (v3). */
+static bool file_config(const char *path, struct wq_config *c)
+{
+	struct wq_snapshot *s = wq_snapshot__new("");
+	char why[300];
+	int err;
+
+	if (!s)
+		return false;
+	/* The source reads the file again for its snapshot: a failure is
+	 * its to report, so here it only means no section. */
+	err = wq_view_file__read_config(path, s, c, why, sizeof(why));
+	wq_snapshot__free(s);
+	if (err)
+		pr_debug("show: no config section: %s\n", why);
+	return !err && c->nr_cpus;
+}
+
 /*
  * The text view's config section (docs/FORMAT.md): the kernel's workqueue
- * configuration, read once as show starts, in-process (root).  Without it
- * the view has no such section; -v says why.  Return: it was read.
+ * configuration, read once as show starts, in-process (root), or the one a
+ * saved view (file:) carries, so that show prints a v3 view back whole as
+ * cat does.  Without it the view has no such section; -v says why.
+ * Return: it was read.
  */
 static bool show_config(const struct show_opts *o, struct wq_config *c)
 {
@@ -666,7 +686,11 @@ static bool show_config(const struct show_opts *o, struct wq_config *c)
 	char why[256];
 	int err;
 
-	if (o->json || strcmp(o->source, "kernel"))
+	if (o->json)
+		return false;
+	if (!strncmp(o->source, "file:", 5))
+		return file_config(o->source + 5, c);
+	if (strcmp(o->source, "kernel"))
 		return false;
 	err = wq_config_reader__open(&r, why, sizeof(why));
 	if (!err) {

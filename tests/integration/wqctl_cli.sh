@@ -192,6 +192,11 @@ rc=$?
 "$W" cat -j "$tmp/one" >"$tmp/catted"
 ok $([ $rc -eq 0 ] && cmp -s "$tmp/saved" "$tmp/catted"; echo $?) \
 	"show --source file:VIEW prints the saved view once, as cat does (exit $rc)"
+# In text, a v3 view (root's: it has the config section) whole, byte for byte.
+"$W" show --source "file:$tmp/one" >"$tmp/saved.txt" 2>"$tmp/err"
+rc=$?
+ok $([ $rc -eq 0 ] && grep -q '^config ' "$tmp/saved.txt" && cmp -s "$tmp/saved.txt" "$tmp/one"; echo $?) \
+	"show --source file:VIEW in text: the saved v3 view, config section included, byte for byte (exit $rc)"
 
 # -w/-f: only the matching series, in text and JSON.
 "$W" show --source "file:$tmp/one" -j -f 'aio_*' >"$tmp/only.json" 2>"$tmp/err"
