@@ -81,6 +81,7 @@ start() {
 	wqmon-s16) "$w" show -i 1 --sample 16 >"$tmp/tool.log" 2>&1 & ;;
 	wqmon-q) "$w" show -i 1 -q >"$tmp/tool.log" 2>&1 & ;;
 	wqmon-s16-q) "$w" show -i 1 --sample 16 -q >"$tmp/tool.log" 2>&1 & ;;
+	wqmon-rawtp) "$w" show -i 1 --raw-tp >"$tmp/tool.log" 2>&1 & ;;
 	esac
 	tool=$!
 	for _ in $(seq 100); do
@@ -100,7 +101,7 @@ start() {
 
 # wqmon-q: queuers too, as wqmond's defaults (their interrupt probes'
 # time is in the total: all the tool's programs, per item).
-conds="count count+clock wqmon wqmon-q wqmon-nocpu wqmon-s16 wqmon-s16-q"
+conds="count count+clock wqmon wqmon-q wqmon-nocpu wqmon-s16 wqmon-s16-q wqmon-rawtp"
 [ -n "$OTHER" ] && conds="$conds wqmon@other wqmon-q@other wqmon-s16@other"
 for r in $(seq "$ROUNDS"); do
 	for c in $(printf '%s\n' $conds | shuf); do
@@ -148,6 +149,7 @@ echo "- wqmon --no-cpu / count-only: $(ratio wqmon-nocpu count)"
 echo "- wqmon -q (queuers, wqmond's default) / count-only: $(ratio wqmon-q count); / wqmon: $(ratio wqmon-q wqmon)"
 echo "- count+clock / count-only: $(ratio count+clock count): one bpf_ktime_get_ns() per event"
 echo "- wqmon --sample 16 -q / count-only: $(ratio wqmon-s16-q count)"
+echo "- wqmon --raw-tp / wqmon (tp_btf): $(ratio wqmon-rawtp wqmon): raw_tp reads arguments by probe reads"
 if [ -n "$OTHER" ]; then
 	for c in wqmon wqmon-q wqmon-s16; do
 		echo "- $c / $c@other: $(ratio "$c" "$c@other")"
