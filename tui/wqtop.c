@@ -290,8 +290,8 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			    wq_slow_rules__set_default(&o->slow, WQ_SLOW_K_RUN,
 						       optarg, why,
 						       sizeof(why))) {
-				pr_err("--slow: %s (give e.g. 100ms, or off)\n",
-				       why);
+				pr_err("bad --slow '%s': give a duration (e.g. "
+				       "100ms) or off\n", optarg);
 				return -EINVAL;
 			}
 			break;
