@@ -155,14 +155,17 @@ void wqtop_slow__line(const struct wq_slow *r, char *buf, size_t len)
 
 void wqtop_slow__title(const struct wqtop_data *d, char *buf, size_t len)
 {
+	char min[32], drop[48] = "";
+
 	switch (d->slow_state) {
 	case WQTOP_SLOW_LOCAL:
 		snprintf(buf, len, "slow items: attach to wqmond (-s daemon)");
 		break;
 	case WQTOP_SLOW_PENDING:
-		/* A pool's row: wqmond filters by workqueue and function. */
+		/* A pool's row: records are by workqueue and function. */
 		snprintf(buf, len, "%s", d->slow_wq[0] || d->slow_fn[0] ?
-			 "slow items: asking wqmond" :
+			 (d->slow_min_ns ? "slow items: reading the probes" :
+			  "slow items: asking wqmond") :
 			 "slow items: of a workqueue or a function only");
 		break;
 	case WQTOP_SLOW_OFF:
@@ -172,9 +175,25 @@ void wqtop_slow__title(const struct wqtop_data *d, char *buf, size_t len)
 	case WQTOP_SLOW_ERROR:
 		snprintf(buf, len, "slow items: no answer from wqmond");
 		break;
+	case WQTOP_SLOW_LOCAL_OFF:
+		snprintf(buf, len, "slow items: off (wqtop --slow 100ms)");
+		break;
 	default:
-		snprintf(buf, len, d->nr_slow ? "slow items, newest first:" :
-			 "slow items: none kept by wqmond");
+		if (!d->slow_min_ns) {
+			snprintf(buf, len, d->nr_slow ?
+				 "slow items, newest first:" :
+				 "slow items: none kept by wqmond");
+			break;
+		}
+		/* In-process: say the threshold, and what the probes'
+		 * rate bound dropped (those were never seen here). */
+		wqtop_fmt__ns((double)d->slow_min_ns, min, sizeof(min));
+		if (d->slow_dropped)
+			snprintf(drop, sizeof(drop), ", %llu dropped",
+				 (unsigned long long)d->slow_dropped);
+		snprintf(buf, len, d->nr_slow ?
+			 "slow items (over %s%s), newest first:" :
+			 "slow items: none yet (over %s%s)", min, drop);
 	}
 }
 

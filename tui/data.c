@@ -113,7 +113,8 @@ void wqtop_data__slow_target(struct wqtop_data *d, const char *wq,
 	snprintf(d->slow_wq, sizeof(d->slow_wq), "%s", wq);
 	snprintf(d->slow_fn, sizeof(d->slow_fn), "%s", fn);
 	d->nr_slow = 0;
-	if (d->slow_state != WQTOP_SLOW_LOCAL)
+	if (d->slow_state != WQTOP_SLOW_LOCAL &&
+	    d->slow_state != WQTOP_SLOW_LOCAL_OFF)
 		d->slow_state = WQTOP_SLOW_PENDING;
 }
 

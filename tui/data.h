@@ -52,7 +52,8 @@ struct wqtop_thresholds {
 /* The drill-down's slow items: where they come from. */
 #define WQTOP_SLOW_MAX 5
 enum wqtop_slow_state {
-	WQTOP_SLOW_LOCAL,	/* not attached: no in-process collection */
+	WQTOP_SLOW_LOCAL,	/* not attached, not the probes: none */
+	WQTOP_SLOW_LOCAL_OFF,	/* the probes in-process, --slow off */
 	WQTOP_SLOW_PENDING,	/* attached, not asked yet for this series */
 	WQTOP_SLOW_OFF,		/* wqmond answers 404: [slow] is off */
 	WQTOP_SLOW_ON,		/* wqmond's records, maybe none */
@@ -82,7 +83,8 @@ struct wqtop_data {
 	bool have_config;
 	char config_error[160];
 	/*
-	 * The drill-down's recent slow items (docs/SLOW.md), wqmond's only:
+	 * The drill-down's recent slow items (docs/SLOW.md), wqmond's or, in
+	 * process, the probes' (the feed's ring, --slow):
 	 * wqtop.c names the series in slow_wq/slow_fn while a drill-down is
 	 * open ("" otherwise), the feed fetches at most WQTOP_SLOW_MAX of
 	 * them once a poll, newest first.
@@ -92,6 +94,10 @@ struct wqtop_data {
 	enum wqtop_slow_state slow_state;
 	struct wq_slow slow[WQTOP_SLOW_MAX];
 	int nr_slow;
+	/* In-process (the probes here): the threshold in force (0: the
+	 * daemon's records) and the probes' rate-bound drops so far. */
+	uint64_t slow_min_ns;
+	uint64_t slow_dropped;
 };
 
 /* Take @snap (cumulative; ownership passes to @d) as the newest state of

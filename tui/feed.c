@@ -32,7 +32,15 @@ struct wqtop_feed {
 	struct wq_config_reader *config;	/* in-process, as root */
 	bool config_failed;		/* the reader cannot load: not again */
 	uint64_t config_mono_ns;	/* last reading; 0: none */
+	/* The probes' slow records, judged by opts.slow, recent ones kept
+	 * (NULL: off, or not the kernel source). */
+	struct wq_slow_ring *slow;
 };
+
+/* The probes here keep this many recent slow items: memory stays
+ * bounded, the drill-down shows at most WQTOP_SLOW_MAX of a series. */
+#define FEED_SLOW_KEEP 256
+
 
 static int ingest(void *ctx, struct wq_snapshot *snap)
 {
@@ -126,6 +134,67 @@ static void daemon_slow(struct wqtop_feed *f, struct wqtop_data *d)
 	free(body);
 }
 
+/* A glob that matches @v only (wq_slow_filter: fnmatch). */
+static int glob_literal(const char *v, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *v; v++) {
+		if (o + 3 > len)
+			return -ENOSPC;
+		if (strchr("*?[\\", *v))
+			out[o++] = '\\';
+		out[o++] = *v;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+static int keep_slow(struct wq_slow *r, void *ctx)
+{
+	struct wqtop_feed *f = ctx;
+
+	if (wq_slow_rules__judge(&f->opts.slow, r))
+		wq_slow_ring__push(f->slow, r);
+	return 0;
+}
+
+/* In-process: drain the probes' slow records without waiting, and show
+ * the drilled series' newest (same filter as wqmond's /api/v1/slow). */
+static void local_slow(struct wqtop_feed *f, struct wqtop_data *d)
+{
+	struct wq_collector *c = wq_source__collector(f->src[0]);
+	struct wq_slow_filter flt = { 0 };
+	char glob[2 * WQ_FUNC_LEN + 1], err[160];
+
+	if (!f->slow || !c) {
+		d->slow_state = WQTOP_SLOW_LOCAL_OFF;
+		d->nr_slow = 0;
+		return;
+	}
+	d->slow_min_ns = wq_slow_rules__kernel_min(&f->opts.slow);
+	if (wq_collector__slow_poll(c, 0, keep_slow, f) < 0)
+		snprintf(f->error, sizeof(f->error),
+			 "slow items: cannot read the probes' records");
+	d->slow_dropped = wq_collector__slow_dropped(c);
+	d->nr_slow = 0;
+	if (!d->slow_wq[0] && !d->slow_fn[0]) {
+		d->slow_state = WQTOP_SLOW_PENDING;
+		return;
+	}
+	if (d->slow_wq[0] &&
+	    (glob_literal(d->slow_wq, glob, sizeof(glob)) ||
+	     wq_slow_filter__set(&flt, "workqueue", glob, err, sizeof(err))))
+		return;
+	if (d->slow_fn[0] &&
+	    (glob_literal(d->slow_fn, glob, sizeof(glob)) ||
+	     wq_slow_filter__set(&flt, "function", glob, err, sizeof(err))))
+		return;
+	d->nr_slow = (int)wq_slow_ring__recent(f->slow, &flt, WQTOP_SLOW_MAX,
+					       d->slow);
+	d->slow_state = WQTOP_SLOW_ON;
+}
+
 /* The workqueue configuration (the config view), every CONFIG_EVERY_NS:
  * the daemon's /api/v1/config when attached, the walk itself as root. */
 static void read_config(struct wqtop_feed *f, struct wqtop_data *d,
@@ -210,6 +279,8 @@ int wqtop_feed__poll(struct wqtop_feed *f, struct wqtop_data *d)
 		daemon_stalls(f, d);
 	if (kind == WQ_SOURCE_DAEMON)
 		daemon_slow(f, d);
+	else if (kind == WQ_SOURCE_KERNEL)
+		local_slow(f, d);
 	else
 		d->slow_state = WQTOP_SLOW_LOCAL;
 	read_config(f, d, kind);
@@ -231,7 +302,14 @@ static int add(struct wqtop_feed *f, const char *spec)
 		.timeout_ms = f->opts.timeout_ms,
 	};
 	char why[512] = "";
-	int err = wq_source__open(&f->src[f->nr], spec, &so, why, sizeof(why));
+	int err;
+
+	/* The probes send only what reaches the smallest threshold. */
+	if (!strcmp(spec, "kernel")) {
+		so.coll.slow_min_ns = wq_slow_rules__kernel_min(&f->opts.slow);
+		so.coll.slow_per_sec = f->opts.slow.max_per_second;
+	}
+	err = wq_source__open(&f->src[f->nr], spec, &so, why, sizeof(why));
 
 	if (err == -EINVAL && strcmp(spec, "kernel") && strcmp(spec, "refwq"))
 		fprintf(stderr, "wqtop: bad --source '%s': give auto, local, "
@@ -242,6 +320,11 @@ static int add(struct wqtop_feed *f, const char *spec)
 	if (err)
 		return err;
 	f->nr++;
+	if (so.coll.slow_min_ns && !f->slow) {
+		f->slow = wq_slow_ring__new(FEED_SLOW_KEEP);
+		if (!f->slow)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -346,5 +429,6 @@ void wqtop_feed__close(struct wqtop_feed *f)
 	for (int i = 0; i < f->nr; i++)
 		wq_source__close(f->src[i]);
 	wq_config_reader__close(f->config);
+	wq_slow_ring__free(f->slow);
 	free(f);
 }

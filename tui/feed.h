@@ -16,11 +16,15 @@
 #include <stdint.h>
 
 #include "table.h"
+#include "slow.h"
 
 struct wqtop_feed_opts {
 	bool track_queuers;	/* kernel: who queued the work (view 7) */
 	uint32_t sample_every;	/* kernel: sampled mode, 1 in N (0: all) */
 	int timeout_ms;		/* daemon: per request */
+	/* kernel: the drill-down's slow items (docs/SLOW.md); thresholds
+	 * 0 in both kinds: off.  Set with wq_slow_rules__defaults(). */
+	struct wq_slow_rules slow;
 };
 
 struct wqtop_feed;

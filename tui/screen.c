@@ -596,7 +596,8 @@ static void draw_detail(struct ui *ui, const struct wqtop_data *d)
 				  &det.total.hist[WQ_H_RUN]);
 	}
 	y = LINES - 2 - nq - ns;
-	/* wqmond's recent slow items of the series (attached only). */
+	/* The recent slow items of the series: wqmond's, or the probes'
+	 * here (--slow). */
 	wqtop_slow__title(d, buf, sizeof(buf));
 	put(y++, 1, d->nr_slow ? crt__attr(CRT_METER_LABEL) : (int)A_NORMAL,
 	    buf);

@@ -46,6 +46,7 @@ struct opts {
 	bool ascii;
 	bool queuers;
 	uint32_t sample_every;
+	struct wq_slow_rules slow;	/* local: --slow */
 	int width;		/* batch: line width; 0: the terminal's */
 	const char *prometheus;	/* the fleet view of this Prometheus */
 };
@@ -100,6 +101,8 @@ static void usage(FILE *f)
 "                          replay:FILE\n"
 "      --sample N          local: measure the durations of 1 item in N\n"
 "                          (sampled mode: less probe cost; counts exact)\n"
+"      --slow DURATION|off local: the drill-down's slow items, those whose\n"
+"                          latency or run time reached DURATION (100ms)\n"
 "      --prometheus URL    the fleet view: every wqmond host a Prometheus\n"
 "                          (or VictoriaMetrics) at URL scrapes, with its\n"
 "                          p99 latency, stalls and costliest functions\n"
@@ -128,7 +131,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 {
 	enum { OPT_SOURCE = 256, OPT_VIEW, OPT_NO_COLOR, OPT_NO_MOUSE,
 	       OPT_ASCII, OPT_NO_QUEUERS, OPT_SAMPLE, OPT_REPLAY,
-	       OPT_PROMETHEUS };
+	       OPT_PROMETHEUS, OPT_SLOW };
 	static char replay[300];
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
@@ -148,6 +151,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-queuers", no_argument, NULL, OPT_NO_QUEUERS },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -271,6 +275,23 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			if (wq_collector__parse_sample(optarg, &o->sample_every,
 						       why, sizeof(why))) {
 				pr_err("%s\n", why);
+				return -EINVAL;
+			}
+			break;
+		}
+		case OPT_SLOW: {
+			char why[200];
+
+			/* One threshold for both, as wqmond's [slow]. */
+			if (wq_slow_rules__set_default(&o->slow,
+						       WQ_SLOW_K_LATENCY,
+						       optarg, why,
+						       sizeof(why)) ||
+			    wq_slow_rules__set_default(&o->slow, WQ_SLOW_K_RUN,
+						       optarg, why,
+						       sizeof(why))) {
+				pr_err("bad --slow '%s': give a duration (e.g. "
+				       "100ms) or off\n", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -496,7 +517,7 @@ static int run_tui(const struct opts *o, struct ui *ui,
 		if (ui->paused && !ui->step)
 			continue;
 		ui->step = false;
-		/* The drill-down's slow items come with the poll (attached). */
+		/* The drill-down's slow items come with the poll. */
 		if (ui->mode == MODE_DETAIL)
 			wqtop_data__slow_target(d, ui->detail.wq,
 						ui->detail.group ? "" :
@@ -530,6 +551,7 @@ int main(int argc, char **argv)
 
 	wq_log__set_prog("wqtop");
 	wqtop_thresholds__default(&d.thr);
+	wq_slow_rules__defaults(&o.slow);
 	if (parse_args(argc, argv, &o, &d.thr))
 		return WQ_EXIT_USAGE;
 	if (nc && *nc)
@@ -560,6 +582,7 @@ int main(int argc, char **argv)
 
 	so.track_queuers = o.queuers;
 	so.sample_every = o.sample_every;
+	so.slow = o.slow;
 	err = wqtop_feed__open(&src, o.source, &so);
 	if (err)
 		return err == -EINVAL ? WQ_EXIT_USAGE : 1;

@@ -141,11 +141,39 @@ static void test_answer(void **state)
 	free(a);
 }
 
+/* In-process (--slow): the titles say the threshold and the drops. */
+static void test_local(void **state)
+{
+	struct wqtop_data d = { .slow_state = WQTOP_SLOW_LOCAL_OFF };
+	char buf[160];
+
+	(void)state;
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "slow items: off (wqtop --slow 100ms)");
+	/* --slow off stays off when a series is drilled. */
+	wqtop_data__slow_target(&d, "events", "aio_fsync_work");
+	assert_int_equal(d.slow_state, WQTOP_SLOW_LOCAL_OFF);
+
+	d.slow_state = WQTOP_SLOW_PENDING;
+	d.slow_min_ns = 100000000;
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "slow items: reading the probes");
+	d.slow_state = WQTOP_SLOW_ON;
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "slow items: none yet (over 100ms)");
+	d.nr_slow = 1;
+	d.slow_dropped = 3;
+	wqtop_slow__title(&d, buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "slow items (over 100ms, 3 dropped), newest first:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_answer),
+		cmocka_unit_test(test_local),
 	};
 
 	/* Wall times are shown local: pin the zone. */
