@@ -5,6 +5,7 @@
 # filter, drill-down, resize and quit; batch frames; one run under ASan.
 set -u
 . "$(dirname "$0")/tap.bash"
+. "$(dirname "$0")/tmux_screen.bash"
 need_root
 private_dev_shm "$0" "$@"
 ensure_tracefs
@@ -35,26 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-screen() { tm capture-pane -p -t w; }
-# wait_for SECONDS ERE: until the screen matches, or fail
-wait_for() {
-	local end=$((SECONDS + $1))
-	while [ $SECONDS -lt $end ]; do
-		screen | grep -qE "$2" && return 0
-		sleep 0.2
-	done
-	# What was there instead, as TAP comments for the log.
-	screen | sed 's/^/# | /'
-	return 1
-}
-# A shell in an 80x24 tmux window; wqtop runs in it like a user runs it.
-start_shell() {
-	tm kill-server 2>/dev/null
-	tm -f /dev/null new-session -d -s w -x 80 -y 24 \
-		"env -i PATH=$PATH HOME=/root TERM=tmux-256color LANG=C.UTF-8 PS1='PROMPT\$ ' bash --norc --noprofile"
-	tm set-option -g status off
-	wait_for 5 'PROMPT\$'
-}
 # Rows of the table: lines 6..23 of the screen.
 rows() { screen | sed -n '6,23p'; }
 
@@ -107,11 +88,11 @@ awk -v pid=$gen_pid '$1 == "task" && $2 == "aiogen" && $3 == pid && $5 + 0 > 100
 	END { exit !f }' "$tmp/queuers"
 ok $? "batch --view queuers: aiogen ($gen_pid) queues more than 1000 items/s, with kworker CPU ($(grep -m1 ' aiogen ' "$tmp/queuers"))"
 
-start_shell || bail "no shell prompt in tmux"
+start_shell 80 24 || bail "no shell prompt in tmux"
 tm send-keys -t w "$T --source local; echo EXITED:\$?" Enter
-wait_for 10 'aio_fsync_work'
+wait_screen 10 'aio_fsync_work'
 ok $? "functions view shows aio_fsync_work"
-wait_for 5 'aio_fsync_work +events +[0-9]+ +[0-9]'
+wait_screen 5 'aio_fsync_work +events +[0-9]+ +[0-9]'
 rate=$(rows | awk '$1 == "aio_fsync_work" { print $4; exit }')
 awk -v r="$rate" 'BEGIN { exit !(r + 0 > 1000) }'
 ok $? "aio_fsync_work items/s is plausible ($rate)"
@@ -122,18 +103,18 @@ is "$first" aio_fsync_work "sorted by rate, the busiest function is first"
 
 # Sort by FUNCTION through the F6 chooser: rows become alphabetical.
 tm send-keys -t w F6
-wait_for 3 'Sort by'
+wait_screen 3 'Sort by'
 ok $? "F6 opens the sort chooser"
 for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do tm send-keys -t w Up; done
 tm send-keys -t w Enter
-wait_for 3 'FUNCTION[△^]'
+wait_screen 3 'FUNCTION[△^]'
 ok $? "sort by FUNCTION is marked in the header"
 sleep 1.2
 rows | awk 'NF && $1 !~ /^-/ { print $1 }' | head -8 >"$tmp/names"
 LC_ALL=C sort -cf "$tmp/names" && [ "$(head -1 "$tmp/names")" != aio_fsync_work -o "$(wc -l <"$tmp/names")" -ge 2 ]
 ok $? "rows are in name order ($(tr '\n' ' ' <"$tmp/names"))"
 tm send-keys -t w r
-wait_for 3 'FUNCTION[▽v]'
+wait_screen 3 'FUNCTION[▽v]'
 ok $? "r reverses the order"
 sleep 0.5
 rows | awk 'NF { print $1 }' | head -8 >"$tmp/rnames"
@@ -141,17 +122,17 @@ LC_ALL=C sort -crf "$tmp/rnames"
 ok $? "reversed: rows in reverse name order"
 # Back to the rate column with < and >: the header marks the new column.
 tm send-keys -t w '>'
-wait_for 3 'WORKQUEUE[△^▽v]'
+wait_screen 3 'WORKQUEUE[△^▽v]'
 ok $? "> moves the sort to the next column"
 tm send-keys -t w F6
 for _ in 1 2; do tm send-keys -t w Down; done
 tm send-keys -t w Enter
-wait_for 3 'QUEUED/s[▽v]'
+wait_screen 3 'QUEUED/s[▽v]'
 ok $? "the chooser sorts by QUEUED/s again"
 
 # Filter.
 tm send-keys -t w /
-wait_for 3 'Filter: _'
+wait_screen 3 'Filter: _'
 ok $? "/ opens the filter line"
 tm send-keys -t w -l vmstat
 tm send-keys -t w Enter
@@ -159,12 +140,12 @@ sleep 1.5
 ! rows | grep -q aio_fsync_work && screen | grep -q 'filter:vmstat'
 ok $? "filter 'vmstat' hides aio_fsync_work"
 tm send-keys -t w Escape
-wait_for 3 'aio_fsync_work'
+wait_screen 3 'aio_fsync_work'
 ok $? "Esc clears the filter"
 
 # Drill-down on the busiest row.
 tm send-keys -t w Home Enter
-wait_for 3 'Latency histogram'
+wait_screen 3 'Latency histogram'
 ok $? "Enter drills down: latency histogram"
 screen | grep -q 'Run-time histogram' && screen | grep -qE '█|#'
 ok $? "drill-down: run-time histogram with bars"
@@ -180,49 +161,49 @@ tm send-keys -t w Escape
 
 # Views.
 tm send-keys -t w 1
-wait_for 3 '^ *POOL.? +CPU'
+wait_screen 3 '^ *POOL.? +CPU'
 ok $? "1: pools view"
 tm send-keys -t w 4
-wait_for 3 'kworker/'
+wait_screen 3 'kworker/'
 ok $? "4: kworkers view lists kworker threads"
 tm send-keys -t w 5
-wait_for 3 'KIND +POOL'
+wait_screen 3 'KIND +POOL'
 ok $? "5: stalls view"
 tm send-keys -t w 2
-wait_for 3 'events +[0-9]'
+wait_screen 3 'events +[0-9]'
 ok $? "2: workqueues view shows events"
 tm send-keys -t w 7
-wait_for 3 'CONTEXT +COMM +TGID'
+wait_screen 3 'CONTEXT +COMM +TGID'
 ok $? "7: queuers view"
-wait_for 5 "task +aiogen +$gen_pid "
+wait_screen 5 "task +aiogen +$gen_pid "
 ok $? "7: aiogen is among the queuers"
 tm send-keys -t w h
-wait_for 3 'Keys \(any key returns\)'
+wait_screen 3 'Keys \(any key returns\)'
 ok $? "h: help screen"
 tm send-keys -t w h
 tm send-keys -t w 3 t
-wait_for 3 '(├─|\|-) aio_fsync_work'
+wait_screen 3 '(├─|\|-) aio_fsync_work'
 ok $? "t: functions grouped under their workqueue"
 tm send-keys -t w t
 
 # Pause: the clock stops.
 tm send-keys -t w z
-wait_for 3 'PAUSED'
+wait_screen 3 'PAUSED'
 ok $? "z pauses"
 tm send-keys -t w ' '
 sleep 0.3
 ! screen | grep -q PAUSED
 ok $? "space resumes"
 tm send-keys -t w +
-wait_for 3 'delay: 2\.0s'
+wait_screen 3 'delay: 2\.0s'
 ok $? "+ doubles the delay"
 tm send-keys -t w -
-wait_for 3 'delay: 1\.0s'
+wait_screen 3 'delay: 1\.0s'
 ok $? "- halves it back"
 
 # Resize: the screen is redrawn at the new size.
 tm resize-window -t w -x 132 -y 40
-wait_for 5 'LAT50'
+wait_screen 5 'LAT50'
 ok $? "resize to 132x40 redraws with the wide columns"
 [ "$(screen | awk 'length($0) > 100' | wc -l)" -gt 5 ]
 ok $? "lines use the new width"
@@ -230,14 +211,14 @@ screen | sed -n '38,40p' | grep -q 'F10Quit'
 ok $? "the footer moved to the new bottom line"
 cp /dev/null "$tmp/wide"; screen >"$tmp/wide"
 tm resize-window -t w -x 80 -y 24
-wait_for 5 'F10Quit'
+wait_screen 5 'F10Quit'
 ok $? "resize back to 80x24"
 
 # Quit: the prompt comes back, no alternate screen left.
 tm send-keys -t w q
-wait_for 5 'EXITED:0'
+wait_screen 5 'EXITED:0'
 ok $? "q quits with exit status 0"
-wait_for 3 'PROMPT\$ *$'
+wait_screen 3 'PROMPT\$ *$'
 ok $? "the shell prompt comes back"
 is "$(tm display -p -t w '#{alternate_on}')" 0 "no alternate screen left"
 screen | grep -qvE 'F10Quit'
@@ -246,7 +227,7 @@ ok $? "the dashboard is gone from the terminal"
 
 # --- -n in the terminal, ASCII and no colour ---
 tm send-keys -t w "clear; NO_COLOR=1 $T --source local --ascii -n 2 -d 0.5; echo EXITED-N:\$?" Enter
-wait_for 10 'EXITED-N:0'
+wait_screen 10 'EXITED-N:0'
 ok $? "-n 2 exits by itself (NO_COLOR, --ascii)"
 
 # --- TERM=dumb: no curses, text frames ---
@@ -255,7 +236,7 @@ TERM=dumb "$T" --source local -n 1 -d 0.5 >"$tmp/dumb" 2>"$tmp/dumberr" </dev/nu
 [ $? -eq 1 ] && grep -q 'not a terminal' "$tmp/dumberr"
 ok $? "no terminal on stdout without -b: exit 1, says to use -b"
 tm send-keys -t w "clear; TERM=dumb $T --source local -n 1 -d 0.5 -w 80 --view pools; echo EXITED-DUMB:\$?" Enter
-wait_for 10 'EXITED-DUMB:0'
+wait_screen 10 'EXITED-DUMB:0'
 ok $? "TERM=dumb: exits 0"
 screen | grep -q 'cannot be driven' && screen | grep -q 'View: pools'
 ok $? "TERM=dumb falls back to text frames"
@@ -265,7 +246,7 @@ tm send-keys -t w "clear; ASAN_OPTIONS=log_path=$tmp/asan $TA --source local -n 
 # Wait for the echoed status, a digit after the colon: the typed command
 # line itself shows 'EXITED-ASAN:$?' until `clear` runs, and a bare
 # 'EXITED-ASAN:' matched it on a loaded machine (a flaky failure in CI).
-wait_for 30 'EXITED-ASAN:[0-9]'
+wait_screen 30 'EXITED-ASAN:[0-9]'
 screen | grep -q 'EXITED-ASAN:0' && ! ls "$tmp"/asan* >/dev/null 2>&1
 ok $? "wqtop-asan -n 3 in tmux: exit 0, no ASan/UBSan report ($(screen | grep -o 'EXITED-ASAN:[0-9]*'; cat "$tmp"/asan* 2>/dev/null | head -3))"
 ASAN_OPTIONS=log_path=$tmp/asanb "$TA" --source local -b -n 3 -d 0.3 -t --view functions >"$tmp/batch-asan.out" 2>&1
@@ -284,22 +265,22 @@ name="wqtop$$"
 demo_pid=$!
 sleep 1.5
 tm send-keys -t w "clear; setpriv --reuid=65534 --regid=65534 --clear-groups $T --source refwq:$name; echo EXITED-REFWQ:\$?" Enter
-wait_for 10 'demo_fast'
+wait_screen 10 'demo_fast'
 ok $? "refwq source: demo_fast appears, as an unprivileged user"
-wait_for 5 'demo_fast +[^ ]+ +[^ ]+ +[0-9]+'
+wait_screen 5 'demo_fast +[^ ]+ +[^ ]+ +[0-9]+'
 
 rate=$(rows | awk '$1 == "demo_fast" { r += $4 } END { print r + 0 }')
 near "${rate:-0}" 2000 40 0 "demo_fast items/s (all its pools) near the demo's 2000/s"
 rows | grep -q "^demo_slow .*$name:"
 ok $? "demo_slow is listed, labelled with its instance"
 tm send-keys -t w 1
-wait_for 3 "^ *$name:0 "
+wait_screen 3 "^ *$name:0 "
 ok $? "pools view shows the instance's pools"
 tm send-keys -t w 3 Home Enter
-wait_for 3 'Latency histogram'
+wait_screen 3 'Latency histogram'
 ok $? "drill-down on a refwq function"
 tm send-keys -t w Escape q
-wait_for 5 'EXITED-REFWQ:0'
+wait_screen 5 'EXITED-REFWQ:0'
 ok $? "q quits"
 kill $demo_pid; wait $demo_pid 2>/dev/null; demo_pid=
 
@@ -318,41 +299,41 @@ label='sampled(: durations| 1 in)'
 ok $? "batch, basic view: no sampling label ($(head -1 "$tmp/basic.out"))"
 tm send-keys -t w "clear; $T --source file:$tmp/s16.txt; echo EXITED-S16:\$?" Enter
 # 80 columns: the long label does not fit beside the path, the brief does.
-wait_for 10 '^wqtop .*sampled 1 in 16 +[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+wait_screen 10 '^wqtop .*sampled 1 in 16 +[0-9]{2}:[0-9]{2}:[0-9]{2}$'
 ok $? "80 columns: the title line says 'sampled 1 in 16'"
 tm send-keys -t w Home Enter
-wait_for 3 'Latency +min .* max \(of samples\) +[0-9.]+[nmu]?s'
+wait_screen 3 'Latency +min .* max \(of samples\) +[0-9.]+[nmu]?s'
 ok $? "drill-down: the latency maximum is marked (of samples)"
 screen | grep -q 'Durations sampled: 1 item in 16, scaled by 16' &&
 	screen | grep -qE 'Run time +min .* max \(of samples\)'
 ok $? "drill-down: says the durations are samples scaled by 16"
 tm send-keys -t w Escape
 tm resize-window -t w -x 140 -y 24
-wait_for 5 '^wqtop .*  sampled: durations of 1 in 16 items \(scaled\) +[0-9:]+$'
+wait_screen 5 '^wqtop .*  sampled: durations of 1 in 16 items \(scaled\) +[0-9:]+$'
 ok $? "140 columns: the title line has the long label"
 # Back to 80 columns while wqtop runs, and wait for it: a program started
 # as tmux resizes may read the old size.
 tm resize-window -t w -x 80 -y 24
-wait_for 5 '^wqtop .*sampled 1 in 16 +[0-9:]+$'
+wait_screen 5 '^wqtop .*sampled 1 in 16 +[0-9:]+$'
 ok $? "back to 80 columns: the brief label again"
 tm send-keys -t w q
-wait_for 5 'EXITED-S16:0'
+wait_screen 5 'EXITED-S16:0'
 ok $? "q quits the sampled view"
 tm send-keys -t w "clear; $T --source file:$fx; echo EXITED-BASIC:\$?" Enter
 # The title and the rows are one frame: once both show, so would a label.
 # The title cuts the fixture's path where the clock begins, at a column
 # that depends on where the clone lives: match only the path's start.
-wait_for 10 '^wqtop .*source: file:/' &&
-	wait_for 10 '^vmstat_update +events'
+wait_screen 10 '^wqtop .*source: file:/' &&
+	wait_screen 10 '^vmstat_update +events'
 ok $? "basic view: its title and rows are drawn"
 ! screen | grep -qE "$label"
 ok $? "basic view: no sampling label on the screen ($(screen | head -1))"
 tm send-keys -t w Home Enter
-wait_for 3 'Latency histogram'
+wait_screen 3 'Latency histogram'
 ok $? "basic view: drill-down"
 ! screen | grep -qE 'of samples|Durations sampled'
 ok $? "basic view: the drill-down marks nothing as sampled"
 tm send-keys -t w Escape q
-wait_for 5 'EXITED-BASIC:0'
+wait_screen 5 'EXITED-BASIC:0'
 ok $? "q quits the basic view"
 finish

@@ -6,6 +6,7 @@
 # aio_fsync_work that long; wqtop in tmux, as root, in-process.
 set -u
 . "$(dirname "$0")/tap.bash"
+. "$(dirname "$0")/tmux_screen.bash"
 need_root
 command -v tmux >/dev/null || bail "tmux is missing (scripts/deps.sh installs it)"
 T="$B/wqtop"
@@ -30,32 +31,13 @@ trap cleanup EXIT
 
 DELAY=300	# ms: the slow item's run time
 
-screen() { tm capture-pane -p -t w; }
-# wait_screen SECONDS ERE: until the screen matches, or fail
-wait_screen() {
-	local end=$((SECONDS + $1))
-	while [ $SECONDS -lt $end ]; do
-		screen | grep -qE "$2" && return 0
-		sleep 0.2
-	done
-	screen | sed 's/^/# | /'
-	return 1
-}
-start_shell() {
-	tm kill-server 2>/dev/null
-	tm -f /dev/null new-session -d -s w -x 100 -y 40 \
-		"env -i PATH=$PATH HOME=/root TERM=tmux-256color LANG=C.UTF-8 PS1='PROMPT\$ ' bash --norc --noprofile"
-	tm set-option -g status off
-	wait_screen 5 'PROMPT\$'
-}
-
 "$B/tests/gen/fuseblock" "$mnt" "$tmp/release" 30 $DELAY >"$tmp/fuse.log" 2>&1 &
 fpid=$!
 wait_for 10 mountpoint -q "$mnt"
 ok $? "a FUSE file system whose fsync answers after $DELAY ms is mounted"
 
 # ---- default threshold (100ms): the slow fsync is listed ----
-start_shell || bail "no shell prompt in tmux"
+start_shell 100 40 || bail "no shell prompt in tmux"
 tm send-keys -t w "$T --source kernel -d 1 -f aio_fsync_work; echo EXITED:\$?" Enter
 # Fast items of the same function all along (tmpfs): the row to drill
 # into stays on the screen.
