@@ -280,6 +280,7 @@ static int check_invariants(const struct wq_snapshot *prev,
  */
 struct shown {
 	const struct show_opts *o;
+	const struct wq_source *from;	/* file: its config section */
 	struct wq_snapshot *only;	/* -w/-f: the filtered copy shown */
 	struct wq_stream src[MAX_SHOWN];
 	size_t nr;
@@ -332,11 +333,23 @@ static int show_snap(void *ctx, struct wq_snapshot *snap)
 						wq_stream__view(sm, 0));
 }
 
-/* A saved view is printed as it was saved: no interval to make. */
+/* A saved view is printed as it was saved: no interval to make, and a v3
+ * view with its config section, as cat prints it. */
 static int show_saved(void *ctx, struct wq_snapshot *snap)
 {
 	struct shown *sh = ctx;
-	int err = show_one(sh, snap);
+	const struct wq_config *cfg = sh->from ? wq_source__config(sh->from) :
+						 NULL;
+	const struct show_opts *o = sh->o;
+	struct show_opts with = *o;
+	int err;
+
+	if (cfg && !o->json) {
+		with.text.config = cfg;
+		sh->o = &with;
+	}
+	err = show_one(sh, snap);
+	sh->o = o;
 
 	wq_snapshot__free(snap);
 	sh->fresh++;
@@ -359,6 +372,7 @@ static int cmd_show(const struct show_opts *o)
 		return 1;
 	}
 	if (wq_source__kind(src) == WQ_SOURCE_FILE) {
+		sh.from = src;
 		err = wq_source__poll(src, show_saved, &sh);
 		goto out;
 	}
@@ -655,30 +669,11 @@ static int parse_show(int argc, char **argv, struct show_opts *o)
 	return 0;
 }
 
-/* The config section of the saved text view @path, if it has one (v3). */
-static bool file_config(const char *path, struct wq_config *c)
-{
-	struct wq_snapshot *s = wq_snapshot__new("");
-	char why[300];
-	int err;
-
-	if (!s)
-		return false;
-	/* The source reads the file again for its snapshot: a failure is
-	 * its to report, so here it only means no section. */
-	err = wq_view_file__read_config(path, s, c, why, sizeof(why));
-	wq_snapshot__free(s);
-	if (err)
-		pr_debug("show: no config section: %s\n", why);
-	return !err && c->nr_cpus;
-}
-
 /*
  * The text view's config section (docs/FORMAT.md): the kernel's workqueue
- * configuration, read once as show starts, in-process (root), or the one a
- * saved view (file:) carries, so that show prints a v3 view back whole as
- * cat does.  Without it the view has no such section; -v says why.
- * Return: it was read.
+ * configuration, read once as show starts, in-process (root).  Without it
+ * the view has no such section; -v says why (a saved view's section comes
+ * with the source: show_saved()).  Return: it was read.
  */
 static bool show_config(const struct show_opts *o, struct wq_config *c)
 {
@@ -686,11 +681,7 @@ static bool show_config(const struct show_opts *o, struct wq_config *c)
 	char why[256];
 	int err;
 
-	if (o->json)
-		return false;
-	if (!strncmp(o->source, "file:", 5))
-		return file_config(o->source + 5, c);
-	if (strcmp(o->source, "kernel"))
+	if (o->json || strcmp(o->source, "kernel"))
 		return false;
 	err = wq_config_reader__open(&r, why, sizeof(why));
 	if (!err) {

@@ -134,22 +134,6 @@ static void daemon_slow(struct wqtop_feed *f, struct wqtop_data *d)
 	free(body);
 }
 
-/* A glob that matches @v only (wq_slow_filter: fnmatch). */
-static int glob_literal(const char *v, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; *v; v++) {
-		if (o + 3 > len)
-			return -ENOSPC;
-		if (strchr("*?[\\", *v))
-			out[o++] = '\\';
-		out[o++] = *v;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 static int keep_slow(struct wq_slow *r, void *ctx)
 {
 	struct wqtop_feed *f = ctx;
@@ -165,7 +149,7 @@ static void local_slow(struct wqtop_feed *f, struct wqtop_data *d)
 {
 	struct wq_collector *c = wq_source__collector(f->src[0]);
 	struct wq_slow_filter flt = { 0 };
-	char glob[2 * WQ_FUNC_LEN + 1], err[160];
+	char err[160];
 
 	if (!f->slow || !c) {
 		d->slow_state = WQTOP_SLOW_LOCAL_OFF;
@@ -182,13 +166,13 @@ static void local_slow(struct wqtop_feed *f, struct wqtop_data *d)
 		d->slow_state = WQTOP_SLOW_PENDING;
 		return;
 	}
-	if (d->slow_wq[0] &&
-	    (glob_literal(d->slow_wq, glob, sizeof(glob)) ||
-	     wq_slow_filter__set(&flt, "workqueue", glob, err, sizeof(err))))
+	if (d->slow_wq[0] && wq_slow_filter__set_name(&flt, "workqueue",
+						      d->slow_wq, err,
+						      sizeof(err)))
 		return;
-	if (d->slow_fn[0] &&
-	    (glob_literal(d->slow_fn, glob, sizeof(glob)) ||
-	     wq_slow_filter__set(&flt, "function", glob, err, sizeof(err))))
+	if (d->slow_fn[0] && wq_slow_filter__set_name(&flt, "function",
+						      d->slow_fn, err,
+						      sizeof(err)))
 		return;
 	d->nr_slow = (int)wq_slow_ring__recent(f->slow, &flt, WQTOP_SLOW_MAX,
 					       d->slow);

@@ -167,6 +167,26 @@ int wq_slow_filter__set(struct wq_slow_filter *f, const char *what,
 	return 0;
 }
 
+int wq_slow_filter__set_name(struct wq_slow_filter *f, const char *what,
+			     const char *name, char *err, size_t errlen)
+{
+	char glob[sizeof(f->workqueue)];
+	size_t o = 0;
+
+	for (; *name; name++) {
+		if (o + 3 > sizeof(glob)) {
+			snprintf(err, errlen, "%s filter: a name of at most "
+				 "%zu characters", what, sizeof(glob) / 2 - 1);
+			return -EINVAL;
+		}
+		if (strchr("*?[\\", *name))
+			glob[o++] = '\\';
+		glob[o++] = *name;
+	}
+	glob[o] = '\0';
+	return wq_slow_filter__set(f, what, glob, err, errlen);
+}
+
 bool wq_slow_filter__match(const struct wq_slow_filter *f,
 			   const struct wq_slow *r)
 {

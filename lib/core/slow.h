@@ -127,6 +127,10 @@ struct wq_slow_filter {
  * (too long, empty) with one line in @err. */
 int wq_slow_filter__set(struct wq_slow_filter *f, const char *what,
 			const char *glob, char *err, size_t errlen);
+/* The same for one name, matched exactly: its glob characters escaped
+ * (a drill-down's series, whatever its function is called). */
+int wq_slow_filter__set_name(struct wq_slow_filter *f, const char *what,
+			     const char *name, char *err, size_t errlen);
 bool wq_slow_filter__match(const struct wq_slow_filter *f,
 			   const struct wq_slow *r);
 

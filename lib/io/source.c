@@ -13,6 +13,7 @@
 #include "refwq_reader.h"
 #include "source.h"
 #include "view_file.h"
+#include "wqconfig.h"
 
 struct wq_source {
 	enum wq_source_kind kind;
@@ -24,6 +25,7 @@ struct wq_source {
 	struct wq_daemon *daemon;
 	struct wq_recording *rec;	/* replay */
 	struct wq_snapshot *held;	/* replay: read, for the next poll */
+	struct wq_config config;	/* file: its config section, if any */
 };
 
 /* ---- refwq: every instance's segment, or one ---- */
@@ -100,7 +102,11 @@ static int file_poll(struct wq_source *s, wq_source_fn fn, void *ctx)
 
 	if (!snap)
 		return -ENOMEM;
-	err = wq_view_file__read(s->arg, snap, s->error, sizeof(s->error));
+	/* Read once with its config section, which a v3 view prints back
+	 * with (wq_source__config()). */
+	wq_config__free(&s->config);
+	err = wq_view_file__read_config(s->arg, snap, &s->config, s->error,
+					sizeof(s->error));
 	if (err) {
 		wq_snapshot__free(snap);
 		return err;
@@ -312,7 +318,13 @@ void wq_source__close(struct wq_source *s)
 	wq_daemon__close(s->daemon);
 	wq_recording__close(s->rec, NULL, 0);
 	wq_snapshot__free(s->held);
+	wq_config__free(&s->config);
 	free(s);
+}
+
+const struct wq_config *wq_source__config(const struct wq_source *s)
+{
+	return s->config.nr_cpus ? &s->config : NULL;
 }
 
 int wq_source__poll(struct wq_source *s, wq_source_fn fn, void *ctx)

@@ -86,4 +86,9 @@ const char *wq_source__error(const struct wq_source *s);
 struct wq_collector *wq_source__collector(struct wq_source *s);
 struct wq_daemon *wq_source__daemon(struct wq_source *s);
 
+struct wq_config;
+/* A saved view's config section (file:, a v3 text view), as its last
+ * poll read it: NULL when it has none, and for other kinds. */
+const struct wq_config *wq_source__config(const struct wq_source *s);
+
 #endif /* WQMON_SOURCE_H */

@@ -160,6 +160,16 @@ static void test_filter(void **state)
 	assert_false(wq_slow_filter__match(&f, &a));
 	f.function[0] = '\0';
 	assert_true(wq_slow_filter__match(&f, &b));
+	/* A name matches itself only, whatever glob characters it has. */
+	memset(&f, 0, sizeof(f));
+	a = rec("ev[1]*", "f?n\\x", 1, 1);
+	b = rec("ev1x", "fan\\x", 1, 1);
+	assert_int_equal(wq_slow_filter__set_name(&f, "workqueue", "ev[1]*",
+						  err, sizeof(err)), 0);
+	assert_int_equal(wq_slow_filter__set_name(&f, "function", "f?n\\x",
+						  err, sizeof(err)), 0);
+	assert_true(wq_slow_filter__match(&f, &a));
+	assert_false(wq_slow_filter__match(&f, &b));
 }
 
 static void test_ring(void **state)
